@@ -1,0 +1,159 @@
+"""Step 1 of the pipeline: read `.draftforge/config.yml` into typed settings.
+
+The file is loaded with a safe YAML loader, checked against `schemas/config.schema.yml`
+(every problem reported at once, with its line and key path), then turned into pydantic
+objects that carry the defaults. No config file at all is fine: defaults apply.
+"""
+
+from __future__ import annotations
+
+import zoneinfo
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from .errors import ConfigError, Problem
+from .schemas import schema_problems
+from .sources import Document, SourceError, load_yaml
+
+CONFIG_FILE = Path(".draftforge") / "config.yml"
+
+ProjectType = Literal[
+    "novel", "screenplay", "technical-book", "non-fiction", "poetry", "short-story"
+]
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class ProjectConfig(_Section):
+    name: str | None = None
+    type: ProjectType = "novel"
+    genre: str | None = None
+    language: str | None = None
+    target_word_count: int | None = None
+
+
+class StructureConfig(_Section):
+    chapters_directory: str = "chapters"
+    manuscript_directory: str = "manuscript"
+    assets_directory: str = "assets"
+
+
+class AgentConfig(_Section):
+    enabled: bool = False
+    model: str | None = None
+    trigger: str | None = None
+    context_window: int | None = None
+    auto_comment: bool | None = None
+    checks: tuple[str, ...] = ()
+
+
+class AgentsConfig(_Section):
+    continuity: AgentConfig = AgentConfig()
+    style: AgentConfig = AgentConfig()
+    timeline: AgentConfig = AgentConfig()
+    fact: AgentConfig = AgentConfig()
+
+
+class CompilationConfig(_Section):
+    pandoc_template: str = "default"
+    include_cover: bool = True
+    auto_build_on_tag: bool = False
+    formats: tuple[str, ...] = ()
+
+
+class GithubActionsConfig(_Section):
+    stats_enabled: bool = True
+    compile_enabled: bool = False
+    ai_review_enabled: bool = False
+
+
+class StatsSettings(_Section):
+    """This tool's own settings: the `stats:` section."""
+
+    timezone: str | None = None
+    day_starts_at: int = Field(default=0, ge=0, le=23)
+    daily_goal: int | None = None
+    include: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+    count_code_blocks: bool = False
+
+    def zone(self) -> zoneinfo.ZoneInfo | None:
+        """The configured time zone (validated when the config was loaded)."""
+        return zoneinfo.ZoneInfo(self.timezone) if self.timezone else None
+
+
+class Config(_Section):
+    version: str = "1.0"
+    project: ProjectConfig = ProjectConfig()
+    structure: StructureConfig = StructureConfig()
+    agents: AgentsConfig = AgentsConfig()
+    compilation: CompilationConfig = CompilationConfig()
+    github_actions: GithubActionsConfig = GithubActionsConfig()
+    stats: StatsSettings = StatsSettings()
+    # Where the settings came from, for messages ("defaults" when there is no file).
+    source: str = Field(default="defaults", exclude=True)
+
+    def project_name(self, root: Path) -> str:
+        """The project's name: `project.name`, else the project folder's name."""
+        return self.project.name or root.resolve().name
+
+
+def load_config(root: Path) -> Config:
+    """Read the config of the project at `root`; defaults when it has none.
+
+    Raises :class:`ConfigError` listing every problem (syntax, schema, unknown time zone).
+    """
+    path = root / CONFIG_FILE
+    if not path.is_file():
+        return Config()
+    display = CONFIG_FILE.as_posix()
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ConfigError(
+            f"{display} is not valid UTF-8",
+            [Problem(display, f"byte {exc.start} is not UTF-8", hint="save the file as UTF-8")],
+        ) from None
+    return parse_config(text, display)
+
+
+def parse_config(text: str, display: str) -> Config:
+    """Parse and check the config text; `display` names the file in messages."""
+    try:
+        document = load_yaml(text, display)
+    except SourceError as exc:  # broken YAML or duplicate keys
+        raise ConfigError(exc.summary, exc.problems) from None
+    data: Any = document.data if document.data is not None else {}
+    problems = schema_problems(document, "config.schema.yml")
+    if not problems:
+        problems = _zone_problems(data, document, display)
+    if problems:
+        raise ConfigError(f"{display} is not a valid DraftForge config:", problems)
+    config = Config.model_validate(data)
+    return config.model_copy(update={"source": display})
+
+
+def _zone_problems(data: Any, document: Document, display: str) -> list[Problem]:
+    stats = data.get("stats") if isinstance(data, dict) else None
+    name = stats.get("timezone") if isinstance(stats, dict) else None
+    if not isinstance(name, str):
+        return []
+    try:
+        zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        position = document.locate(["stats", "timezone"]) or (None, None)
+        return [
+            Problem(
+                display,
+                f"`{name}` is not a known time zone",
+                line=position[0],
+                column=position[1],
+                path="$.stats.timezone",
+                hint="use an IANA name such as `Europe/Paris` or `America/New_York`, or `UTC`",
+            )
+        ]
+    return []

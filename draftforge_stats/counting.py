@@ -1,0 +1,411 @@
+"""Count the words and characters of one Markdown chapter (counting rules, version 1).
+
+Counting works on markdown-it-py's token stream (CommonMark, tables, front matter,
+footnotes), never on raw text and never on rendered HTML. The counted text of a
+document is gathered into one string, block by block, and the word rule is then applied
+to it with one compiled regular expression:
+
+* a word is a run of letters, digits and combining marks (Unicode categories L*, N*,
+  M*); an apostrophe (U+0027 or U+2019) or a hyphen between two such characters joins
+  them, and so does a period or comma between two digits;
+* each CJK ideograph, hiragana or katakana character (with any combining marks that
+  follow it) is one word on its own; Latin letters touching CJK text are a separate
+  word (``日本語abc`` is 3 + 1);
+* inline code, and code blocks when they are counted, are one word per
+  whitespace-separated piece.
+
+Inside that string two private markers stand for things that have no text of their
+own: ``_SEP`` (an image, a footnote reference, an autolink) separates words and is
+zero characters wide, ``_CODE`` holds the place of a code span or code block, whose
+content is counted apart. Neither can come from the document: markdown-it turns NUL
+into U+FFFD, and :func:`count_markdown` does the same with the other marker.
+
+The rules are versioned: change :data:`RULES_VERSION` whenever a change here can change
+a count, so that cached counts are thrown away.
+"""
+
+from __future__ import annotations
+
+import html
+import itertools
+import re
+import sys
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+import yaml
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+from mdit_py_plugins.footnote import footnote_plugin
+from mdit_py_plugins.front_matter import front_matter_plugin
+
+__all__ = [
+    "RULES_VERSION",
+    "TextCounts",
+    "count_markdown",
+    "count_words",
+    "decode_source",
+]
+
+RULES_VERSION: int = 1
+"""Bump whenever a change to this module can change a count."""
+
+_SafeLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+_SEP = "\x00"  # zero-width word separator (image, footnote reference, autolink)
+_CODE = "\x01"  # placeholder for one code span / code block, counted apart
+_BOM = "\ufeff"
+_UTF8_BOM = b"\xef\xbb\xbf"
+
+
+@dataclass(frozen=True)
+class TextCounts:
+    """The counts of one document."""
+
+    words: int
+    characters: int
+    """Counted text, each whitespace run (incl. the break between blocks) = 1 space,
+    stripped at both ends."""
+    characters_no_spaces: int
+    """Counted text without any whitespace."""
+    title: str | None
+    """Front matter ``title`` (a string) if present, else the plain text of the first
+    heading, else None."""
+
+
+def decode_source(data: bytes) -> tuple[str, int | None]:
+    """UTF-8 decode (BOM stripped, CRLF/CR -> LF); invalid bytes replaced with U+FFFD.
+
+    Returns ``(text, offset)``: ``offset`` is the position in ``data`` (counting a
+    leading BOM, as a hex editor would show it) of the first byte that is not valid
+    UTF-8, or None when every byte is valid.
+    """
+    start = len(_UTF8_BOM) if data.startswith(_UTF8_BOM) else 0
+    body = data[start:] if start else data
+    bad_offset: int | None = None
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError as error:
+        bad_offset = start + error.start
+        text = body.decode("utf-8", errors="replace")
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return text, bad_offset
+
+
+# --------------------------------------------------------------------------- word rule
+
+# Blocks (and planes) whose letters count one word per character. Only the letters and
+# numbers among them are used (punctuation such as U+30FB KATAKANA MIDDLE DOT is not a
+# word, and the combining voiced sound marks attach to the kana before them).
+_CJK_BLOCKS: tuple[tuple[int, int], ...] = (
+    (0x3005, 0x3007),  # iteration mark, closing mark, number zero (script Han)
+    (0x3021, 0x3029),  # Hangzhou numerals (script Han)
+    (0x3038, 0x303B),  # more Han-script numerals and marks
+    (0x3040, 0x309F),  # Hiragana
+    (0x30A0, 0x30FF),  # Katakana
+    (0x31F0, 0x31FF),  # Katakana Phonetic Extensions
+    (0x3400, 0x4DBF),  # CJK Unified Ideographs Extension A
+    (0x4E00, 0x9FFF),  # CJK Unified Ideographs
+    (0xF900, 0xFAFF),  # CJK Compatibility Ideographs
+    (0xFF66, 0xFF9F),  # Halfwidth Katakana
+    (0x1AFF0, 0x1B16F),  # Kana Extended-B, Kana Supplement, Extended-A, Small Kana Ext.
+    (0x20000, 0x3FFFF),  # Planes 2 and 3: CJK extensions B-J and compatibility supplement
+)
+
+# Letters, numbers and marks only exist in planes 0-3 and (marks: variation selectors)
+# plane 14; planes 4-13 are unassigned and 15-16 are private use (category Co).
+_SCAN_RANGES: tuple[range, ...] = (range(0x40000), range(0xE0000, 0xE1000))
+
+# Hyphen-minus, hyphen, non-breaking hyphen, apostrophe, right single quotation mark.
+_HYPHENS_APOSTROPHES = "\\-\u2010\u2011'\u2019"
+
+
+def _char_class(codepoints: Iterable[int]) -> str:
+    """A regex character class body (no brackets) for sorted code points."""
+    out: list[str] = []
+    first = last = -2
+    for cp in codepoints:
+        if cp == last + 1:
+            last = cp
+            continue
+        if first >= 0:
+            out.append(_class_range(first, last))
+        first = last = cp
+    if first >= 0:
+        out.append(_class_range(first, last))
+    return "".join(out)
+
+
+def _class_range(first: int, last: int) -> str:
+    if first == last:
+        return f"\\U{first:08x}"
+    return f"\\U{first:08x}-\\U{last:08x}"
+
+
+def _segments() -> list[tuple[range, bool]]:
+    """The scanned code points cut into ranges wholly CJK or not, and BMP or not."""
+    cuts = {0x10000, *(a for a, _ in _CJK_BLOCKS), *(b + 1 for _, b in _CJK_BLOCKS)}
+    segments: list[tuple[range, bool]] = []
+    for scan in _SCAN_RANGES:
+        bounds = sorted({scan.start, scan.stop, *(c for c in cuts if scan.start < c < scan.stop)})
+        for start, stop in itertools.pairwise(bounds):
+            is_cjk = any(a <= start <= b for a, b in _CJK_BLOCKS)
+            segments.append((range(start, stop), is_cjk))
+    return segments
+
+
+_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
+
+
+@cache
+def _word_pattern(astral: bool = True) -> re.Pattern[str]:
+    """The compiled word rule, built from this Python's Unicode database on first use.
+
+    The scan covers ~270k code points and runs once per process, on the first count,
+    so importing this module stays cheap. ``astral=False`` gives the same rule for text
+    without characters beyond U+FFFF, several times faster: ``re`` tests BMP characters
+    against a bitmap, but astral ones against a list of ranges that every failed match
+    (a space, a comma) has to go through.
+    """
+    category = unicodedata.category
+    limit = sys.maxunicode if astral else 0xFFFF
+    cjk: list[int] = []
+    other: list[int] = []
+    marks: list[int] = []
+    for segment, is_cjk in _segments():
+        if segment.start > limit:
+            break
+        (cjk if is_cjk else other).extend(cp for cp in segment if chr(cp).isalnum())
+        marks.extend(cp for cp in segment if category(chr(cp))[0] == "M")
+    cjk_class = _char_class(cjk)
+    word_class = _char_class(sorted(other + marks))
+    mark_class = _char_class(marks)
+    w = f"[{word_class}]"
+    pattern = (
+        f"[{cjk_class}][{mark_class}]*"
+        f"|{w}+(?:(?:[{_HYPHENS_APOSTROPHES}]|(?<=\\d)[.,](?=\\d)){w}+)*"
+    )
+    return re.compile(pattern)
+
+
+def _find_words(text: str) -> list[str]:
+    """The words of ``text`` by the word rule."""
+    return _word_pattern(_ASTRAL.search(text) is not None).findall(text)
+
+
+def count_words(plain_text: str) -> int:
+    """The word rule alone, applied to plain text (no Markdown)."""
+    return len(_find_words(plain_text))
+
+
+# ------------------------------------------------------------------------------ HTML
+
+# Tags that start a new line when rendered: they separate words like whitespace does.
+# The CommonMark type-6 block names, plus br, pre and the type-1 names.
+_BREAK_TAGS = frozenset(
+    (
+        *("address", "article", "aside", "base", "basefont", "blockquote", "body", "br"),
+        *("caption", "center", "col", "colgroup", "dd", "details", "dialog", "dir", "div"),
+        *("dl", "dt", "fieldset", "figcaption", "figure", "footer", "form", "frame"),
+        *("frameset", "h1", "h2", "h3", "h4", "h5", "h6", "head", "header", "hr", "html"),
+        *("iframe", "legend", "li", "link", "main", "menu", "menuitem", "nav", "noframes"),
+        *("ol", "optgroup", "option", "p", "param", "pre", "search", "section", "summary"),
+        *("table", "tbody", "td", "textarea", "tfoot", "th", "thead", "title", "tr"),
+        *("track", "ul"),
+    )
+)
+# Replaced content (an image, a video...) separates words but has no text of its own.
+_REPLACED_TAGS = frozenset(
+    ("img", "picture", "video", "audio", "canvas", "svg", "object", "embed", "input")
+)
+
+_TAG_NAME = re.compile(r"</?([A-Za-z][A-Za-z0-9-]*)")
+
+# The pieces of raw HTML that are not text: comments, script/style elements with their
+# content, processing instructions, CDATA, declarations and tags. An unterminated
+# construct runs to the end of the block (as CommonMark's HTML block rules do).
+_HTML_NOT_TEXT = re.compile(
+    r"<!--(?:-?>|.*?(?:-->|\Z))"
+    r"|<(script|style)(?=[\s/>]|\Z).*?(?:</(?:script|style)\s*>|\Z)"
+    r"|<\?.*?(?:\?>|\Z)"
+    r"|<!\[CDATA\[.*?(?:\]\]>|\Z)"
+    r"|<![A-Za-z][^>]*>?"
+    r"|</?([A-Za-z][A-Za-z0-9-]*)(?:[^<>\"']|\"[^\"]*\"|'[^']*')*>",
+    re.DOTALL | re.IGNORECASE,
+)
+
+
+def _tag_replacement(name: str) -> str:
+    """What an HTML tag named ``name`` stands for in the counted text."""
+    lowered = name.lower()
+    if lowered in _BREAK_TAGS:
+        return "\n"
+    if lowered in _REPLACED_TAGS:
+        return _SEP
+    return ""  # inline formatting (span, em, a...): transparent, like Markdown emphasis
+
+
+def _html_inline(raw: str) -> str:
+    """One ``html_inline`` token: a single tag, comment, declaration... never text."""
+    match = _TAG_NAME.match(raw)
+    return _tag_replacement(match.group(1)) if match else ""
+
+
+def _html_block_match(match: re.Match[str]) -> str:
+    name = match.group(2)
+    return _tag_replacement(name) if name else ""
+
+
+def _html_block_text(raw: str) -> str:
+    """The text between the tags of an ``html_block`` token, entities decoded."""
+    text = _HTML_NOT_TEXT.sub(_html_block_match, raw)
+    return html.unescape(text) if "&" in text else text
+
+
+# -------------------------------------------------------------------------- Markdown
+
+
+@cache
+def _parser() -> MarkdownIt:
+    """The one configured parser (markdown-it-py instances are reusable)."""
+    return MarkdownIt("commonmark").enable("table").use(front_matter_plugin).use(footnote_plugin)
+
+
+# Inline tokens with a fixed meaning: text they stand for ("" = transparent).
+_INLINE_FIXED: dict[str, str] = {
+    "softbreak": "\n",
+    "hardbreak": "\n",
+    "em_open": "",
+    "em_close": "",
+    "strong_open": "",
+    "strong_close": "",
+    "link_close": "",
+    "s_open": "",
+    "s_close": "",
+    "image": _SEP,  # alt text and URL are not counted
+    "footnote_ref": _SEP,
+    "footnote_anchor": "",
+}
+
+
+def _front_matter_title(source: str) -> str | None:
+    """The ``title`` of a YAML front matter block, if it is a non-blank string."""
+    try:
+        data: Any = yaml.load(source, Loader=_SafeLoader)
+    except (yaml.YAMLError, ValueError, TypeError, OverflowError, RecursionError):
+        # Not valid YAML (or a value the safe loader cannot build, such as the
+        # date 2024-13-45): the block simply has no title.
+        return None
+    if isinstance(data, dict):
+        title = data.get("title")
+        if isinstance(title, str) and title.strip():
+            return title.strip()
+    return None
+
+
+def _plain_text(children: Sequence[Token]) -> str:
+    """The plain text of a heading's inline content, whitespace collapsed."""
+    pieces: list[str] = []
+    for child in children:
+        kind = child.type
+        if kind in ("text", "code_inline"):
+            pieces.append(child.content)
+        elif kind in ("softbreak", "hardbreak") or (
+            kind == "html_inline" and _html_inline(child.content) == "\n"
+        ):
+            pieces.append(" ")
+    return " ".join("".join(pieces).split())
+
+
+def count_markdown(text: str, *, count_code_blocks: bool = False) -> TextCounts:
+    """Count one Markdown document by the counting rules of :data:`RULES_VERSION`."""
+    if text.startswith(_BOM):
+        text = text[1:]
+    if _CODE in text:
+        # Keep the private marker private; U+FFFD counts exactly as U+0001 would
+        # (one character that is not a word character).
+        text = text.replace(_CODE, "\ufffd")
+
+    parts: list[str] = []
+    append = parts.append
+    codes: list[str] = []
+    fixed = _INLINE_FIXED
+    front_title: str | None = None
+    heading_title: str | None = None
+    in_heading = False
+
+    for token in _parser().parse(text):
+        kind = token.type
+        if kind == "inline":
+            children = token.children or ()
+            if in_heading and heading_title is None:
+                heading_title = _plain_text(children) or None
+            children_iter = iter(children)
+            for child in children_iter:
+                ckind = child.type
+                if ckind == "text":
+                    append(child.content)
+                    continue
+                replacement = fixed.get(ckind)
+                if replacement is not None:
+                    if replacement:
+                        append(replacement)
+                elif ckind == "code_inline":
+                    append(_CODE)
+                    codes.append(child.content)
+                elif ckind == "html_inline":
+                    append(_html_inline(child.content))
+                elif ckind == "link_open":
+                    if child.markup == "autolink":
+                        # The text of an autolink is its URL: not counted.
+                        for inner in children_iter:
+                            if inner.type == "link_close":
+                                break
+                        append(_SEP)
+                elif child.children:
+                    # A token type from a future plugin that nests text: count its text.
+                    append(_plain_text(child.children))
+                else:
+                    append(child.content)
+            append("\n")
+        elif kind == "heading_open":
+            in_heading = True
+        elif kind == "heading_close":
+            in_heading = False
+        elif kind == "html_block":
+            append(_html_block_text(token.content))
+            append("\n")
+        elif kind in ("fence", "code_block"):
+            if count_code_blocks:
+                append(_CODE)
+                codes.append(token.content)
+                append("\n")
+        elif kind == "front_matter":
+            front_title = _front_matter_title(token.content)
+
+    stream = "".join(parts)
+    words = len(_find_words(stream))
+    if codes:
+        words += sum(len(code.split()) for code in codes)
+        pieces = stream.split(_CODE)
+        merged = [pieces[0]]
+        for code, piece in zip(codes, pieces[1:], strict=True):
+            merged.append(code)
+            merged.append(piece)
+        stream = "".join(merged)
+    if _SEP in stream:
+        stream = stream.replace(_SEP, "")
+    runs = stream.split()  # str.split(): any run of Unicode whitespace
+    no_spaces = sum(map(len, runs))
+    characters = no_spaces + len(runs) - 1 if runs else 0
+
+    return TextCounts(
+        words=words,
+        characters=characters,
+        characters_no_spaces=no_spaces,
+        title=front_title if front_title is not None else heading_title,
+    )

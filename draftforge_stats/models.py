@@ -1,0 +1,87 @@
+"""The shape of `.draftforge/stats.json`, as pydantic models.
+
+`schemas/stats.schema.json` is the public contract; these models are how the code builds
+the data, and a test proves that what they produce validates against the schema. Field
+order here is the key order in the file.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from .counting import RULES_VERSION
+
+FORMAT_VERSION = "1.0.0"
+GENERATED_BY = "draftforge-stats-action"
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class ProjectInfo(_Model):
+    name: str
+    type: str
+    target_word_count: int | None = None
+
+
+class Current(_Model):
+    word_count: int
+    chapter_count: int
+    character_count: int
+    character_count_no_spaces: int
+    last_updated: str
+    last_commit_sha: str | None = None
+    last_commit_at: str | None = None
+    total_commits: int = 0
+
+
+class ChapterEntry(_Model):
+    file: str
+    title: str
+    word_count: int
+    character_count: int
+    character_count_no_spaces: int
+    last_modified: str | None = None
+
+
+class ManuscriptEntry(_Model):
+    file: str
+    word_count: int
+    character_count: int
+    character_count_no_spaces: int
+
+
+class Breakdown(_Model):
+    chapters: list[ChapterEntry] = Field(default_factory=list)
+    manuscript: list[ManuscriptEntry] = Field(default_factory=list)
+
+
+class HistoryEntry(_Model):
+    date: str
+    word_count: int
+    chapter_count: int
+    commits: int
+    words_written: int
+    commit_sha: str
+
+
+class Streaks(_Model):
+    current_days: int = 0
+    longest_days: int = 0
+    last_write_date: str | None = None
+    total_writing_days: int = 0
+
+
+class Stats(_Model):
+    version: Literal["1.0.0"] = FORMAT_VERSION
+    counting_rules_version: int = RULES_VERSION
+    project: ProjectInfo
+    current: Current
+    breakdown: Breakdown
+    history: list[HistoryEntry] = Field(default_factory=list)
+    streaks: Streaks = Field(default_factory=Streaks)
+    generated_by: str = GENERATED_BY
+    generated_at: str

@@ -1,0 +1,1 @@
+"""Files `draftforge init` lays down (shipped as package data)."""

@@ -1,0 +1,114 @@
+"""`.draftforge/config.yml`: defaults, the full product structure, and clear errors."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from draftforge_stats.config import Config, load_config
+from draftforge_stats.errors import ConfigError
+
+FULL = """\
+version: "1.0"
+project: {name: "My Novel", type: novel, genre: fantasy, language: en, target_word_count: 80000}
+structure: {chapters_directory: chapters, manuscript_directory: manuscript, assets_directory: assets}
+agents: {continuity: {enabled: true, model: claude-3-5-sonnet, trigger: pr, context_window: 5, auto_comment: true},
+         style: {enabled: true, model: gpt-4o-mini, trigger: commit, checks: [tense_consistency, pov_shifts, readability]},
+         timeline: {enabled: false}, fact: {enabled: false}}
+compilation: {pandoc_template: default, include_cover: true, auto_build_on_tag: true, formats: [epub, pdf]}
+github_actions: {stats_enabled: true, compile_enabled: true, ai_review_enabled: true}
+stats: {timezone: Europe/Paris, day_starts_at: 4, daily_goal: 500, include: ["chapters/**"], exclude: ["chapters/drafts/**"], count_code_blocks: true}
+"""
+
+
+def write_config(root: Path, text: str) -> Path:
+    path = root / ".draftforge" / "config.yml"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_no_config_gives_defaults(tmp_path: Path) -> None:
+    config = load_config(tmp_path)
+    assert config == Config()
+    assert config.structure.chapters_directory == "chapters"
+    assert config.structure.manuscript_directory == "manuscript"
+    assert config.project.type == "novel"
+    assert config.stats.day_starts_at == 0
+    assert config.stats.count_code_blocks is False
+    assert config.project_name(tmp_path) == tmp_path.name
+
+
+def test_full_product_config(tmp_path: Path) -> None:
+    write_config(tmp_path, FULL)
+    config = load_config(tmp_path)
+    assert config.project.name == "My Novel"
+    assert config.project.target_word_count == 80000
+    assert config.agents.style.checks == ("tense_consistency", "pov_shifts", "readability")
+    assert config.agents.continuity.context_window == 5
+    assert config.compilation.formats == ("epub", "pdf")
+    assert config.stats.timezone == "Europe/Paris"
+    assert config.stats.day_starts_at == 4
+    assert config.stats.daily_goal == 500
+    assert config.stats.include == ("chapters/**",)
+    assert config.stats.exclude == ("chapters/drafts/**",)
+    assert config.stats.count_code_blocks is True
+    zone = config.stats.zone()
+    assert zone is not None and zone.key == "Europe/Paris"
+    assert config.source == ".draftforge/config.yml"
+
+
+def test_every_problem_reported_with_line_and_path(tmp_path: Path) -> None:
+    write_config(
+        tmp_path,
+        "project:\n"
+        "  name: Book\n"
+        "  type: novell\n"
+        "  target_word_count: -5\n"
+        "structure:\n"
+        "  chapter_directory: text\n",
+    )
+    with pytest.raises(ConfigError) as info:
+        load_config(tmp_path)
+    problems = info.value.problems
+    assert [(p.line, p.path) for p in problems] == [
+        (3, "$.project.type"),
+        (4, "$.project.target_word_count"),
+        (6, "$.structure.chapter_directory"),
+    ]
+    assert all(p.file == ".draftforge/config.yml" for p in problems)
+    assert "chapters_directory" in (problems[2].hint or "")
+    assert "novel" in (problems[0].hint or "") + problems[0].message
+
+
+def test_unknown_time_zone_is_a_config_error(tmp_path: Path) -> None:
+    write_config(tmp_path, "stats:\n  timezone: Mars/Olympus_Mons\n")
+    with pytest.raises(ConfigError) as info:
+        load_config(tmp_path)
+    [problem] = info.value.problems
+    assert (problem.line, problem.column, problem.path) == (2, 13, "$.stats.timezone")
+    assert "Mars/Olympus_Mons" in problem.message
+    assert "Europe/Paris" in (problem.hint or "")
+
+
+def test_syntax_error_names_line(tmp_path: Path) -> None:
+    write_config(tmp_path, "project:\n  name: [unclosed\n")
+    with pytest.raises(ConfigError) as info:
+        load_config(tmp_path)
+    assert info.value.problems[0].line is not None
+    assert "Traceback" not in str(info.value)
+
+
+def test_duplicate_keys_are_errors(tmp_path: Path) -> None:
+    write_config(tmp_path, "project:\n  name: A\n  name: B\n")
+    with pytest.raises(ConfigError) as info:
+        load_config(tmp_path)
+    [problem] = info.value.problems
+    assert problem.line == 3
+    assert "name" in problem.message
+
+
+def test_empty_config_file_gives_defaults(tmp_path: Path) -> None:
+    write_config(tmp_path, "# nothing yet\n")
+    assert load_config(tmp_path).structure.chapters_directory == "chapters"
