@@ -173,23 +173,20 @@ def _word_pattern(astral: bool = True) -> re.Pattern[str]:
     """
     category = unicodedata.category
     limit = sys.maxunicode if astral else 0xFFFF
-    cjk: list[int] = []
+    cjk_letters: list[int] = []
     other: list[int] = []
     marks: list[int] = []
     for segment, is_cjk in _segments():
         if segment.start > limit:
             break
-        (cjk if is_cjk else other).extend(cp for cp in segment if chr(cp).isalnum())
+        (cjk_letters if is_cjk else other).extend(cp for cp in segment if chr(cp).isalnum())
         marks.extend(cp for cp in segment if category(chr(cp))[0] == "M")
-    cjk_class = _char_class(cjk)
-    word_class = _char_class(sorted(other + marks))
-    mark_class = _char_class(marks)
-    w = f"[{word_class}]"
-    pattern = (
-        f"[{cjk_class}][{mark_class}]*"
-        f"|{w}+(?:(?:[{_HYPHENS_APOSTROPHES}]|(?<=\\d)[.,](?=\\d)){w}+)*"
-    )
-    return re.compile(pattern)
+    mark = f"[{_char_class(marks)}]"
+    base = f"[{_char_class(other)}]"  # a word starts with a letter or digit...
+    rest = f"[{_char_class(sorted(other + marks))}]"  # ...then combining marks may follow
+    joiner = f"(?:[{_HYPHENS_APOSTROPHES}]|(?<=\\d)[.,](?=\\d))"
+    cjk = f"[{_char_class(cjk_letters)}]"
+    return re.compile(f"{cjk}{mark}*|{base}{rest}*(?:{joiner}{base}{rest}*)*")
 
 
 def _find_words(text: str) -> list[str]:

@@ -268,9 +268,15 @@ class _Redactor:
             text = text.replace(secret, "[redacted]")
         return text
 
+    def drop_partial_tail(self, text: str) -> str:
+        """`text` cut short without the end that could hold the start of a secret."""
+        if not self._secrets:
+            return text
+        return text[: max(0, len(text) - len(self._secrets[0]))]
 
-def _excerpt(response: httpx.Response) -> str:
-    """The start of an error response's body, on one line; '' when there is none."""
+
+def _excerpt(response: httpx.Response, redact: _Redactor) -> str:
+    """The start of an error response's body, on one line, secrets removed; '' when empty."""
     data = b""
     try:
         for chunk in response.iter_bytes():
@@ -279,15 +285,20 @@ def _excerpt(response: httpx.Response) -> str:
                 break
     except httpx.HTTPError:
         pass
-    text = " ".join(data.decode("utf-8", errors="replace").split())
-    if len(text) > _BODY_EXCERPT_CHARS:
+    cut = len(data) >= _BODY_READ_BYTES
+    text = data[:_BODY_READ_BYTES].decode("utf-8", errors="replace")
+    if cut:
+        text = redact.drop_partial_tail(text)
+    # Redact before shortening, which could also split a secret.
+    text = " ".join(redact(text).split())
+    if cut or len(text) > _BODY_EXCERPT_CHARS:
         text = text[:_BODY_EXCERPT_CHARS] + "…"
     return text
 
 
-def _status_text(response: httpx.Response) -> str:
+def _status_text(response: httpx.Response, redact: _Redactor) -> str:
     text = f"{response.status_code} {response.reason_phrase}".rstrip()
-    excerpt = _excerpt(response)
+    excerpt = _excerpt(response, redact)
     return f"{text}: {excerpt}" if excerpt else text
 
 
@@ -304,6 +315,10 @@ def _backoff(retry: int, rng: random.Random) -> float:
     """Exponential backoff with "equal jitter": between half and all of base * 2**(retry-1)."""
     ceiling = min(BACKOFF_MAX_SECONDS, BACKOFF_BASE_SECONDS * 2 ** (retry - 1))
     return rng.uniform(ceiling / 2, ceiling)
+
+
+def _count(attempts: int) -> str:
+    return "1 attempt" if attempts == 1 else f"{attempts} attempts"
 
 
 def _webhook_id_of(payload: Mapping[str, Any]) -> str:
@@ -407,7 +422,7 @@ def send_stats(
                     status = response.status_code
                     if response.is_success:
                         return result(True, attempts, status, None)
-                    problem = f"the API answered {_status_text(response)}"
+                    problem = f"the API answered {_status_text(response, redact)}"
                     if status != 429 and not 500 <= status <= 599:
                         if response.is_redirect:
                             location = response.headers.get("location", "")
@@ -431,7 +446,7 @@ def send_stats(
 
             if attempts >= max_attempts:
                 return result(
-                    False, attempts, status, f"gave up after {attempts} attempts: {problem}"
+                    False, attempts, status, f"gave up after {_count(attempts)}: {problem}"
                 )
             delay = _backoff(attempts, rng)
             if retry_after is not None:
@@ -442,7 +457,7 @@ def send_stats(
                     False,
                     attempts,
                     status,
-                    f"gave up after {attempts} attempt(s) in {spent:.1f} s: waiting{asked} "
+                    f"gave up after {_count(attempts)} in {spent:.1f} s: waiting{asked} "
                     f"{delay:.1f} s more would pass the limit of {max_total_seconds:g} s; "
                     f"last error: {problem}",
                 )

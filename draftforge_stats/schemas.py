@@ -193,7 +193,7 @@ def _kind(value: object, syntax: str) -> str:
     if value is None:
         return "an empty value" if syntax == "yaml" else "null"
     if isinstance(value, bool):
-        return "true or false"
+        return "a boolean"
     if isinstance(value, int):
         return "a whole number"
     if isinstance(value, float):
@@ -228,6 +228,18 @@ def _plain(value: object) -> str:
     if isinstance(value, str):
         return value
     return json.dumps(value, default=str)
+
+
+def _code(value: object) -> str:
+    """A value in backticks as the author wrote it: `novell`, `80k`, `[1, 2]`."""
+    if isinstance(value, str):
+        return f"`{value if len(value) <= 40 else value[:39] + '…'}`"
+    return f"`{show(value)}`"
+
+
+def _sentence(text: str | None) -> str | None:
+    """A description as a hint: without its final full stop."""
+    return text.strip().removesuffix(".") if text else text
 
 
 def _names(names: Iterable[object]) -> str:
@@ -288,18 +300,26 @@ class _Translator:
     def _annotations(self, error: ValidationError) -> tuple[str | None, str | None]:
         """The title and description of the subschema holding the failing keyword.
 
-        A property's own words win over those of a shared ``$ref`` definition.
+        A property's own words win over those of a shared ``$ref`` definition (the
+        schema path runs straight through a ``$ref``, as if the definition were inline).
         """
         node: Any = self.schema
         title, description = node.get("title"), node.get("description")
         named = False  # the next part is a property name or an index, not a keyword
-        for part in list(error.absolute_schema_path)[:-1]:  # the keyword itself is last
-            if part == "$ref" and not named and isinstance(node, dict):
-                node = self._resolve(str(node.get("$ref", "")))
+
+        def follow_refs() -> None:
+            nonlocal node, title, description
+            for _ in range(16):
+                if not (isinstance(node, dict) and isinstance(node.get("$ref"), str)):
+                    return
+                node = self._resolve(node["$ref"])
                 if isinstance(node, dict):
                     title = title or node.get("title")
                     description = description or node.get("description")
-                continue
+
+        for part in list(error.absolute_schema_path)[:-1]:  # the keyword itself is last
+            if not named and isinstance(node, dict) and part not in node:
+                follow_refs()
             found = (isinstance(node, dict) and part in node) or (
                 isinstance(node, list) and isinstance(part, int) and part < len(node)
             )
@@ -312,6 +332,7 @@ class _Translator:
             named = False
             if isinstance(node, dict):
                 title, description = node.get("title"), node.get("description")
+        follow_refs()
         return (
             str(title) if title is not None else None,
             str(description) if description is not None else None,
@@ -407,23 +428,22 @@ class _Translator:
             yield self._problem(path, f"must be a multiple of {value}, got {show(instance)}")
         elif keyword == "minLength":
             if value == 1:
-                yield self._problem(path, "must not be empty", description)
+                yield self._problem(path, "must not be empty")
             else:
                 yield self._problem(
                     path,
                     f"must be at least {value} characters long, got {len(instance)}",
-                    description,
                 )
         elif keyword == "maxLength":
             yield self._problem(
                 path, f"must be at most {value} characters long, got {len(instance)}"
             )
         elif keyword == "pattern":
-            what = _article(noun) if noun else "in the expected form"
-            yield self._problem(path, f"{show(instance)} is not {what}", description)
+            what = f"a valid {noun}" if noun else "in the expected form"
+            yield self._problem(path, f"{_code(instance)} is not {what}", _sentence(description))
         elif keyword == "format":
             name, how = _FORMAT_NAMES.get(str(value), (str(value), None))
-            yield self._problem(path, f"{show(instance)} is not a valid {name}", how)
+            yield self._problem(path, f"{_code(instance)} is not a valid {name}", how)
         elif keyword == "minItems":
             message = (
                 "must not be empty"
@@ -447,7 +467,9 @@ class _Translator:
                         if other not in instance:
                             yield self._problem(path, f"`{name}` needs `{other}` too", at_key=False)
         elif keyword == "not":
-            yield self._problem(path, f"{show(instance)} is not allowed here", description)
+            yield self._problem(
+                path, f"{_code(instance)} is not allowed here", _sentence(description)
+            )
         elif keyword in {None, "false"} or error.schema is False:
             yield self._problem(path, "is not allowed here", at_key=True)
         else:
@@ -495,10 +517,12 @@ class _Translator:
                     where for where in index.get(str(key), []) if where != json_path((*path, key))
                 ]
                 if elsewhere:
-                    parent = elsewhere[0].rsplit(".", 1)[0]
-                    hint = f"`{key}` belongs under `{parent}`"
-                    if parent == "$":
-                        hint = f"`{key}` belongs at the top level"
+                    parent = elsewhere[0].rsplit(".", 1)[0].removeprefix("$").lstrip(".")
+                    hint = (
+                        f"`{key}` belongs under `{parent}`"
+                        if parent
+                        else f"`{key}` belongs at the top level"
+                    )
                 elif allowed:
                     hint = "allowed keys: " + ", ".join(allowed)
                 else:
@@ -548,7 +572,7 @@ class _Translator:
             if key in seen:
                 return self._problem(
                     (*path, index),
-                    f"{show(item)} is listed more than once",
+                    f"{_code(item)} is listed more than once",
                     "each item may appear only once",
                 )
             seen.append(key)

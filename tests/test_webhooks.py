@@ -29,7 +29,7 @@ VECTOR_BODY = b'{"test": 2432232314}'
 VECTOR_SIGNATURE = "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE="
 
 PLAIN_SECRET = "plain-secret-Zq81"
-BODY = '{"event":"stats.updated","note":"Kapitel – naïve"}'.encode()
+BODY = '{"event":"stats.updated","note":"Kapitel 1: naïve café ✓"}'.encode()
 SHA_A = "0c1f9a7e5b2d4c6a8e0f1b3d5c7e9a1b3d5f7a9c"
 SHA_B = "1d2e3f4a5b6c7d8e9f0a1b2c3d4e5f6a7b8c9d0e"
 
@@ -149,7 +149,7 @@ def test_verify_accepts_a_fresh_signed_message(secret: str) -> None:
     headers = signed(BODY, secret)
     assert verify_webhook(BODY, headers, secret) == {
         "event": "stats.updated",
-        "note": "Kapitel – naïve",
+        "note": "Kapitel 1: naïve café ✓",
     }
     # A str body and headers in another case are accepted too.
     upper = {k.title(): v for k, v in headers.items()}
