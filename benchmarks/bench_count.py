@@ -27,15 +27,16 @@ from mdit_py_plugins.front_matter import front_matter_plugin
 # Runnable from a checkout without installing the package.
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from draftforge_stats.counting import count_markdown  # noqa: E402 - after the path fix
+from draftforge_stats.counting import count_markdown
 
-_WORDS = (
+_VOCABULARY = (
     "the a of and to in she he said quietly never again morning light window "
     "river stone letter don't couldn't Sarah's state-of-the-art well-known "
     "3.14 1,000 journey shadow whisper garden memory silence north winter "
     "caf\u00e9 na\u00efve r\u00e9sum\u00e9 \u00fcber stra\u00dfe \u0434\u043e\u043c "
     "\ud55c\uad6d\uc5b4"
-).split()
+)
+_WORDS = _VOCABULARY.split()
 _CJK = "\u65e5\u672c\u8a9e\u306e\u6587\u7ae0\u3067\u3059\u3002\u30ab\u30bf\u30ab\u30ca\u6f22\u5b57"
 
 

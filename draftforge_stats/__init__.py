@@ -1,7 +1,38 @@
-"""DraftForge Stats: writing-progress statistics kept in an author's own Git repository."""
+"""DraftForge Stats: writing-progress statistics kept in an author's own Git repository.
+
+The public API is small and loaded lazily, so `draftforge --version` starts fast:
+
+- :func:`run_stats` computes a project's stats and updates `.draftforge/stats.json`;
+- :func:`count_markdown` applies the counting rules to one Markdown text;
+- :func:`verify_webhook` checks a signed webhook on the receiving side;
+- :class:`DraftForgeError` is the base of every error the package raises on purpose.
+"""
 
 from __future__ import annotations
 
+import importlib
+from typing import TYPE_CHECKING, Any
+
 __version__ = "0.1.0"
 
-__all__ = ["__version__"]
+_EXPORTS = {
+    "DraftForgeError": "errors",
+    "count_markdown": "counting",
+    "run_stats": "pipeline",
+    "verify_webhook": "webhooks",
+}
+
+__all__ = ["DraftForgeError", "__version__", "count_markdown", "run_stats", "verify_webhook"]
+
+if TYPE_CHECKING:
+    from .counting import count_markdown
+    from .errors import DraftForgeError
+    from .pipeline import run_stats
+    from .webhooks import verify_webhook
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(importlib.import_module(f".{module}", __name__), name)

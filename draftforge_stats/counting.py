@@ -6,13 +6,22 @@ document is gathered into one string, block by block, and the word rule is then 
 to it with one compiled regular expression:
 
 * a word is a run of letters, digits and combining marks (Unicode categories L*, N*,
-  M*); an apostrophe (U+0027 or U+2019) or a hyphen between two such characters joins
+  M*) that starts with a letter or digit (a mark belongs to the character before it,
+  so the variation selector of an emoji makes no word); an apostrophe (U+0027 or
+  U+2019) or a hyphen (U+002D, U+2010, U+2011) between two such characters joins
   them, and so does a period or comma between two digits;
 * each CJK ideograph, hiragana or katakana character (with any combining marks that
   follow it) is one word on its own; Latin letters touching CJK text are a separate
   word (``日本語abc`` is 3 + 1);
 * inline code, and code blocks when they are counted, are one word per
-  whitespace-separated piece.
+  whitespace-separated piece;
+* raw HTML: tags and comments are not text. Inline tags (``<span>``, ``<em>``) are
+  transparent like Markdown emphasis, block-level tags and ``<br>`` break like
+  whitespace, ``<img>`` and other replaced elements separate words like a Markdown
+  image; the content of ``<script>`` and ``<style>`` is not counted.
+
+Characters are Unicode code points (``cafe\u0301`` is 5); whitespace is what
+``str.split()`` splits on, so a no-break space is whitespace.
 
 Inside that string two private markers stand for things that have no text of their
 own: ``_SEP`` (an image, a footnote reference, an autolink) separates words and is

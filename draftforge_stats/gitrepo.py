@@ -78,7 +78,13 @@ class Repository:
         if not wanted or self.head() is None:
             return found
         output = self.git(
-            "log", "--no-renames", "-z", "--format=%x1e%aI", "--name-only", "HEAD", "--",
+            "log",
+            "--no-renames",
+            "-z",
+            "--format=%x1e%aI",
+            "--name-only",
+            "HEAD",
+            "--",
             *sorted({p.rsplit("/", 1)[0] if "/" in p else p for p in wanted}),
         )
         for record in output.split("\x1e"):
@@ -93,7 +99,6 @@ class Repository:
             if len(found) == len(wanted):
                 break
         return found
-
 
 
 def _stderr(exc: git.GitCommandError) -> str:

@@ -76,7 +76,7 @@ class Streaks(_Model):
 
 
 class Stats(_Model):
-    version: Literal["1.0.0"] = FORMAT_VERSION
+    version: Literal["1.0.0"] = "1.0.0"
     counting_rules_version: int = RULES_VERSION
     project: ProjectInfo
     current: Current

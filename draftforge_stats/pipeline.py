@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
+from typing import Any
 
 from .config import CONFIG_FILE, Config, load_config
 from .counting import TextCounts, count_markdown, decode_source
@@ -97,7 +98,11 @@ def compute_stats(
         }
     else:
         by_repo_path = repo.last_modified([prefix + rel for rel in found.chapters])
-        modified = {rel: by_repo_path[prefix + rel] for rel in found.chapters if prefix + rel in by_repo_path}
+        modified = {
+            rel: by_repo_path[prefix + rel]
+            for rel in found.chapters
+            if prefix + rel in by_repo_path
+        }
 
     chapters: list[ChapterEntry] = []
     for rel in found.chapters:
@@ -146,7 +151,7 @@ def compute_stats(
     return stats, warnings, notes
 
 
-def _read_existing(path: Path) -> object | None:
+def _read_existing(path: Path) -> Any:
     try:
         return json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):

@@ -493,6 +493,9 @@ class _Translator:
             elif re.fullmatch(r"\d+(\.\d+)?\s*[kK]", instance.strip()):
                 number = float(instance.strip()[:-1].strip()) * 1000
                 hint = f"write the number in full: {int(number)}"
+        elif "boolean" in wanted and isinstance(instance, str):
+            if instance.strip().lower() in {"true", "false", "yes", "no", "on", "off"}:
+                hint = "write true or false, without quotes"
         elif instance is None and syntax == "yaml":
             hint = "give it a value, or remove the key to use the default"
         return self._problem(path, message, hint)

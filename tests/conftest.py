@@ -22,7 +22,7 @@ def _isolated_environment(
     gitconfig.write_text(
         "[user]\n\tname = Test Author\n\temail = author@example.com\n"
         "[init]\n\tdefaultBranch = main\n"
-        "[protocol \"file\"]\n\tallow = always\n",
+        '[protocol "file"]\n\tallow = always\n',
         encoding="utf-8",
     )
     monkeypatch.setenv("HOME", str(home))

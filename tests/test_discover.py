@@ -17,8 +17,14 @@ def selector(**stats: object) -> FileSelector:
 
 
 def test_natural_order() -> None:
-    paths = ["chapters/10-x.md", "chapters/2-x.md", "chapters/1-x.md", "chapters/part-10/1.md",
-             "chapters/part-2/1.md", "chapters/Appendix.md"]
+    paths = [
+        "chapters/10-x.md",
+        "chapters/2-x.md",
+        "chapters/1-x.md",
+        "chapters/part-10/1.md",
+        "chapters/part-2/1.md",
+        "chapters/Appendix.md",
+    ]
     assert sorted(paths, key=natural_key) == [
         "chapters/1-x.md",
         "chapters/2-x.md",
@@ -48,7 +54,9 @@ def test_classify_defaults(path: str, kind: Kind | None) -> None:
 
 
 def test_include_and_exclude_globs() -> None:
-    sel = selector(include=["chapters/**/*.md", "manuscript/outline.md"], exclude=["chapters/drafts"])
+    sel = selector(
+        include=["chapters/**/*.md", "manuscript/outline.md"], exclude=["chapters/drafts"]
+    )
     assert sel.classify("chapters/01.md") is Kind.CHAPTER
     assert sel.classify("chapters/part/02.md") is Kind.CHAPTER
     assert sel.classify("chapters/drafts/03.md") is None
@@ -79,9 +87,15 @@ def test_discover_walks_tree_and_skips_links_outside(tmp_path: Path) -> None:
     (root / "chapters" / "part-2").mkdir(parents=True)
     (root / "chapters" / ".trash").mkdir()
     (root / "manuscript").mkdir()
-    for rel in ["chapters/10-c.md", "chapters/2-b.md", "chapters/part-2/1-d.md",
-                "chapters/.trash/x.md", "chapters/.hidden.md", "chapters/notes.txt",
-                "manuscript/outline.md"]:
+    for rel in [
+        "chapters/10-c.md",
+        "chapters/2-b.md",
+        "chapters/part-2/1-d.md",
+        "chapters/.trash/x.md",
+        "chapters/.hidden.md",
+        "chapters/notes.txt",
+        "manuscript/outline.md",
+    ]:
         (root / rel).write_text("words", encoding="utf-8")
     outside = tmp_path / "secret.md"
     outside.write_text("secret", encoding="utf-8")
@@ -89,8 +103,12 @@ def test_discover_walks_tree_and_skips_links_outside(tmp_path: Path) -> None:
     os.symlink(root / "chapters" / "2-b.md", root / "chapters" / "4-inside.md")
 
     found = discover(root, selector())
-    assert found.chapters == ["chapters/2-b.md", "chapters/4-inside.md", "chapters/10-c.md",
-                              "chapters/part-2/1-d.md"]
+    assert found.chapters == [
+        "chapters/2-b.md",
+        "chapters/4-inside.md",
+        "chapters/10-c.md",
+        "chapters/part-2/1-d.md",
+    ]
     assert found.manuscript == ["manuscript/outline.md"]
     assert found.warnings == [
         "chapters/3-link.md: symbolic link to a file outside the repository (or to nothing); "

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
+from draftforge_stats.errors import StatsFileError
 from draftforge_stats.models import Breakdown, Current, ProjectInfo, Stats
 from draftforge_stats.output import atomic_write, render, without_timestamps
 from draftforge_stats.validation import check_stats, stats_errors
-from draftforge_stats.errors import StatsFileError
 
 
 def small_stats() -> Stats:
@@ -49,9 +49,7 @@ def test_render_is_stable_two_space_json_with_final_newline() -> None:
 
 
 def test_render_keeps_non_ascii_readable() -> None:
-    stats = small_stats().model_copy(
-        update={"project": ProjectInfo(name="Le Cœur", type="novel")}
-    )
+    stats = small_stats().model_copy(update={"project": ProjectInfo(name="Le Cœur", type="novel")})
     assert '"name": "Le Cœur"' in render(stats)
 
 
@@ -92,7 +90,6 @@ def test_atomic_write_replaces_whole_file(tmp_path: Path) -> None:
 def test_atomic_write_failure_leaves_old_file_and_no_temp(tmp_path: Path) -> None:
     target = tmp_path / "stats.json"
     target.write_text("old\n", encoding="utf-8")
-
 
     with pytest.raises(TypeError):
         atomic_write(target, 12345)  # type: ignore[arg-type]

@@ -77,7 +77,9 @@ class TestYamlPositions:
         assert load_yaml("", "e.yml").locate(("a",)) == (1, 1)
 
     def test_aliases_and_merge_keys(self) -> None:
-        text = "base: &b {model: m, trigger: pr}\nstyle:\n  <<: *b\n  enabled: true\nloop: &l [*l]\n"
+        text = (
+            "base: &b {model: m, trigger: pr}\nstyle:\n  <<: *b\n  enabled: true\nloop: &l [*l]\n"
+        )
         doc = load_yaml(text, "a.yml")
         assert doc.data["style"] == {"model": "m", "trigger": "pr", "enabled": True}
         assert doc.locate(("style", "enabled")) == (4, 12)

@@ -5,19 +5,50 @@ Exit codes: 0 ok, 1 the check or job failed, 2 usage error, 3 a bug, 130 interru
 
 from __future__ import annotations
 
+import importlib
 import sys
 import traceback
 from typing import Any
 
 import click
+from rich.markup import escape
 
 from .. import __version__
 from ..errors import DraftForgeError
 from .console import error_console
 
+# Subcommands are imported only when used, so `draftforge --version` starts fast.
+SUBCOMMANDS = {
+    "stats": "stats_cmd",
+    "validate": "validate_cmd",
+    "init": "init_cmd",
+    "notify": "notify_cmd",
+    "action": "action_cmd",
+}
+
 
 class DraftForgeGroup(click.Group):
-    """A click group that turns our errors into messages and exit codes."""
+    """A click group with lazily loaded subcommands that turns our errors into exit codes."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return [name for name in SUBCOMMANDS if self._load(name) is not None]
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        return self._load(cmd_name)
+
+    def _load(self, name: str) -> click.Command | None:
+        module_name = SUBCOMMANDS.get(name)
+        if module_name is None:
+            return None
+        try:
+            module = importlib.import_module(f"{__name__}.{module_name}")
+        except ModuleNotFoundError as exc:
+            if exc.name == f"{__name__}.{module_name}":
+                return None  # not part of this build
+            raise
+        command = getattr(module, name)
+        assert isinstance(command, click.Command)
+        return command
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -25,7 +56,7 @@ class DraftForgeGroup(click.Group):
         except (click.exceptions.Exit, click.ClickException, click.Abort):
             raise
         except DraftForgeError as exc:
-            error_console().print(f"[bold red]error:[/] {exc}", markup=True, highlight=False)
+            error_console().print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False)
             ctx.exit(1)
         except KeyboardInterrupt:
             error_console().print("Interrupted.")
@@ -34,8 +65,7 @@ class DraftForgeGroup(click.Group):
             console = error_console()
             console.print(
                 "[bold red]draftforge hit a bug[/] (this is not your fault). Please report it "
-                "with the lines below.",
-                markup=True,
+                "with the lines below."
             )
             console.print(traceback.format_exc(), markup=False, highlight=False)
             ctx.exit(3)
@@ -46,27 +76,6 @@ class DraftForgeGroup(click.Group):
 def main() -> None:
     """DraftForge Stats: word counts, history and writing streaks for a manuscript in git."""
 
-
-def _register() -> None:
-    from .stats_cmd import stats
-
-    main.add_command(stats)
-    for module, name in (
-        ("validate_cmd", "validate"),
-        ("init_cmd", "init"),
-        ("notify_cmd", "notify"),
-        ("action_cmd", "action"),
-    ):
-        try:
-            imported = __import__(f"{__name__}.{module}", fromlist=[name])
-        except ModuleNotFoundError as exc:
-            if exc.name != f"{__name__}.{module}":
-                raise
-            continue
-        main.add_command(getattr(imported, name))
-
-
-_register()
 
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())

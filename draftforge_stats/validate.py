@@ -1,0 +1,320 @@
+"""`draftforge validate`, the library side: which files to check, and every problem in them.
+
+:func:`validate` takes paths (project folders or files) and returns a
+:class:`ValidationResult`: for each file its kind and its problems (syntax, schema, then
+the checks of :mod:`draftforge_stats.checks`). Nothing is printed or raised for bad
+files; the reporters in :mod:`draftforge_stats.reporting` show the result.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from enum import Enum
+from pathlib import Path
+
+from draftforge_stats import checks
+from draftforge_stats.errors import DraftForgeError, Problem
+from draftforge_stats.schemas import schema_problems
+from draftforge_stats.sources import Document, SourceError, load_json, load_text, load_yaml
+
+__all__ = [
+    "AGENT_RUNS_DIR",
+    "CONFIG_PATH",
+    "STATS_PATH",
+    "FileKind",
+    "FileResult",
+    "UnknownFileKindError",
+    "ValidationResult",
+    "find_project_root",
+    "kind_of",
+    "project_files",
+    "validate",
+    "validate_file",
+]
+
+CONFIG_PATH = Path(".draftforge") / "config.yml"
+STATS_PATH = Path(".draftforge") / "stats.json"
+AGENT_RUNS_DIR = Path(".draftforge") / "agent-runs"
+METADATA_NAMES = ("metadata.yml", "metadata.yaml")
+
+
+class FileKind(Enum):
+    """The kinds of file `validate` knows, each with its schema."""
+
+    CONFIG = "config"
+    STATS = "stats"
+    METADATA = "metadata"
+    AGENT_RUN = "agent-run"
+
+    @property
+    def schema(self) -> str:
+        return {
+            FileKind.CONFIG: "config.schema.yml",
+            FileKind.STATS: "stats.schema.json",
+            FileKind.METADATA: "metadata.schema.yml",
+            FileKind.AGENT_RUN: "agent-run.schema.json",
+        }[self]
+
+
+class UnknownFileKindError(DraftForgeError):
+    """A file was named that `validate` cannot tell the kind of (a usage error)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        super().__init__(
+            f"cannot tell what kind of DraftForge file {path} is: expected "
+            "`.draftforge/config.yml`, `.draftforge/stats.json`, "
+            "`.draftforge/agent-runs/*.json` or a `metadata.yml`"
+        )
+
+
+@dataclass
+class FileResult:
+    """One checked file."""
+
+    path: Path
+    display: str  # the name used in the problems
+    kind: FileKind
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity != "error"]
+
+
+@dataclass
+class ValidationResult:
+    """Every checked file and every problem, plus problems that belong to no single file."""
+
+    files: list[FileResult] = field(default_factory=list)
+    general: list[Problem] = field(default_factory=list)  # e.g. "nothing to validate"
+
+    @property
+    def problems(self) -> list[Problem]:
+        return [*self.general, *(p for f in self.files for p in f.problems)]
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity != "error"]
+
+    def failed(self, *, strict: bool = False) -> bool:
+        """Errors fail; warnings fail too when ``strict``."""
+        return bool(self.errors or (strict and self.warnings))
+
+
+def kind_of(path: Path) -> FileKind | None:
+    """The kind of a file from its path alone, or None."""
+    parts = path.parts
+    name = path.name
+    if len(parts) >= 2 and parts[-2] == ".draftforge":
+        if name in {"config.yml", "config.yaml"}:
+            return FileKind.CONFIG
+        if name == "stats.json":
+            return FileKind.STATS
+    if len(parts) >= 3 and parts[-3:-1] == (".draftforge", "agent-runs") and name.endswith(".json"):
+        return FileKind.AGENT_RUN
+    if name in METADATA_NAMES:
+        return FileKind.METADATA
+    return None
+
+
+def _project_root_of(path: Path, kind: FileKind) -> Path | None:
+    """The project folder of a config, stats or agent-run file (from where it sits)."""
+    absolute = path.absolute()
+    if kind in {FileKind.CONFIG, FileKind.STATS}:
+        return absolute.parent.parent
+    if kind is FileKind.AGENT_RUN:
+        return absolute.parent.parent.parent
+    return None
+
+
+def project_files(root: Path) -> list[tuple[Path, FileKind]]:
+    """The files of these kinds the project at ``root`` has, in a fixed order."""
+    found: list[tuple[Path, FileKind]] = []
+    config = root / CONFIG_PATH
+    if not config.is_file() and (root / ".draftforge" / "config.yaml").is_file():
+        config = root / ".draftforge" / "config.yaml"
+    if config.is_file():
+        found.append((config, FileKind.CONFIG))
+    manuscript = _manuscript_directory(config) if config.is_file() else None
+    for name in METADATA_NAMES:
+        metadata = root / (manuscript or checks.DEFAULT_MANUSCRIPT) / name
+        if metadata.is_file():
+            found.append((metadata, FileKind.METADATA))
+            break
+    if (root / STATS_PATH).is_file():
+        found.append((root / STATS_PATH, FileKind.STATS))
+    runs = root / AGENT_RUNS_DIR
+    if runs.is_dir():
+        found.extend(
+            (run, FileKind.AGENT_RUN) for run in sorted(runs.glob("*.json")) if run.is_file()
+        )
+    return found
+
+
+def _manuscript_directory(config: Path) -> str | None:
+    """`structure.manuscript_directory` when the config can be read and sets a usable one."""
+    try:
+        doc = load_text(config.read_text(encoding="utf-8-sig"), config.name)
+    except (OSError, UnicodeDecodeError, SourceError):
+        return None
+    data = doc.data
+    value = None
+    if isinstance(data, dict) and isinstance(data.get("structure"), dict):
+        value = data["structure"].get("manuscript_directory")
+    if isinstance(value, str) and value and checks._inside(value):
+        return value
+    return None
+
+
+def find_project_root(start: Path) -> Path:
+    """The nearest folder from ``start`` upwards that has a `.draftforge` folder.
+
+    The search stops at the top of the git work tree (a folder with `.git`); when no
+    folder has one, ``start`` itself.
+    """
+    absolute = start.absolute()
+    for folder in (absolute, *absolute.parents):
+        if (folder / ".draftforge").is_dir():
+            return start if folder == absolute else folder
+        if (folder / ".git").exists():
+            break
+    return start
+
+
+def _display(path: Path, base: Path | None) -> str:
+    """``path`` relative to ``base`` when it is inside it (POSIX style), else as given."""
+    if base is not None:
+        try:
+            return path.absolute().relative_to(base.absolute()).as_posix()
+        except ValueError:
+            pass
+        try:
+            return Path(os.path.relpath(path.absolute(), base.absolute())).as_posix()
+        except ValueError:  # another drive on Windows
+            pass
+    return path.as_posix()
+
+
+def validate_file(
+    path: Path,
+    kind: FileKind,
+    *,
+    display: str | None = None,
+    project_root: Path | None = None,
+) -> FileResult:
+    """Every problem of one file: reading, syntax, schema, then the semantic checks.
+
+    ``project_root`` is where the paths the file mentions are relative to (found from
+    the file's place when not given).
+    """
+    shown = display or path.as_posix()
+    result = FileResult(path=path, display=shown, kind=kind)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        result.problems.append(
+            Problem(file=shown, message=f"cannot read the file: {exc.strerror or exc}")
+        )
+        return result
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        before = raw[: exc.start]
+        line = before.count(b"\n") + 1
+        column = len(before[before.rfind(b"\n") + 1 :].decode("utf-8", "replace")) + 1
+        result.problems.append(
+            Problem(
+                file=shown,
+                message=f"byte {exc.start} (0x{raw[exc.start]:02x}) is not valid UTF-8",
+                line=line,
+                column=column,
+                hint="save the file as UTF-8",
+            )
+        )
+        return result
+    load = load_json if kind in {FileKind.AGENT_RUN, FileKind.STATS} else load_yaml
+    try:
+        doc = load(text, shown)
+    except SourceError as exc:
+        result.problems.extend(exc.problems)
+        return result
+    result.problems.extend(schema_problems(doc, kind.schema))
+    root = project_root if project_root is not None else _project_root_of(path, kind)
+    result.problems.extend(_semantic(doc, kind, path, root))
+    result.problems.sort(key=lambda p: (p.line or 0, p.column or 0, p.path))
+    return result
+
+
+def _semantic(doc: Document, kind: FileKind, path: Path, root: Path | None) -> list[Problem]:
+    if kind is FileKind.CONFIG:
+        return checks.config_problems(doc, root)
+    if kind is FileKind.METADATA:
+        return checks.metadata_problems(doc, path.absolute().parent)
+    if kind is FileKind.AGENT_RUN:
+        return checks.agent_run_problems(doc, path.name, root)
+    return checks.stats_problems(doc)
+
+
+def validate(paths: Sequence[Path], *, base: Path | None = None) -> ValidationResult:
+    """Check the given project folders and files (no paths: ``base``, the current folder).
+
+    A folder is a project: every file of the known kinds in it is checked. A file is
+    checked as the kind its path shows; :class:`UnknownFileKindError` for any other.
+    ``base`` is the folder the displayed file names are relative to.
+    """
+    targets = list(paths) or [base or Path()]
+    result = ValidationResult()
+    seen: set[Path] = set()
+    for target in targets:
+        if target.is_dir():
+            root = find_project_root(target)
+            files = project_files(root)
+            if not files:
+                result.general.append(
+                    Problem(
+                        file=_display(root, base) or ".",
+                        message="no DraftForge files to validate here",
+                        hint="expected `.draftforge/config.yml`; `draftforge init` creates a "
+                        "project",
+                    )
+                )
+                continue
+            for path, kind in files:
+                _add(result, seen, path, kind, base, root)
+        else:
+            file_kind = kind_of(target)
+            if file_kind is None:
+                raise UnknownFileKindError(target)
+            _add(result, seen, target, file_kind, base, None)
+    return result
+
+
+def _add(
+    result: ValidationResult,
+    seen: set[Path],
+    path: Path,
+    kind: FileKind,
+    base: Path | None,
+    root: Path | None,
+) -> None:
+    key = path.resolve()
+    if key in seen:
+        return
+    seen.add(key)
+    result.files.append(validate_file(path, kind, display=_display(path, base), project_root=root))
+
+
+def files_of(result: ValidationResult, kind: FileKind) -> Iterable[FileResult]:
+    """The checked files of one kind."""
+    return (f for f in result.files if f.kind is kind)
