@@ -23,8 +23,8 @@ import time
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
-from pathlib import Path, PurePosixPath
+from datetime import UTC, datetime, tzinfo
+from pathlib import Path
 from typing import Any, TextIO
 
 from pydantic import ValidationError
@@ -33,9 +33,10 @@ from .config import load_config
 from .errors import DraftForgeError, GitError
 from .gitrepo import Repository, run_git
 from .models import Stats
-from .notify import Delivery, NotifyError, build_payload, send_stats
+from .notify import NotifyError, build_payload, send_stats
 from .output import STATS_FILE
-from .pipeline import StatsRun, find_project_root, run_stats
+from .pipeline import find_project_root, run_stats
+from .streaks import DayRule
 from .summary import build_summary, words_today
 
 ZERO_SHA = "0" * 40
@@ -272,9 +273,9 @@ def mark_safe_directory(workspace: Path) -> bool:
 
 
 def changed_paths(repo: Repository, base: str, head: str) -> list[str]:
-    return repo.git("diff", "--no-renames", "--name-only", "-z", base, head, "--").split("\0")[
-        :-1
-    ] if base else []
+    """Paths that differ between two commits."""
+    out = repo.git("diff", "--no-renames", "--name-only", "-z", base, head, "--")
+    return [p for p in out.split("\0") if p]
 
 
 def commit_exists(repo: Repository, sha: str) -> bool:
@@ -306,9 +307,9 @@ def event_changes(repo: Repository, runner: Runner) -> tuple[list[str], str] | N
         return None
     before = str(runner.event.get("before") or "")
     after = str(runner.event.get("after") or runner.sha or "")
-    if before and after and before != ZERO_SHA and after != ZERO_SHA:
-        if commit_exists(repo, before) and commit_exists(repo, after):
-            return changed_paths(repo, before, after), f"{before[:7]}..{after[:7]}"
+    known = before not in {"", ZERO_SHA} and after not in {"", ZERO_SHA}
+    if known and commit_exists(repo, before) and commit_exists(repo, after):
+        return changed_paths(repo, before, after), f"{before[:7]}..{after[:7]}"
     commits = runner.event.get("commits")
     if before == ZERO_SHA or not isinstance(commits, list) or not commits:
         return None  # a new branch: everything on it is new
@@ -374,7 +375,10 @@ def commit_target(
     if runner.ref_type == "tag" or runner.ref.startswith("refs/tags/"):
         return None, f"This run is for the tag {runner.ref_name or runner.ref}: tags are not moved."
     if branch is None:
-        return None, "HEAD is detached (a commit, not a branch, is checked out): nothing to push to."
+        return (
+            None,
+            "HEAD is detached (a commit, not a branch, is checked out): nothing to push to.",
+        )
     return branch, None
 
 
@@ -430,7 +434,9 @@ def push(repo: Repository, branch: str, env: Mapping[str, str]) -> None:
         text = str(exc)
         if _REJECTED.search(text):
             raise PushRejectedError(text) from None
-        raise ActionError(f"Could not push the stats commit to {branch}: {text}{push_hint(text)}") from None
+        raise ActionError(
+            f"Could not push the stats commit to {branch}: {text}{push_hint(text)}"
+        ) from None
 
 
 def move_to_remote_head(repo: Repository, branch: str, relpath: str, env: Mapping[str, str]) -> str:
@@ -440,8 +446,12 @@ def move_to_remote_head(repo: Repository, branch: str, relpath: str, env: Mappin
     reset would destroy them. Returns the new head's id.
     """
     remote_ref = f"refs/remotes/origin/{branch}"
-    repo.git("fetch", "--quiet", "--no-tags", "origin", f"+refs/heads/{branch}:{remote_ref}", env=env)
-    status = repo.git("status", "--porcelain", "-z", "--untracked-files=no").split("\0")
+    repo.git(
+        "fetch", "--quiet", "--no-tags", "origin", f"+refs/heads/{branch}:{remote_ref}", env=env
+    )
+    status = repo.git("status", "--porcelain", "-z", "--no-renames", "--untracked-files=no").split(
+        "\0"
+    )
     others = sorted({entry[3:] for entry in status if entry and entry[3:] != relpath})
     if others:
         raise ActionError(
@@ -497,19 +507,30 @@ def restore_ownership(workspace: Path, paths: Iterable[Path], *, euid: int | Non
 # Outputs
 
 
-def writing_day(now: datetime, zone_name: str | None, day_starts_at: int) -> str:
-    """The writing day (YYYY-MM-DD) of `now`: in the configured zone (UTC if none), a day
-    starting at `day_starts_at` o'clock."""
-    import zoneinfo
+def writing_day(
+    repo: Repository, stats: Stats | None, zone: tzinfo | None, day_starts_at: int, now: datetime
+) -> str:
+    """Today's writing day (YYYY-MM-DD), by the history's own day rule.
 
-    zone = zoneinfo.ZoneInfo(zone_name) if zone_name else UTC
-    return (now.astimezone(zone) - timedelta(hours=day_starts_at)).date().isoformat()
+    With `stats.timezone`, `now` in that zone; without one, in the UTC offset of the newest
+    history entry's commit (the author's latest known clock), else UTC.
+    """
+    rule = DayRule(zone, day_starts_at)
+    offset: tzinfo | None = None
+    if zone is None and stats is not None and stats.history:
+        try:
+            stamp = repo.git("log", "-1", "--format=%aI", stats.history[0].commit_sha).strip()
+            offset = datetime.fromisoformat(stamp).tzinfo
+        except (GitError, ValueError):
+            offset = None
+    return rule.today(now, offset).isoformat()
 
 
 def action_outputs(
     stats: Stats | None, *, today: str, changed: bool, commit_sha: str, notified: bool
 ) -> dict[str, str]:
     """The action's outputs (all strings; counts empty when there are no stats)."""
+
     def count(value: int | None) -> str:
         return "" if value is None else str(value)
 
@@ -563,18 +584,6 @@ class Outcome:
     summary: str | None = None
 
 
-@dataclass
-class _State:
-    """What the job found out and did so far."""
-
-    run: StatsRun | None = None
-    stats: Stats | None = None
-    commit_sha: str = ""
-    changed: bool = False
-    status: str = ""
-    notes: list[str] = field(default_factory=list)
-
-
 def run_action(
     inputs: Inputs,
     runner: Runner,
@@ -583,7 +592,6 @@ def run_action(
     now: datetime | None = None,
     sleep: Callable[[float], None] = time.sleep,
     before_push: Callable[[int], None] | None = None,
-    environ: Mapping[str, str] | None = None,
 ) -> Outcome:
     """The whole job. Raises :class:`ActionError` (and other `DraftForgeError`) on failure.
 
@@ -591,244 +599,239 @@ def run_action(
     called right before each push, so tests can move the branch in between (a real race).
     """
     now = now or datetime.now(UTC)
-    environ = os.environ if environ is None else environ
     workspace = runner.workspace.resolve()
     if mark_safe_directory(workspace):
         log.info(f"Marked {workspace} as a safe git directory.")
+    if not (workspace / inputs.path).is_dir():
+        raise InputError(f"input `path`: {inputs.path} is not a folder of the workspace")
     root, repo = find_project_root(workspace / inputs.path)
     if repo is None:
         raise ActionError(
             f"{workspace} is not a git checkout: run actions/checkout (with fetch-depth: 0) "
             "before this action."
         )
-    prefix = "" if root == repo.root else root.relative_to(repo.root).as_posix() + "/"
-    stats_rel = prefix + STATS_FILE.as_posix()
-    config = load_config(root)
-    today = writing_day(now, config.stats.timezone, config.stats.day_starts_at)
-    git_env = auth_env(inputs.token, runner.server_url, environ)
-    state = _State()
+    job = _Job(
+        inputs=inputs,
+        runner=runner,
+        log=log,
+        repo=repo,
+        root=root,
+        prefix="" if root == repo.root else root.relative_to(repo.root).as_posix() + "/",
+        git_env=auth_env(inputs.token, runner.server_url, os.environ),
+        now=now,
+        sleep=sleep,
+        before_push=before_push,
+    )
 
-    reason = skip_reason(repo, runner, prefix)
+    reason = skip_reason(repo, runner, job.prefix)
     if reason is not None:
         log.notice(reason)
-        state.stats = load_stored(root / STATS_FILE)
-        state.status = reason
-        return _finish(inputs, runner, log, state, today, notify=False)
+        job.stats = load_stored(root / STATS_FILE)
+        job.status = reason
+        return job.finish(notify=False, branch=None)
 
-    if is_shallow(repo):
-        _unshallow(repo, runner, git_env, log, state)
-
-    created_folder = not (root / OWN_FOLDER).exists()
-    branch = current_branch(repo)
-    target, why_not = commit_target(inputs, runner, branch)
-    with log.group("Computing the stats"):
-        state.run = run_stats(root, now=now, write=True)
-        _report_run(state.run, log)
-    state.stats = state.run.stats
-    state.changed = state.run.changed
-
-    if target is None:
-        log.notice(why_not or "Nothing committed.")
-        state.status = (
-            f"The stats {'changed' if state.changed else 'did not change'}; nothing was "
-            f"committed. {why_not}"
-        )
-    else:
-        _commit_and_push(repo, root, stats_rel, target, inputs, git_env, log, state,
-                         now=now, sleep=sleep, before_push=before_push)  # fmt: skip
-
-    paths = [root / STATS_FILE]
-    if created_folder:
-        paths.append(root / OWN_FOLDER)
-    restore_ownership(workspace, paths)
+    owned = [root / STATS_FILE]
+    if not (root / OWN_FOLDER).exists():
+        owned.append(root / OWN_FOLDER)
+    try:
+        if is_shallow(repo):
+            job.unshallow()
+        target, why_not = commit_target(inputs, runner, current_branch(repo))
+        job.compute("Computing the stats")
+        if target is None:
+            log.notice(why_not or "Nothing committed.")
+            job.status = (
+                f"The stats {'changed' if job.changed else 'did not change'}; nothing was "
+                f"committed. {why_not}"
+            )
+        else:
+            job.commit_and_push(target)
+    finally:
+        try:
+            restore_ownership(workspace, owned)
+        except OSError as exc:
+            log.warning(f"Could not give the stats file back to the workspace's owner: {exc}")
     notify = runner.event_name not in PULL_REQUEST_EVENTS
     if not notify and inputs.api_url:
-        state.notes.append("The API is not notified of pull requests.")
-    return _finish(inputs, runner, log, state, today, notify=notify, sleep=sleep, branch=target)
+        job.notes.append("The DraftForge API is not notified of pull requests.")
+    return job.finish(notify=notify, branch=target)
 
 
-def _unshallow(
-    repo: Repository, runner: Runner, env: Mapping[str, str], log: Log, state: _State
-) -> None:
-    if runner.ref.startswith("refs/heads/"):
-        refspec = f"+{runner.ref}:refs/remotes/origin/{runner.ref.removeprefix('refs/heads/')}"
-    else:
-        refspec = runner.ref
-    args = ["fetch", "--quiet", "--unshallow", "--no-tags", "origin"]
-    if refspec:
-        args.append(refspec)
-    with log.group("Fetching the full history (the clone is shallow)"):
-        try:
-            repo.git(*args, env=env)
-        except GitError as exc:
-            message = (
-                f"The clone is shallow and fetching the full history failed ({exc}); going on "
-                "with the history in the stats file (nothing in it is lost). Use "
-                "actions/checkout with `fetch-depth: 0`."
-            )
-            log.warning(message)
-            state.notes.append("The clone was shallow and the full history could not be fetched.")
-            return
-    if is_shallow(repo):
-        log.warning("The clone is still shallow after fetching; use `fetch-depth: 0`.")
-    else:
-        log.info("Fetched the full history.")
+@dataclass
+class _Job:
+    """One run of the job: what it was given, and what it found out and did so far."""
 
+    inputs: Inputs
+    runner: Runner
+    log: Log
+    repo: Repository
+    root: Path
+    prefix: str  # the project folder inside the repository, "" or ending in "/"
+    git_env: Mapping[str, str]
+    now: datetime
+    sleep: Callable[[float], None]
+    before_push: Callable[[int], None] | None
+    stats: Stats | None = None
+    commit_sha: str = ""
+    changed: bool = False
+    status: str = ""
+    notes: list[str] = field(default_factory=list)
 
-def _report_run(run: StatsRun, log: Log) -> None:
-    for warning in run.warnings:
-        log.warning(warning)
-    for note in run.notes:
-        log.info(f"note: {note}")
-    log.info(
-        f"{run.stats.current.word_count:,} words in {run.stats.current.chapter_count} chapters; "
-        f"{'changed' if run.changed else 'unchanged'}."
-    )
+    @property
+    def stats_rel(self) -> str:
+        return self.prefix + STATS_FILE.as_posix()
 
-
-def _commit_and_push(
-    repo: Repository,
-    root: Path,
-    stats_rel: str,
-    branch: str,
-    inputs: Inputs,
-    git_env: Mapping[str, str],
-    log: Log,
-    state: _State,
-    *,
-    now: datetime,
-    sleep: Callable[[float], None],
-    before_push: Callable[[int], None] | None,
-) -> None:
-    """Commit the stats file and push it; when the branch moved, move onto it and redo."""
-    for attempt in range(1, PUSH_ATTEMPTS + 1):
-        assert state.run is not None
-        if not file_state(repo, stats_rel):
-            state.status = "The stats are up to date; nothing to commit."
-            log.info(state.status)
-            return
-        sha = commit_stats(repo, stats_rel, inputs, now)
-        if before_push is not None:
-            before_push(attempt)
-        try:
-            push(repo, branch, git_env)
-        except PushRejectedError:
-            if attempt == PUSH_ATTEMPTS:
-                raise ActionError(
-                    f"Gave up pushing the stats to {branch} after {PUSH_ATTEMPTS} attempts: the "
-                    "branch kept moving. Use a `concurrency` group for the workflow, and run it "
-                    "again."
-                ) from None
-            wait = PUSH_BACKOFF[min(attempt, len(PUSH_BACKOFF)) - 1]
-            log.info(f"{branch} moved on the remote; moving onto its new head in {wait:g} s.")
-            sleep(wait)
-            head = move_to_remote_head(repo, branch, stats_rel, git_env)
-            repo_prefix = stats_rel[: -len(STATS_FILE.as_posix())]
-            if (reason := _stats_commit_reason(repo, repo_prefix)) is not None:
-                state.stats = load_stored(root / STATS_FILE) or state.stats
-                state.changed = False
-                state.status = f"{branch} is now at {head[:7]}: {reason}"
-                log.notice(state.status)
+    def unshallow(self) -> None:
+        """Fetch the whole history; on failure go on with what there is, and say so."""
+        ref = self.runner.ref
+        if ref.startswith("refs/heads/"):
+            refspec = f"+{ref}:refs/remotes/origin/{ref.removeprefix('refs/heads/')}"
+        else:
+            refspec = ref
+        args = ["fetch", "--quiet", "--unshallow", "--no-tags", "origin"]
+        if refspec:
+            args.append(refspec)
+        with self.log.group("Fetching the full history (the clone is shallow)"):
+            try:
+                self.repo.git(*args, env=self.git_env)
+            except GitError as exc:
+                self.log.warning(
+                    f"The clone is shallow and fetching the full history failed ({exc}); "
+                    "going on with the commits there are and the history stored in the stats "
+                    "file (nothing in it is lost). Use actions/checkout with `fetch-depth: 0`."
+                )
+                self.notes.append(
+                    "The clone was shallow and its full history could not be fetched."
+                )
                 return
-            with log.group(f"Recomputing the stats on {head[:7]}"):
-                state.run = run_stats(root, now=now, write=True)
-                _report_run(state.run, log)
-            state.stats = state.run.stats
-            state.changed = state.run.changed
-            continue
-        state.commit_sha = sha
-        state.changed = True
-        state.status = f"Committed the stats to {branch} as `{sha[:7]}`."
-        log.notice(f"Committed the stats to {branch} as {sha[:7]} and pushed.")
-        return
+        if is_shallow(self.repo):
+            self.log.warning("The clone is still shallow after fetching: use `fetch-depth: 0`.")
+        else:
+            self.log.info("Fetched the full history.")
 
+    def compute(self, title: str) -> None:
+        with self.log.group(title):
+            run = run_stats(self.root, now=self.now, write=True)
+            for warning in run.warnings:
+                self.log.warning(warning)
+            for note in run.notes:
+                self.log.info(f"note: {note}")
+            current = run.stats.current
+            self.log.info(
+                f"{_plural(current.word_count, 'word')} in "
+                f"{_plural(current.chapter_count, 'chapter')}; the stats "
+                f"{'changed' if run.changed else 'did not change'}."
+            )
+        self.stats = run.stats
+        self.changed = run.changed
 
-def _stats_commit_reason(repo: Repository, prefix: str) -> str | None:
-    paths = head_changes(repo)
-    if paths and all(is_own_path(p, prefix) for p in paths):
-        return "a stats commit, so the stats there are current; nothing to commit."
-    return None
+    def commit_and_push(self, branch: str) -> None:
+        """Commit the stats file and push it; when the branch moved, move onto it and redo."""
+        for attempt in range(1, PUSH_ATTEMPTS + 1):
+            if not file_state(self.repo, self.stats_rel):
+                self.status = "The stats file is up to date; nothing to commit."
+                self.log.info(self.status)
+                return
+            sha = commit_stats(self.repo, self.stats_rel, self.inputs, self.now)
+            if self.before_push is not None:
+                self.before_push(attempt)
+            try:
+                push(self.repo, branch, self.git_env)
+            except PushRejectedError:
+                if attempt == PUSH_ATTEMPTS:
+                    raise ActionError(
+                        f"Gave up pushing the stats to {branch} after {PUSH_ATTEMPTS} attempts: "
+                        "the branch kept moving. Give the workflow a `concurrency` group, and "
+                        "run it again."
+                    ) from None
+                wait = PUSH_BACKOFF[min(attempt, len(PUSH_BACKOFF)) - 1]
+                self.log.info(
+                    f"{branch} moved on the remote since the checkout; moving onto its new "
+                    f"head in {wait:g} s (attempt {attempt + 1} of {PUSH_ATTEMPTS})."
+                )
+                self.sleep(wait)
+                head = move_to_remote_head(self.repo, branch, self.stats_rel, self.git_env)
+                paths = head_changes(self.repo)
+                if paths and all(is_own_path(p, self.prefix) for p in paths):
+                    self.stats = load_stored(self.root / STATS_FILE) or self.stats
+                    self.changed = False
+                    self.status = (
+                        f"{branch} moved to {head[:7]}, a stats commit: the stats there are "
+                        "current; nothing to commit."
+                    )
+                    self.log.notice(self.status)
+                    return
+                self.compute(f"Recomputing the stats on {head[:7]}")
+                continue
+            self.commit_sha = sha
+            self.changed = True
+            self.status = f"Committed the stats to {branch} as `{sha[:7]}`."
+            self.log.notice(f"Committed the stats to {branch} as {sha[:7]} and pushed.")
+            return
 
-
-def _notify(
-    inputs: Inputs,
-    runner: Runner,
-    log: Log,
-    state: _State,
-    *,
-    sleep: Callable[[float], None],
-    branch: str | None,
-) -> bool:
-    """Send the webhook; True when delivered. A failure is a warning, or an error when
-    `fail-on-notify-error` (then :class:`ActionError` is raised)."""
-    assert state.stats is not None
-    ref = f"refs/heads/{branch}" if branch else runner.ref
-    repository = runner.repository
-    try:
-        payload = build_payload(
-            state.stats.model_dump(mode="json"),
-            repository=repository,
-            ref=ref,
-            stats_commit_sha=state.commit_sha or None,
-        )
-        delivery: Delivery | None = send_stats(
-            inputs.api_url,
-            payload,
-            secret=inputs.webhook_secret or None,
-            token=inputs.api_token or None,
-            sleep=sleep,
-        )
-        problem = None if delivery and delivery.delivered else (delivery and delivery.error)
-    except NotifyError as exc:
-        delivery, problem = None, str(exc)
-    if delivery is not None and delivery.delivered:
-        log.info(
-            f"Notified the API ({delivery.webhook_id}, {delivery.attempts} "
-            f"attempt{'s' if delivery.attempts != 1 else ''})."
-        )
-        return True
-    message = f"The DraftForge API was not notified: {problem}"
-    if inputs.fail_on_notify_error:
-        raise ActionError(message)
-    log.warning(message)
-    state.notes.append("The DraftForge API could not be notified (see the warning).")
-    return False
-
-
-def _finish(
-    inputs: Inputs,
-    runner: Runner,
-    log: Log,
-    state: _State,
-    today: str,
-    *,
-    notify: bool,
-    sleep: Callable[[float], None] = time.sleep,
-    branch: str | None = None,
-) -> Outcome:
-    notified = False
-    exit_code = 0
-    failure: ActionError | None = None
-    if notify and inputs.api_url and state.stats is not None:
+    def notify(self, branch: str | None) -> bool:
+        """Send the webhook; True when delivered. A failure is a warning, or (with
+        `fail-on-notify-error`) an :class:`ActionError`."""
+        assert self.stats is not None
+        inputs = self.inputs
         try:
-            notified = _notify(inputs, runner, log, state, sleep=sleep, branch=branch)
-        except ActionError as exc:  # fail-on-notify-error: report it, after the outputs
-            failure = exc
-            exit_code = 1
-            state.notes.append("The DraftForge API could not be notified.")
-    outputs = action_outputs(
-        state.stats,
-        today=today,
-        changed=state.changed,
-        commit_sha=state.commit_sha,
-        notified=notified,
-    )
-    summary = None
-    if state.stats is not None:
-        summary = build_summary(state.stats, today=today, status=state.status, notes=state.notes)
-    if failure is not None:
-        log.error(str(failure))
-    return Outcome(exit_code=exit_code, outputs=outputs, summary=summary)
+            payload = build_payload(
+                self.stats.model_dump(mode="json"),
+                repository=self.runner.repository,
+                ref=f"refs/heads/{branch}" if branch else self.runner.ref,
+                stats_commit_sha=self.commit_sha or None,
+            )
+            delivery = send_stats(
+                inputs.api_url,
+                payload,
+                secret=inputs.webhook_secret or None,
+                token=inputs.api_token or None,
+                sleep=self.sleep,
+            )
+        except NotifyError as exc:
+            problem = str(exc)
+        else:
+            if delivery.delivered:
+                attempts = (
+                    "1 attempt" if delivery.attempts == 1 else f"{delivery.attempts} attempts"
+                )
+                self.log.info(f"Notified the DraftForge API ({delivery.webhook_id}, {attempts}).")
+                return True
+            problem = delivery.error or "not delivered"
+        message = f"The DraftForge API was not notified: {problem}"
+        if inputs.fail_on_notify_error:
+            raise ActionError(message)
+        self.log.warning(message)
+        self.notes.append("The DraftForge API could not be notified (see the warning).")
+        return False
+
+    def finish(self, *, notify: bool, branch: str | None) -> Outcome:
+        """Notify (when asked to and configured), then the outputs and the summary."""
+        settings = load_config(self.root).stats
+        today = writing_day(
+            self.repo, self.stats, settings.zone(), settings.day_starts_at, self.now
+        )
+        notified = False
+        failure: ActionError | None = None
+        if notify and self.inputs.api_url and self.stats is not None:
+            try:
+                notified = self.notify(branch)
+            except ActionError as exc:  # fail-on-notify-error: still give outputs and summary
+                failure = exc
+                self.notes.append("The DraftForge API could not be notified.")
+        outputs = action_outputs(
+            self.stats,
+            today=today,
+            changed=self.changed,
+            commit_sha=self.commit_sha,
+            notified=notified,
+        )
+        summary = None
+        if self.stats is not None:
+            summary = build_summary(self.stats, today=today, status=self.status, notes=self.notes)
+        if failure is not None:
+            self.log.error(str(failure))
+        return Outcome(exit_code=1 if failure else 0, outputs=outputs, summary=summary)
 
 
 def main(
@@ -854,9 +857,7 @@ def main(
     try:
         inputs = Inputs.from_env(env)
         runner = Runner.from_env(env)
-        outcome = run_action(
-            inputs, runner, log, now=now, sleep=sleep, before_push=before_push, environ=env
-        )
+        outcome = run_action(inputs, runner, log, now=now, sleep=sleep, before_push=before_push)
     except InputError as exc:
         log.error(str(exc))
         return 2
@@ -873,10 +874,14 @@ def main(
     return outcome.exit_code
 
 
+def _plural(count: int, word: str) -> str:
+    return f"{count:,} {word}" if count == 1 else f"{count:,} {word}s"
+
+
 __all__ = [
     "ActionError",
-    "Inputs",
     "InputError",
+    "Inputs",
     "Log",
     "Outcome",
     "Runner",

@@ -405,8 +405,10 @@ def stats_problems(doc: Document) -> list[Problem]:
     if isinstance(history, list):
         problems.extend(_history_problems(doc, history, dates))
     streaks = data.get("streaks")
+    # After a shallow clone the older days are approximate: runs of days are not compared.
+    complete = _get(data, "history_basis", "complete") is not False
     if isinstance(streaks, Mapping):
-        problems.extend(_streak_problems(doc, streaks, dates, history))
+        problems.extend(_streak_problems(doc, streaks, dates, history, complete=complete))
     return problems
 
 
@@ -505,27 +507,42 @@ def _run_ending(days: set[_dt.date], last: _dt.date) -> int:
     return length
 
 
+def _days(count: int) -> str:
+    return f"{count} day{'' if count == 1 else 's'}"
+
+
 def _streak_problems(
-    doc: Document, streaks: Mapping[str, Any], dates: list[_dt.date], history: Any
+    doc: Document,
+    streaks: Mapping[str, Any],
+    dates: list[_dt.date],
+    history: Any,
+    *,
+    complete: bool = True,
 ) -> list[Problem]:
     problems: list[Problem] = []
     current, longest = streaks.get("current_days"), streaks.get("longest_days")
     total, last = streaks.get("total_writing_days"), streaks.get("last_write_date")
-    rebuild = "run `draftforge stats` to rebuild the file"
+    reported: set[str] = set()
 
     def add(key: str, message: str) -> None:
-        problems.append(_problem(doc, ("streaks", key), message, rebuild))
+        if key not in reported:  # one problem per number is enough
+            reported.add(key)
+            problems.append(
+                _problem(
+                    doc, ("streaks", key), message, "run `draftforge stats` to rebuild the file"
+                )
+            )
 
     if _is_int(current) and _is_int(longest) and current > longest:
         add(
             "current_days",
-            f"the current streak ({current} days) is longer than the longest ({longest} days)",
+            f"the current streak ({_days(current)}) is longer than the longest ({_days(longest)})",
         )
     if _is_int(longest) and _is_int(total) and longest > total:
         add(
             "longest_days",
-            f"the longest streak ({longest} days) is longer than the number "
-            f"of writing days ({total})",
+            f"the longest streak ({_days(longest)}) is longer than the number of writing "
+            f"days ({total})",
         )
     if last is None:
         for key, value in (
@@ -535,33 +552,29 @@ def _streak_problems(
         ):
             if _is_int(value) and value > 0:
                 add(key, f"`{key}` is {value}, but there is no last writing day")
-    has_history = isinstance(history, list) and len(history) > 0
-    if not has_history:
-        return problems
+    if not isinstance(history, list) or not history or len(dates) != len(history):
+        return problems  # no history, or dates the schema refused: nothing to compare with
     days = set(dates)
     if _is_int(total) and total > len(history):
-        add(
-            "total_writing_days",
-            f"{total} writing days, but the history has only "
-            f"{len(history)} entr{'ies' if len(history) != 1 else 'y'}",
-        )
-    if _is_int(longest) and days and longest > _longest_run(days):
+        entries = f"{len(history)} entr{'ies' if len(history) != 1 else 'y'}"
+        add("total_writing_days", f"{_days(total)} of writing, but the history has only {entries}")
+    if complete and _is_int(longest) and longest > _longest_run(days):
         add(
             "longest_days",
-            f"a longest streak of {longest} days, but the history has at most "
-            f"{_longest_run(days)} consecutive days",
+            f"a longest streak of {_days(longest)}, but the history has at most "
+            f"{_days(_longest_run(days))} in a row",
         )
     if isinstance(last, str):
         try:
             last_day = _dt.date.fromisoformat(last)
         except ValueError:
             return problems
-        if days and last_day not in days:
+        if last_day not in days:
             add("last_write_date", f"{last} is not a date in the history")
-        elif _is_int(current) and current > _run_ending(days, last_day):
+        elif complete and _is_int(current) and current > _run_ending(days, last_day):
             add(
                 "current_days",
-                f"a current streak of {current} days, but the history has "
-                f"{_run_ending(days, last_day)} consecutive days up to {last}",
+                f"a current streak of {_days(current)}, but the history has "
+                f"{_days(_run_ending(days, last_day))} in a row up to {last}",
             )
     return problems

@@ -13,9 +13,10 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from .checks import config_problems
 from .errors import ConfigError, Problem
 from .schemas import schema_problems
-from .sources import Document, SourceError, load_yaml
+from .sources import SourceError, load_yaml
 
 CONFIG_FILE = Path(".draftforge") / "config.yml"
 
@@ -130,30 +131,8 @@ def parse_config(text: str, display: str) -> Config:
     data: Any = document.data if document.data is not None else {}
     problems = schema_problems(document, "config.schema.yml")
     if not problems:
-        problems = _zone_problems(data, document, display)
+        problems = config_problems(document, project_root=None)  # the time zone
     if problems:
         raise ConfigError(f"{display} is not a valid DraftForge config:", problems)
     config = Config.model_validate(data)
     return config.model_copy(update={"source": display})
-
-
-def _zone_problems(data: Any, document: Document, display: str) -> list[Problem]:
-    stats = data.get("stats") if isinstance(data, dict) else None
-    name = stats.get("timezone") if isinstance(stats, dict) else None
-    if not isinstance(name, str):
-        return []
-    try:
-        zoneinfo.ZoneInfo(name)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        position = document.locate(["stats", "timezone"]) or (None, None)
-        return [
-            Problem(
-                display,
-                f"`{name}` is not a known time zone",
-                line=position[0],
-                column=position[1],
-                path="$.stats.timezone",
-                hint="use an IANA name such as `Europe/Paris` or `America/New_York`, or `UTC`",
-            )
-        ]
-    return []

@@ -75,6 +75,22 @@ class Streaks(_Model):
     total_writing_days: int = 0
 
 
+class HistoryBasis(_Model):
+    """How `history` was made. When a setting here differs from the config, or the rules
+    version changed, the next run rebuilds the history from git instead of adding to it."""
+
+    chapters_directory: str
+    manuscript_directory: str
+    include: list[str]
+    exclude: list[str]
+    count_code_blocks: bool
+    timezone: str | None
+    day_starts_at: int
+    complete: bool
+    """False when git did not have the whole history (a shallow clone): the first days
+    after the shallow boundary are approximate, and a run in a full clone redoes them."""
+
+
 class Stats(_Model):
     version: Literal["1.0.0"] = "1.0.0"
     counting_rules_version: int = RULES_VERSION
@@ -83,5 +99,6 @@ class Stats(_Model):
     breakdown: Breakdown
     history: list[HistoryEntry] = Field(default_factory=list)
     streaks: Streaks = Field(default_factory=Streaks)
+    history_basis: HistoryBasis | None = None
     generated_by: str = GENERATED_BY
     generated_at: str

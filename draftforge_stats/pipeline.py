@@ -6,20 +6,40 @@ Library code: takes arguments, returns a :class:`StatsRun`; it never prints or e
 from __future__ import annotations
 
 import json
+import os
 import re
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path, PurePosixPath
 from typing import Any
 
 from .config import CONFIG_FILE, Config, load_config
-from .counting import TextCounts, count_markdown, decode_source
+from .counting import TextCounts
 from .dates import utc_iso
 from .discover import FileSelector, discover
 from .gitrepo import Repository
-from .models import Breakdown, ChapterEntry, Current, ManuscriptEntry, ProjectInfo, Stats
+from .history import (
+    CACHE_FILE,
+    CountCache,
+    Counter,
+    History,
+    Progress,
+    Stored,
+    basis_for,
+    build_history,
+)
+from .models import (
+    Breakdown,
+    ChapterEntry,
+    Current,
+    ManuscriptEntry,
+    ProjectInfo,
+    Stats,
+    Streaks,
+)
 from .output import STATS_FILE, atomic_write, render, without_timestamps
-from .validation import check_stats
+from .streaks import DayRule, compute_streaks
+from .validation import check_stats, stats_errors
 
 
 @dataclass
@@ -35,6 +55,10 @@ class StatsRun:
     in_git: bool
     warnings: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    today: date | None = None  # the day the streaks were counted to (None outside git)
+    history_mode: str | None = None  # how the history was made: see history.Mode
+    commits_walked: int = 0  # first-parent commits read from git by this run
+    blobs_counted: int = 0  # distinct file contents counted (not found in the cache)
 
 
 def find_project_root(path: Path) -> tuple[Path, Repository | None]:
@@ -63,51 +87,87 @@ def title_from_filename(path: str) -> str:
     return " ".join(w[:1].upper() + w[1:] for w in re.split(r"[\s._-]+", words) if w)
 
 
-def _count_file(root: Path, rel: str, config: Config, warnings: list[str]) -> TextCounts:
-    data = (root / rel).read_bytes()
-    text, bad_offset = decode_source(data)
-    if bad_offset is not None:
-        warnings.append(
-            f"{rel}: not valid UTF-8 at byte {bad_offset}; counted with the bad bytes "
-            "replaced (save the file as UTF-8 to fix)"
-        )
-    return count_markdown(text, count_code_blocks=config.stats.count_code_blocks)
+@dataclass
+class _Computed:
+    stats: Stats
+    warnings: list[str]
+    notes: list[str]
+    today: date | None = None
+    history: History | None = None
+    counter: Counter | None = None
 
 
-def compute_stats(
-    root: Path, repo: Repository | None, config: Config, *, now: datetime
-) -> tuple[Stats, list[str], list[str]]:
-    """Count the project at `root` as it is in the working tree.
-
-    Returns the stats (timestamps set to `now`), warnings and notes for the user.
-    """
+def _compute(
+    root: Path,
+    repo: Repository | None,
+    config: Config,
+    *,
+    now: datetime,
+    stored: Stored | None = None,
+    today: date | None = None,
+    progress: Progress | None = None,
+    persistent_cache: bool = False,
+) -> _Computed:
     warnings: list[str] = []
     notes: list[str] = []
     selector = FileSelector.from_config(config)
     found = discover(root, selector)
     warnings.extend(found.warnings)
+    settings = config.stats
+    cache_path = repo.common_dir / CACHE_FILE if (repo is not None and persistent_cache) else None
+    cache = CountCache(count_code_blocks=settings.count_code_blocks, path=cache_path)
+    counter = Counter(repo, cache, count_code_blocks=settings.count_code_blocks)
 
-    prefix = ""
-    if repo is not None and root != repo.root:
-        prefix = root.relative_to(repo.root).as_posix() + "/"
+    def count(rel: str) -> TextCounts:
+        counts, bad_offset = counter.file((root / rel).read_bytes())
+        if bad_offset is not None:
+            warnings.append(
+                f"{rel}: not valid UTF-8 at byte {bad_offset}; counted with the bad bytes "
+                "replaced (save the file as UTF-8 to fix)"
+            )
+        return counts
+
+    chapter_counts = {rel: count(rel) for rel in found.chapters}
+    manuscript_counts = {rel: count(rel) for rel in found.manuscript}
+
+    rule = DayRule(settings.zone(), settings.day_starts_at)
+    history: History | None = None
     head = repo.head() if repo else None
+    modified: dict[str, str | None]
     if repo is None:
         notes.append("Not a git repository: counts only, with no history or streaks.")
         modified = {
-            rel: datetime.fromtimestamp((root / rel).stat().st_mtime, UTC) for rel in found.chapters
+            rel: utc_iso(datetime.fromtimestamp((root / rel).stat().st_mtime, UTC))
+            for rel in found.chapters
         }
     else:
-        by_repo_path = repo.last_modified([prefix + rel for rel in found.chapters])
-        modified = {
-            rel: by_repo_path[prefix + rel]
-            for rel in found.chapters
-            if prefix + rel in by_repo_path
-        }
+        prefix = "" if root == repo.root else root.relative_to(repo.root).as_posix() + "/"
+        history = build_history(
+            repo,
+            head=head,
+            prefix=prefix,
+            selector=selector,
+            basis=basis_for(
+                selector,
+                count_code_blocks=settings.count_code_blocks,
+                timezone=settings.timezone,
+                day_starts_at=settings.day_starts_at,
+            ),
+            rule=rule,
+            counter=counter,
+            stored=stored,
+            chapters=found.chapters,
+            progress=progress,
+        )
+        warnings.extend(history.warnings)
+        notes.extend(history.notes)
+        modified = history.last_modified
+        if persistent_cache:
+            cache.save()
 
     chapters: list[ChapterEntry] = []
     for rel in found.chapters:
-        counts = _count_file(root, rel, config, warnings)
-        when = modified.get(rel)
+        counts = chapter_counts[rel]
         chapters.append(
             ChapterEntry(
                 file=rel,
@@ -115,21 +175,27 @@ def compute_stats(
                 word_count=counts.words,
                 character_count=counts.characters,
                 character_count_no_spaces=counts.characters_no_spaces,
-                last_modified=utc_iso(when) if when else None,
+                last_modified=modified.get(rel),
             )
         )
-    manuscript: list[ManuscriptEntry] = []
-    for rel in found.manuscript:
-        counts = _count_file(root, rel, config, warnings)
-        manuscript.append(
-            ManuscriptEntry(
-                file=rel,
-                word_count=counts.words,
-                character_count=counts.characters,
-                character_count_no_spaces=counts.characters_no_spaces,
-            )
+    manuscript = [
+        ManuscriptEntry(
+            file=rel,
+            word_count=counts.words,
+            character_count=counts.characters,
+            character_count_no_spaces=counts.characters_no_spaces,
         )
+        for rel, counts in manuscript_counts.items()
+    ]
 
+    entries = history.entries if history else []
+    if today is None and history is not None:
+        today = rule.today(now, history.author_offset)
+    streaks = (
+        compute_streaks(entries, today=today, daily_goal=settings.daily_goal)
+        if today
+        else Streaks()
+    )
     stamp = utc_iso(now)
     stats = Stats(
         project=ProjectInfo(
@@ -144,41 +210,138 @@ def compute_stats(
             character_count_no_spaces=sum(c.character_count_no_spaces for c in chapters),
             last_updated=stamp,
             last_commit_sha=head.sha if head else None,
+            last_commit_at=history.last_commit_at if history else None,
+            total_commits=history.total_commits if history else 0,
         ),
         breakdown=Breakdown(chapters=chapters, manuscript=manuscript),
+        history=entries,
+        streaks=streaks,
+        history_basis=history.basis if history else None,
         generated_at=stamp,
     )
-    return stats, warnings, notes
+    return _Computed(stats, warnings, notes, today, history, counter)
 
 
-def _read_existing(path: Path) -> Any:
+def compute_stats(
+    root: Path,
+    repo: Repository | None,
+    config: Config,
+    *,
+    now: datetime,
+    stored: Stored | None = None,
+    today: date | None = None,
+    progress: Progress | None = None,
+) -> tuple[Stats, list[str], list[str]]:
+    """Count the project at `root`: the working tree for `current`, git for the history.
+
+    `stored` is the existing file's history to add to; `today` pins the day the streaks
+    are counted to (default: the writing day of `now`). Returns the stats (timestamps set
+    to `now`), warnings and notes for the user. Writes nothing.
+    """
+    done = _compute(root, repo, config, now=now, stored=stored, today=today, progress=progress)
+    return done.stats, done.warnings, done.notes
+
+
+@dataclass(frozen=True)
+class _Existing:
+    """The stats file found on disk: its bytes, data, and why it cannot be used (if so)."""
+
+    raw: bytes | None = None
+    data: Any = None
+    problem: str | None = None
+    stored: Stored | None = None
+
+
+def _read_existing(path: Path) -> _Existing:
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return _Existing()
+    except OSError as exc:
+        return _Existing(problem=f"it cannot be read ({exc.strerror})")
+    try:
+        data = json.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        return _Existing(raw, problem=f"byte {exc.start} is not UTF-8")
+    except ValueError as exc:
+        return _Existing(raw, problem=f"it is not valid JSON: {exc}")
+    errors = stats_errors(data)
+    if errors:
+        more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
+        return _Existing(raw, data, problem=f"it does not match the schema: {errors[0]}{more}")
+    try:
+        stored = Stored.from_data(data)
+    except ValueError as exc:
+        return _Existing(raw, data, problem=str(exc))
+    return _Existing(raw, data, stored=stored)
 
 
-def run_stats(path: Path, *, now: datetime | None = None, write: bool = True) -> StatsRun:
+def _move_aside(path: Path, raw: bytes) -> Path:
+    """Keep a copy of an unusable stats file next to it, as `stats.json.bak` (atomically)."""
+    backup = path.with_name(path.name + ".bak")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        os.replace(path, backup)  # not text: move the very bytes (a rename is atomic)
+    else:
+        if "\r" in text:
+            os.replace(path, backup)
+        else:
+            atomic_write(backup, text)
+    return backup
+
+
+def run_stats(
+    path: Path,
+    *,
+    now: datetime | None = None,
+    write: bool = True,
+    today: date | None = None,
+    progress: Progress | None = None,
+) -> StatsRun:
     """Compute the stats of the project containing `path` and (if `write`) update its file.
 
-    The file is written only when its content changed; when only the time would change,
-    the stored timestamps are kept so the bytes stay identical.
+    The history is added to the existing file's when it can be (see :mod:`.history`); a
+    file that is not valid is moved aside to `stats.json.bak` and made again. The file is
+    written only when its content changed; when only the time would change, the stored
+    timestamps are kept so the bytes stay identical. `today` pins the streaks' day (else the
+    writing day of `now`); `progress(done, total)` is called while history is counted.
+    Nothing is written at all when `write` is false (not even the count cache).
     """
     now = now or datetime.now(UTC)
     root, repo = find_project_root(path)
     config = load_config(root)
-    stats, warnings, notes = compute_stats(root, repo, config, now=now)
-
     stats_path = root / STATS_FILE
     existing = _read_existing(stats_path)
+    computed = _compute(
+        root,
+        repo,
+        config,
+        now=now,
+        stored=existing.stored,
+        today=today,
+        progress=progress,
+        persistent_cache=write,
+    )
+    stats, warnings, notes = computed.stats, computed.warnings, computed.notes
+    display = STATS_FILE.as_posix()
+    if existing.problem is not None:
+        action = (
+            f"moved it to {display}.bak and made it again"
+            if write
+            else f"it would be moved to {display}.bak and made again (nothing written now)"
+        )
+        warnings.insert(0, f"{display} is not a valid stats file ({existing.problem}); {action}.")
+
     new_data = stats.model_dump(mode="json")
-    changed = existing is None or without_timestamps(existing) != without_timestamps(new_data)
-    if not changed and isinstance(existing, dict):
+    old_data = existing.data if existing.problem is None else None
+    changed = old_data is None or without_timestamps(old_data) != without_timestamps(new_data)
+    if not changed and isinstance(old_data, dict):
         stats = stats.model_copy(
             update={
-                "generated_at": existing["generated_at"],
+                "generated_at": old_data["generated_at"],
                 "current": stats.current.model_copy(
-                    update={"last_updated": existing["current"]["last_updated"]}
+                    update={"last_updated": old_data["current"]["last_updated"]}
                 ),
             }
         )
@@ -186,8 +349,11 @@ def run_stats(path: Path, *, now: datetime | None = None, write: bool = True) ->
     text = render(stats)
     written = False
     if write and (changed or _read_text(stats_path) != text):
+        if existing.problem is not None and existing.raw is not None:
+            _move_aside(stats_path, existing.raw)
         atomic_write(stats_path, text)
         written = True
+    history = computed.history
     return StatsRun(
         root=root,
         stats=stats,
@@ -198,6 +364,10 @@ def run_stats(path: Path, *, now: datetime | None = None, write: bool = True) ->
         in_git=repo is not None,
         warnings=warnings,
         notes=notes,
+        today=computed.today,
+        history_mode=history.mode.value if history else None,
+        commits_walked=history.commits_walked if history else 0,
+        blobs_counted=computed.counter.counted if computed.counter else 0,
     )
 
 

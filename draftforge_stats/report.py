@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 from rich.console import Group, RenderableType
 from rich.progress_bar import ProgressBar
 from rich.table import Table
 from rich.text import Text
 
-from .models import Stats
+from .models import HistoryEntry, Stats
+
+#: Days in the chart of words written.
+CHART_DAYS = 30
+_BLOCKS = "▁▂▃▄▅▆▇█"
 
 
 def _n(value: int) -> str:
@@ -57,8 +63,64 @@ def manuscript_table(stats: Stats) -> Table | None:
     return table
 
 
-def build_report(stats: Stats) -> RenderableType:
-    """The whole report: headline, progress, chapters, manuscript files."""
+def _days(n: int) -> str:
+    return f"{n} day" + ("" if n == 1 else "s")
+
+
+def streak_line(stats: Stats) -> Text | None:
+    """`Streak: 5 days (longest 12; 40 writing days, the last on 2025-10-29)`."""
+    streak = stats.streaks
+    if streak.last_write_date is None:
+        return None
+    return Text.assemble(
+        "Streak: ",
+        (_days(streak.current_days), "bold" if streak.current_days else "dim"),
+        f" (longest {_days(streak.longest_days)}; {streak.total_writing_days} writing "
+        f"day{'' if streak.total_writing_days == 1 else 's'}, the last on "
+        f"{streak.last_write_date})",
+    )
+
+
+def chart_cells(history: list[HistoryEntry], end: date, days: int = CHART_DAYS) -> list[int | None]:
+    """Words written on each of the `days` days up to `end`, oldest first (None: no entry)."""
+    by_day = {entry.date: entry.words_written for entry in history}
+    start = end - timedelta(days=days - 1)
+    return [by_day.get((start + timedelta(days=i)).isoformat()) for i in range(days)]
+
+
+def words_chart(stats: Stats, today: date | None = None) -> RenderableType | None:
+    """One line of bars: the words written on each of the last 30 days (up to `today`, else
+    the newest history day). A dot is a day without commits, a red bar a day that cut."""
+    if not stats.history:
+        return None
+    end = today or date.fromisoformat(stats.history[0].date)
+    cells = chart_cells(stats.history, end)
+    top = max((c for c in cells if c is not None and c > 0), default=0)
+    bars = Text()
+    for cell in cells:
+        if cell is None:
+            bars.append("·", "dim")
+        elif cell < 0:
+            bars.append(_BLOCKS[0], "red")
+        elif cell == 0 or top == 0:
+            bars.append(_BLOCKS[0], "dim")
+        else:
+            level = max(1, round(cell * (len(_BLOCKS) - 1) / top))
+            bars.append(_BLOCKS[level], "green")
+    start = end - timedelta(days=len(cells) - 1)
+    written = sum(c for c in cells if c is not None)
+    caption = Text(
+        f"Words written, {start.isoformat()} to {end.isoformat()}: {written:+,}"
+        + (f" (best day {top:,})" if top else ""),
+        style="dim",
+    )
+    return Group(caption, bars)
+
+
+def build_report(stats: Stats, today: date | None = None) -> RenderableType:
+    """The whole report: headline, progress, streak, chart, chapters, manuscript files.
+
+    `today` ends the chart of the last 30 days (default: the newest history day)."""
     headline = Text.assemble(
         (stats.project.name, "bold"),
         f" ({stats.project.type}): ",
@@ -69,6 +131,8 @@ def build_report(stats: Stats) -> RenderableType:
     parts: list[RenderableType | None] = [
         headline,
         progress_line(stats),
+        streak_line(stats),
+        words_chart(stats, today),
         chapters_table(stats),
         manuscript_table(stats),
     ]

@@ -9,6 +9,7 @@ import json
 from typing import Any
 
 from rich.console import Group, RenderableType
+from rich.table import Table
 from rich.text import Text
 
 from draftforge_stats.errors import Problem
@@ -59,31 +60,31 @@ def _where(problem: Problem) -> str:
     return f"{problem.line}:{problem.column}" if problem.column is not None else str(problem.line)
 
 
-def _problem_lines(problem: Problem, width: int) -> list[Text]:
-    style = "bold red" if problem.severity == "error" else "yellow"
-    line = Text("  ")
-    line.append(_where(problem).ljust(width), style="dim")
-    line.append("  ")
-    line.append(problem.severity.ljust(7), style=style)
-    line.append(" ")
-    if problem.path != "$":
-        line.append(problem.path, style="cyan")
-        line.append(": ")
-    line.append(problem.message)
-    lines = [line]
-    if problem.hint:
-        hint = Text(" " * (width + 12))
-        hint.append("hint: ", style="dim")
-        hint.append(problem.hint, style="dim")
-        lines.append(hint)
-    return lines
+def _problem_table(problems: list[Problem]) -> Table:
+    """One row per problem; long messages wrap inside their own column."""
+    table = Table.grid(padding=(0, 2))
+    table.add_column(no_wrap=True, style="dim")  # indent + line:column
+    table.add_column(no_wrap=True)  # severity
+    table.add_column(overflow="fold")  # path, message and hint
+    for problem in problems:
+        style = "bold red" if problem.severity == "error" else "yellow"
+        text = Text()
+        if problem.path != "$":
+            text.append(problem.path, style="cyan")
+            text.append(": ")
+        text.append(problem.message)
+        if problem.hint:
+            text.append("\nhint: ", style="dim")
+            text.append(problem.hint, style="dim")
+        table.add_row(f"  {_where(problem)}", Text(problem.severity, style=style), text)
+    return table
 
 
 def text_report(result: ValidationResult, *, strict: bool = False) -> RenderableType:
     """Problems grouped by file (each file once, even when it has none), then a summary."""
     parts: list[RenderableType] = []
-    for problem in result.general:
-        parts.extend(_problem_lines(problem, 5))
+    if result.general:
+        parts.append(_problem_table(result.general))
     for checked in result.files:
         header = Text(checked.display, style="bold")
         if not checked.problems:
@@ -97,9 +98,7 @@ def text_report(result: ValidationResult, *, strict: bool = False) -> Renderable
             counts.append(_plural(len(checked.warnings), "warning"))
         header.append(f"  {', '.join(counts)}", style="red" if checked.errors else "yellow")
         parts.append(header)
-        width = max(5, *(len(_where(p)) for p in checked.problems))
-        for problem in checked.problems:
-            parts.extend(_problem_lines(problem, width))
+        parts.append(_problem_table(checked.problems))
     verdict_style = "bold red" if result.failed(strict=strict) else "bold green"
     parts.append(Text(summary_line(result, strict=strict), style=verdict_style))
     return Group(*parts)

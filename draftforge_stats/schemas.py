@@ -14,6 +14,7 @@ import functools
 import json
 import re
 from collections.abc import Hashable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import replace
 from importlib.resources import files
 from typing import Any, cast
 from urllib.parse import urlsplit
@@ -155,11 +156,19 @@ def schema_problems(doc: Document, schema_name: str) -> list[Problem]:
         return []  # an empty file where everything is optional: all defaults
     translator = _Translator(doc, schema)
     problems: list[Problem] = []
-    for error in validator.iter_errors(data):
+    for error in _without_shadowed(list(validator.iter_errors(data))):
         problems.extend(translator.problems(error))
     unique = list(dict.fromkeys(problems))
     unique.sort(key=lambda p: (p.line or 0, p.column or 0, p.path, p.message))
     return unique
+
+
+def _without_shadowed(errors: list[ValidationError]) -> list[ValidationError]:
+    """Drop a `pattern` error where the same value also fails its `format` (one is enough)."""
+    formats = {tuple(e.absolute_path) for e in errors if e.validator == "format"}
+    return [
+        e for e in errors if not (e.validator == "pattern" and tuple(e.absolute_path) in formats)
+    ]
 
 
 _TYPE_NAMES = {
@@ -204,7 +213,13 @@ def _kind(value: object, syntax: str) -> str:
         return "a mapping" if syntax == "yaml" else "an object"
     if isinstance(value, list | tuple):
         return "a list"
-    return type(value).__name__  # e.g. a date YAML read from an unquoted 2025-10-29
+    if isinstance(value, _dt.datetime):
+        return "a date and time"
+    if isinstance(value, _dt.date):  # YAML reads an unquoted 2025-10-29 as a date
+        return "a date"
+    if isinstance(value, bytes):
+        return "binary data"
+    return type(value).__name__
 
 
 def show(value: object, limit: int = 40) -> str:
@@ -273,6 +288,9 @@ _SCHEMA_GROUPS = frozenset(
 )
 """Keywords whose value holds schemas by name or index (not a schema itself)."""
 
+_COMBINATORS = frozenset({"allOf", "anyOf", "oneOf", "not", "if", "then", "else"})
+"""Keywords whose subschemas describe the same value as the schema they are in."""
+
 
 class _Translator:
     """Turns jsonschema's errors into Problems for one document."""
@@ -306,6 +324,7 @@ class _Translator:
         node: Any = self.schema
         title, description = node.get("title"), node.get("description")
         named = False  # the next part is a property name or an index, not a keyword
+        group = ""  # the keyword `named` refers to
 
         def follow_refs() -> None:
             nonlocal node, title, description
@@ -328,10 +347,16 @@ class _Translator:
             node = node[part]
             if not named and part in _SCHEMA_GROUPS:
                 named = True
+                group = str(part)
                 continue
+            inherit = (named and group in _COMBINATORS) or (not named and part in _COMBINATORS)
             named = False
             if isinstance(node, dict):
-                title, description = node.get("title"), node.get("description")
+                if inherit:  # a branch of anyOf/oneOf/...: the outer words still apply
+                    title = node.get("title", title)
+                    description = node.get("description", description)
+                else:
+                    title, description = node.get("title"), node.get("description")
         follow_refs()
         return (
             str(title) if title is not None else None,
@@ -381,14 +406,14 @@ class _Translator:
     def problems(self, error: ValidationError) -> Iterator[Problem]:
         path = tuple(error.absolute_path)
         keyword = error.validator
-        value = error.validator_value
-        instance = error.instance
+        value: Any = error.validator_value
+        instance: Any = error.instance
 
         if keyword == "additionalProperties" and isinstance(instance, Mapping):
             yield from self._unknown_keys(error, path)
             return
         if keyword in {"anyOf", "oneOf"}:
-            yield self._alternatives(error, path)
+            yield from self._alternatives(error, path)
             return
 
         title, description = self._annotations(error)
@@ -409,7 +434,7 @@ class _Translator:
                     hint = f"did you mean `{close[0]}`? {hint}"
             yield self._problem(path, message, hint)
         elif keyword == "const":
-            yield self._problem(path, f"must be `{_plain(value)}`, got {show(instance)}")
+            yield self._problem(path, f"must be `{_plain(value)}`, got {_code(instance)}")
         elif keyword == "required":
             missing = [name for name in value if name not in instance]
             for name in missing or list(value):
@@ -507,7 +532,8 @@ class _Translator:
         allowed = list(schema.get("properties", {}))
         patterns = [re.compile(p) for p in schema.get("patternProperties", {})]
         index: dict[str, list[str]] | None = None
-        for key in error.instance:
+        instance: Any = error.instance
+        for key in instance:
             if key in allowed or any(p.search(str(key)) for p in patterns):
                 continue
             close = difflib.get_close_matches(str(key), allowed, n=1, cutoff=0.6)
@@ -532,32 +558,56 @@ class _Translator:
                     hint = "no keys are allowed here"
             yield self._problem((*path, key), f"unknown key `{key}`", hint, at_key=True)
 
-    def _alternatives(self, error: ValidationError, path: tuple[Hashable, ...]) -> Problem:
+    def _alternatives(
+        self, error: ValidationError, path: tuple[Hashable, ...]
+    ) -> Iterator[Problem]:
+        """anyOf / oneOf: explain the alternative the value was meant to be."""
         context = list(error.context or [])
         if not context:  # oneOf where more than one alternative matched
-            return self._problem(path, "matches more than one of the allowed forms")
-        same_place = [e for e in context if tuple(e.absolute_path) == path]
-        if (
-            same_place
-            and all(e.validator == "type" for e in same_place)
-            and len(same_place) == len(context)
-        ):
-            wanted: list[str] = []
-            for sub in same_place:
-                for name in (
-                    [sub.validator_value]
-                    if isinstance(sub.validator_value, str)
-                    else sub.validator_value
-                ):
-                    if name not in wanted:
-                        wanted.append(name)
-            return self._type(path, wanted, error.instance)
-        best = best_match(context)
-        if best is None or (best.validator in {"anyOf", "oneOf"} and best is not error):
-            if best is not None and best.context:
-                return self._alternatives(best, tuple(best.absolute_path))
-            return self._problem(path, "does not match any of the allowed forms")
-        return next(iter(self.problems(best)), self._problem(path, _lower_first(best.message)))
+            yield self._problem(path, "matches more than one of the allowed forms")
+            return
+        branches: dict[object, list[ValidationError]] = {}
+        for sub in context:
+            branch = sub.relative_schema_path[0] if sub.relative_schema_path else None
+            branches.setdefault(branch, []).append(sub)
+
+        def wrong_type(errors: list[ValidationError]) -> bool:
+            return (
+                len(errors) == 1
+                and errors[0].validator == "type"
+                and tuple(errors[0].absolute_path) == path
+            )
+
+        missed = [errors[0] for errors in branches.values() if wrong_type(errors)]
+        other_types: list[str] = []
+        for sub in missed:
+            names: Any = sub.validator_value
+            for name in [names] if isinstance(names, str) else list(names):
+                if name not in other_types:
+                    other_types.append(str(name))
+        if len(missed) == len(branches):
+            yield self._type(path, other_types, error.instance)
+            return
+        meant = [errors for errors in branches.values() if not wrong_type(errors)]
+        if len(meant) == 1:
+            chosen = _without_shadowed(meant[0])
+        else:
+            best = best_match([e for errors in meant for e in errors])
+            chosen = [best] if best is not None else []
+        found = [p for sub in chosen for p in self.problems(sub)]
+        if not found:
+            found = [self._problem(path, "does not match any of the allowed forms")]
+        if other_types:
+            alternative = " or ".join(
+                "null" if n == "null" else _expected(n, self.doc.syntax) for n in other_types
+            )
+            found = [
+                replace(p, hint=f"{p.hint}; or {alternative}" if p.hint else f"or {alternative}")
+                if p.path == json_path(path)
+                else p
+                for p in found
+            ]
+        yield from found
 
     def _required_hint(self, error: ValidationError, name: str) -> str | None:
         schema = error.schema if isinstance(error.schema, dict) else {}

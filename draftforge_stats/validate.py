@@ -131,9 +131,9 @@ def kind_of(path: Path) -> FileKind | None:
 def _project_root_of(path: Path, kind: FileKind) -> Path | None:
     """The project folder of a config, stats or agent-run file (from where it sits)."""
     absolute = path.absolute()
-    if kind in {FileKind.CONFIG, FileKind.STATS}:
+    if kind in {FileKind.CONFIG, FileKind.STATS} and absolute.parent.name == ".draftforge":
         return absolute.parent.parent
-    if kind is FileKind.AGENT_RUN:
+    if kind is FileKind.AGENT_RUN and absolute.parent.parts[-2:] == (".draftforge", "agent-runs"):
         return absolute.parent.parent.parent
     return None
 
@@ -178,17 +178,14 @@ def _manuscript_directory(config: Path) -> str | None:
 
 
 def find_project_root(start: Path) -> Path:
-    """The nearest folder from ``start`` upwards that has a `.draftforge` folder.
-
-    The search stops at the top of the git work tree (a folder with `.git`); when no
-    folder has one, ``start`` itself.
+    """The project folder for ``start``: the nearest folder upwards with a `.draftforge`
+    folder, not above the top of the git work tree (a folder with `.git`); else that top,
+    or ``start`` itself outside git. (As `draftforge stats` finds it, without git.)
     """
     absolute = start.absolute()
     for folder in (absolute, *absolute.parents):
-        if (folder / ".draftforge").is_dir():
+        if (folder / ".draftforge").is_dir() or (folder / ".git").exists():
             return start if folder == absolute else folder
-        if (folder / ".git").exists():
-            break
     return start
 
 
@@ -249,9 +246,12 @@ def validate_file(
     except SourceError as exc:
         result.problems.extend(exc.problems)
         return result
-    result.problems.extend(schema_problems(doc, kind.schema))
+    found = schema_problems(doc, kind.schema)
     root = project_root if project_root is not None else _project_root_of(path, kind)
-    result.problems.extend(_semantic(doc, kind, path, root))
+    # A value the schema already refused is not checked again (one problem is enough).
+    refused = {p.path for p in found}
+    found.extend(p for p in _semantic(doc, kind, path, root) if p.path not in refused)
+    result.problems.extend(found)
     result.problems.sort(key=lambda p: (p.line or 0, p.column or 0, p.path))
     return result
 

@@ -8,6 +8,7 @@ the problems expected (``line:column: $.path: message (hint)``), in order.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 from jsonschema import Draft202012Validator
@@ -68,16 +69,32 @@ def _property_schemas(node: object, where: str = "$") -> list[tuple[str, dict[st
     return found
 
 
-@pytest.mark.parametrize("name", [n for n in SCHEMA_NAMES if n != "stats.schema.json"])
+def _resolved(schema: dict[str, Any], sub: dict[str, Any]) -> dict[str, Any]:
+    """A property's schema with the words of the local definition it points to."""
+    ref = sub.get("$ref")
+    if not isinstance(ref, str) or not ref.startswith("#/$defs/"):
+        return sub
+    return {**schema["$defs"][ref.removeprefix("#/$defs/")], **sub}
+
+
+@pytest.mark.parametrize("name", SCHEMA_NAMES)
 def test_every_property_is_described_and_closed(name: str) -> None:
     """Editors show the descriptions; unknown keys are refused wherever the format is fixed."""
     schema = load_schema(name)
     for where, sub in _property_schemas(schema):
-        assert sub.get("description"), f"{name}: {where} has no description"
-        assert sub.get("title"), f"{name}: {where} has no title"
-        if sub.get("type") == "object":
-            assert sub.get("additionalProperties") is False, f"{name}: {where} is open"
+        full = _resolved(schema, sub)
+        assert full.get("description"), f"{name}: {where} has no description"
+        if full.get("type") == "object":
+            assert full.get("additionalProperties") is False, f"{name}: {where} is open"
     assert schema.get("additionalProperties") is False
+
+
+# stats.schema.json is written with the stats models; it has descriptions but no titles yet.
+@pytest.mark.parametrize("name", [n for n in SCHEMA_NAMES if n != "stats.schema.json"])
+def test_every_property_has_a_title_and_the_schema_examples(name: str) -> None:
+    schema = load_schema(name)
+    for where, sub in _property_schemas(schema):
+        assert _resolved(schema, sub).get("title"), f"{name}: {where} has no title"
     assert schema.get("examples"), f"{name} has no examples"
 
 
@@ -197,3 +214,17 @@ class TestMessages:
         [problem] = _config_problems("version: 1.0\n")
         assert problem.message == "expected a string, got a decimal number (`1.0`)"
         assert problem.hint == 'put it in quotes: "1.0"'
+
+
+def test_yaml_dates_and_timestamps_are_named() -> None:
+    problems = schema_problems(
+        load_text("title: 2025-10-29\nsubtitle: 2025-10-29 10:00:00\n", "metadata.yml"),
+        "metadata.schema.yml",
+    )
+    assert [(p.message, p.hint) for p in problems] == [
+        ("expected a string, got a date (`2025-10-29`)", 'put it in quotes: "2025-10-29"'),
+        (
+            "expected a string, got a date and time (`2025-10-29T10:00:00`)",
+            'put it in quotes: "2025-10-29T10:00:00"',
+        ),
+    ]

@@ -87,7 +87,7 @@ class TestYamlPositions:
 
     def test_non_string_keys_are_located(self) -> None:
         doc = load_yaml("on:\n  push: {}\n2: two\n", "w.yml")
-        assert doc.locate((True, "push")) == (2, 9)  # type: ignore[arg-type]  # YAML 1.1 `on`
+        assert doc.locate((True, "push")) == (2, 9)  # YAML 1.1 reads `on` as true
         assert doc.locate((2,)) == (3, 4)
 
 

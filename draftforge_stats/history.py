@@ -1,0 +1,700 @@
+"""Step 4 of the pipeline: a per-day record of the writing, from the repository's git history.
+
+The history is made from the first-parent commits of HEAD, oldest first: each commit that
+changes a chapter or manuscript file (as :class:`~.discover.FileSelector` decides, the same
+rule as for the working tree) counts on the writing day of its author date, and the day's
+entry holds the chapters' totals after its last commit.
+
+Fast on long histories:
+
+* old commits are never checked out: one `git log --raw` lists what every commit changed
+  (paths and new blob ids), and the per-file counts are kept running while walking forward,
+  so only the files a commit changed are looked at;
+* a blob is counted the first time its id is seen and never again: :class:`CountCache`
+  keys counts by blob id, counting-rules version and `count_code_blocks`, and lives in the
+  git folder between runs. A rename is a deletion plus an addition of the same blob, so it
+  costs nothing and writes no words. Files in the working tree share the cache (their blob
+  id is computed from their bytes);
+* blobs are read in batches through one `git cat-file --batch` process;
+* incremental: when the stored stats file was made at a commit on HEAD's first-parent
+  line, only the newer commits are walked and merged into the stored days, giving exactly
+  what a full walk gives.
+
+Library code: it returns warnings and notes, it never prints.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import importlib.metadata
+import itertools
+import json
+import unicodedata
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, tzinfo
+from enum import Enum
+from pathlib import Path
+from typing import Any
+
+from . import __version__
+from .counting import RULES_VERSION, TextCounts, count_markdown, decode_source
+from .dates import utc_iso
+from .discover import FileSelector, Kind
+from .gitrepo import CommitInfo, RawCommit, Repository
+from .models import HistoryBasis, HistoryEntry
+from .output import atomic_write
+from .streaks import DayRule
+
+Progress = Callable[[int, int], None]
+"""Called as `progress(done, total)` while blobs are being counted."""
+
+CACHE_FILE = Path("draftforge-stats") / "counts.json"
+"""Where :class:`CountCache` keeps counts between runs, inside the git folder."""
+CACHE_FORMAT = 1
+CACHE_LIMIT = 200_000
+"""Past this many entries the cache keeps only what the last run used."""
+
+
+# ---------------------------------------------------------------------------- counting
+
+
+@functools.cache
+def _fingerprint() -> str:
+    """What besides the rules version can change a count: this package, the Markdown parser
+    and the Unicode database (a forgotten RULES_VERSION bump never serves stale counts)."""
+    return " ".join(
+        (
+            f"draftforge-stats={__version__}",
+            f"markdown-it-py={importlib.metadata.version('markdown-it-py')}",
+            f"mdit-py-plugins={importlib.metadata.version('mdit-py-plugins')}",
+            f"unicode={unicodedata.unidata_version}",
+        )
+    )
+
+
+class CountCache:
+    """Counts by blob id, for one counting-rules version and `count_code_blocks` setting.
+
+    With a `path` (in the git folder) the counts outlive the run; without one they last
+    as long as the object. A damaged cache file is ignored (and replaced on save).
+    """
+
+    def __init__(self, *, count_code_blocks: bool, path: Path | None = None) -> None:
+        self.path = path
+        self.key = f"{RULES_VERSION}:{int(count_code_blocks)}"
+        self._entries: dict[str, TextCounts] = {}
+        self._others: dict[str, Any] = {}
+        self._used: set[str] = set()
+        self._dirty = False
+        if path is not None:
+            self._load(path)
+
+    def _load(self, path: Path) -> None:
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return
+        if not isinstance(data, dict) or data.get("format") != CACHE_FORMAT:
+            return
+        sections = data.get("sections")
+        if not isinstance(sections, dict):
+            return
+        if data.get("fingerprint") != _fingerprint():
+            return  # another version of the package or its parser: start afresh
+        for key, section in sections.items():
+            if key == self.key and isinstance(section, dict):
+                for blob, row in section.items():
+                    with contextlib.suppress(TypeError, ValueError):
+                        words, chars, no_spaces, title = row
+                        self._entries[blob] = TextCounts(
+                            int(words), int(chars), int(no_spaces), title
+                        )
+            elif str(key).startswith(f"{RULES_VERSION}:"):
+                self._others[key] = section  # the other code-block setting: keep it
+
+    def get(self, blob: str) -> TextCounts | None:
+        counts = self._entries.get(blob)
+        if counts is not None:
+            self._used.add(blob)
+        return counts
+
+    def put(self, blob: str, counts: TextCounts) -> None:
+        self._entries[blob] = counts
+        self._used.add(blob)
+        self._dirty = True
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def save(self) -> None:
+        """Write the cache if it learned something (errors are ignored: it is only a cache)."""
+        if self.path is None or not self._dirty:
+            return
+        entries = self._entries
+        if len(entries) > CACHE_LIMIT:
+            entries = {blob: c for blob, c in entries.items() if blob in self._used}
+        section = {
+            blob: [c.words, c.characters, c.characters_no_spaces, c.title]
+            for blob, c in sorted(entries.items())
+        }
+        data = {
+            "format": CACHE_FORMAT,
+            "fingerprint": _fingerprint(),
+            "sections": {**self._others, self.key: section},
+        }
+        with contextlib.suppress(OSError):
+            atomic_write(self.path, json.dumps(data, ensure_ascii=False, separators=(",", ":")))
+        self._dirty = False
+
+
+class Counter:
+    """Counts files and blobs by the counting rules, each distinct content once."""
+
+    def __init__(
+        self, repo: Repository | None, cache: CountCache, *, count_code_blocks: bool
+    ) -> None:
+        self.repo = repo
+        self.cache = cache
+        self.count_code_blocks = count_code_blocks
+        self.counted = 0
+        """Blobs and files actually counted (not found in the cache) by this object."""
+
+    def _count(self, data: bytes) -> tuple[TextCounts, int | None]:
+        text, bad_offset = decode_source(data)
+        self.counted += 1
+        return count_markdown(text, count_code_blocks=self.count_code_blocks), bad_offset
+
+    def file(self, data: bytes) -> tuple[TextCounts, int | None]:
+        """The counts of a file's bytes, and the offset of its first byte that is not UTF-8."""
+        if self.repo is None:
+            return self._count(data)
+        blob = self.repo.hash_blob(data)
+        cached = self.cache.get(blob)
+        if cached is not None:
+            return cached, decode_source(data)[1]
+        counts, bad_offset = self._count(data)
+        self.cache.put(blob, counts)
+        return counts, bad_offset
+
+    def blobs(self, ids: Iterable[str], progress: Progress | None = None) -> dict[str, TextCounts]:
+        """The counts of every blob in `ids`; blobs not in the cache are read and counted."""
+        found: dict[str, TextCounts] = {}
+        missing: list[str] = []
+        for blob in dict.fromkeys(ids):
+            cached = self.cache.get(blob)
+            if cached is None:
+                missing.append(blob)
+            else:
+                found[blob] = cached
+        if not missing:
+            return found
+        if self.repo is None:
+            raise ValueError("blobs can only be counted in a git repository")
+        total = len(missing)
+        if progress is not None:
+            progress(0, total)
+        with self.repo.blobs() as reader:
+            for done, (blob, data) in enumerate(reader.read(missing), start=1):
+                counts, _ = self._count(data)
+                self.cache.put(blob, counts)
+                found[blob] = counts
+                if progress is not None:
+                    progress(done, total)
+        return found
+
+
+# ----------------------------------------------------------------------------- stored
+
+
+@dataclass(frozen=True)
+class DayRecord:
+    """One day of the history, without `words_written` (made from the order of the days)."""
+
+    day: date
+    word_count: int
+    chapter_count: int
+    commits: int
+    commit_sha: str
+
+
+@dataclass(frozen=True)
+class Stored:
+    """What an existing (schema-valid) stats file says about the history."""
+
+    days: tuple[DayRecord, ...]  # oldest first
+    last_commit_sha: str | None
+    last_commit_at: str | None
+    basis: HistoryBasis | None
+    rules_version: int | None
+    last_modified: Mapping[str, str | None]
+
+    @classmethod
+    def from_data(cls, data: Mapping[str, Any]) -> Stored:
+        """Read a stats file's data (valid by the schema); ValueError when the history is
+        not one entry per day, newest first."""
+        days = tuple(
+            DayRecord(
+                date.fromisoformat(e["date"]),
+                e["word_count"],
+                e["chapter_count"],
+                e["commits"],
+                e["commit_sha"],
+            )
+            for e in reversed(data["history"])
+        )
+        for older, newer in itertools.pairwise(days):
+            if newer.day <= older.day:
+                raise ValueError(
+                    f"the history is not one entry per day, newest first ({newer.day} "
+                    f"comes before {older.day})"
+                )
+        current = data["current"]
+        basis = data.get("history_basis")
+        return cls(
+            days=days,
+            last_commit_sha=current.get("last_commit_sha"),
+            last_commit_at=current.get("last_commit_at"),
+            basis=HistoryBasis.model_validate(basis) if basis is not None else None,
+            rules_version=data.get("counting_rules_version"),
+            last_modified={
+                c["file"]: c.get("last_modified") for c in data["breakdown"]["chapters"]
+            },
+        )
+
+
+# ---------------------------------------------------------------------------- walking
+
+
+class Mode(Enum):
+    """How a run made the history."""
+
+    EMPTY = "empty"  # no commits yet
+    UNCHANGED = "unchanged"  # the stored file was made at HEAD
+    INCREMENTAL = "incremental"  # stored days + the commits after the stored commit
+    FULL = "full"  # walked the whole first-parent history
+    REBUILT = "rebuilt"  # full walk; stored days older than git's first commit kept
+    SHALLOW = "shallow"  # stored days + the commits a shallow clone has (approximate)
+
+
+@dataclass
+class _Replay:
+    days: dict[date, DayRecord] = field(default_factory=dict)
+    last: RawCommit | None = None  # the last commit that changed the manuscript
+    touched: dict[str, datetime] = field(default_factory=dict)  # chapter -> last change
+    authored: dict[str, datetime] = field(default_factory=dict)  # recorded sha -> date
+    state: dict[str, str] = field(default_factory=dict)  # chapter -> blob after the walk
+
+
+class _Paths:
+    """Repository paths -> project paths and their kind (memoised: paths repeat a lot)."""
+
+    def __init__(self, selector: FileSelector, prefix: str) -> None:
+        self.selector = selector
+        self.prefix = prefix
+        self._memo: dict[str, tuple[str, Kind] | None] = {}
+
+    def __call__(self, repo_path: str) -> tuple[str, Kind] | None:
+        try:
+            return self._memo[repo_path]
+        except KeyError:
+            pass
+        hit: tuple[str, Kind] | None = None
+        if repo_path.startswith(self.prefix):
+            rel = repo_path[len(self.prefix) :]
+            kind = self.selector.classify(rel)
+            if kind is not None:
+                hit = (rel, kind)
+        self._memo[repo_path] = hit
+        return hit
+
+
+def _replay(
+    commits: Sequence[RawCommit],
+    *,
+    paths: _Paths,
+    state: dict[str, str],
+    counts: Mapping[str, TextCounts],
+    rule: DayRule,
+    boundary: bool,
+    reference: DayRecord | None,
+) -> _Replay:
+    """Walk `commits` forward from the chapters `state` (path -> blob), recording each day.
+
+    With `boundary`, the first commit is a shallow clone's boundary: git shows all its
+    files as added, so what it really changed is unknown. Its files become the state; it
+    counts as a commit only when there is no `reference` day (the history starts there)
+    or when its totals differ from the reference's.
+    """
+    result = _Replay(state=state)
+    words = sum(counts[blob].words for blob in state.values())
+    for index, commit in enumerate(commits):
+        at_boundary = boundary and index == 0
+        changed = False
+        chapters_changed: list[str] = []
+        for change in commit.changes:
+            hit = paths(change.path)
+            if hit is None:
+                continue
+            changed = True
+            rel, kind = hit
+            if kind is not Kind.CHAPTER:
+                continue
+            old = state.pop(rel, None)
+            if old is not None:
+                words -= counts[old].words
+            if change.is_file:
+                state[rel] = change.blob
+                words += counts[change.blob].words
+            chapters_changed.append(rel)
+        if at_boundary and reference is not None:
+            changed = (words, len(state)) != (reference.word_count, reference.chapter_count)
+            chapters_changed = []  # what the boundary changed is unknown
+        if not changed:
+            continue
+        for rel in chapters_changed:
+            result.touched[rel] = commit.authored_at
+        day = rule.day(commit.authored_at)
+        previous = result.days.get(day)
+        result.days[day] = DayRecord(
+            day, words, len(state), (previous.commits if previous else 0) + 1, commit.sha
+        )
+        result.last = commit
+        result.authored[commit.sha] = commit.authored_at
+    return result
+
+
+def merge_days(base: Iterable[DayRecord], new: Mapping[date, DayRecord]) -> list[DayRecord]:
+    """Days of `base` with the `new` days (from later commits) on top, oldest first.
+
+    A day in both keeps the new totals (its later commits) and adds up the commits, so a
+    day split between two runs comes out as one run makes it.
+    """
+    by_day = {record.day: record for record in base}
+    for day, record in new.items():
+        old = by_day.get(day)
+        by_day[day] = (
+            record if old is None else replace(record, commits=old.commits + record.commits)
+        )
+    return [by_day[day] for day in sorted(by_day)]
+
+
+def to_entries(days: Sequence[DayRecord]) -> list[HistoryEntry]:
+    """The file's history (newest first); `words_written` is the change from the day before
+    (for the first day, its whole word count)."""
+    entries: list[HistoryEntry] = []
+    previous = 0
+    for record in days:
+        entries.append(
+            HistoryEntry(
+                date=record.day.isoformat(),
+                word_count=record.word_count,
+                chapter_count=record.chapter_count,
+                commits=record.commits,
+                words_written=record.word_count - previous,
+                commit_sha=record.commit_sha,
+            )
+        )
+        previous = record.word_count
+    entries.reverse()
+    return entries
+
+
+@dataclass
+class History:
+    """The history of a project as one run made it."""
+
+    entries: list[HistoryEntry]  # newest first
+    basis: HistoryBasis
+    total_commits: int
+    last_commit_at: str | None  # UTC ISO 8601
+    author_offset: tzinfo | None  # UTC offset of the newest entry's commit, when known
+    last_modified: dict[str, str | None]  # chapter (project path) -> UTC ISO 8601
+    mode: Mode
+    commits_walked: int = 0
+    warnings: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+def basis_for(selector: FileSelector, *, count_code_blocks: bool, timezone: str | None,
+              day_starts_at: int, complete: bool = True) -> HistoryBasis:  # fmt: skip
+    return HistoryBasis(
+        chapters_directory=selector.chapters_directory,
+        manuscript_directory=selector.manuscript_directory,
+        include=list(selector.include),
+        exclude=list(selector.exclude),
+        count_code_blocks=count_code_blocks,
+        timezone=timezone,
+        day_starts_at=day_starts_at,
+        complete=complete,
+    )
+
+
+def _same_settings(a: HistoryBasis, b: HistoryBasis) -> bool:
+    return a.model_dump(exclude={"complete"}) == b.model_dump(exclude={"complete"})
+
+
+def _chapter_blobs(repo: Repository, commit: str, paths: _Paths) -> dict[str, str]:
+    state: dict[str, str] = {}
+    for entry in repo.tree(commit):
+        hit = paths(entry.path)
+        if hit is not None and hit[1] is Kind.CHAPTER and entry.mode in ("100644", "100755"):
+            state[hit[0]] = entry.blob
+    return state
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def build_history(
+    repo: Repository,
+    *,
+    head: CommitInfo | None,
+    prefix: str,
+    selector: FileSelector,
+    basis: HistoryBasis,
+    rule: DayRule,
+    counter: Counter,
+    stored: Stored | None,
+    chapters: Sequence[str],
+    progress: Progress | None = None,
+) -> History:
+    """Make the history of the project at `prefix` (its folder in the repository, "" or
+    ending in "/") from git, adding to the `stored` history when it can.
+
+    `basis` holds the settings in force (its `complete` is ignored); `chapters` are the
+    chapter files of the working tree, whose `last_modified` dates are returned.
+    """
+    paths = _Paths(selector, prefix)
+    warnings: list[str] = []
+    notes: list[str] = []
+    boundaries = repo.shallow_boundaries()
+
+    if head is None:
+        everything = list(stored.days) if stored else []
+        return _finish(
+            repo, everything, _Replay(), stored=stored, keep_stored_facts=bool(everything),
+            basis=basis, complete=stored.basis.complete if stored and stored.basis else True,
+            mode=Mode.EMPTY, rule=rule, chapters=chapters, prefix=prefix, all_walked=True,
+            warnings=warnings, notes=notes, commits_walked=0,
+        )  # fmt: skip
+
+    trusted = (
+        stored is not None
+        and stored.basis is not None
+        and stored.rules_version == RULES_VERSION
+        and _same_settings(stored.basis, basis)
+        and stored.last_commit_sha is not None
+    )
+    if stored is not None and stored.basis is not None and not trusted:
+        if stored.rules_version != RULES_VERSION:
+            notes.append("The counting rules changed: the history was counted again from git.")
+        elif not _same_settings(stored.basis, basis):
+            notes.append(
+                "The settings that decide the history changed (chapters, include/exclude, "
+                "code blocks, time zone or day start): the history was made again from git."
+            )
+
+    # ---- add to the stored history when it is a prefix of HEAD's first-parent history
+    if trusted and stored is not None and stored.basis is not None:
+        since = stored.last_commit_sha
+        assert since is not None
+        if stored.basis.complete or boundaries:
+            if since == head.sha:
+                return _finish(
+                    repo, list(stored.days), _Replay(), stored=stored, keep_stored_facts=True,
+                    basis=basis, complete=stored.basis.complete, mode=Mode.UNCHANGED,
+                    rule=rule, chapters=chapters, prefix=prefix, all_walked=False,
+                    warnings=warnings, notes=notes, commits_walked=0,
+                )  # fmt: skip
+            if repo.has_commit(since):
+                log = repo.first_parent_log(since=since)
+                if log and log[0].parents[:1] == (since,):
+                    baseline = _chapter_blobs(repo, since, paths)
+                    counts = counter.blobs(_needed(log, baseline, paths), progress)
+                    replay = _replay(
+                        log, paths=paths, state=dict(baseline), counts=counts, rule=rule,
+                        boundary=False, reference=None,
+                    )  # fmt: skip
+                    return _finish(
+                        repo, merge_days(stored.days, replay.days), replay, stored=stored,
+                        keep_stored_facts=True, basis=basis, complete=stored.basis.complete,
+                        mode=Mode.INCREMENTAL, rule=rule, chapters=chapters, prefix=prefix,
+                        all_walked=False, warnings=warnings, notes=notes,
+                        commits_walked=len(log),
+                    )  # fmt: skip
+            elif boundaries:
+                # A shallow clone without the stored commit: take the stored days as they
+                # are and add what the clone has, its boundary as the starting point.
+                log = repo.first_parent_log()
+                if log and not log[0].parents and log[0].sha in boundaries:
+                    reference = stored.days[-1] if stored.days else None
+                    counts = counter.blobs(_needed(log, {}, paths), progress)
+                    replay = _replay(
+                        log, paths=paths, state={}, counts=counts, rule=rule, boundary=True,
+                        reference=reference,
+                    )  # fmt: skip
+                    warnings.append(_shallow_warning(log[0], rule, kept=len(stored.days)))
+                    return _finish(
+                        repo, merge_days(stored.days, replay.days), replay, stored=stored,
+                        keep_stored_facts=True, basis=basis, complete=False,
+                        mode=Mode.SHALLOW, rule=rule, chapters=chapters, prefix=prefix,
+                        all_walked=False, warnings=warnings, notes=notes,
+                        commits_walked=len(log),
+                    )  # fmt: skip
+
+    # ---- walk everything; keep stored days older than the oldest commit git has
+    log = repo.first_parent_log()
+    boundary = bool(log) and not log[0].parents and log[0].sha in boundaries
+    kept: list[DayRecord] = []
+    mode = Mode.FULL
+    if stored is not None and stored.days:
+        oldest = min(rule.day(commit.authored_at) for commit in log)
+        kept = [record for record in stored.days if record.day < oldest]
+        if trusted and not boundary:
+            mode = Mode.REBUILT
+            warnings.append(
+                f"The stored stats were made at commit {str(stored.last_commit_sha)[:12]}, "
+                "which is not in the first-parent history of HEAD (was the history "
+                "rewritten?): the history was made again from git"
+                + (
+                    f", keeping {_plural(len(kept), 'stored day')} older than its first commit."
+                    if kept
+                    else "."
+                )
+            )
+        elif kept and not boundary:
+            mode = Mode.REBUILT
+    counts = counter.blobs(_needed(log, {}, paths), progress)
+    replay = _replay(
+        log, paths=paths, state={}, counts=counts, rule=rule, boundary=boundary,
+        reference=kept[-1] if kept else None,
+    )  # fmt: skip
+    if boundary:
+        warnings.append(_shallow_warning(log[0], rule, kept=len(kept)))
+    return _finish(
+        repo, merge_days(kept, replay.days), replay, stored=stored,
+        keep_stored_facts=stored is not None and len(kept) == len(stored.days) > 0,
+        basis=basis, complete=not boundary, mode=mode, rule=rule, chapters=chapters,
+        prefix=prefix, all_walked=not boundary, warnings=warnings, notes=notes,
+        commits_walked=len(log),
+    )  # fmt: skip
+
+
+def _needed(log: Sequence[RawCommit], baseline: Mapping[str, str], paths: _Paths) -> list[str]:
+    """The blobs whose counts the walk needs: the starting chapters', then each new one."""
+    needed = list(baseline.values())
+    for commit in log:
+        for change in commit.changes:
+            if change.is_file:
+                hit = paths(change.path)
+                if hit is not None and hit[1] is Kind.CHAPTER:
+                    needed.append(change.blob)
+    return needed
+
+
+def _shallow_warning(first: RawCommit, rule: DayRule, *, kept: int) -> str:
+    start = rule.day(first.authored_at).isoformat()
+    before = (
+        f"the {_plural(kept, 'day')} before it come{'s' if kept == 1 else ''} from the stored "
+        "stats file"
+        if kept
+        else "earlier days are missing"
+    )
+    return (
+        f"This is a shallow clone: git's history starts at {start} (commit "
+        f"{first.sha[:12]}), so {before} and the first days after it are approximate. "
+        "Fetch the full history with `git fetch --unshallow` (in GitHub Actions: "
+        "actions/checkout with `fetch-depth: 0`) and run again."
+    )
+
+
+def _finish(
+    repo: Repository,
+    days: list[DayRecord],
+    replay: _Replay,
+    *,
+    stored: Stored | None,
+    keep_stored_facts: bool,
+    basis: HistoryBasis,
+    complete: bool,
+    mode: Mode,
+    rule: DayRule,
+    chapters: Sequence[str],
+    prefix: str,
+    all_walked: bool,
+    warnings: list[str],
+    notes: list[str],
+    commits_walked: int,
+) -> History:
+    """Turn the merged days into the file's history and the facts around it.
+
+    `keep_stored_facts`: every stored day is part of the result, so the stored last commit
+    date and chapter dates still hold for what was not walked. `all_walked`: every commit
+    of HEAD was walked, so a chapter the walk never touched was never committed.
+    """
+    last_commit_at: str | None = None
+    if replay.last is not None:
+        last_commit_at = utc_iso(replay.last.authored_at)
+    elif keep_stored_facts and stored is not None:
+        last_commit_at = stored.last_commit_at
+
+    author_offset: tzinfo | None = None
+    if days and rule.zone is None:
+        newest = days[-1].commit_sha
+        when = replay.authored.get(newest) or repo.author_date(newest)
+        author_offset = when.tzinfo if when is not None else None
+
+    walked_from_stored = mode in (Mode.UNCHANGED, Mode.INCREMENTAL, Mode.SHALLOW)
+    stored_dates = stored.last_modified if (walked_from_stored and stored is not None) else {}
+    last_modified: dict[str, str | None] = {}
+    unknown: list[str] = []
+    for rel in chapters:
+        touched = replay.touched.get(rel)
+        if touched is not None:
+            last_modified[rel] = utc_iso(touched)
+        elif stored_dates.get(rel) is not None:
+            last_modified[rel] = stored_dates[rel]
+        elif all_walked or (mode is Mode.INCREMENTAL and rel not in replay.state):
+            last_modified[rel] = None  # never committed
+        else:
+            unknown.append(rel)
+    if unknown:
+        found = repo.last_modified([prefix + rel for rel in unknown])
+        for rel in unknown:
+            when = found.get(prefix + rel)
+            last_modified[rel] = utc_iso(when) if when is not None else None
+
+    if not complete and mode is not Mode.SHALLOW and not any("shallow" in w for w in warnings):
+        notes.append(
+            "Some days of the history were made in a shallow clone and are approximate; "
+            "a run in a clone with the full history makes them again."
+        )
+    return History(
+        entries=to_entries(days),
+        basis=basis.model_copy(update={"complete": complete}),
+        total_commits=sum(record.commits for record in days),
+        last_commit_at=last_commit_at,
+        author_offset=author_offset,
+        last_modified=last_modified,
+        mode=mode,
+        commits_walked=commits_walked,
+        warnings=warnings,
+        notes=notes,
+    )
+
+
+__all__ = [
+    "CountCache",
+    "Counter",
+    "DayRecord",
+    "History",
+    "Mode",
+    "Stored",
+    "basis_for",
+    "build_history",
+    "merge_days",
+    "to_entries",
+]

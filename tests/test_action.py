@@ -1,0 +1,1025 @@
+"""`draftforge action`, run as a GitHub runner runs it: real clones, a real bare `origin` on
+disk, the runner's `GITHUB_*`/`INPUT_*` variables and files, and a real HTTP server on
+127.0.0.1 as the DraftForge API. Nothing is mocked; only waiting is recorded instead of done.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+import json
+import os
+import socket
+import subprocess
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pytest
+import yaml
+from click.testing import CliRunner
+from pytest_httpserver import HTTPServer
+from werkzeug import Request, Response
+
+from draftforge_stats import action
+from draftforge_stats.action import (
+    InputError,
+    Inputs,
+    Runner,
+    auth_env,
+    auth_header,
+    commit_target,
+    escape_data,
+    format_outputs,
+    is_own_path,
+    parse_boolean,
+    restore_ownership,
+    writing_day,
+)
+from draftforge_stats.cli import main as cli_main
+from draftforge_stats.models import (
+    Breakdown,
+    ChapterEntry,
+    Current,
+    HistoryEntry,
+    ProjectInfo,
+    Stats,
+    Streaks,
+)
+from draftforge_stats.summary import build_summary, progress_bar, word_chart
+from draftforge_stats.webhooks import verify_webhook, webhook_id_for
+from tests.gitutil import GitRepo
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+NOW = datetime(2025, 3, 10, 12, 0, tzinfo=UTC)
+TODAY = "2025-03-10"
+BOT = "github-actions[bot] <41898282+github-actions[bot]@users.noreply.github.com>"
+MESSAGE = "chore(stats): update writing stats [skip ci]"
+TOKEN = "ghs_TOKENMARKER0a1b2c3d4e5f"
+API_TOKEN = "dfk_APITOKENMARKER9z8y7x"
+SECRET = "whsec_" + base64.b64encode(b"SECRETMARKER-32-bytes-of-key!!!!").decode()
+CONFIG = 'version: "1.0"\nproject:\n  name: Lighthouse\n  target_word_count: 100\n'
+CH1 = "# The Start\n\nOne two three four five.\n"  # 7 words, 34 characters
+CH2 = "# Middle\n\nSix seven eight.\n"  # 4 words, 23 characters
+CH3 = "# Late\n\nNine ten.\n"  # 3 words, 14 characters
+
+
+SUMMARY = """\
+## Writing stats: Lighthouse
+
+Committed the stats to main as `{sha}`.
+
+| | |
+| --- | ---: |
+| Words | 11 |
+| Chapters | 2 |
+| Characters | 57 |
+| Written today (2025-03-10) | 4 |
+| Current streak | 2 days |
+| Longest streak | 2 days |
+
+**Progress:** 11 of 100 words (11.0%)
+
+`▓▓░░░░░░░░░░░░░░░░░░`
+
+### Word count, last 2 days of writing
+
+```mermaid
+xychart-beta
+    title "Words over the last writing days"
+    x-axis ["2025-03-09", "2025-03-10"]
+    y-axis "Words" 0 --> 11
+    line [7, 11]
+```
+
+### Chapters
+
+| # | Chapter | File | Words |
+| ---: | --- | --- | ---: |
+| 1 | The Start | `chapters/01-start.md` | 7 |
+| 2 | Middle | `chapters/02-middle.md` | 4 |
+| | **Total** | | **11** |
+"""
+
+
+def clone(source: Path | str, target: Path, *args: str) -> GitRepo:
+    subprocess.run(["git", "clone", "-q", *args, str(source), str(target)], check=True)
+    return GitRepo(target)
+
+
+def head_of(origin: Path, ref: str = "main") -> str:
+    return subprocess.run(
+        ["git", "--git-dir", str(origin), "rev-parse", ref],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
+
+
+def git_in(origin: Path, *args: str) -> str:
+    return subprocess.run(
+        ["git", "--git-dir", str(origin), *args], check=True, capture_output=True, text=True
+    ).stdout
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+    return port
+
+
+@dataclass
+class Run:
+    code: int
+    stdout: str
+    outputs: str
+    summary: str
+    sleeps: list[float]
+
+    def output_values(self) -> dict[str, str]:
+        return dict(line.split("=", 1) for line in self.outputs.splitlines())
+
+    def lines(self) -> list[str]:
+        return self.stdout.splitlines()
+
+
+@dataclass
+class World:
+    """An author's clone that pushed a manuscript to `origin`, and the runner's workspace."""
+
+    tmp: Path
+    origin: Path
+    author: GitRepo
+    workspace: GitRepo
+    base: str  # the commit before the push
+    pushed: str  # the pushed commit (GITHUB_SHA)
+    inputs: dict[str, str] = field(default_factory=dict)
+
+    def history(self) -> list[dict[str, Any]]:
+        """The history the pushed manuscript has: two writing days."""
+        return [
+            {"date": "2025-03-10", "word_count": 11, "chapter_count": 2, "commits": 1,
+             "words_written": 4, "commit_sha": self.pushed},
+            {"date": "2025-03-09", "word_count": 7, "chapter_count": 1, "commits": 1,
+             "words_written": 7, "commit_sha": self.base},
+        ]  # fmt: skip
+
+    def event(self, name: str = "push", **payload: Any) -> dict[str, str]:
+        if name == "push" and not payload:
+            payload = {"before": self.base, "after": self.pushed, "ref": "refs/heads/main"}
+        path = self.tmp / f"event-{name}.json"
+        path.write_text(json.dumps(payload), encoding="utf-8")
+        return {"GITHUB_EVENT_NAME": name, "GITHUB_EVENT_PATH": str(path)}
+
+    def env(self, event: dict[str, str] | None = None, **overrides: str) -> dict[str, str]:
+        env = {
+            "GITHUB_ACTIONS": "true",
+            "GITHUB_WORKSPACE": str(self.workspace.path),
+            "GITHUB_REPOSITORY": "author/lighthouse",
+            "GITHUB_REF": "refs/heads/main",
+            "GITHUB_REF_NAME": "main",
+            "GITHUB_REF_TYPE": "branch",
+            "GITHUB_SHA": self.pushed,
+            "GITHUB_SERVER_URL": "https://github.com",
+            "GITHUB_OUTPUT": str(self.tmp / "github_output"),
+            "GITHUB_STEP_SUMMARY": str(self.tmp / "step_summary.md"),
+            "INPUT_PATH": ".",
+            "INPUT_TOKEN": TOKEN,
+            "INPUT_COMMIT": "true",
+            "INPUT_COMMIT-MESSAGE": MESSAGE,
+            "INPUT_COMMIT-USER-NAME": "github-actions[bot]",
+            "INPUT_COMMIT-USER-EMAIL": "41898282+github-actions[bot]@users.noreply.github.com",
+            "INPUT_API-URL": "",
+            "INPUT_API-TOKEN": "",
+            "INPUT_WEBHOOK-SECRET": "",
+            "INPUT_FAIL-ON-NOTIFY-ERROR": "false",
+        }
+        env.update(event if event is not None else self.event())
+        env.update(self.inputs)
+        env.update(overrides)
+        return env
+
+    def run(
+        self,
+        env: dict[str, str] | None = None,
+        *,
+        before_push: Callable[[int], None] | None = None,
+        now: datetime = NOW,
+    ) -> Run:
+        env = env if env is not None else self.env()
+        for name in ("GITHUB_OUTPUT", "GITHUB_STEP_SUMMARY"):
+            Path(env[name]).unlink(missing_ok=True)
+        stream = io.StringIO()
+        sleeps: list[float] = []
+        code = action.main(env, stream, now=now, sleep=sleeps.append, before_push=before_push)
+        output_file = Path(env["GITHUB_OUTPUT"])
+        summary_file = Path(env["GITHUB_STEP_SUMMARY"])
+        return Run(
+            code=code,
+            stdout=stream.getvalue(),
+            outputs=output_file.read_text(encoding="utf-8") if output_file.exists() else "",
+            summary=summary_file.read_text(encoding="utf-8") if summary_file.exists() else "",
+            sleeps=sleeps,
+        )
+
+
+@pytest.fixture
+def world(tmp_path: Path, bare_remote: Path) -> World:
+    author = clone(bare_remote, tmp_path / "author")
+    base = author.commit(
+        "Start the novel",
+        "2025-03-09T10:00:00+00:00",
+        files={".draftforge/config.yml": CONFIG, "chapters/01-start.md": CH1},
+    )
+    pushed = author.commit(
+        "Chapter two", "2025-03-10T09:00:00+00:00", files={"chapters/02-middle.md": CH2}
+    )
+    author.git("push", "-q", "origin", "main")
+    workspace = clone(bare_remote, tmp_path / "workspace")
+    return World(tmp_path, bare_remote, author, workspace, base, pushed)
+
+
+def stats_at(origin: Path, ref: str = "main") -> dict[str, Any]:
+    data: dict[str, Any] = json.loads(git_in(origin, "show", f"{ref}:.draftforge/stats.json"))
+    return data
+
+
+def assert_secrets_hidden(run: Run, *places: str) -> None:
+    """The secrets appear nowhere but in `::add-mask::` lines."""
+    texts = [
+        "\n".join(line for line in run.lines() if not line.startswith("::add-mask::")),
+        run.outputs,
+        run.summary,
+        *places,
+    ]
+    for text in texts:
+        for secret in (TOKEN, API_TOKEN, SECRET):
+            assert secret not in text
+
+
+# ---------------------------------------------------------------------------------------------
+# The job, end to end
+
+
+def test_push_of_the_manuscript_commits_the_stats_back(world: World) -> None:
+    run = world.run()
+
+    assert run.code == 0, run.stdout
+    stats_sha = head_of(world.origin)
+    assert git_in(world.origin, "rev-parse", "main~1").strip() == world.pushed
+    assert git_in(world.origin, "log", "-1", "--format=%an <%ae>%n%cn <%ce>%n%B", "main") == (
+        f"{BOT}\n{BOT}\n{MESSAGE}\n\n"
+    )
+    assert git_in(world.origin, "show", "--format=", "--name-only", "main") == (
+        ".draftforge/stats.json\n"
+    )
+    on_origin = git_in(world.origin, "show", "main:.draftforge/stats.json")
+    assert on_origin == (world.workspace.path / ".draftforge/stats.json").read_text("utf-8")
+    stats = json.loads(on_origin)
+    assert stats["current"]["last_commit_sha"] == world.pushed
+    assert (stats["current"]["word_count"], stats["current"]["chapter_count"]) == (11, 2)
+    assert stats["history"] == world.history()
+    assert run.output_values() == {
+        "word-count": "11",
+        "chapter-count": "2",
+        "character-count": "57",
+        "words-written-today": "4",
+        "current-streak": "2",
+        "changed": "true",
+        "commit-sha": stats_sha,
+        "notified": "false",
+    }
+    assert f"::notice::Committed the stats to main as {stats_sha[:7]} and pushed." in run.lines()
+    assert "11 words in 2 chapters; the stats changed." in run.lines()
+    assert run.summary == SUMMARY.format(sha=stats_sha[:7])
+    # The token went nowhere: not into .git/config, not into any output.
+    config_text = (world.workspace.path / ".git/config").read_text("utf-8")
+    assert "extraheader" not in config_text
+    assert_secrets_hidden(run, config_text)
+    assert run.lines()[:2] == [
+        f"::add-mask::{TOKEN}",
+        f"::add-mask::{auth_header(TOKEN).removeprefix('AUTHORIZATION: basic ')}",
+    ]
+    # The workspace is marked safe in the global git configuration.
+    safe = subprocess.run(
+        ["git", "config", "--global", "--get-all", "safe.directory"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.splitlines()
+    assert safe == [str(world.workspace.path.resolve())]
+
+
+def test_the_cli_command_runs_the_same_job(world: World) -> None:
+    env = world.env(INPUT_COMMIT="false")
+    result = CliRunner().invoke(cli_main, ["action"], env=env)
+
+    assert result.exit_code == 0, result.output
+    assert head_of(world.origin) == world.pushed  # nothing pushed: commit is false
+    assert (
+        "::notice::`commit` is false: the stats file was written but not committed."
+        in result.output.splitlines()
+    )
+    outputs = Path(env["GITHUB_OUTPUT"]).read_text("utf-8").splitlines()
+    assert outputs[0] == "word-count=11"
+    assert outputs[-3:] == ["changed=true", "commit-sha=", "notified=false"]
+    assert (world.workspace.path / ".draftforge/stats.json").is_file()
+
+
+def test_a_second_run_with_nothing_new_commits_nothing(world: World) -> None:
+    first = world.run()
+    assert first.code == 0, first.stdout
+    stats_sha = head_of(world.origin)
+
+    again = world.run()  # the same event again, on the same workspace (now at the stats commit)
+
+    assert again.code == 0, again.stdout
+    assert head_of(world.origin) == stats_sha
+    assert again.output_values()["changed"] == "false"
+    assert again.output_values()["commit-sha"] == ""
+    assert again.output_values()["word-count"] == "11"
+    assert (
+        "::notice::HEAD changed only .draftforge/ files (a stats commit): the stats are "
+        "current; nothing to do." in again.lines()
+    )
+
+
+def test_a_rerun_of_the_same_push_on_a_fresh_checkout_commits_nothing(world: World) -> None:
+    assert world.run().code == 0
+    stats_sha = head_of(world.origin)
+    # "Re-run jobs": a new checkout of the same GITHUB_SHA, while main is already further.
+    rerun = clone(world.origin, world.tmp / "rerun")
+    rerun.git("reset", "-q", "--hard", world.pushed)
+    world.workspace = rerun
+
+    run = world.run(now=NOW + timedelta(minutes=5))
+
+    assert run.code == 0, run.stdout
+    assert head_of(world.origin) == stats_sha
+    assert run.sleeps == [2.0], run.stdout
+    assert run.output_values()["changed"] == "false"
+    assert run.output_values()["commit-sha"] == ""
+    assert (
+        f"::notice::main moved to {stats_sha[:7]}, a stats commit: the stats there are "
+        "current; nothing to commit." in run.lines()
+    )
+    assert rerun.head() == stats_sha
+
+
+def test_the_actions_own_commit_returns_at_once(world: World) -> None:
+    assert world.run().code == 0
+    stats_sha = head_of(world.origin)
+    world.workspace.git("pull", "-q")
+    event = world.event("push", before=world.pushed, after=stats_sha, ref="refs/heads/main")
+
+    run = world.run(world.env(event, GITHUB_SHA=stats_sha))
+
+    assert run.code == 0
+    assert head_of(world.origin) == stats_sha
+    notice = (
+        f"::notice::The pushed commits ({world.pushed[:7]}..{stats_sha[:7]}) changed only "
+        ".draftforge/ files: the stats are current; nothing to do."
+    )
+    assert notice in run.lines()
+    assert run.output_values()["changed"] == "false"
+    assert "Computing the stats" not in run.stdout
+
+
+def test_own_commits_are_recognised_from_the_event_when_before_is_unknown(world: World) -> None:
+    assert world.run().code == 0
+    world.workspace.git("pull", "-q")
+    event = world.event(
+        "push",
+        before="1" * 40,  # not in this clone (a shallow checkout, say)
+        after=world.workspace.head(),
+        commits=[{"added": [], "removed": [], "modified": [".draftforge/stats.json"]}],
+    )
+
+    run = world.run(world.env(event))
+
+    assert run.code == 0
+    assert (
+        "::notice::The pushed commits (the push event's commit list) changed only .draftforge/ "
+        "files: the stats are current; nothing to do." in run.lines()
+    )
+
+
+def test_is_own_path() -> None:
+    assert is_own_path(".draftforge/stats.json", "")
+    assert is_own_path(".draftforge/cache/blobs.json", "")
+    assert not is_own_path(".draftforge/config.yml", "")  # changes what the stats say
+    assert not is_own_path("chapters/01.md", "")
+    assert is_own_path("novel/.draftforge/stats.json", "novel/")
+    assert not is_own_path(".draftforge/stats.json", "novel/")
+
+
+# ---------------------------------------------------------------------------------------------
+# The branch moved while the job ran
+
+
+def test_a_workspace_behind_origin_moves_onto_the_new_head_and_pushes(world: World) -> None:
+    # Another push lands after the runner's checkout: the first push is rejected for real.
+    other = world.author.commit(
+        "Chapter three", "2025-03-10T10:00:00+00:00", files={"chapters/03-late.md": CH3}
+    )
+    world.author.git("push", "-q", "origin", "main")
+
+    run = world.run()
+
+    assert run.code == 0, run.stdout
+    assert run.sleeps == [2.0]
+    assert git_in(world.origin, "rev-parse", "main~1").strip() == other
+    assert git_in(world.origin, "show", "--format=", "--name-only", "main") == (
+        ".draftforge/stats.json\n"
+    )
+    stats = stats_at(world.origin)
+    assert stats["current"]["last_commit_sha"] == other
+    assert (stats["current"]["word_count"], stats["current"]["chapter_count"]) == (14, 3)
+    assert stats["history"][0] == {
+        "date": "2025-03-10",
+        "word_count": 14,
+        "chapter_count": 3,
+        "commits": 2,
+        "words_written": 7,
+        "commit_sha": other,
+    }
+    assert run.output_values()["word-count"] == "14"
+    assert run.output_values()["words-written-today"] == "7"
+    assert run.output_values()["commit-sha"] == head_of(world.origin)
+    assert any(
+        line.startswith("main moved on the remote since the checkout") for line in run.lines()
+    )
+
+
+def test_a_branch_that_keeps_moving_fails_clearly(world: World) -> None:
+    def push_another(attempt: int) -> None:
+        world.author.git("pull", "-q", "--rebase")
+        world.author.commit(
+            f"More words {attempt}",
+            "2025-03-10T11:00:00+00:00",
+            files={"chapters/03-late.md": CH3 + f"Extra {attempt}.\n"},
+        )
+        world.author.git("push", "-q", "origin", "main")
+
+    run = world.run(before_push=push_another)
+
+    assert run.code == 1
+    assert run.sleeps == [2.0, 4.0, 8.0]
+    assert run.lines()[-1] == (
+        "::error::Gave up pushing the stats to main after 4 attempts: the branch kept moving. "
+        "Give the workflow a `concurrency` group, and run it again."
+    )
+    assert git_in(world.origin, "log", "-1", "--format=%s", "main") == "More words 4\n"
+    assert run.outputs == ""
+
+
+def test_uncommitted_changes_are_never_discarded(world: World) -> None:
+    world.author.commit("Elsewhere", files={"notes.md": "x\n"})
+    world.author.git("push", "-q", "origin", "main")
+    (world.workspace.path / "chapters/01-start.md").write_text(CH1 + "Draft.\n", "utf-8")
+
+    run = world.run()
+
+    assert run.code == 1
+    assert run.lines()[-1] == (
+        "::error::main moved on the remote, and moving onto its new head would discard "
+        "uncommitted changes to chapters/01-start.md: commit them in an earlier step or run "
+        "this action before changing files."
+    )
+    assert (world.workspace.path / "chapters/01-start.md").read_text("utf-8") == CH1 + "Draft.\n"
+
+
+# ---------------------------------------------------------------------------------------------
+# Shallow clones, pull requests, tags
+
+
+def test_a_shallow_clone_is_deepened_before_counting(world: World, tmp_path: Path) -> None:
+    world.workspace = clone(f"file://{world.origin}", tmp_path / "shallow", "--depth", "1")
+    assert world.workspace.git("rev-parse", "--is-shallow-repository") == "true"
+
+    run = world.run()
+
+    assert run.code == 0, run.stdout
+    assert world.workspace.git("rev-parse", "--is-shallow-repository") == "false"
+    assert "Fetched the full history." in run.lines()
+    assert git_in(world.origin, "rev-parse", "main~1").strip() == world.pushed
+    assert stats_at(world.origin)["history"] == world.history()
+    assert run.output_values()["current-streak"] == "2"
+
+
+def test_a_shallow_clone_that_cannot_fetch_goes_on(world: World, tmp_path: Path) -> None:
+    world.workspace = clone(f"file://{world.origin}", tmp_path / "shallow", "--depth", "1")
+    world.workspace.git("remote", "set-url", "origin", str(tmp_path / "gone.git"))
+    event = world.event("pull_request", number=1)
+
+    run = world.run(world.env(event, GITHUB_REF="refs/pull/1/merge", GITHUB_REF_NAME="1/merge"))
+
+    assert run.code == 0, run.stdout
+    warning = next(line for line in run.lines() if line.startswith("::warning::"))
+    assert warning.startswith("::warning::The clone is shallow and fetching the full history ")
+    assert warning.endswith(
+        "going on with the commits there are and the history stored in the stats file "
+        "(nothing in it is lost). Use actions/checkout with `fetch-depth: 0`."
+    )
+    assert run.output_values()["word-count"] == "11"
+    assert "- The clone was shallow and its full history could not be fetched." in run.summary
+
+
+def test_a_pull_request_commits_nothing_and_says_why(world: World, httpserver: HTTPServer) -> None:
+    world.workspace.git("checkout", "-q", "--detach")
+    event = world.event("pull_request", number=7)
+    env = world.env(
+        event,
+        GITHUB_REF="refs/pull/7/merge",
+        GITHUB_REF_NAME="7/merge",
+        **{"INPUT_API-URL": httpserver.url_for("/hook")},
+    )
+
+    run = world.run(env)
+
+    assert run.code == 0, run.stdout
+    assert head_of(world.origin) == world.pushed
+    assert (
+        "::notice::This is a pull request: nothing is committed to it; the stats are committed "
+        "on the branch once it is merged." in run.lines()
+    )
+    assert run.output_values()["changed"] == "true"
+    assert run.output_values()["commit-sha"] == ""
+    assert run.output_values()["notified"] == "false"
+    assert httpserver.log == []
+    assert (world.workspace.path / ".draftforge/stats.json").is_file()
+    assert "- The DraftForge API is not notified of pull requests." in run.summary
+
+
+@pytest.mark.parametrize(
+    ("commit", "event", "ref", "ref_type", "branch", "expected"),
+    [
+        (True, "push", "refs/heads/main", "branch", "main", ("main", None)),
+        (True, "workflow_dispatch", "refs/heads/dev", "branch", "dev", ("dev", None)),
+        (False, "push", "refs/heads/main", "branch", "main", (None, "`commit` is false")),
+        (True, "pull_request", "refs/pull/1/merge", "", None, (None, "This is a pull request")),
+        (True, "push", "refs/tags/v1", "tag", None, (None, "This run is for the tag v1")),
+        (True, "push", "refs/heads/main", "branch", None, (None, "HEAD is detached")),
+    ],
+)
+def test_commit_target(
+    commit: bool,
+    event: str,
+    ref: str,
+    ref_type: str,
+    branch: str | None,
+    expected: tuple[str | None, str | None],
+) -> None:
+    runner = Runner(
+        Path("."), ref=ref, ref_name=ref.rsplit("/", 1)[-1], ref_type=ref_type, event_name=event
+    )
+    target, why = commit_target(Inputs(commit=commit), runner, branch)
+    assert target == expected[0]
+    if expected[1] is None:
+        assert why is None
+    else:
+        assert why is not None and why.startswith(expected[1])
+
+
+# ---------------------------------------------------------------------------------------------
+# The webhook
+
+
+def test_the_api_answering_500_twice_then_200_gets_one_signed_delivery(
+    world: World, httpserver: HTTPServer
+) -> None:
+    received: list[tuple[bytes, dict[str, str]]] = []
+    answers = iter([500, 500, 200])
+
+    def handler(request: Request) -> Response:
+        received.append((request.get_data(), dict(request.headers)))
+        return Response("ok", status=next(answers))
+
+    httpserver.expect_request("/hook", method="POST").respond_with_handler(handler)
+    world.inputs = {
+        "INPUT_API-URL": httpserver.url_for("/hook"),
+        "INPUT_API-TOKEN": API_TOKEN,
+        "INPUT_WEBHOOK-SECRET": SECRET,
+    }
+
+    run = world.run()
+
+    assert run.code == 0, run.stdout
+    assert len(received) == 3
+    assert len(run.sleeps) == 2  # the webhook's two backoffs
+    body, headers = received[-1]
+    payload = verify_webhook(body, headers, SECRET)
+    stats_sha = head_of(world.origin)
+    assert headers["Authorization"] == f"Bearer {API_TOKEN}"
+    assert headers["Webhook-Id"] == webhook_id_for("author/lighthouse", world.pushed)
+    assert {received[0][1]["Webhook-Id"], received[1][1]["Webhook-Id"]} == {headers["Webhook-Id"]}
+    assert payload == {
+        "event": "stats.updated",
+        "repository": "author/lighthouse",
+        "ref": "refs/heads/main",
+        "commit_sha": world.pushed,
+        "stats_commit_sha": stats_sha,
+        "project_stats": {
+            "word_count": 11,
+            "chapter_count": 2,
+            "character_count": 57,
+            "last_commit_sha": world.pushed,
+            "last_commit_at": "2025-03-10T09:00:00Z",
+            "total_commits": 2,
+            "current_streak_days": 2,
+            "longest_streak_days": 2,
+            "last_write_date": "2025-03-10",
+            "stats_history": world.history(),
+        },
+    }
+    assert run.output_values()["notified"] == "true"
+    assert f"Notified the DraftForge API ({headers['Webhook-Id']}, 3 attempts)." in run.lines()
+    assert run.lines()[:4] == [
+        f"::add-mask::{TOKEN}",
+        f"::add-mask::{auth_header(TOKEN).removeprefix('AUTHORIZATION: basic ')}",
+        f"::add-mask::{API_TOKEN}",
+        f"::add-mask::{SECRET}",
+    ]
+    assert_secrets_hidden(run, (world.workspace.path / ".git/config").read_text("utf-8"))
+
+
+def test_the_api_down_is_a_warning(world: World) -> None:
+    url = f"http://127.0.0.1:{free_port()}/hook"
+    world.inputs = {
+        "INPUT_API-URL": url,
+        "INPUT_API-TOKEN": API_TOKEN,
+        "INPUT_WEBHOOK-SECRET": SECRET,
+    }
+
+    run = world.run()
+
+    assert run.code == 0, run.stdout
+    assert head_of(world.origin) == run.output_values()["commit-sha"]  # the stats are pushed
+    warnings = [line for line in run.lines() if line.startswith("::warning::")]
+    assert len(warnings) == 1
+    assert warnings[0].startswith(
+        "::warning::The DraftForge API was not notified: gave up after 5 attempts: could not "
+        f"connect to {url}"
+    )
+    assert run.output_values()["notified"] == "false"
+    assert len(run.sleeps) == 4
+    assert "- The DraftForge API could not be notified (see the warning)." in run.summary
+    assert_secrets_hidden(run)
+
+
+def test_the_api_down_fails_the_job_with_fail_on_notify_error(world: World) -> None:
+    world.inputs = {
+        "INPUT_API-URL": f"http://127.0.0.1:{free_port()}/hook",
+        "INPUT_WEBHOOK-SECRET": SECRET,
+        "INPUT_FAIL-ON-NOTIFY-ERROR": "true",
+    }
+
+    run = world.run()
+
+    assert run.code == 1
+    assert run.lines()[-1].startswith(
+        "::error::The DraftForge API was not notified: gave up after 5 attempts"
+    )
+    assert not any(line.startswith("::warning::") for line in run.lines())
+    assert run.output_values()["notified"] == "false"
+    assert run.output_values()["commit-sha"] == head_of(world.origin)
+    assert_secrets_hidden(run)
+
+
+def test_a_plain_http_api_url_is_refused(world: World) -> None:
+    world.inputs = {"INPUT_API-URL": "http://api.example.com/hook", "INPUT_API-TOKEN": API_TOKEN}
+
+    run = world.run()
+
+    assert run.code == 0
+    warning = next(line for line in run.lines() if line.startswith("::warning::"))
+    assert warning.startswith(
+        "::warning::The DraftForge API was not notified: api-url http://api.example.com/hook "
+        "uses plain http://"
+    )
+    assert_secrets_hidden(run)
+
+
+# ---------------------------------------------------------------------------------------------
+# Ownership, errors, inputs
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="only root can give files to another user")
+def test_files_are_left_to_the_workspace_owner(world: World) -> None:
+    # As on a runner: the checkout belongs to the runner's user, the container runs as root,
+    # and git refuses a repository of another user until it is marked safe.
+    subprocess.run(["chown", "-R", "4242:4243", str(world.workspace.path)], check=True)
+
+    run = world.run()
+
+    assert run.code == 0, run.stdout
+    stats_file = world.workspace.path / ".draftforge/stats.json"
+    assert (stats_file.stat().st_uid, stats_file.stat().st_gid) == (4242, 4243)
+    folder = stats_file.parent.stat()
+    assert (folder.st_uid, folder.st_gid) == (4242, 4243)
+    root_owned = [
+        path for path in (world.workspace.path / ".git").rglob("*") if path.lstat().st_uid != 4242
+    ]
+    assert root_owned == []
+
+
+def test_restore_ownership_does_nothing_unless_root(tmp_path: Path) -> None:
+    target = tmp_path / "file"
+    target.write_text("x", "utf-8")
+    assert restore_ownership(tmp_path, [target], euid=1000) == 0
+
+
+def test_not_a_git_checkout_is_an_error(world: World, tmp_path: Path) -> None:
+    empty = tmp_path / "empty"
+    empty.mkdir()
+
+    run = world.run(world.env(GITHUB_WORKSPACE=str(empty)))
+
+    assert run.code == 1
+    assert run.lines()[-1] == (
+        f"::error::{empty} is not a git checkout: run actions/checkout (with fetch-depth: 0) "
+        "before this action."
+    )
+
+
+def test_a_bad_boolean_input_is_a_usage_error(world: World) -> None:
+    run = world.run(world.env(INPUT_COMMIT="yes"))
+
+    assert run.code == 2
+    assert run.lines()[-1] == "::error::input `commit` must be true or false, not 'yes'"
+    assert head_of(world.origin) == world.pushed
+
+
+def test_a_missing_project_folder_is_a_usage_error(world: World) -> None:
+    run = world.run(world.env(INPUT_PATH="novel"))
+
+    assert run.code == 2
+    assert run.lines()[-1] == "::error::input `path`: novel is not a folder of the workspace"
+
+
+def test_a_project_in_a_subfolder(world: World) -> None:
+    world.author.git("mv", "chapters", "novel-chapters")
+    world.author.git("mv", ".draftforge", "novel-config")
+    world.author.git("commit", "-q", "-m", "Move")
+    (world.author.path / "novel").mkdir()
+    world.author.git("mv", "novel-chapters", "novel/chapters")
+    world.author.git("mv", "novel-config", "novel/.draftforge")
+    moved = world.author.commit("Into novel/", "2025-03-10T10:00:00+00:00")
+    world.author.git("push", "-q", "origin", "main")
+    world.workspace.git("pull", "-q")
+    event = world.event("push", before=world.pushed, after=moved)
+
+    run = world.run(world.env(event, GITHUB_SHA=moved, INPUT_PATH="novel"))
+
+    assert run.code == 0, run.stdout
+    assert git_in(world.origin, "show", "--format=", "--name-only", "main") == (
+        "novel/.draftforge/stats.json\n"
+    )
+    assert run.output_values()["word-count"] == "11"
+
+
+def test_inputs_from_the_runner_environment() -> None:
+    assert Inputs.from_env({}) == Inputs()
+    env = {
+        "INPUT_PATH": "novel",
+        "INPUT_COMMIT": "False",
+        "INPUT_COMMIT-MESSAGE": "stats",
+        "INPUT_API-URL": " https://api.example.com/hook ",
+        "INPUT_FAIL-ON-NOTIFY-ERROR": "TRUE",
+        "INPUT_TOKEN": "t0k",
+    }
+    assert Inputs.from_env(env) == Inputs(
+        path="novel",
+        token="t0k",
+        commit=False,
+        commit_message="stats",
+        api_url="https://api.example.com/hook",
+        fail_on_notify_error=True,
+    )
+    assert parse_boolean("x", "", default=True) is True
+    with pytest.raises(InputError):
+        parse_boolean("x", "1", default=False)
+
+
+def test_action_yml_defaults_match_the_code() -> None:
+    metadata = yaml.safe_load((REPO_ROOT / "action.yml").read_text("utf-8"))
+    defaults = Inputs()
+    for name, spec in metadata["inputs"].items():
+        value = getattr(defaults, name.replace("-", "_"))
+        if name == "token":
+            assert spec["default"] == "${{ github.token }}"
+        elif isinstance(value, bool):
+            assert spec["default"] == ("true" if value else "false"), name
+        else:
+            assert spec.get("default", "") == value, name
+    assert set(metadata["inputs"]) == {name.replace("_", "-") for name in vars(defaults)}
+    assert set(metadata["outputs"]) == set(
+        action.action_outputs(None, today=TODAY, changed=False, commit_sha="", notified=False)
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Small pure pieces
+
+
+def test_format_outputs_uses_a_heredoc_only_for_multiline_values() -> None:
+    text = format_outputs({"a": "1", "b": "two\nlines"})
+    lines = text.splitlines()
+    assert lines[0] == "a=1"
+    assert lines[1].startswith("b<<ghadelimiter_")
+    delimiter = lines[1].split("<<", 1)[1]
+    assert lines[2:] == ["two", "lines", delimiter]
+    assert text.endswith("\n")
+
+
+def test_workflow_command_data_is_escaped() -> None:
+    assert escape_data("50% done\r\nnext") == "50%25 done%0D%0Anext"
+
+
+def test_auth_env_resets_persisted_headers_and_keeps_existing_entries() -> None:
+    header = "AUTHORIZATION: basic " + base64.b64encode(b"x-access-token:abc").decode()
+    assert auth_header("abc") == header
+    assert auth_env("abc", "https://github.com/", {"GIT_CONFIG_COUNT": "1"}) == {
+        "GIT_CONFIG_COUNT": "3",
+        "GIT_CONFIG_KEY_1": "http.https://github.com/.extraheader",
+        "GIT_CONFIG_VALUE_1": "",
+        "GIT_CONFIG_KEY_2": "http.https://github.com/.extraheader",
+        "GIT_CONFIG_VALUE_2": header,
+    }
+    assert auth_env("", "https://github.com", {}) == {}
+
+
+def test_writing_day_follows_the_history_day_rule(git_repo: GitRepo) -> None:
+    from zoneinfo import ZoneInfo
+
+    from draftforge_stats.gitrepo import Repository
+
+    sha = git_repo.commit("Late", "2025-03-10T20:00:00-08:00", files={"a.md": "a\n"})
+    repo = Repository.find(git_repo.path)
+    assert repo is not None
+    stats = _stats([_entry("2025-03-10", 250, 50, sha)])
+    late = datetime(2025, 3, 11, 5, 30, tzinfo=UTC)  # 21:30 in the author's -08:00
+    assert writing_day(repo, None, None, 0, late) == "2025-03-11"
+    assert writing_day(repo, stats, None, 0, late) == "2025-03-10"
+    assert writing_day(repo, stats, ZoneInfo("Europe/Paris"), 0, late) == "2025-03-11"
+    assert writing_day(repo, stats, ZoneInfo("Europe/Paris"), 7, late) == "2025-03-10"
+
+
+def _stats(history: list[HistoryEntry], target: int | None = 1000) -> Stats:
+    return Stats(
+        project=ProjectInfo(name="A | B", type="novel", target_word_count=target),
+        current=Current(
+            word_count=250,
+            chapter_count=2,
+            character_count=1400,
+            character_count_no_spaces=1150,
+            last_updated="2025-03-10T12:00:00Z",
+            last_commit_sha="a" * 40,
+        ),
+        breakdown=Breakdown(
+            chapters=[
+                ChapterEntry(
+                    file="chapters/01.md",
+                    title="One | <Two>",
+                    word_count=200,
+                    character_count=1100,
+                    character_count_no_spaces=900,
+                ),
+                ChapterEntry(
+                    file="chapters/02.md",
+                    title="Three",
+                    word_count=50,
+                    character_count=300,
+                    character_count_no_spaces=250,
+                ),
+            ]
+        ),
+        history=history,
+        streaks=Streaks(current_days=2, longest_days=5, last_write_date="2025-03-10"),
+        generated_at="2025-03-10T12:00:00Z",
+    )
+
+
+def _entry(date: str, words: int, written: int, sha: str = "b" * 40) -> HistoryEntry:
+    return HistoryEntry(
+        date=date,
+        word_count=words,
+        chapter_count=2,
+        commits=1,
+        words_written=written,
+        commit_sha=sha,
+    )
+
+
+def test_summary_golden() -> None:
+    stats = _stats([_entry("2025-03-10", 250, 50), _entry("2025-03-09", 200, 200)])
+
+    text = build_summary(
+        stats, today="2025-03-10", status="Committed the stats.", notes=["A note."]
+    )
+
+    assert text.splitlines() == [
+        "## Writing stats: A \\| B",
+        "",
+        "Committed the stats.",
+        "",
+        "- A note.",
+        "",
+        "| | |",
+        "| --- | ---: |",
+        "| Words | 250 |",
+        "| Chapters | 2 |",
+        "| Characters | 1,400 |",
+        "| Written today (2025-03-10) | 50 |",
+        "| Current streak | 2 days |",
+        "| Longest streak | 5 days |",
+        "",
+        "**Progress:** 250 of 1,000 words (25.0%)",
+        "",
+        "`▓▓▓▓▓░░░░░░░░░░░░░░░`",
+        "",
+        "### Word count, last 2 days of writing",
+        "",
+        "```mermaid",
+        "xychart-beta",
+        '    title "Words over the last writing days"',
+        '    x-axis ["2025-03-09", "2025-03-10"]',
+        '    y-axis "Words" 0 --> 250',
+        "    line [200, 250]",
+        "```",
+        "",
+        "### Chapters",
+        "",
+        "| # | Chapter | File | Words |",
+        "| ---: | --- | --- | ---: |",
+        "| 1 | One \\| &lt;Two&gt; | `chapters/01.md` | 200 |",
+        "| 2 | Three | `chapters/02.md` | 50 |",
+        "| | **Total** | | **250** |",
+    ]
+
+
+def test_summary_without_history_target_or_today() -> None:
+    stats = _stats([_entry("2025-03-08", 250, 10)], target=None)
+    text = build_summary(stats, today="2025-03-10", status="S.")
+    assert "| Written today (2025-03-10) | 0 |" in text.splitlines()
+    assert "Progress" not in text
+    assert word_chart([]) == []
+    assert progress_bar(5000, 1000) == "▓" * 20
+
+
+def test_the_chart_shows_the_last_30_days_oldest_first() -> None:
+    history = [_entry(f"2025-01-{day:02d}", day * 10, 10) for day in range(31, 0, -1)]
+    chart = word_chart(history)
+    assert (
+        chart[3] == "    x-axis [" + ", ".join(f'"2025-01-{day:02d}"' for day in range(2, 32)) + "]"
+    )
+    assert chart[5] == "    line [" + ", ".join(str(day * 10) for day in range(2, 32)) + "]"
+
+
+# ---------------------------------------------------------------------------------------------
+# The metadata against GitHub's published schemas
+
+
+def _load_yaml(path: Path) -> Any:
+    """YAML as GitHub reads it: `on` is a key, not YAML 1.1's boolean True."""
+    data = yaml.safe_load(path.read_text("utf-8"))
+    if isinstance(data, dict) and True in data:
+        data["on"] = data.pop(True)
+    return data
+
+
+def _vendored_schema(name: str) -> dict[str, Any]:
+    text = (resources.files("check_jsonschema.builtin_schemas.vendor") / name).read_text("utf-8")
+    schema: dict[str, Any] = json.loads(text)
+    return schema
+
+
+@pytest.mark.parametrize(
+    ("document", "schema"),
+    [
+        ("action.yml", "github-actions.json"),
+        ("examples/workflows/draftforge-stats.yml", "github-workflows.json"),
+    ],
+)
+def test_metadata_validates_against_githubs_schemas(document: str, schema: str) -> None:
+    data = _load_yaml(REPO_ROOT / document)
+    schema_data = _vendored_schema(schema)
+    validator_class = jsonschema.validators.validator_for(schema_data)
+    errors = sorted(validator_class(schema_data).iter_errors(data), key=str)
+    assert [f"{list(e.absolute_path)}: {e.message}" for e in errors] == []
+
+
+def test_the_example_workflow_is_safe_to_copy() -> None:
+    workflow = _load_yaml(REPO_ROOT / "examples/workflows/draftforge-stats.yml")
+    job = next(iter(workflow["jobs"].values()))
+    assert workflow["permissions"] == {"contents": "write"}
+    assert "group" in workflow["concurrency"]
+    checkout = job["steps"][0]
+    assert checkout["uses"].startswith("actions/checkout@")
+    assert checkout["with"]["fetch-depth"] == 0
+    assert job["steps"][1]["uses"] == "draftforge/stats-action@v1"
