@@ -44,12 +44,13 @@ from draftforge_stats.discover import FileSelector, Kind
 from draftforge_stats.gitrepo import Repository
 from draftforge_stats.pipeline import run_stats
 
-_WORDS = (
+_VOCABULARY = (
     "the a of and to in she he said quietly never again morning light window river stone "
     "letter don't couldn't Sarah's state-of-the-art well-known journey shadow whisper garden "
     "memory silence north winter café naïve over under through house door road field sea "
     "ship captain mother father brother sister city night day year 1,000 3.14 twelve"
-).split()
+)
+_WORDS = _VOCABULARY.split()
 ENV_KEYS = ("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "SOURCE_DATE_EPOCH")
 
 
@@ -100,8 +101,8 @@ def build_repository(
         times.append(start + timedelta(days=day, minutes=minute))
     times.sort()
     # Paragraph size so that the appends make about `words` words by the end.
-    appends = commits * 0.72 * 2
-    para_words = max(20, int(words * 1.25 / appends))
+    appends = commits * 0.55 * 2
+    para_words = max(20, int(words * 1.0 / appends))
     book: list[_Chapter] = [_Chapter(1, "the-beginning")]
     next_number = 2
     stream = bytearray()
@@ -127,12 +128,12 @@ def build_repository(
             ops.append(b"M 100644 inline README.md\n")
             ops.append(note.encode())
             message = "Notes"
-        elif roll < 0.06 and len(book) > 3:
+        elif roll < 0.047 and len(book) > 3:
             victim = book.pop(rng.randrange(1, len(book)))
             ops.append(f"D {victim.path}\n".encode())
             counts["deletions"] += 1
             message = "Drop a chapter"
-        elif roll < 0.09:
+        elif roll < 0.075:
             chapter = rng.choice(book)
             old = chapter.path
             if rng.random() < 0.5:
@@ -143,7 +144,7 @@ def build_repository(
                 ops.append(f"R {old} {chapter.path}\n".encode())
                 counts["renames"] += 1
             message = "Rename a chapter"
-        elif (roll < 0.13 and len(book) < chapters) or len(book) < 2:
+        elif (roll < 0.105 and len(book) < chapters) or len(book) < 2:
             chapter = _Chapter(next_number, f"chapter-{next_number}")
             next_number += 1
             chapter.paragraphs = [_paragraph(rng, para_words)]
@@ -183,9 +184,7 @@ def build_repository(
             else:
                 i += 1
         stream.extend(b"\n")
-    subprocess.run(
-        ["git", "fast-import", "--quiet"], input=bytes(stream), cwd=path, check=True
-    )
+    subprocess.run(["git", "fast-import", "--quiet"], input=bytes(stream), cwd=path, check=True)
     subprocess.run(["git", "checkout", "-q", "-f", "main"], cwd=path, check=True)
     counts["chapters"] = len(book)
     counts["words"] = sum(count_markdown(c.text()).words for c in book)
@@ -200,7 +199,11 @@ def _env() -> dict[str, str]:
 
 
 def _draftforge() -> list[str]:
-    return [sys.executable, "-c", "import sys; from draftforge_stats.cli import main; sys.exit(main())"]
+    return [
+        sys.executable,
+        "-c",
+        "import sys; from draftforge_stats.cli import main; sys.exit(main())",
+    ]
 
 
 def timed(command: list[str], cwd: Path, prepare: Callable[[], None] | None = None) -> float:
@@ -320,9 +323,7 @@ def main() -> None:
         return prepare
 
     warm = statistics.median(timed(cli, repo_path, restore(True)) for _ in range(args.repeat * 3))
-    fresh = statistics.median(
-        timed(cli, repo_path, restore(False)) for _ in range(args.repeat * 3)
-    )
+    fresh = statistics.median(timed(cli, repo_path, restore(False)) for _ in range(args.repeat * 3))
     # The incremental file must be the file a full run makes.
     restore(True)()
     incremental_text = run_stats(repo_path, now=now).text

@@ -676,6 +676,7 @@ class _Job:
     changed: bool = False
     status: str = ""
     notes: list[str] = field(default_factory=list)
+    today: str | None = None  # the writing day the pipeline counted the streaks to
 
     @property
     def stats_rel(self) -> str:
@@ -724,6 +725,7 @@ class _Job:
             )
         self.stats = run.stats
         self.changed = run.changed
+        self.today = run.today.isoformat() if run.today is not None else None
 
     def commit_and_push(self, branch: str) -> None:
         """Commit the stats file and push it; when the branch moved, move onto it and redo."""
@@ -807,10 +809,12 @@ class _Job:
 
     def finish(self, *, notify: bool, branch: str | None) -> Outcome:
         """Notify (when asked to and configured), then the outputs and the summary."""
-        settings = load_config(self.root).stats
-        today = writing_day(
-            self.repo, self.stats, settings.zone(), settings.day_starts_at, self.now
-        )
+        today = self.today
+        if today is None:  # nothing computed in this run: the same day rule as the pipeline
+            settings = load_config(self.root).stats
+            today = writing_day(
+                self.repo, self.stats, settings.zone(), settings.day_starts_at, self.now
+            )
         notified = False
         failure: ActionError | None = None
         if notify and self.inputs.api_url and self.stats is not None:

@@ -42,7 +42,7 @@ from . import __version__
 from .counting import RULES_VERSION, TextCounts, count_markdown, decode_source
 from .dates import utc_iso
 from .discover import FileSelector, Kind
-from .gitrepo import CommitInfo, RawCommit, Repository
+from .gitrepo import FILE_MODES, CommitInfo, RawCommit, Repository
 from .models import HistoryBasis, HistoryEntry
 from .output import atomic_write
 from .streaks import DayRule
@@ -64,14 +64,13 @@ CACHE_LIMIT = 200_000
 def _fingerprint() -> str:
     """What besides the rules version can change a count: this package, the Markdown parser
     and the Unicode database (a forgotten RULES_VERSION bump never serves stale counts)."""
-    return " ".join(
-        (
-            f"draftforge-stats={__version__}",
-            f"markdown-it-py={importlib.metadata.version('markdown-it-py')}",
-            f"mdit-py-plugins={importlib.metadata.version('mdit-py-plugins')}",
-            f"unicode={unicodedata.unidata_version}",
-        )
-    )
+    parts = [f"draftforge-stats={__version__}", f"unicode={unicodedata.unidata_version}"]
+    for name in ("markdown-it-py", "mdit-py-plugins"):
+        try:
+            parts.append(f"{name}={importlib.metadata.version(name)}")
+        except importlib.metadata.PackageNotFoundError:
+            parts.append(f"{name}=unknown")
+    return " ".join(parts)
 
 
 class CountCache:
@@ -417,8 +416,15 @@ class History:
     notes: list[str] = field(default_factory=list)
 
 
-def basis_for(selector: FileSelector, *, count_code_blocks: bool, timezone: str | None,
-              day_starts_at: int, complete: bool = True) -> HistoryBasis:  # fmt: skip
+def basis_for(
+    selector: FileSelector,
+    *,
+    count_code_blocks: bool,
+    timezone: str | None,
+    day_starts_at: int,
+    complete: bool = True,
+) -> HistoryBasis:
+    """The history settings in force (`complete` is decided by the walk)."""
     return HistoryBasis(
         chapters_directory=selector.chapters_directory,
         manuscript_directory=selector.manuscript_directory,
@@ -433,15 +439,6 @@ def basis_for(selector: FileSelector, *, count_code_blocks: bool, timezone: str 
 
 def _same_settings(a: HistoryBasis, b: HistoryBasis) -> bool:
     return a.model_dump(exclude={"complete"}) == b.model_dump(exclude={"complete"})
-
-
-def _chapter_blobs(repo: Repository, commit: str, paths: _Paths) -> dict[str, str]:
-    state: dict[str, str] = {}
-    for entry in repo.tree(commit):
-        hit = paths(entry.path)
-        if hit is not None and hit[1] is Kind.CHAPTER and entry.mode in ("100644", "100755"):
-            state[hit[0]] = entry.blob
-    return state
 
 
 def _plural(n: int, word: str) -> str:
@@ -467,223 +464,257 @@ def build_history(
     `basis` holds the settings in force (its `complete` is ignored); `chapters` are the
     chapter files of the working tree, whose `last_modified` dates are returned.
     """
-    paths = _Paths(selector, prefix)
-    warnings: list[str] = []
-    notes: list[str] = []
-    boundaries = repo.shallow_boundaries()
+    builder = _Builder(repo, _Paths(selector, prefix), basis, rule, counter, stored, progress)
+    return builder.build(head, chapters)
 
-    if head is None:
-        everything = list(stored.days) if stored else []
-        return _finish(
-            repo, everything, _Replay(), stored=stored, keep_stored_facts=bool(everything),
-            basis=basis, complete=stored.basis.complete if stored and stored.basis else True,
-            mode=Mode.EMPTY, rule=rule, chapters=chapters, prefix=prefix, all_walked=True,
-            warnings=warnings, notes=notes, commits_walked=0,
-        )  # fmt: skip
 
-    trusted = (
-        stored is not None
-        and stored.basis is not None
-        and stored.rules_version == RULES_VERSION
-        and _same_settings(stored.basis, basis)
-        and stored.last_commit_sha is not None
-    )
-    if stored is not None and stored.basis is not None and not trusted:
-        if stored.rules_version != RULES_VERSION:
-            notes.append("The counting rules changed: the history was counted again from git.")
-        elif not _same_settings(stored.basis, basis):
-            notes.append(
-                "The settings that decide the history changed (chapters, include/exclude, "
-                "code blocks, time zone or day start): the history was made again from git."
-            )
+@dataclass
+class _Outcome:
+    """What one way of making the history produced, before it is finished."""
 
-    # ---- add to the stored history when it is a prefix of HEAD's first-parent history
-    if trusted and stored is not None and stored.basis is not None:
+    days: list[DayRecord]  # oldest first
+    replay: _Replay
+    mode: Mode
+    complete: bool
+    keep_stored_facts: bool
+    """Every stored day is in `days`: the stored last commit date still holds."""
+    all_walked: bool
+    """Every commit of HEAD was walked: a chapter the walk never touched was never committed."""
+    commits_walked: int = 0
+
+
+class _Builder:
+    def __init__(
+        self,
+        repo: Repository,
+        paths: _Paths,
+        basis: HistoryBasis,
+        rule: DayRule,
+        counter: Counter,
+        stored: Stored | None,
+        progress: Progress | None,
+    ) -> None:
+        self.repo = repo
+        self.paths = paths
+        self.basis = basis
+        self.rule = rule
+        self.counter = counter
+        self.stored = stored
+        self.progress = progress
+        self.boundaries = repo.shallow_boundaries()
+        self.warnings: list[str] = []
+        self.notes: list[str] = []
+
+    def build(self, head: CommitInfo | None, chapters: Sequence[str]) -> History:
+        outcome = self._outcome(head)
+        return self._finish(outcome, chapters)
+
+    def _outcome(self, head: CommitInfo | None) -> _Outcome:
+        stored = self.stored
+        if head is None:  # no commits yet: the stored days are all there is
+            days = list(stored.days) if stored else []
+            complete = stored.basis.complete if stored and stored.basis else True
+            return _Outcome(days, _Replay(), Mode.EMPTY, complete, bool(days), True)
+
+        trusted = (
+            stored is not None
+            and stored.basis is not None
+            and stored.rules_version == RULES_VERSION
+            and _same_settings(stored.basis, self.basis)
+            and stored.last_commit_sha is not None
+        )
+        if stored is not None and stored.basis is not None and not trusted:
+            if stored.rules_version != RULES_VERSION:
+                self.notes.append(
+                    "The counting rules changed: the history was counted again from git."
+                )
+            elif not _same_settings(stored.basis, self.basis):
+                self.notes.append(
+                    "The settings that decide the history changed (chapters, include/exclude, "
+                    "code blocks, time zone or day start): the history was made again from git."
+                )
+        rewritten = False
+        if trusted:
+            assert stored is not None and stored.basis is not None
+            if stored.basis.complete or self.boundaries:
+                extended = self._extend(stored, head)
+                if extended is not None:
+                    return extended
+                rewritten = True
+            else:
+                self.notes.append(
+                    "The clone now has the whole history: the days made in a shallow clone "
+                    "were made again."
+                )
+        return self._rebuild(rewritten)
+
+    def _extend(self, stored: Stored, head: CommitInfo) -> _Outcome | None:
+        """Add to the stored days, or None when the stored commit is not a first-parent
+        ancestor of HEAD (history rewritten) and this is not a shallow clone without it."""
         since = stored.last_commit_sha
-        assert since is not None
-        if stored.basis.complete or boundaries:
-            if since == head.sha:
-                return _finish(
-                    repo, list(stored.days), _Replay(), stored=stored, keep_stored_facts=True,
-                    basis=basis, complete=stored.basis.complete, mode=Mode.UNCHANGED,
-                    rule=rule, chapters=chapters, prefix=prefix, all_walked=False,
-                    warnings=warnings, notes=notes, commits_walked=0,
-                )  # fmt: skip
-            if repo.has_commit(since):
-                log = repo.first_parent_log(since=since)
-                if log and log[0].parents[:1] == (since,):
-                    baseline = _chapter_blobs(repo, since, paths)
-                    counts = counter.blobs(_needed(log, baseline, paths), progress)
-                    replay = _replay(
-                        log, paths=paths, state=dict(baseline), counts=counts, rule=rule,
-                        boundary=False, reference=None,
-                    )  # fmt: skip
-                    return _finish(
-                        repo, merge_days(stored.days, replay.days), replay, stored=stored,
-                        keep_stored_facts=True, basis=basis, complete=stored.basis.complete,
-                        mode=Mode.INCREMENTAL, rule=rule, chapters=chapters, prefix=prefix,
-                        all_walked=False, warnings=warnings, notes=notes,
-                        commits_walked=len(log),
-                    )  # fmt: skip
-            elif boundaries:
-                # A shallow clone without the stored commit: take the stored days as they
-                # are and add what the clone has, its boundary as the starting point.
-                log = repo.first_parent_log()
-                if log and not log[0].parents and log[0].sha in boundaries:
-                    reference = stored.days[-1] if stored.days else None
-                    counts = counter.blobs(_needed(log, {}, paths), progress)
-                    replay = _replay(
-                        log, paths=paths, state={}, counts=counts, rule=rule, boundary=True,
-                        reference=reference,
-                    )  # fmt: skip
-                    warnings.append(_shallow_warning(log[0], rule, kept=len(stored.days)))
-                    return _finish(
-                        repo, merge_days(stored.days, replay.days), replay, stored=stored,
-                        keep_stored_facts=True, basis=basis, complete=False,
-                        mode=Mode.SHALLOW, rule=rule, chapters=chapters, prefix=prefix,
-                        all_walked=False, warnings=warnings, notes=notes,
-                        commits_walked=len(log),
-                    )  # fmt: skip
+        assert since is not None and stored.basis is not None
+        complete = stored.basis.complete
+        if since == head.sha:
+            return _Outcome(list(stored.days), _Replay(), Mode.UNCHANGED, complete, True, False)
+        if self.repo.has_commit(since):
+            log = self.repo.first_parent_log(since=since)
+            if not log or log[0].parents[:1] != (since,):
+                return None
+            baseline = self._chapter_blobs(since)
+            replay = self._walk(log, baseline, boundary=False, reference=None)
+            days = merge_days(stored.days, replay.days)
+            return _Outcome(days, replay, Mode.INCREMENTAL, complete, True, False, len(log))
+        if not self.boundaries:
+            return None
+        # A shallow clone without the stored commit: keep the stored days as they are and
+        # add what the clone has, its boundary commit as the starting point.
+        log = self.repo.first_parent_log()
+        if not self._starts_at_boundary(log):
+            return None
+        reference = stored.days[-1] if stored.days else None
+        replay = self._walk(log, {}, boundary=True, reference=reference)
+        self.warnings.append(self._shallow_warning(log[0], kept=len(stored.days)))
+        days = merge_days(stored.days, replay.days)
+        return _Outcome(days, replay, Mode.SHALLOW, False, True, False, len(log))
 
-    # ---- walk everything; keep stored days older than the oldest commit git has
-    log = repo.first_parent_log()
-    boundary = bool(log) and not log[0].parents and log[0].sha in boundaries
-    kept: list[DayRecord] = []
-    mode = Mode.FULL
-    if stored is not None and stored.days:
-        oldest = min(rule.day(commit.authored_at) for commit in log)
-        kept = [record for record in stored.days if record.day < oldest]
-        if trusted and not boundary:
-            mode = Mode.REBUILT
-            warnings.append(
-                f"The stored stats were made at commit {str(stored.last_commit_sha)[:12]}, "
-                "which is not in the first-parent history of HEAD (was the history "
-                "rewritten?): the history was made again from git"
-                + (
+    def _rebuild(self, rewritten: bool) -> _Outcome:
+        """Walk the whole first-parent history; keep the stored days older than the oldest
+        commit git has (nothing is lost when history was rewritten or cut short)."""
+        stored = self.stored
+        log = self.repo.first_parent_log()
+        boundary = self._starts_at_boundary(log)
+        kept: list[DayRecord] = []
+        mode = Mode.FULL
+        if stored is not None and stored.days:
+            oldest = min(self.rule.day(commit.authored_at) for commit in log)
+            kept = [record for record in stored.days if record.day < oldest]
+            if rewritten or kept:
+                mode = Mode.REBUILT
+            if rewritten and not boundary:
+                keeping = (
                     f", keeping {_plural(len(kept), 'stored day')} older than its first commit."
                     if kept
                     else "."
                 )
-            )
-        elif kept and not boundary:
-            mode = Mode.REBUILT
-    counts = counter.blobs(_needed(log, {}, paths), progress)
-    replay = _replay(
-        log, paths=paths, state={}, counts=counts, rule=rule, boundary=boundary,
-        reference=kept[-1] if kept else None,
-    )  # fmt: skip
-    if boundary:
-        warnings.append(_shallow_warning(log[0], rule, kept=len(kept)))
-    return _finish(
-        repo, merge_days(kept, replay.days), replay, stored=stored,
-        keep_stored_facts=stored is not None and len(kept) == len(stored.days) > 0,
-        basis=basis, complete=not boundary, mode=mode, rule=rule, chapters=chapters,
-        prefix=prefix, all_walked=not boundary, warnings=warnings, notes=notes,
-        commits_walked=len(log),
-    )  # fmt: skip
+                self.warnings.append(
+                    f"The stored stats were made at commit {str(stored.last_commit_sha)[:12]}, "
+                    "which is not in the first-parent history of HEAD (was the history "
+                    f"rewritten?): the history was made again from git{keeping}"
+                )
+        replay = self._walk(log, {}, boundary=boundary, reference=kept[-1] if kept else None)
+        if boundary:
+            self.warnings.append(self._shallow_warning(log[0], kept=len(kept)))
+        every_stored_day = stored is not None and len(kept) == len(stored.days) > 0
+        days = merge_days(kept, replay.days)
+        return _Outcome(days, replay, mode, not boundary, every_stored_day, not boundary, len(log))
 
+    def _starts_at_boundary(self, log: Sequence[RawCommit]) -> bool:
+        return bool(log) and not log[0].parents and log[0].sha in self.boundaries
 
-def _needed(log: Sequence[RawCommit], baseline: Mapping[str, str], paths: _Paths) -> list[str]:
-    """The blobs whose counts the walk needs: the starting chapters', then each new one."""
-    needed = list(baseline.values())
-    for commit in log:
-        for change in commit.changes:
-            if change.is_file:
-                hit = paths(change.path)
-                if hit is not None and hit[1] is Kind.CHAPTER:
-                    needed.append(change.blob)
-    return needed
+    def _chapter_blobs(self, commit: str) -> dict[str, str]:
+        """The chapters of `commit`: project path -> blob id."""
+        state: dict[str, str] = {}
+        for entry in self.repo.tree(commit):
+            hit = self.paths(entry.path)
+            if hit is not None and hit[1] is Kind.CHAPTER and entry.mode in FILE_MODES:
+                state[hit[0]] = entry.blob
+        return state
 
-
-def _shallow_warning(first: RawCommit, rule: DayRule, *, kept: int) -> str:
-    start = rule.day(first.authored_at).isoformat()
-    before = (
-        f"the {_plural(kept, 'day')} before it come{'s' if kept == 1 else ''} from the stored "
-        "stats file"
-        if kept
-        else "earlier days are missing"
-    )
-    return (
-        f"This is a shallow clone: git's history starts at {start} (commit "
-        f"{first.sha[:12]}), so {before} and the first days after it are approximate. "
-        "Fetch the full history with `git fetch --unshallow` (in GitHub Actions: "
-        "actions/checkout with `fetch-depth: 0`) and run again."
-    )
-
-
-def _finish(
-    repo: Repository,
-    days: list[DayRecord],
-    replay: _Replay,
-    *,
-    stored: Stored | None,
-    keep_stored_facts: bool,
-    basis: HistoryBasis,
-    complete: bool,
-    mode: Mode,
-    rule: DayRule,
-    chapters: Sequence[str],
-    prefix: str,
-    all_walked: bool,
-    warnings: list[str],
-    notes: list[str],
-    commits_walked: int,
-) -> History:
-    """Turn the merged days into the file's history and the facts around it.
-
-    `keep_stored_facts`: every stored day is part of the result, so the stored last commit
-    date and chapter dates still hold for what was not walked. `all_walked`: every commit
-    of HEAD was walked, so a chapter the walk never touched was never committed.
-    """
-    last_commit_at: str | None = None
-    if replay.last is not None:
-        last_commit_at = utc_iso(replay.last.authored_at)
-    elif keep_stored_facts and stored is not None:
-        last_commit_at = stored.last_commit_at
-
-    author_offset: tzinfo | None = None
-    if days and rule.zone is None:
-        newest = days[-1].commit_sha
-        when = replay.authored.get(newest) or repo.author_date(newest)
-        author_offset = when.tzinfo if when is not None else None
-
-    walked_from_stored = mode in (Mode.UNCHANGED, Mode.INCREMENTAL, Mode.SHALLOW)
-    stored_dates = stored.last_modified if (walked_from_stored and stored is not None) else {}
-    last_modified: dict[str, str | None] = {}
-    unknown: list[str] = []
-    for rel in chapters:
-        touched = replay.touched.get(rel)
-        if touched is not None:
-            last_modified[rel] = utc_iso(touched)
-        elif stored_dates.get(rel) is not None:
-            last_modified[rel] = stored_dates[rel]
-        elif all_walked or (mode is Mode.INCREMENTAL and rel not in replay.state):
-            last_modified[rel] = None  # never committed
-        else:
-            unknown.append(rel)
-    if unknown:
-        found = repo.last_modified([prefix + rel for rel in unknown])
-        for rel in unknown:
-            when = found.get(prefix + rel)
-            last_modified[rel] = utc_iso(when) if when is not None else None
-
-    if not complete and mode is not Mode.SHALLOW and not any("shallow" in w for w in warnings):
-        notes.append(
-            "Some days of the history were made in a shallow clone and are approximate; "
-            "a run in a clone with the full history makes them again."
+    def _walk(
+        self,
+        log: Sequence[RawCommit],
+        baseline: Mapping[str, str],
+        *,
+        boundary: bool,
+        reference: DayRecord | None,
+    ) -> _Replay:
+        """Count the blobs the walk needs (each once), then replay the commits."""
+        needed = list(baseline.values())
+        for commit in log:
+            for change in commit.changes:
+                if change.is_file:
+                    hit = self.paths(change.path)
+                    if hit is not None and hit[1] is Kind.CHAPTER:
+                        needed.append(change.blob)
+        counts = self.counter.blobs(needed, self.progress)
+        return _replay(
+            log,
+            paths=self.paths,
+            state=dict(baseline),
+            counts=counts,
+            rule=self.rule,
+            boundary=boundary,
+            reference=reference,
         )
-    return History(
-        entries=to_entries(days),
-        basis=basis.model_copy(update={"complete": complete}),
-        total_commits=sum(record.commits for record in days),
-        last_commit_at=last_commit_at,
-        author_offset=author_offset,
-        last_modified=last_modified,
-        mode=mode,
-        commits_walked=commits_walked,
-        warnings=warnings,
-        notes=notes,
-    )
+
+    def _shallow_warning(self, first: RawCommit, *, kept: int) -> str:
+        start = self.rule.day(first.authored_at).isoformat()
+        before = (
+            f"the {_plural(kept, 'day')} before it come{'s' if kept == 1 else ''} from the "
+            "stored stats file"
+            if kept
+            else "earlier days are missing"
+        )
+        return (
+            f"This is a shallow clone: git's history starts at {start} (commit "
+            f"{first.sha[:12]}), so {before} and the first days after it are approximate. "
+            "Fetch the full history with `git fetch --unshallow` (in GitHub Actions: "
+            "actions/checkout with `fetch-depth: 0`) and run again."
+        )
+
+    def _finish(self, outcome: _Outcome, chapters: Sequence[str]) -> History:
+        """Turn the days into the file's history, with the facts around it."""
+        days, replay, mode, stored = outcome.days, outcome.replay, outcome.mode, self.stored
+        last_commit_at: str | None = None
+        if replay.last is not None:
+            last_commit_at = utc_iso(replay.last.authored_at)
+        elif outcome.keep_stored_facts and stored is not None:
+            last_commit_at = stored.last_commit_at
+
+        author_offset: tzinfo | None = None
+        if days and self.rule.zone is None:
+            newest = days[-1].commit_sha
+            when = replay.authored.get(newest) or self.repo.author_date(newest)
+            author_offset = when.tzinfo if when is not None else None
+
+        from_stored = mode in (Mode.UNCHANGED, Mode.INCREMENTAL, Mode.SHALLOW)
+        stored_dates = stored.last_modified if (from_stored and stored is not None) else {}
+        last_modified: dict[str, str | None] = {}
+        unknown: list[str] = []
+        for rel in chapters:
+            touched = replay.touched.get(rel)
+            if touched is not None:
+                last_modified[rel] = utc_iso(touched)
+            elif stored_dates.get(rel) is not None:
+                last_modified[rel] = stored_dates[rel]
+            elif outcome.all_walked or (mode is Mode.INCREMENTAL and rel not in replay.state):
+                last_modified[rel] = None  # never committed
+            else:
+                unknown.append(rel)
+        if unknown:
+            prefix = self.paths.prefix
+            found = self.repo.last_modified([prefix + rel for rel in unknown])
+            for rel in unknown:
+                when = found.get(prefix + rel)
+                last_modified[rel] = utc_iso(when) if when is not None else None
+
+        if not outcome.complete and mode is not Mode.SHALLOW and not self.warnings:
+            self.notes.append(
+                "Some days of the history were made in a shallow clone and are approximate; "
+                "a run in a clone with the full history makes them again."
+            )
+        return History(
+            entries=to_entries(days),
+            basis=self.basis.model_copy(update={"complete": outcome.complete}),
+            total_commits=sum(record.commits for record in days),
+            last_commit_at=last_commit_at,
+            author_offset=author_offset,
+            last_modified=last_modified,
+            mode=mode,
+            commits_walked=outcome.commits_walked,
+            warnings=self.warnings,
+            notes=self.notes,
+        )
 
 
 __all__ = [

@@ -7,9 +7,9 @@ order here is the key order in the file.
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, SerializerFunctionWrapHandler, model_serializer
 
 from .counting import RULES_VERSION
 
@@ -100,5 +100,13 @@ class Stats(_Model):
     history: list[HistoryEntry] = Field(default_factory=list)
     streaks: Streaks = Field(default_factory=Streaks)
     history_basis: HistoryBasis | None = None
+    """Left out of the file when there is no git history (outside git)."""
     generated_by: str = GENERATED_BY
     generated_at: str
+
+    @model_serializer(mode="wrap")
+    def _leave_out_missing_basis(self, handler: SerializerFunctionWrapHandler) -> Any:
+        data = handler(self)
+        if isinstance(data, dict) and data.get("history_basis", False) is None:
+            del data["history_basis"]
+        return data

@@ -5,6 +5,9 @@ Library code: takes arguments, returns a :class:`StatsRun`; it never prints or e
 
 from __future__ import annotations
 
+import contextlib
+import functools
+import hashlib
 import json
 import os
 import re
@@ -38,6 +41,7 @@ from .models import (
     Streaks,
 )
 from .output import STATS_FILE, atomic_write, render, without_timestamps
+from .schemas import schema_text
 from .streaks import DayRule, compute_streaks
 from .validation import check_stats, stats_errors
 
@@ -252,7 +256,23 @@ class _Existing:
     stored: Stored | None = None
 
 
-def _read_existing(path: Path) -> _Existing:
+VALIDATED_FILE = Path("draftforge-stats") / "validated"
+"""In the git folder: the fingerprint of the stats file this clone last wrote (or checked),
+so the next run need not check the same bytes against the schema again."""
+
+
+@functools.cache
+def _schema_digest() -> bytes:
+    return hashlib.sha256(schema_text("stats.schema.json").encode("utf-8")).digest()
+
+
+def _fingerprint(raw: bytes) -> str:
+    """Identifies these bytes checked against this schema."""
+    return hashlib.sha256(_schema_digest() + raw).hexdigest()
+
+
+def _read_existing(path: Path, memo: Path | None = None) -> _Existing:
+    """Read and check the stats file; `memo` names the file of already-checked fingerprints."""
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
@@ -265,7 +285,7 @@ def _read_existing(path: Path) -> _Existing:
         return _Existing(raw, problem=f"byte {exc.start} is not UTF-8")
     except ValueError as exc:
         return _Existing(raw, problem=f"it is not valid JSON: {exc}")
-    errors = stats_errors(data)
+    errors = [] if _known_valid(memo, raw) else stats_errors(data)
     if errors:
         more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
         return _Existing(raw, data, problem=f"it does not match the schema: {errors[0]}{more}")
@@ -274,6 +294,40 @@ def _read_existing(path: Path) -> _Existing:
     except ValueError as exc:
         return _Existing(raw, data, problem=str(exc))
     return _Existing(raw, data, stored=stored)
+
+
+def _known_valid(memo: Path | None, raw: bytes) -> bool:
+    if memo is None:
+        return False
+    try:
+        return memo.read_text(encoding="ascii").strip() == _fingerprint(raw)
+    except (OSError, ValueError):
+        return False
+
+
+def _remember_valid(memo: Path | None, text: str) -> None:
+    raw = text.encode("utf-8")
+    if memo is not None and not _known_valid(memo, raw):
+        with contextlib.suppress(OSError):
+            atomic_write(memo, _fingerprint(raw) + "\n")
+
+
+def _check_new_stats(stats: Stats, existing: _Existing) -> None:
+    """Check the new stats against the schema before anything is written.
+
+    History entries equal to entries of the (valid) stored file are not checked again: the
+    schema checks each entry on its own, so this is the same check, in constant time for
+    a long history that grew by a day.
+    """
+    data = stats.model_dump(mode="json")
+    if existing.stored is not None and isinstance(existing.data, dict):
+        seen = {_entry_key(entry) for entry in existing.data["history"]}
+        data["history"] = [entry for entry in data["history"] if _entry_key(entry) not in seen]
+    check_stats(data)
+
+
+def _entry_key(entry: dict[str, Any]) -> tuple[tuple[str, Any], ...]:
+    return tuple(sorted(entry.items()))
 
 
 def _move_aside(path: Path, raw: bytes) -> Path:
@@ -312,7 +366,8 @@ def run_stats(
     root, repo = find_project_root(path)
     config = load_config(root)
     stats_path = root / STATS_FILE
-    existing = _read_existing(stats_path)
+    memo = repo.common_dir / VALIDATED_FILE if (repo is not None and write) else None
+    existing = _read_existing(stats_path, memo)
     computed = _compute(
         root,
         repo,
@@ -345,14 +400,18 @@ def run_stats(
                 ),
             }
         )
-    check_stats(stats.model_dump(mode="json"))
     text = render(stats)
+    if existing.stored is None or existing.raw != text.encode("utf-8"):
+        # (The very bytes of a file that was just checked need no second check.)
+        _check_new_stats(stats, existing)
     written = False
     if write and (changed or _read_text(stats_path) != text):
         if existing.problem is not None and existing.raw is not None:
             _move_aside(stats_path, existing.raw)
         atomic_write(stats_path, text)
         written = True
+    if write:
+        _remember_valid(memo, text)
     history = computed.history
     return StatsRun(
         root=root,

@@ -340,9 +340,17 @@ def test_a_second_run_with_nothing_new_commits_nothing(world: World) -> None:
 
     assert again.code == 0, again.stdout
     assert head_of(world.origin) == stats_sha
-    assert again.output_values()["changed"] == "false"
-    assert again.output_values()["commit-sha"] == ""
-    assert again.output_values()["word-count"] == "11"
+    assert again.output_values() == {
+        "word-count": "11",
+        "chapter-count": "2",
+        "character-count": "57",
+        "words-written-today": "4",
+        "current-streak": "2",
+        "changed": "false",
+        "commit-sha": "",
+        "notified": "false",
+    }
+    assert "Computing the stats" not in again.stdout
     assert (
         "::notice::HEAD changed only .draftforge/ files (a stats commit): the stats are "
         "current; nothing to do." in again.lines()
@@ -852,6 +860,33 @@ def test_auth_env_resets_persisted_headers_and_keeps_existing_entries() -> None:
         "GIT_CONFIG_VALUE_2": header,
     }
     assert auth_env("", "https://github.com", {}) == {}
+
+
+def test_git_sends_only_the_actions_token_and_stores_nothing(
+    git_repo: GitRepo, httpserver: HTTPServer
+) -> None:
+    """A real git over HTTP: the header actions/checkout persisted is replaced, not doubled."""
+    from draftforge_stats.errors import GitError
+    from draftforge_stats.gitrepo import Repository
+
+    seen: list[list[str]] = []
+
+    def handler(request: Request) -> Response:
+        seen.append(request.headers.getlist("Authorization"))
+        return Response("no", status=404)
+
+    httpserver.expect_request("/owner/repo.git/info/refs").respond_with_handler(handler)
+    server = httpserver.url_for("/").rstrip("/")
+    git_repo.git("config", f"http.{server}/.extraheader", "AUTHORIZATION: basic OLD")
+    before = (git_repo.path / ".git/config").read_text("utf-8")
+    repo = Repository.find(git_repo.path)
+    assert repo is not None
+
+    with pytest.raises(GitError):
+        repo.git("ls-remote", f"{server}/owner/repo.git", env=auth_env(TOKEN, server, os.environ))
+
+    assert seen == [[auth_header(TOKEN).removeprefix("AUTHORIZATION: ")]]
+    assert (git_repo.path / ".git/config").read_text("utf-8") == before
 
 
 def test_writing_day_follows_the_history_day_rule(git_repo: GitRepo) -> None:

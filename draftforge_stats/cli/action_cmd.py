@@ -15,7 +15,7 @@ import click
 from ..action import main as run_job
 
 
-@click.command(context_settings={"ignore_unknown_options": False})
+@click.command()
 def action() -> None:
     """Run the GitHub Action: compute, commit and push the stats, then notify the API.
 

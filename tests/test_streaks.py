@@ -1,0 +1,201 @@
+"""Writing days, "today" and streaks: the rules alone, then through real repositories."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from datetime import UTC, date, datetime, timedelta, timezone
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+from click.testing import CliRunner
+
+from draftforge_stats.cli import main
+from draftforge_stats.models import HistoryEntry, Streaks
+from draftforge_stats.pipeline import run_stats
+from draftforge_stats.streaks import DayRule, compute_streaks, is_writing_day
+from tests.gitutil import GitRepo
+
+PARIS = ZoneInfo("Europe/Paris")
+
+
+def entry(day: str, words_written: int = 100, commits: int = 1) -> HistoryEntry:
+    return HistoryEntry(
+        date=day,
+        word_count=1000,
+        chapter_count=1,
+        commits=commits,
+        words_written=words_written,
+        commit_sha="a" * 40,
+    )
+
+
+def at(text: str) -> datetime:
+    return datetime.fromisoformat(text)
+
+
+# ---------------------------------------------------------------------------- the day rule
+
+
+@pytest.mark.parametrize(
+    ("moment", "zone", "starts", "expected"),
+    [
+        ("2025-03-01T23:30:00+02:00", None, 0, "2025-03-01"),  # the author's own clock
+        ("2025-03-01T23:30:00+02:00", UTC, 0, "2025-03-01"),  # 21:30 UTC
+        ("2025-03-01T22:30:00-05:00", UTC, 0, "2025-03-02"),  # 03:30 UTC
+        ("2025-03-02T01:00:00+01:00", None, 4, "2025-03-01"),  # 1 a.m. is still yesterday
+        ("2025-03-02T04:00:00+01:00", None, 4, "2025-03-02"),  # the day starts at 4
+        ("2025-03-02T03:30:00+00:00", PARIS, 4, "2025-03-02"),  # 04:30 in Paris
+        # The night clocks go forward (02:00 -> 03:00 on 30 March 2025): 03:30 local is
+        # 3.5 wall-clock hours after midnight, before 4: still 29 March.
+        ("2025-03-30T01:30:00+00:00", PARIS, 4, "2025-03-29"),
+        ("2025-03-30T02:30:00+00:00", PARIS, 4, "2025-03-30"),  # 04:30 local
+        ("2025-10-26T00:30:00+00:00", PARIS, 0, "2025-10-26"),  # 02:30 CEST, clocks go back
+    ],
+)
+def test_the_writing_day_of_a_moment(
+    moment: str, zone: ZoneInfo | None, starts: int, expected: str
+) -> None:
+    assert DayRule(zone, starts).day(at(moment)).isoformat() == expected
+
+
+def test_today_without_a_time_zone_is_in_the_authors_offset() -> None:
+    rule = DayRule()
+    now = at("2025-03-03T06:00:00+00:00")  # 22:00 on 2 March in California
+    assert rule.today(now, timezone(timedelta(hours=-8))) == date(2025, 3, 2)
+    assert rule.today(now, None) == date(2025, 3, 3)  # no history: UTC
+    assert DayRule(PARIS, 4).today(at("2025-03-03T02:00:00+00:00")) == date(2025, 3, 2)
+
+
+def test_time_zones_work_without_a_system_zone_database(tmp_path: Path) -> None:
+    """The slim Docker image has no /usr/share/zoneinfo: the `tzdata` package answers."""
+    empty = tmp_path / "no-zones"
+    empty.mkdir()
+    code = (
+        "import zoneinfo, datetime;"
+        "from draftforge_stats.streaks import DayRule;"
+        "print(zoneinfo.TZPATH);"
+        "m = datetime.datetime(2025, 7, 1, 22, 30, tzinfo=datetime.UTC);"
+        "print(DayRule(zoneinfo.ZoneInfo('Asia/Tokyo')).day(m))"
+    )
+    env = {**os.environ, "PYTHONTZPATH": str(empty)}
+    out = subprocess.run(
+        [sys.executable, "-c", code], env=env, check=True, capture_output=True, text=True
+    ).stdout.split("\n")
+    assert out[0] == repr((str(empty),))
+    assert out[1] == "2025-07-02"  # 07:30 the next morning in Tokyo
+
+
+# ------------------------------------------------------------------------------- streaks
+
+
+def test_streaks_with_gaps() -> None:
+    history = [
+        entry("2025-01-01"),
+        entry("2025-01-02"),
+        entry("2025-01-03"),  # a run of 3
+        entry("2025-01-05"),
+        entry("2025-01-06"),  # a run of 2, the last writing day 6 January
+    ]
+    expect = Streaks(
+        current_days=2, longest_days=3, last_write_date="2025-01-06", total_writing_days=5
+    )
+    assert compute_streaks(history, today=date(2025, 1, 6)) == expect  # written today
+    assert compute_streaks(history, today=date(2025, 1, 7)) == expect  # yesterday
+    late = compute_streaks(history, today=date(2025, 1, 8))  # two days without writing
+    assert late == expect.model_copy(update={"current_days": 0})
+    # A commit dated ahead of the run's clock keeps the streak alive.
+    assert compute_streaks(history, today=date(2025, 1, 5)).current_days == 2
+    # Any order in, same answer.
+    assert compute_streaks(list(reversed(history)), today=date(2025, 1, 6)) == expect
+
+
+def test_streaks_with_a_daily_goal() -> None:
+    history = [
+        entry("2025-02-01", 600),
+        entry("2025-02-02", 500),  # exactly the goal counts
+        entry("2025-02-03", 499),  # one short: not a writing day
+        entry("2025-02-04", 800),
+        entry("2025-02-05", -50),  # a day of cutting
+    ]
+    assert compute_streaks(history, today=date(2025, 2, 5), daily_goal=500) == Streaks(
+        current_days=1, longest_days=2, last_write_date="2025-02-04", total_writing_days=3
+    )
+    assert compute_streaks(history, today=date(2025, 2, 5)) == Streaks(
+        current_days=5, longest_days=5, last_write_date="2025-02-05", total_writing_days=5
+    )
+    assert not is_writing_day(entry("2025-02-06", 900, commits=0), None)
+
+
+def test_no_history_no_streak() -> None:
+    assert compute_streaks([], today=date(2025, 1, 1)) == Streaks()
+
+
+# ------------------------------------------------------------------- through a repository
+
+
+def words(n: int) -> str:
+    return " ".join(["word"] * n) + "\n"
+
+
+def test_today_follows_the_authors_clock_without_a_time_zone(git_repo: GitRepo) -> None:
+    git_repo.commit("a", "2025-03-01T09:00:00-08:00", files={"chapters/01.md": words(3)})
+    git_repo.commit("b", "2025-03-01T21:00:00-08:00", files={"chapters/01.md": words(5)})
+    # 06:00 UTC on 3 March is 22:00 on 2 March in California: the writer wrote yesterday.
+    result = run_stats(git_repo.path, now=at("2025-03-03T06:00:00+00:00"))
+    assert result.today == date(2025, 3, 2)
+    assert result.stats.streaks == Streaks(
+        current_days=1, longest_days=1, last_write_date="2025-03-01", total_writing_days=1
+    )
+    # In the same offset, 3 March has begun: the streak is over.
+    later = run_stats(git_repo.path, now=at("2025-03-03T08:00:00+00:00"), write=False)
+    assert (later.today, later.stats.streaks.current_days) == (date(2025, 3, 3), 0)
+
+
+def test_streaks_in_a_time_zone_with_a_day_start(git_repo: GitRepo) -> None:
+    git_repo.write(
+        ".draftforge/config.yml",
+        "stats:\n  timezone: Europe/Paris\n  day_starts_at: 4\n  daily_goal: 3\n",
+    )
+    git_repo.commit("a", "2025-03-01T10:00:00+01:00", files={"chapters/01.md": words(3)})
+    git_repo.commit("b", "2025-03-02T01:30:00+01:00", files={"chapters/01.md": words(7)})
+    git_repo.commit("c", "2025-03-02T05:00:00+01:00", files={"chapters/01.md": words(9)})
+    git_repo.commit("d", "2025-03-03T05:00:00+01:00", files={"chapters/02.md": words(3)})
+    git_repo.commit("e", "2025-03-04T05:00:00+01:00", files={"chapters/02.md": words(4)})
+    # Days: 1 March +7 (a, b), 2 March +2 (c, short of the goal), 3 March +3, 4 March +1.
+    result = run_stats(git_repo.path, now=at("2025-03-05T02:00:00+00:00"))
+    assert [(e.date, e.words_written) for e in result.stats.history] == [
+        ("2025-03-04", 1),
+        ("2025-03-03", 3),
+        ("2025-03-02", 2),
+        ("2025-03-01", 7),
+    ]
+    # 03:00 in Paris on 5 March is before 4: today is 4 March, the last writing day was 3 March.
+    assert result.today == date(2025, 3, 4)
+    assert result.stats.streaks == Streaks(
+        current_days=1, longest_days=1, last_write_date="2025-03-03", total_writing_days=2
+    )
+
+
+def test_today_can_be_pinned_on_the_command_line(git_repo: GitRepo) -> None:
+    git_repo.commit("a", "2025-03-01T10:00:00+00:00", files={"chapters/01.md": words(3)})
+    git_repo.commit("b", "2025-03-02T10:00:00+00:00", files={"chapters/01.md": words(4)})
+    runner = CliRunner()
+    epoch = str(int(at("2025-06-01T00:00:00+00:00").timestamp()))
+    env = {"SOURCE_DATE_EPOCH": epoch}
+
+    def streak(*args: str) -> tuple[int, str]:
+        result = runner.invoke(main, ["stats", str(git_repo.path), "--json", *args], env=env)
+        assert result.exit_code == 0, result.output
+        data = json.loads(result.stdout)
+        return data["streaks"]["current_days"], data["generated_at"]
+
+    assert streak() == (0, "2025-06-01T00:00:00Z")
+    assert streak("--today", "2025-03-03") == (2, "2025-06-01T00:00:00Z")
+    assert streak("--today", "2025-03-04")[0] == 0
+    bad = runner.invoke(main, ["stats", str(git_repo.path), "--today", "3 March"])
+    assert bad.exit_code == 2
+    assert "YYYY-MM-DD" in bad.output or "%Y-%m-%d" in bad.output
