@@ -310,15 +310,19 @@ def main() -> None:
              "GIT_COMMITTER_NAME": "Writer", "GIT_COMMITTER_EMAIL": "writer@example.com"},
     )  # fmt: skip
     saved_stats = stats_file.read_bytes()
-    saved_cache = (cache_dir / "counts.json").read_bytes()
+    saved_cache = {p.name: p.read_bytes() for p in cache_dir.iterdir()}
 
     def restore(with_cache: bool) -> Callable[[], None]:
+        """The state before the run: the backfill's stats file, and the git folder's count
+        cache as the backfill left them, or none (a fresh clone)."""
+
         def prepare() -> None:
             stats_file.write_bytes(saved_stats)
             shutil.rmtree(cache_dir, ignore_errors=True)
             if with_cache:
                 cache_dir.mkdir()
-                (cache_dir / "counts.json").write_bytes(saved_cache)
+                for name, data in saved_cache.items():
+                    (cache_dir / name).write_bytes(data)
 
         return prepare
 

@@ -142,11 +142,14 @@ class Repository:
 
     def head(self) -> CommitInfo | None:
         """HEAD's commit, or None in a repository with no commits yet."""
-        try:
-            commit = self._repo.head.commit
-        except ValueError:
-            return None
-        return CommitInfo(commit.hexsha, commit.authored_datetime)
+        # One plain `git log`: GitPython's object readers would leave git processes behind.
+        status, out = self._git_bytes(
+            "log", "-1", "--no-show-signature", "--format=%H %aI", "HEAD", "--", check=False
+        )
+        fields = out.decode("ascii", "replace").split()
+        if status != 0 or len(fields) != 2:
+            return None  # no commits yet
+        return CommitInfo(fields[0], datetime.fromisoformat(fields[1]))
 
     # ------------------------------------------------------------------ facts
 

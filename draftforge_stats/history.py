@@ -411,6 +411,7 @@ class History:
     author_offset: tzinfo | None  # UTC offset of the newest entry's commit, when known
     last_modified: dict[str, str | None]  # chapter (project path) -> UTC ISO 8601
     mode: Mode
+    described_sha: str | None = None  # the commit the numbers describe: `last_commit_sha`
     commits_walked: int = 0
     warnings: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
@@ -481,6 +482,8 @@ class _Outcome:
     all_walked: bool
     """Every commit of HEAD was walked: a chapter the walk never touched was never committed."""
     commits_walked: int = 0
+    described: str | None = None
+    """The commit the numbers describe (see :meth:`_Builder._described`)."""
 
 
 class _Builder:
@@ -546,7 +549,22 @@ class _Builder:
                     "The clone now has the whole history: the days made in a shallow clone "
                     "were made again."
                 )
-        return self._rebuild(rewritten)
+        return self._rebuild(rewritten, head)
+
+    def _described(self, log: Sequence[RawCommit], fallback: str) -> str:
+        """The newest commit of `log` that changed something besides this tool's own output
+        (the project's `.draftforge/` files other than `config.yml`), else `fallback`.
+
+        So committing the stats file (or an empty commit) does not make the stats out of
+        date: `draftforge stats --check` passes right after `git commit` of the file, and a
+        run after that commit changes nothing.
+        """
+        own = self.paths.prefix + ".draftforge/"
+        config = own + "config.yml"
+        for commit in reversed(log):
+            if any(not c.path.startswith(own) or c.path == config for c in commit.changes):
+                return commit.sha
+        return fallback
 
     def _extend(self, stored: Stored, head: CommitInfo) -> _Outcome | None:
         """Add to the stored days, or None when the stored commit is not a first-parent
@@ -555,7 +573,9 @@ class _Builder:
         assert since is not None and stored.basis is not None
         complete = stored.basis.complete
         if since == head.sha:
-            return _Outcome(list(stored.days), _Replay(), Mode.UNCHANGED, complete, True, False)
+            return _Outcome(
+                list(stored.days), _Replay(), Mode.UNCHANGED, complete, True, False, 0, since
+            )
         if self.repo.has_commit(since):
             log = self.repo.first_parent_log(since=since)
             if not log or log[0].parents[:1] != (since,):
@@ -563,7 +583,10 @@ class _Builder:
             baseline = self._chapter_blobs(since)
             replay = self._walk(log, baseline, boundary=False, reference=None)
             days = merge_days(stored.days, replay.days)
-            return _Outcome(days, replay, Mode.INCREMENTAL, complete, True, False, len(log))
+            described = self._described(log, since)
+            return _Outcome(
+                days, replay, Mode.INCREMENTAL, complete, True, False, len(log), described
+            )
         if not self.boundaries:
             return None
         # A shallow clone without the stored commit: keep the stored days as they are and
@@ -575,9 +598,10 @@ class _Builder:
         replay = self._walk(log, {}, boundary=True, reference=reference)
         self.warnings.append(self._shallow_warning(log[0], kept=len(stored.days)))
         days = merge_days(stored.days, replay.days)
-        return _Outcome(days, replay, Mode.SHALLOW, False, True, False, len(log))
+        described = self._described(log, head.sha)
+        return _Outcome(days, replay, Mode.SHALLOW, False, True, False, len(log), described)
 
-    def _rebuild(self, rewritten: bool) -> _Outcome:
+    def _rebuild(self, rewritten: bool, head: CommitInfo) -> _Outcome:
         """Walk the whole first-parent history; keep the stored days older than the oldest
         commit git has (nothing is lost when history was rewritten or cut short)."""
         stored = self.stored
@@ -606,7 +630,11 @@ class _Builder:
             self.warnings.append(self._shallow_warning(log[0], kept=len(kept)))
         every_stored_day = stored is not None and len(kept) == len(stored.days) > 0
         days = merge_days(kept, replay.days)
-        return _Outcome(days, replay, mode, not boundary, every_stored_day, not boundary, len(log))
+        complete = not boundary
+        described = self._described(log, head.sha)
+        return _Outcome(
+            days, replay, mode, complete, every_stored_day, complete, len(log), described
+        )
 
     def _starts_at_boundary(self, log: Sequence[RawCommit]) -> bool:
         return bool(log) and not log[0].parents and log[0].sha in self.boundaries
@@ -711,6 +739,7 @@ class _Builder:
             author_offset=author_offset,
             last_modified=last_modified,
             mode=mode,
+            described_sha=outcome.described,
             commits_walked=outcome.commits_walked,
             warnings=self.warnings,
             notes=self.notes,

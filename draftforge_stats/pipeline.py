@@ -5,9 +5,6 @@ Library code: takes arguments, returns a :class:`StatsRun`; it never prints or e
 
 from __future__ import annotations
 
-import contextlib
-import functools
-import hashlib
 import json
 import os
 import re
@@ -41,7 +38,6 @@ from .models import (
     Streaks,
 )
 from .output import STATS_FILE, atomic_write, render, without_timestamps
-from .schemas import schema_text
 from .streaks import DayRule, compute_streaks
 from .validation import check_stats, stats_errors
 
@@ -110,7 +106,7 @@ def _compute(
     stored: Stored | None = None,
     today: date | None = None,
     progress: Progress | None = None,
-    persistent_cache: bool = False,
+    save_cache: bool = False,
 ) -> _Computed:
     warnings: list[str] = []
     notes: list[str] = []
@@ -118,7 +114,7 @@ def _compute(
     found = discover(root, selector)
     warnings.extend(found.warnings)
     settings = config.stats
-    cache_path = repo.common_dir / CACHE_FILE if (repo is not None and persistent_cache) else None
+    cache_path = repo.common_dir / CACHE_FILE if repo is not None else None
     cache = CountCache(count_code_blocks=settings.count_code_blocks, path=cache_path)
     counter = Counter(repo, cache, count_code_blocks=settings.count_code_blocks)
 
@@ -166,7 +162,7 @@ def _compute(
         warnings.extend(history.warnings)
         notes.extend(history.notes)
         modified = history.last_modified
-        if persistent_cache:
+        if save_cache:
             cache.save()
 
     chapters: list[ChapterEntry] = []
@@ -213,7 +209,7 @@ def _compute(
             character_count=sum(c.character_count for c in chapters),
             character_count_no_spaces=sum(c.character_count_no_spaces for c in chapters),
             last_updated=stamp,
-            last_commit_sha=head.sha if head else None,
+            last_commit_sha=history.described_sha if history else None,
             last_commit_at=history.last_commit_at if history else None,
             total_commits=history.total_commits if history else 0,
         ),
@@ -256,23 +252,8 @@ class _Existing:
     stored: Stored | None = None
 
 
-VALIDATED_FILE = Path("draftforge-stats") / "validated"
-"""In the git folder: the fingerprint of the stats file this clone last wrote (or checked),
-so the next run need not check the same bytes against the schema again."""
-
-
-@functools.cache
-def _schema_digest() -> bytes:
-    return hashlib.sha256(schema_text("stats.schema.json").encode("utf-8")).digest()
-
-
-def _fingerprint(raw: bytes) -> str:
-    """Identifies these bytes checked against this schema."""
-    return hashlib.sha256(_schema_digest() + raw).hexdigest()
-
-
-def _read_existing(path: Path, memo: Path | None = None) -> _Existing:
-    """Read and check the stats file; `memo` names the file of already-checked fingerprints."""
+def _read_existing(path: Path) -> _Existing:
+    """Read the stats file and check it against the schema."""
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
@@ -285,7 +266,7 @@ def _read_existing(path: Path, memo: Path | None = None) -> _Existing:
         return _Existing(raw, problem=f"byte {exc.start} is not UTF-8")
     except ValueError as exc:
         return _Existing(raw, problem=f"it is not valid JSON: {exc}")
-    errors = [] if _known_valid(memo, raw) else stats_errors(data)
+    errors = stats_errors(data)
     if errors:
         more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
         return _Existing(raw, data, problem=f"it does not match the schema: {errors[0]}{more}")
@@ -296,52 +277,10 @@ def _read_existing(path: Path, memo: Path | None = None) -> _Existing:
     return _Existing(raw, data, stored=stored)
 
 
-def _known_valid(memo: Path | None, raw: bytes) -> bool:
-    if memo is None:
-        return False
-    try:
-        return memo.read_text(encoding="ascii").strip() == _fingerprint(raw)
-    except (OSError, ValueError):
-        return False
-
-
-def _remember_valid(memo: Path | None, text: str) -> None:
-    raw = text.encode("utf-8")
-    if memo is not None and not _known_valid(memo, raw):
-        with contextlib.suppress(OSError):
-            atomic_write(memo, _fingerprint(raw) + "\n")
-
-
-def _check_new_stats(stats: Stats, existing: _Existing) -> None:
-    """Check the new stats against the schema before anything is written.
-
-    History entries equal to entries of the (valid) stored file are not checked again: the
-    schema checks each entry on its own, so this is the same check, in constant time for
-    a long history that grew by a day.
-    """
-    data = stats.model_dump(mode="json")
-    if existing.stored is not None and isinstance(existing.data, dict):
-        seen = {_entry_key(entry) for entry in existing.data["history"]}
-        data["history"] = [entry for entry in data["history"] if _entry_key(entry) not in seen]
-    check_stats(data)
-
-
-def _entry_key(entry: dict[str, Any]) -> tuple[tuple[str, Any], ...]:
-    return tuple(sorted(entry.items()))
-
-
-def _move_aside(path: Path, raw: bytes) -> Path:
-    """Keep a copy of an unusable stats file next to it, as `stats.json.bak` (atomically)."""
+def _move_aside(path: Path) -> Path:
+    """Keep an unusable stats file next to it as `stats.json.bak` (a rename: atomic, same bytes)."""
     backup = path.with_name(path.name + ".bak")
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError:
-        os.replace(path, backup)  # not text: move the very bytes (a rename is atomic)
-    else:
-        if "\r" in text:
-            os.replace(path, backup)
-        else:
-            atomic_write(backup, text)
+    os.replace(path, backup)
     return backup
 
 
@@ -360,14 +299,14 @@ def run_stats(
     written only when its content changed; when only the time would change, the stored
     timestamps are kept so the bytes stay identical. `today` pins the streaks' day (else the
     writing day of `now`); `progress(done, total)` is called while history is counted.
-    Nothing is written at all when `write` is false (not even the count cache).
+    Nothing is written at all when `write` is false (the count cache in the git folder is
+    read, not written).
     """
     now = now or datetime.now(UTC)
     root, repo = find_project_root(path)
     config = load_config(root)
     stats_path = root / STATS_FILE
-    memo = repo.common_dir / VALIDATED_FILE if (repo is not None and write) else None
-    existing = _read_existing(stats_path, memo)
+    existing = _read_existing(stats_path)
     computed = _compute(
         root,
         repo,
@@ -376,7 +315,7 @@ def run_stats(
         stored=existing.stored,
         today=today,
         progress=progress,
-        persistent_cache=write,
+        save_cache=write,
     )
     stats, warnings, notes = computed.stats, computed.warnings, computed.notes
     display = STATS_FILE.as_posix()
@@ -400,18 +339,14 @@ def run_stats(
                 ),
             }
         )
+    check_stats(stats.model_dump(mode="json"))  # nothing invalid is ever written
     text = render(stats)
-    if existing.stored is None or existing.raw != text.encode("utf-8"):
-        # (The very bytes of a file that was just checked need no second check.)
-        _check_new_stats(stats, existing)
     written = False
     if write and (changed or _read_text(stats_path) != text):
         if existing.problem is not None and existing.raw is not None:
-            _move_aside(stats_path, existing.raw)
+            _move_aside(stats_path)
         atomic_write(stats_path, text)
         written = True
-    if write:
-        _remember_valid(memo, text)
     history = computed.history
     return StatsRun(
         root=root,

@@ -18,8 +18,8 @@ from draftforge_stats.errors import ConfigError, StatsFileError
 from draftforge_stats.gitrepo import Repository, parse_raw_log
 from draftforge_stats.history import CountCache, DayRecord, merge_days, to_entries
 from draftforge_stats.models import Stats
-from draftforge_stats.pipeline import StatsRun, _check_new_stats, _read_existing, run_stats
-from draftforge_stats.validation import stats_errors
+from draftforge_stats.pipeline import StatsRun, _read_existing, run_stats
+from draftforge_stats.validation import check_stats, stats_errors
 from tests.gitutil import GitRepo
 
 NOW = datetime(2025, 12, 1, 12, 0, tzinfo=UTC)
@@ -521,17 +521,16 @@ def test_a_schema_invalid_stats_file_is_moved_aside(
     assert result.text == good
 
 
-def test_new_history_entries_are_still_checked_against_the_schema(git_repo: GitRepo) -> None:
-    """Entries equal to the stored file's are not checked twice; new ones always are."""
+def test_a_computed_file_that_breaks_the_schema_is_never_written(git_repo: GitRepo) -> None:
     git_repo.commit("a", "2025-05-01T09:00:00+00:00", files={"chapters/01.md": words(5)})
     run(git_repo.path)
     existing = _read_existing(git_repo.path / STATS)
-    assert existing.stored is not None
+    assert existing.stored is not None and existing.problem is None
     stats = Stats.model_validate(existing.data)
-    _check_new_stats(stats, existing)  # the same entries: fine
     broken = stats.history[0].model_copy(update={"date": "2025-05-02", "commits": 0})
+    data = stats.model_copy(update={"history": [broken, *stats.history]}).model_dump(mode="json")
     with pytest.raises(StatsFileError, match=r"\$\.history\[0\]\.commits: 0 is less than"):
-        _check_new_stats(stats.model_copy(update={"history": [broken, *stats.history]}), existing)
+        check_stats(data)
 
 
 # -------------------------------------------------------------------------- odd states

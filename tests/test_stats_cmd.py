@@ -168,6 +168,27 @@ def test_check(book: GitRepo) -> None:
     assert (book.path / STATS).read_bytes() == before
 
 
+def test_committing_the_stats_file_keeps_it_up_to_date(book: GitRepo) -> None:
+    """`last_commit_sha` passes over commits of the tool's own files (and empty ones), so
+    the pre-push check passes right after the stats file is committed."""
+    assert stats(str(book.path)).exit_code == 0
+    stored = json.loads((book.path / STATS).read_text(encoding="utf-8"))
+    assert stored["current"]["last_commit_sha"] == book.head()
+    book.commit("Update the stats", "2025-11-30T12:00:00+01:00")
+    book.commit("Nothing", "2025-11-30T12:05:00+01:00", allow_empty=True)
+    assert stats(str(book.path), "--check").exit_code == 0
+    again = stats(str(book.path))
+    assert ".draftforge/stats.json is up to date; nothing written." in again.stdout
+    # The config is not the tool's output: a commit of it is a commit the stats describe.
+    (book.path / ".draftforge" / "config.yml").write_text("# settings\n", encoding="utf-8")
+    config = book.commit("Config", "2025-11-30T12:10:00+01:00")
+    assert stats(str(book.path), "--check").exit_code == 1
+    assert stats(str(book.path), "--json").exit_code == 0
+    stored = json.loads((book.path / STATS).read_text(encoding="utf-8"))
+    assert stored["current"]["last_commit_sha"] == config
+    assert stored["history"][0]["commits"] == 1  # neither commit changed the manuscript
+
+
 def test_quiet_prints_nothing_but_warnings(book: GitRepo) -> None:
     (book.path / "chapters" / "11-bad.md").write_bytes(b"caf\xe9 ok\n")
     result = stats(str(book.path), "--quiet")
