@@ -5,12 +5,13 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from rich.console import Group, RenderableType
-from rich.progress_bar import ProgressBar
 from rich.table import Table
 from rich.text import Text
 
 from .models import HistoryEntry, Stats
 
+#: Width of the progress bar toward the target, in characters.
+PROGRESS_WIDTH = 40
 #: Days in the chart of words written.
 CHART_DAYS = 30
 _BLOCKS = "▁▂▃▄▅▆▇█"
@@ -26,12 +27,13 @@ def progress_line(stats: Stats) -> RenderableType | None:
         return None
     words = stats.current.word_count
     share = words / target
-    table = Table.grid(padding=(0, 1))
-    table.add_row(
-        ProgressBar(total=target, completed=min(words, target), width=40),
-        Text(f"{share:.1%} of {_n(target)} words"),
+    # Drawn with block characters rather than colour alone, so it shows in a log too.
+    filled = round(min(share, 1.0) * PROGRESS_WIDTH)
+    return Text.assemble(
+        ("█" * filled, "green"),
+        ("░" * (PROGRESS_WIDTH - filled), "dim"),
+        f" {share:.1%} of {_n(target)} words",
     )
-    return table
 
 
 def chapters_table(stats: Stats) -> Table:
@@ -55,7 +57,8 @@ def chapters_table(stats: Stats) -> Table:
 def manuscript_table(stats: Stats) -> Table | None:
     if not stats.breakdown.manuscript:
         return None
-    table = Table(title="Manuscript files (not in the total)", title_justify="left")
+    title = "Manuscript files (not in the total)"
+    table = Table(title=title, title_justify="left", min_width=len(title))
     table.add_column("File")
     table.add_column("Words", justify="right")
     for entry in stats.breakdown.manuscript:
