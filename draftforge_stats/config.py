@@ -130,8 +130,8 @@ def parse_config(text: str, display: str) -> Config:
         raise ConfigError(exc.summary, exc.problems) from None
     data: Any = document.data if document.data is not None else {}
     problems = schema_problems(document, "config.schema.yml")
-    if not problems:
-        problems = config_problems(document, project_root=None)  # the time zone
+    problems += config_problems(document, project_root=None)  # an unknown time zone
+    problems.sort(key=lambda problem: (problem.line or 0, problem.column or 0))
     if problems:
         raise ConfigError(f"{display} is not a valid DraftForge config:", problems)
     config = Config.model_validate(data)

@@ -63,3 +63,11 @@ class GitError(DraftForgeError):
 
 class StatsFileError(DraftForgeError):
     """The produced stats do not validate: this is reported, never written."""
+
+
+class ActionError(DraftForgeError):
+    """The GitHub Action's job cannot do what it was asked; the message says why and what to do."""
+
+
+class InputError(ActionError):
+    """An input of the GitHub Action has a value it cannot use (exit code 2)."""

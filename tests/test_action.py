@@ -26,21 +26,16 @@ from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
 from draftforge_stats import action
-from draftforge_stats.action import (
-    InputError,
-    Inputs,
-    Runner,
+from draftforge_stats.action import writing_day
+from draftforge_stats.cli import main as cli_main
+from draftforge_stats.errors import InputError
+from draftforge_stats.gitsync import (
     auth_env,
     auth_header,
     commit_target,
-    escape_data,
-    format_outputs,
     is_own_path,
-    parse_boolean,
     restore_ownership,
-    writing_day,
 )
-from draftforge_stats.cli import main as cli_main
 from draftforge_stats.models import (
     Breakdown,
     ChapterEntry,
@@ -52,6 +47,7 @@ from draftforge_stats.models import (
 )
 from draftforge_stats.summary import build_summary, progress_bar, word_chart
 from draftforge_stats.webhooks import verify_webhook, webhook_id_for
+from draftforge_stats.workflow import Inputs, Runner, escape_data, format_outputs, parse_boolean
 from tests.gitutil import GitRepo
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -415,6 +411,50 @@ def test_own_commits_are_recognised_from_the_event_when_before_is_unknown(world:
         "::notice::The pushed commits (the push event's commit list) changed only .draftforge/ "
         "files: the stats are current; nothing to do." in run.lines()
     )
+
+
+def test_words_written_today_is_the_projects_writing_day_not_utcs(
+    tmp_path: Path, bare_remote: Path
+) -> None:
+    # Auckland is at UTC+13 in March (daylight saving time until April).
+    config = CONFIG + "stats:\n  timezone: Pacific/Auckland\n"
+    author = clone(bare_remote, tmp_path / "author")
+    base = author.commit(  # 10:00 on Monday 10 March in Auckland
+        "Start the novel",
+        "2025-03-09T21:00:00+00:00",
+        files={".draftforge/config.yml": config, "chapters/01-start.md": CH1},
+    )
+    pushed = author.commit(  # 09:00 on Tuesday 11 March in Auckland, still the 10th in UTC
+        "Chapter two", "2025-03-10T20:00:00+00:00", files={"chapters/02-middle.md": CH2}
+    )
+    author.git("push", "-q", "origin", "main")
+    workspace = clone(bare_remote, tmp_path / "workspace")
+    world = World(tmp_path, bare_remote, author, workspace, base, pushed)
+    now = datetime(2025, 3, 10, 22, 0, tzinfo=UTC)  # 11:00 on the 11th in Auckland
+
+    run = world.run(now=now)
+
+    assert run.code == 0, run.stdout
+    stats = stats_at(world.origin)
+    assert [(day["date"], day["words_written"]) for day in stats["history"]] == [
+        ("2025-03-11", 4),
+        ("2025-03-10", 7),
+    ]
+    assert stats["streaks"]["current_days"] == 2
+    # The writing day of the run is the 11th, as for the streak: the 4 words of chapter two.
+    # (In UTC it is still the 10th, which has no history entry of its own: 0 words.)
+    assert run.output_values()["words-written-today"] == "4"
+    assert run.output_values()["current-streak"] == "2"
+    assert "| Written today (2025-03-11) | 4 |" in run.summary.splitlines()
+
+    # Again, on the stats commit: nothing is computed, and the day is still the project's.
+    again = world.run(now=now)
+
+    assert again.code == 0, again.stdout
+    assert "Computing the stats" not in again.stdout
+    assert again.output_values()["words-written-today"] == "4"
+    assert again.output_values()["current-streak"] == "2"
+    assert "| Written today (2025-03-11) | 4 |" in again.summary.splitlines()
 
 
 def test_is_own_path() -> None:

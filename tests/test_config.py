@@ -66,6 +66,8 @@ def test_every_problem_reported_with_line_and_path(tmp_path: Path) -> None:
         "  name: Book\n"
         "  type: novell\n"
         "  target_word_count: -5\n"
+        "stats:\n"
+        "  timezone: Mars/Base\n"
         "structure:\n"
         "  chapter_directory: text\n",
     )
@@ -75,10 +77,11 @@ def test_every_problem_reported_with_line_and_path(tmp_path: Path) -> None:
     assert [(p.line, p.path) for p in problems] == [
         (3, "$.project.type"),
         (4, "$.project.target_word_count"),
-        (6, "$.structure.chapter_directory"),
+        (6, "$.stats.timezone"),
+        (8, "$.structure.chapter_directory"),
     ]
     assert all(p.file == ".draftforge/config.yml" for p in problems)
-    assert "chapters_directory" in (problems[2].hint or "")
+    assert "chapters_directory" in (problems[3].hint or "")
     assert "novel" in (problems[0].hint or "") + problems[0].message
 
 

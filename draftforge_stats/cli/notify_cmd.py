@@ -16,9 +16,10 @@ from typing import Any
 
 import click
 
-from ..action import head_changes, is_own_path, load_stored
+from ..action import load_stored
 from ..errors import GitError
 from ..gitrepo import Repository
+from ..gitsync import head_changes, is_own_path
 from ..models import Stats
 from ..notify import NotifyError, build_payload, check_api_url, send_stats
 from ..output import STATS_FILE
