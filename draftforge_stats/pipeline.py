@@ -222,26 +222,6 @@ def _compute(
     return _Computed(stats, warnings, notes, today, history, counter)
 
 
-def compute_stats(
-    root: Path,
-    repo: Repository | None,
-    config: Config,
-    *,
-    now: datetime,
-    stored: Stored | None = None,
-    today: date | None = None,
-    progress: Progress | None = None,
-) -> tuple[Stats, list[str], list[str]]:
-    """Count the project at `root`: the working tree for `current`, git for the history.
-
-    `stored` is the existing file's history to add to; `today` pins the day the streaks
-    are counted to (default: the writing day of `now`). Returns the stats (timestamps set
-    to `now`), warnings and notes for the user. Writes nothing.
-    """
-    done = _compute(root, repo, config, now=now, stored=stored, today=today, progress=progress)
-    return done.stats, done.warnings, done.notes
-
-
 @dataclass(frozen=True)
 class _Existing:
     """The stats file found on disk: its bytes, data, and why it cannot be used (if so)."""
@@ -372,4 +352,4 @@ def _read_text(path: Path) -> str | None:
         return None
 
 
-__all__ = ["StatsRun", "compute_stats", "find_project_root", "run_stats"]
+__all__ = ["StatsRun", "find_project_root", "run_stats"]
