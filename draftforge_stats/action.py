@@ -256,10 +256,16 @@ class _Job:
     def commit_and_push(self, branch: str) -> None:
         """Commit the stats file and push it; when the branch moved, move onto it and redo."""
         for attempt in range(1, PUSH_ATTEMPTS + 1):
-            if not file_state(self.repo, self.stats_rel):
+            state = file_state(self.repo, self.stats_rel)
+            if not state:
                 self.status = "The stats file is up to date; nothing to commit."
                 self.log.info(self.status)
                 return
+            if state.startswith("!!"):
+                self.log.warning(
+                    f"{self.stats_rel} is ignored by a .gitignore; it is committed anyway "
+                    "(set `commit: false` to keep it out of git)."
+                )
             sha = commit_stats(self.repo, self.stats_rel, self.inputs, self.now)
             if self.before_push is not None:
                 self.before_push(attempt)

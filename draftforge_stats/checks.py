@@ -82,7 +82,8 @@ def config_problems(doc: Document, project_root: Path | None) -> list[Problem]:
     if isinstance(zone, str) and zone:
         try:
             zoneinfo.ZoneInfo(zone)
-        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        # OSError: a region such as `America` is a folder of the zone database.
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):
             problems.append(
                 _problem(
                     doc,
@@ -170,10 +171,14 @@ def isbn_problem(isbn: str) -> tuple[str, str] | None:
     return None
 
 
-def metadata_problems(doc: Document, directory: Path | None) -> list[Problem]:
-    """The ISBN's check digit; series number within total; ``cover_image`` exists.
+def metadata_problems(
+    doc: Document, directory: Path | None, project_root: Path | None = None
+) -> list[Problem]:
+    """The ISBN's check digit; series number within total; ``cover_image`` exists, inside
+    the project.
 
-    ``directory`` is the folder of the metadata file (the cover path is relative to it).
+    ``directory`` is the folder of the metadata file (the cover path is relative to it);
+    ``project_root`` the project's folder (None: where the cover is is not checked).
     """
     problems: list[Problem] = []
     data = doc.data if isinstance(doc.data, Mapping) else {}
@@ -195,7 +200,17 @@ def metadata_problems(doc: Document, directory: Path | None) -> list[Problem]:
     cover = _get(data, "cover_image")
     if isinstance(cover, str) and cover and directory is not None:
         target = directory / cover
-        if not target.is_file():
+        if project_root is not None and not target.resolve().is_relative_to(project_root.resolve()):
+            problems.append(
+                _problem(
+                    doc,
+                    ("cover_image",),
+                    f"the cover image `{cover}` is outside the project folder",
+                    "keep it inside the project (such as assets/cover.jpg) so that it is "
+                    "committed with the book",
+                )
+            )
+        elif not target.is_file():
             problems.append(
                 _problem(
                     doc,
@@ -345,12 +360,14 @@ def _issue_problems(doc: Document, issues: list[Any], project_root: Path | None)
             line_counts[file] = _count_lines(project_root / file)
         lines = line_counts[file]
         if lines is None:
+            folder = (project_root / file).is_dir()
             problems.append(
                 _problem(
                     doc,
                     ("issues", index, "file"),
-                    f"`{file}` does not exist",
-                    "the path is relative to the project root; was the file renamed or removed?",
+                    f"`{file}` is a folder, not a file" if folder else f"`{file}` does not exist",
+                    "the path is relative to the project root"
+                    + ("" if folder else "; was the file renamed or removed?"),
                     severity="warning",
                 )
             )
@@ -372,10 +389,9 @@ def _issue_problems(doc: Document, issues: list[Any], project_root: Path | None)
 
 
 def _count_lines(path: Path) -> int | None:
+    """The number of lines of a file; None when it cannot be read (absent, a folder...)."""
     try:
         data = path.read_bytes()
-    except (IsADirectoryError, FileNotFoundError, NotADirectoryError):
-        return None
     except OSError:
         return None
     if not data:

@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from .checks import config_problems
 from .errors import ConfigError, Problem
 from .schemas import schema_problems
-from .sources import SourceError, load_yaml
+from .sources import SourceError, decode_utf8, load_yaml
 
 CONFIG_FILE = Path(".draftforge") / "config.yml"
 
@@ -113,12 +113,14 @@ def load_config(root: Path) -> Config:
         return Config()
     display = CONFIG_FILE.as_posix()
     try:
-        text = path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError as exc:
+        text = decode_utf8(path.read_bytes(), display)
+    except OSError as exc:
         raise ConfigError(
-            f"{display} is not valid UTF-8",
-            [Problem(display, f"byte {exc.start} is not UTF-8", hint="save the file as UTF-8")],
+            f"{display} cannot be read",
+            [Problem(display, f"cannot read the file: {exc.strerror or exc}")],
         ) from None
+    except SourceError as exc:
+        raise ConfigError(exc.summary, exc.problems) from None
     return parse_config(text, display)
 
 

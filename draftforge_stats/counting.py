@@ -51,6 +51,8 @@ from markdown_it.token import Token
 from mdit_py_plugins.footnote import footnote_plugin
 from mdit_py_plugins.front_matter import front_matter_plugin
 
+from draftforge_stats.sources import SourceError, check_nesting
+
 __all__ = [
     "RULES_VERSION",
     "TextCounts",
@@ -301,8 +303,9 @@ _INLINE_FIXED: dict[str, str] = {
 def _front_matter_title(source: str) -> str | None:
     """The ``title`` of a YAML front matter block, if it is a non-blank string."""
     try:
+        check_nesting(source, "front matter")  # libyaml would crash on extreme nesting
         data: Any = yaml.load(source, Loader=_SafeLoader)
-    except (yaml.YAMLError, ValueError, TypeError, OverflowError, RecursionError):
+    except (SourceError, yaml.YAMLError, ValueError, TypeError, OverflowError, RecursionError):
         # Not valid YAML (or a value the safe loader cannot build, such as the
         # date 2024-13-45): the block simply has no title.
         return None

@@ -179,13 +179,18 @@ class Repository:
             return frozenset()
         return frozenset(line.strip() for line in text.splitlines() if line.strip())
 
-    def is_shallow(self) -> bool:
-        return bool(self.shallow_boundaries())
-
     def has_commit(self, sha: str) -> bool:
         """True when `sha` names a commit this repository has."""
         status, _ = self._git_bytes(
             "rev-parse", "--verify", "--quiet", "--end-of-options", f"{sha}^{{commit}}", check=False
+        )
+        return status == 0
+
+    def is_ancestor(self, ancestor: str, descendant: str) -> bool:
+        """True when commit `ancestor` is `descendant` or one of its ancestors (False when
+        either is unknown)."""
+        status, _ = self._git_bytes(
+            "merge-base", "--is-ancestor", "--end-of-options", ancestor, descendant, check=False
         )
         return status == 0
 

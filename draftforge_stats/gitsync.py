@@ -86,17 +86,9 @@ def changed_paths(repo: Repository, base: str, head: str) -> list[str]:
     return [p for p in out.split("\0") if p]
 
 
-def commit_exists(repo: Repository, sha: str) -> bool:
-    try:
-        repo.git("cat-file", "-e", f"{sha}^{{commit}}")
-    except GitError:
-        return False
-    return True
-
-
 def head_changes(repo: Repository) -> list[str]:
     """Paths HEAD changed against its first parent (all its files for a root or shallow HEAD)."""
-    if commit_exists(repo, "HEAD^1"):
+    if repo.has_commit("HEAD^1"):
         return changed_paths(repo, "HEAD^1", "HEAD")
     out = repo.git("diff-tree", "--root", "--no-commit-id", "-r", "--name-only", "-z", "HEAD")
     return [p for p in out.split("\0") if p]
@@ -116,7 +108,7 @@ def event_changes(repo: Repository, runner: Runner) -> tuple[list[str], str] | N
     before = str(runner.event.get("before") or "")
     after = str(runner.event.get("after") or runner.sha or "")
     known = before not in {"", ZERO_SHA} and after not in {"", ZERO_SHA}
-    if known and commit_exists(repo, before) and commit_exists(repo, after):
+    if known and repo.has_commit(before) and repo.has_commit(after):
         return changed_paths(repo, before, after), f"{before[:7]}..{after[:7]}"
     commits = runner.event.get("commits")
     if before == ZERO_SHA or not isinstance(commits, list) or not commits:
@@ -136,24 +128,28 @@ def event_changes(repo: Repository, runner: Runner) -> tuple[list[str], str] | N
 
 
 def skip_reason(repo: Repository, runner: Runner, project_prefix: str) -> str | None:
-    """Why this run has nothing to do, or None: the pushed commits (or HEAD itself) changed
-    only the action's own files, so the stats are current and a new round must not start."""
+    """Why this run has nothing to do, or None: the pushed commits changed only the action's
+    own files, so the stats are current and a new round must not start.
+
+    What the push changed comes from its event; only when that is unknown (a new branch, an
+    event without its commit list) is HEAD itself looked at. Only a push has pushed commits:
+    any other event (`schedule`, `workflow_dispatch`) always computes, as the stats also
+    depend on the day (a streak ends).
+    """
+    if runner.event_name != "push":
+        return None
+    folder = f"{project_prefix}{OWN_FOLDER}/"
     found = event_changes(repo, runner)
     if found is not None:
         paths, how = found
-        if paths and all(is_own_path(p, project_prefix) for p in paths):
-            return (
-                f"The pushed commits ({how}) changed only {project_prefix}{OWN_FOLDER}/ files: "
-                "the stats are current; nothing to do."
-            )
-    if repo.head() is None:
+        what = f"The pushed commits ({how}) changed only {folder} files"
+    elif repo.head() is not None:
+        paths = head_changes(repo)
+        what = f"HEAD changed only {folder} files (a stats commit)"
+    else:
         return None
-    paths = head_changes(repo)
     if paths and all(is_own_path(p, project_prefix) for p in paths):
-        return (
-            f"HEAD changed only {project_prefix}{OWN_FOLDER}/ files (a stats commit): the stats "
-            "are current; nothing to do."
-        )
+        return f"{what}: the stats are current; nothing to do."
     return None
 
 
@@ -191,8 +187,11 @@ def commit_target(
 
 
 def file_state(repo: Repository, relpath: str) -> str:
-    """`git status --porcelain` for one file: empty when it matches HEAD."""
-    return repo.git("status", "--porcelain", "--untracked-files=all", "--", relpath).strip()
+    """`git status --porcelain` for one file: empty when it matches HEAD, `!! <path>` when it
+    is new and matched by a `.gitignore`."""
+    return repo.git(
+        "status", "--porcelain", "--untracked-files=all", "--ignored=matching", "--", relpath
+    ).strip()
 
 
 def commit_stats(repo: Repository, relpath: str, inputs: Inputs, now: datetime) -> str:
@@ -206,7 +205,7 @@ def commit_stats(repo: Repository, relpath: str, inputs: Inputs, now: datetime) 
         "GIT_AUTHOR_DATE": stamp,
         "GIT_COMMITTER_DATE": stamp,
     }
-    repo.git("add", "--", relpath)
+    repo.git("add", "--force", "--", relpath)  # even when a .gitignore matches it
     repo.git(
         "commit", "--quiet", "--no-verify", "--no-gpg-sign", "--only",
         "--message", inputs.commit_message, "--", relpath,
@@ -223,12 +222,12 @@ def push_hint(message: str) -> str:
     lowered = message.lower()
     if "protected branch" in lowered or "gh006" in lowered or "gh013" in lowered:
         return (
-            " The branch is protected: let the workflow's token bypass the rule, or give the "
+            "The branch is protected: let the workflow's token bypass the rule, or give the "
             "action a token of a user or app that may push (see the README's troubleshooting)."
         )
     if "403" in message or "permission" in lowered or "denied" in lowered:
         return (
-            " The token may not push: give the workflow `permissions: contents: write`, or pass "
+            "The token may not push: give the workflow `permissions: contents: write`, or pass "
             "a token that may."
         )
     return ""
@@ -242,8 +241,11 @@ def push(repo: Repository, branch: str, env: Mapping[str, str]) -> None:
         text = str(exc)
         if _REJECTED.search(text):
             raise PushRejectedError(text) from None
+        # git's lines as they are (without the padding of `remote:` lines), the hint after them
+        lines = [line.rstrip() for line in text.splitlines()]
+        lines.append(push_hint(text))
         raise ActionError(
-            f"Could not push the stats commit to {branch}: {text}{push_hint(text)}"
+            f"Could not push the stats commit to {branch}: " + "\n".join(filter(None, lines))
         ) from None
 
 
@@ -323,7 +325,6 @@ __all__ = [
     "auth_env",
     "auth_header",
     "changed_paths",
-    "commit_exists",
     "commit_stats",
     "commit_target",
     "current_branch",

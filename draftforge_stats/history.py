@@ -442,6 +442,10 @@ def _same_settings(a: HistoryBasis, b: HistoryBasis) -> bool:
     return a.model_dump(exclude={"complete"}) == b.model_dump(exclude={"complete"})
 
 
+def _folders(basis: HistoryBasis) -> tuple[str, str]:
+    return basis.chapters_directory, basis.manuscript_directory
+
+
 def _plural(n: int, word: str) -> str:
     return f"{n} {word}{'' if n == 1 else 's'}"
 
@@ -477,9 +481,7 @@ class _Outcome:
     replay: _Replay
     mode: Mode
     complete: bool
-    keep_stored_facts: bool
-    """Every stored day is in `days`: the stored last commit date still holds."""
-    all_walked: bool
+    all_walked: bool = False
     """Every commit of HEAD was walked: a chapter the walk never touched was never committed."""
     commits_walked: int = 0
     described: str | None = None
@@ -517,7 +519,7 @@ class _Builder:
         if head is None:  # no commits yet: the stored days are all there is
             days = list(stored.days) if stored else []
             complete = stored.basis.complete if stored and stored.basis else True
-            return _Outcome(days, _Replay(), Mode.EMPTY, complete, bool(days), True)
+            return _Outcome(days, _Replay(), Mode.EMPTY, complete, all_walked=True)
 
         trusted = (
             stored is not None
@@ -526,10 +528,20 @@ class _Builder:
             and _same_settings(stored.basis, self.basis)
             and stored.last_commit_sha is not None
         )
+        moved = (
+            stored is not None
+            and stored.basis is not None
+            and _folders(stored.basis) != _folders(self.basis)
+        )
         if stored is not None and stored.basis is not None and not trusted:
             if stored.rules_version != RULES_VERSION:
                 self.notes.append(
                     "The counting rules changed: the history was counted again from git."
+                )
+            elif moved:
+                self.notes.append(
+                    "The chapters or manuscript folder changed: the history was made again "
+                    "from git, keeping the stored days before the first day it has."
                 )
             elif not _same_settings(stored.basis, self.basis):
                 self.notes.append(
@@ -549,7 +561,7 @@ class _Builder:
                     "The clone now has the whole history: the days made in a shallow clone "
                     "were made again."
                 )
-        return self._rebuild(rewritten, head)
+        return self._rebuild(head, rewritten=rewritten, moved=moved)
 
     def _described(self, log: Sequence[RawCommit], fallback: str) -> str:
         """The newest commit of `log` that changed something besides this tool's own output
@@ -573,9 +585,7 @@ class _Builder:
         assert since is not None and stored.basis is not None
         complete = stored.basis.complete
         if since == head.sha:
-            return _Outcome(
-                list(stored.days), _Replay(), Mode.UNCHANGED, complete, True, False, 0, since
-            )
+            return _Outcome(list(stored.days), _Replay(), Mode.UNCHANGED, complete, described=since)
         if self.repo.has_commit(since):
             log = self.repo.first_parent_log(since=since)
             if not log or log[0].parents[:1] != (since,):
@@ -585,7 +595,12 @@ class _Builder:
             days = merge_days(stored.days, replay.days)
             described = self._described(log, since)
             return _Outcome(
-                days, replay, Mode.INCREMENTAL, complete, True, False, len(log), described
+                days,
+                replay,
+                Mode.INCREMENTAL,
+                complete,
+                commits_walked=len(log),
+                described=described,
             )
         if not self.boundaries:
             return None
@@ -599,41 +614,71 @@ class _Builder:
         self.warnings.append(self._shallow_warning(log[0], kept=len(stored.days)))
         days = merge_days(stored.days, replay.days)
         described = self._described(log, head.sha)
-        return _Outcome(days, replay, Mode.SHALLOW, False, True, False, len(log), described)
+        return _Outcome(
+            days, replay, Mode.SHALLOW, complete=False, commits_walked=len(log), described=described
+        )
 
-    def _rebuild(self, rewritten: bool, head: CommitInfo) -> _Outcome:
+    def _rebuild(self, head: CommitInfo, *, rewritten: bool, moved: bool) -> _Outcome:
         """Walk the whole first-parent history; keep the stored days older than the oldest
-        commit git has (nothing is lost when history was rewritten or cut short)."""
+        commit git has (nothing is lost when history was rewritten or cut short).
+
+        A rewritten history never replaces a stored one with more days (everything squashed
+        into one commit, which keeps the first commit's author date): every stored day is
+        kept, and git's days from the newest stored day on are taken. Not when HEAD only
+        moved back to an ancestor of the stored commit: then the history is HEAD's.
+
+        When the chapters or manuscript folder changed (`moved`: a renamed folder), the
+        commits before the move have no files under the new folders: the stored days before
+        the first day git's history has are kept, so the move keeps its past and writes no
+        words.
+        """
         stored = self.stored
+        stored_days = list(stored.days) if stored else []
         log = self.repo.first_parent_log()
         boundary = self._starts_at_boundary(log)
-        kept: list[DayRecord] = []
-        mode = Mode.FULL
-        if stored is not None and stored.days:
-            oldest = min(self.rule.day(commit.authored_at) for commit in log)
-            kept = [record for record in stored.days if record.day < oldest]
-            if rewritten or kept:
-                mode = Mode.REBUILT
-            if rewritten and not boundary:
-                keeping = (
-                    f", keeping {_plural(len(kept), 'stored day')} older than its first commit."
-                    if kept
-                    else "."
-                )
-                self.warnings.append(
-                    f"The stored stats were made at commit {str(stored.last_commit_sha)[:12]}, "
-                    "which is not in the first-parent history of HEAD (was the history "
-                    f"rewritten?): the history was made again from git{keeping}"
-                )
+        oldest = min(self.rule.day(commit.authored_at) for commit in log)
+        kept = [record for record in stored_days if record.day < oldest]
         replay = self._walk(log, {}, boundary=boundary, reference=kept[-1] if kept else None)
+        if moved:
+            first = min(replay.days, default=None)
+            kept = [record for record in stored_days if first is None or record.day < first]
+        days = merge_days(kept, replay.days)
+        if rewritten:
+            assert stored is not None and stored.last_commit_sha is not None
+            outcome = "the history was made again from git"
+            if len(days) < len(stored_days) and not self.repo.is_ancestor(
+                head.sha, stored.last_commit_sha
+            ):
+                newest = stored_days[-1].day
+                outcome = (
+                    f"made again from git, the history would have fewer days ({len(days)}) "
+                    f"than the stored history ({len(stored_days)}), so every stored day was "
+                    f"kept and git's days from {newest.isoformat()} on were added"
+                )
+                by_day = {record.day: record for record in stored_days}
+                by_day.update((record.day, record) for record in days if record.day >= newest)
+                days = [by_day[day] for day in sorted(by_day)]
+            elif kept:
+                outcome += (
+                    f", keeping {_plural(len(kept), 'stored day')} older than its first commit"
+                )
+            if not boundary:
+                self.warnings.append(
+                    f"The stored stats were made at commit {stored.last_commit_sha[:12]}, "
+                    "which is not in the first-parent history of HEAD (was the history "
+                    f"rewritten?): {outcome}."
+                )
         if boundary:
             self.warnings.append(self._shallow_warning(log[0], kept=len(kept)))
-        every_stored_day = stored is not None and len(kept) == len(stored.days) > 0
-        days = merge_days(kept, replay.days)
-        complete = not boundary
-        described = self._described(log, head.sha)
+        mode = Mode.REBUILT if stored_days and (rewritten or kept) else Mode.FULL
         return _Outcome(
-            days, replay, mode, complete, every_stored_day, complete, len(log), described
+            days,
+            replay,
+            mode,
+            complete=not boundary,
+            all_walked=not boundary,
+            commits_walked=len(log),
+            described=self._described(log, head.sha),
         )
 
     def _starts_at_boundary(self, log: Sequence[RawCommit]) -> bool:
@@ -696,8 +741,8 @@ class _Builder:
         last_commit_at: str | None = None
         if replay.last is not None:
             last_commit_at = utc_iso(replay.last.authored_at)
-        elif outcome.keep_stored_facts and stored is not None:
-            last_commit_at = stored.last_commit_at
+        elif stored is not None and stored.days and set(stored.days) <= set(days):
+            last_commit_at = stored.last_commit_at  # every stored day is still there
 
         author_offset: tzinfo | None = None
         if days and self.rule.zone is None:

@@ -37,7 +37,6 @@ def summary_line(result: ValidationResult, *, strict: bool = False) -> str:
     checked = _plural(files, "file")
     if not errors and not warnings:
         return f"All good: {checked} checked, no problems." if files else "Nothing checked."
-    bad = len({p.file for p in result.problems})
     counts = " and ".join(
         part
         for part in (
@@ -48,6 +47,12 @@ def summary_line(result: ValidationResult, *, strict: bool = False) -> str:
     )
     verdict = "failed" if result.failed(strict=strict) else "passed"
     tail = " (--strict: warnings fail)" if strict and warnings and not errors else ""
+    if not files:  # only folders without any DraftForge file
+        return f"{verdict.capitalize()}: {counts}, no DraftForge file found{tail}."
+    bad = sum(1 for checked_file in result.files if checked_file.problems)
+    empty = len({p.file for p in result.general})
+    if empty:
+        tail = f", and {_plural(empty, 'folder')} without DraftForge files{tail}"
     return f"{verdict.capitalize()}: {counts} in {bad} of {checked} checked{tail}."
 
 
@@ -83,8 +88,9 @@ def _problem_table(problems: list[Problem]) -> Table:
 def text_report(result: ValidationResult, *, strict: bool = False) -> RenderableType:
     """Problems grouped by file (each file once, even when it has none), then a summary."""
     parts: list[RenderableType] = []
-    if result.general:
-        parts.append(_problem_table(result.general))
+    for folder in dict.fromkeys(p.file for p in result.general):
+        parts.append(Text(folder, style="bold"))
+        parts.append(_problem_table([p for p in result.general if p.file == folder]))
     for checked in result.files:
         header = Text(checked.display, style="bold")
         if not checked.problems:

@@ -34,6 +34,7 @@ __all__ = [
     "TypeDefaults",
     "init_project",
     "language_is_valid",
+    "max_target",
     "render_project",
 ]
 
@@ -101,12 +102,21 @@ class InitResult:
     skipped: list[str] = field(default_factory=list)
 
 
+def _project_schema(key: str) -> dict[str, object]:
+    """The config schema's rule for ``project.<key>``."""
+    rule = load_schema("config.schema.yml")["properties"]["project"]["properties"][key]
+    assert isinstance(rule, dict)
+    return rule
+
+
+def max_target() -> int:
+    """The largest target word count the config schema accepts."""
+    return int(str(_project_schema("target_word_count")["maximum"]))
+
+
 def language_is_valid(language: str) -> bool:
     """Whether ``language`` is a tag the config schema accepts (`en`, `pt-BR`, …)."""
-    pattern = load_schema("config.schema.yml")["properties"]["project"]["properties"]["language"][
-        "pattern"
-    ]
-    return re.fullmatch(str(pattern), language) is not None
+    return re.fullmatch(str(_project_schema("language")["pattern"]), language) is not None
 
 
 def _yaml_string(value: str) -> str:
@@ -215,9 +225,36 @@ def _check(rendered: dict[str, str]) -> None:
         raise InitError("the new project would not be valid; nothing was written:", problems)
 
 
+def _blocked_folders(root: Path, relatives: list[str]) -> dict[str, str]:
+    """The folders the project needs that exist as something else -> what they are."""
+    blocked: dict[str, str] = {}
+    for relative in relatives:
+        folder = root
+        for part in PurePosixPath(relative).parts[:-1]:
+            folder = folder / part
+            if folder.is_dir():
+                continue
+            if folder.exists() or folder.is_symlink():
+                what = "a file" if folder.exists() else "a broken symbolic link"
+                blocked[folder.relative_to(root).as_posix()] = what
+            break
+    return blocked
+
+
 def init_project(root: Path, options: InitOptions) -> InitResult:
-    """Write the new project's files under ``root``, leaving every existing file alone."""
+    """Write the new project's files under ``root``, leaving every existing file alone.
+
+    Raises :class:`DraftForgeError`, before writing anything, when a folder the project
+    needs is taken by a file.
+    """
     rendered = render_project(options)
+    blocked = _blocked_folders(root, list(rendered))
+    if blocked:
+        raise DraftForgeError(
+            "cannot make the project here, these must be folders: "
+            + ", ".join(f"`{folder}` ({what})" for folder, what in blocked.items())
+            + "; move them out of the way, then run `draftforge init` again"
+        )
     result = InitResult(root=root)
     for relative, text in rendered.items():
         target = root.joinpath(*PurePosixPath(relative).parts)

@@ -164,11 +164,19 @@ def schema_problems(doc: Document, schema_name: str) -> list[Problem]:
 
 
 def _without_shadowed(errors: list[ValidationError]) -> list[ValidationError]:
-    """Drop a `pattern` error where the same value also fails its `format` (one is enough)."""
+    """One problem per value is enough: drop what a value of the wrong type also fails
+    (`type: Yes` is a boolean, so not also "not a project type"), and a `pattern` error
+    where the same value fails its `format`."""
+    types = {tuple(e.absolute_path) for e in errors if e.validator == "type"}
     formats = {tuple(e.absolute_path) for e in errors if e.validator == "format"}
-    return [
-        e for e in errors if not (e.validator == "pattern" and tuple(e.absolute_path) in formats)
-    ]
+
+    def shadowed(error: ValidationError) -> bool:
+        path = tuple(error.absolute_path)
+        if error.validator != "type" and path in types:
+            return True
+        return error.validator == "pattern" and path in formats
+
+    return [e for e in errors if not shadowed(e)]
 
 
 _TYPE_NAMES = {
@@ -381,6 +389,14 @@ class _Translator:
 
     # -- locating
 
+    def _as_written(self, path: Sequence[Hashable], value: object) -> str:
+        """A value as the author wrote it: `no` rather than the false YAML made of it."""
+        if not isinstance(value, str):
+            written = self.doc.written(cast(Sequence[str | int], path))
+            if written is not None:
+                return written
+        return _plain(value)
+
     def _problem(
         self,
         path: Sequence[Hashable],
@@ -424,7 +440,7 @@ class _Translator:
         elif keyword == "enum":
             allowed = list(value)
             what = _article(noun) if noun else "one of the allowed values"
-            message = f"`{_plain(instance)}` is not {what}"
+            message = f"`{self._as_written(path, instance)}` is not {what}"
             hint = "allowed: " + ", ".join(_plain(v) for v in allowed)
             if isinstance(instance, str):
                 close = difflib.get_close_matches(
@@ -505,11 +521,19 @@ class _Translator:
         wanted = [value] if isinstance(value, str) else list(value)
         expected = " or ".join(_expected(str(name), syntax) for name in wanted)
         message = f"expected {expected}, got {_kind(instance, syntax)}"
+        written = (
+            None if isinstance(instance, str) else self.doc.written(cast(Sequence[str | int], path))
+        )
         if instance is not None and not isinstance(instance, Mapping | list):
-            message += f" (`{show(instance)}`)"
+            message += f" (`{written if written is not None else show(instance)}`)"
         hint = None
         if "string" in wanted and isinstance(instance, int | float | bool | _dt.date):
-            source = instance.isoformat() if isinstance(instance, _dt.date) else _plain(instance)
+            if written is not None:
+                source = written
+            elif isinstance(instance, _dt.date):
+                source = instance.isoformat()
+            else:
+                source = _plain(instance)
             hint = f'put it in quotes: "{source}"'
         elif {"integer", "number"} & set(wanted) and isinstance(instance, str):
             digits = re.sub(r"[\s,_']", "", instance)

@@ -13,6 +13,7 @@ tree is composed first, for its marks, then constructed into Python data.
 from __future__ import annotations
 
 import json
+import math
 import re
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, field
@@ -22,12 +23,26 @@ import yaml
 
 from draftforge_stats.errors import Problem, ProblemsError
 
-__all__ = ["Document", "Position", "SourceError", "load_json", "load_text", "load_yaml"]
+__all__ = [
+    "MAX_DEPTH",
+    "Document",
+    "Position",
+    "SourceError",
+    "check_nesting",
+    "decode_utf8",
+    "load_json",
+    "load_text",
+    "load_yaml",
+]
 
 Position = tuple[int, int]
 """A 1-based ``(line, column)`` in the source text; the column counts characters."""
 
 _Key = tuple[Hashable, ...]
+
+MAX_DEPTH = 100
+"""Mappings and lists nested deeper than this are refused (libyaml's composer would
+overflow the C stack long before Python's recursion limit could stop it)."""
 
 _YamlLoader: type[yaml.SafeLoader] | type[yaml.CSafeLoader]
 try:
@@ -50,6 +65,7 @@ class Document:
     syntax: Literal["yaml", "json"] = "yaml"
     _values: dict[_Key, Position] = field(default_factory=dict, repr=False, compare=False)
     _keys: dict[_Key, Position] = field(default_factory=dict, repr=False, compare=False)
+    _written: dict[_Key, str] = field(default_factory=dict, repr=False, compare=False)
 
     def locate(self, path: Sequence[str | int]) -> Position | None:
         """Where the value at ``path`` starts; the nearest existing ancestor if it is absent.
@@ -72,6 +88,14 @@ class Document:
             return self._values[key]
         return self._nearest(key, self._values)
 
+    def written(self, path: Sequence[str | int]) -> str | None:
+        """A scalar exactly as written, when it is not a quoted string: a plain YAML
+        scalar (`no` for the False it became) or a JSON number (`1e999`, not inf).
+
+        None for quoted scalars, collections, JSON strings and literals, absent paths.
+        """
+        return self._written.get(tuple(path))
+
     @staticmethod
     def _nearest(path: _Key, table: dict[_Key, Position]) -> Position | None:
         for end in range(len(path), -1, -1):
@@ -79,6 +103,34 @@ class Document:
             if found is not None:
                 return found
         return None
+
+
+def _position(text: str, index: int) -> Position:
+    """The 1-based line and column of ``text[index]``."""
+    line_start = text.rfind("\n", 0, index) + 1
+    return (text.count("\n", 0, index) + 1, index - line_start + 1)
+
+
+def decode_utf8(raw: bytes, file: str) -> str:
+    """The text of a file's bytes as UTF-8 (a leading BOM dropped).
+
+    Raises :class:`SourceError` naming the first byte that is not UTF-8, with its line
+    and column.
+    """
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        before = raw[: exc.start]
+        line_start = before.rfind(b"\n") + 1
+        column = len(before[line_start:].decode("utf-8", "replace")) + 1
+        problem = Problem(
+            file=file,
+            message=f"byte {exc.start} (0x{raw[exc.start]:02x}) is not valid UTF-8",
+            line=before.count(b"\n") + 1,
+            column=column,
+            hint="save the file as UTF-8",
+        )
+        raise SourceError(f"{file} is not valid UTF-8", [problem]) from None
 
 
 def load_text(text: str, file: str) -> Document:
@@ -94,16 +146,18 @@ def load_text(text: str, file: str) -> Document:
 def load_yaml(text: str, file: str) -> Document:
     """Parse one YAML document safely; an empty document gives ``data=None``.
 
-    Raises :class:`SourceError` for a syntax error (one problem, with line and column)
-    or for duplicate keys (one problem per duplicate, at its second occurrence).
+    Raises :class:`SourceError` for a syntax error (one problem, with line and column),
+    for nesting deeper than :data:`MAX_DEPTH`, or for duplicate keys and numbers too
+    long to read (one problem each).
     """
     loader = _YamlLoader(text)
     try:
         try:
+            check_nesting(text, file)
             node = loader.get_single_node()
         except yaml.MarkedYAMLError as exc:
             raise SourceError(
-                f"{file} is not valid YAML", [_yaml_syntax_problem(exc, file)]
+                f"{file} is not valid YAML", [_yaml_syntax_problem(exc, text, file)]
             ) from None
         except yaml.YAMLError as exc:
             raise SourceError(
@@ -113,19 +167,21 @@ def load_yaml(text: str, file: str) -> Document:
         if node is None:
             doc._values[()] = (1, 1)
             return doc
-        duplicates: list[Problem] = []
-        _walk_yaml(loader, node, (), doc, duplicates, set())
-        if duplicates:
-            duplicates.sort(key=lambda p: (p.line or 0, p.column or 0))
-            count = len(duplicates)
-            raise SourceError(
-                f"{file} has {count} duplicate key{'s' if count != 1 else ''}", duplicates
-            )
+        problems: list[Problem] = []
+        _walk_yaml(loader, node, (), doc, problems, set())
+        if problems:
+            problems.sort(key=lambda p: (p.line or 0, p.column or 0))
+            count = len(problems)
+            if all(p.message.startswith("duplicate key") for p in problems):
+                summary = f"{file} has {count} duplicate key{'s' if count != 1 else ''}"
+            else:
+                summary = f"{file} cannot be read"
+            raise SourceError(summary, problems)
         try:
             doc.data = loader.construct_document(node)
         except yaml.MarkedYAMLError as exc:
             raise SourceError(
-                f"{file} is not valid YAML", [_yaml_syntax_problem(exc, file)]
+                f"{file} is not valid YAML", [_yaml_syntax_problem(exc, text, file)]
             ) from None
         except (yaml.YAMLError, TypeError, ValueError) as exc:  # e.g. an unhashable key
             raise SourceError(
@@ -137,7 +193,34 @@ def load_yaml(text: str, file: str) -> Document:
         loader.dispose()
 
 
-def _yaml_syntax_problem(exc: yaml.MarkedYAMLError, file: str) -> Problem:
+def check_nesting(text: str, file: str) -> None:
+    """Refuse YAML nested deeper than :data:`MAX_DEPTH`, from the parser's events alone.
+
+    Raises :class:`SourceError` (too deep) or a ``yaml.YAMLError`` (bad syntax).
+    """
+    loader = _YamlLoader(text)
+    try:
+        depth = 0
+        while not loader.check_event(yaml.StreamEndEvent):
+            event = loader.get_event()
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    line, column = _mark(event)
+                    problem = Problem(
+                        file=file,
+                        message=f"the document is nested too deeply (more than {MAX_DEPTH} levels)",
+                        line=line,
+                        column=column,
+                    )
+                    raise SourceError(f"{file} is not valid YAML", [problem])
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+    finally:
+        loader.dispose()
+
+
+def _yaml_syntax_problem(exc: yaml.MarkedYAMLError, text: str, file: str) -> Problem:
     mark = exc.problem_mark or exc.context_mark
     message = exc.problem or exc.context or "invalid YAML"
     if exc.problem and exc.context:
@@ -147,9 +230,14 @@ def _yaml_syntax_problem(exc: yaml.MarkedYAMLError, file: str) -> Problem:
             where += f", column {exc.context_mark.column + 1}"
         message = f"{exc.problem} ({exc.context}{where})"
     line = column = None
+    hint = None
     if mark is not None:
         line, column = mark.line + 1, mark.column + 1
-    return Problem(file=file, message=message, line=line, column=column)
+        lines = text.split("\n")
+        at_tab = mark.line < len(lines) and lines[mark.line][mark.column : mark.column + 1] == "\t"
+        if at_tab or "tab character" in message:
+            hint = "YAML does not allow tabs for indentation: indent with spaces"
+    return Problem(file=file, message=message, line=line, column=column, hint=hint)
 
 
 def _plain_yaml_problem(exc: yaml.YAMLError, text: str, file: str) -> Problem:
@@ -161,16 +249,15 @@ def _plain_yaml_problem(exc: yaml.YAMLError, text: str, file: str) -> Problem:
             character = chr(character)
         message = f"the character {character!r} is not allowed in YAML"
         if isinstance(exc.position, int) and 0 <= exc.position <= len(text):
-            before = text[: exc.position]
-            line = before.count("\n") + 1
-            column = exc.position - (before.rfind("\n") + 1) + 1
+            line, column = _position(text, exc.position)
     else:
         message = str(exc).splitlines()[0] if str(exc) else "invalid YAML"
     return Problem(file=file, message=message, line=line, column=column)
 
 
-def _mark(node: yaml.Node) -> Position:
-    return (node.start_mark.line + 1, node.start_mark.column + 1)
+def _mark(node: yaml.Node | yaml.Event) -> Position:
+    mark = node.start_mark
+    return (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
 
 
 def _yaml_key(loader: Any, key_node: yaml.Node) -> Hashable | None:
@@ -189,10 +276,21 @@ def _walk_yaml(
     node: yaml.Node,
     path: _Key,
     doc: Document,
-    duplicates: list[Problem],
+    problems: list[Problem],
     seen: set[int],
 ) -> None:
+    """Record where everything is; collect duplicate keys and numbers too long to read."""
     doc._values.setdefault(path, _mark(node))
+    if isinstance(node, yaml.ScalarNode):
+        if not node.style:  # plain: None from PyYAML, "" from libyaml
+            doc._written.setdefault(path, node.value)
+        if node.tag == "tag:yaml.org,2002:int":
+            try:
+                loader.construct_yaml_int(node)
+            except ValueError:  # more digits than int() accepts (sys.int_max_str_digits)
+                line, column = _mark(node)
+                problems.append(_too_long(doc.file, node.value, line, column, path))
+        return
     if id(node) in seen:  # an alias already walked: do not walk it again (or forever)
         return
     seen.add(id(node))
@@ -210,7 +308,7 @@ def _walk_yaml(
                 continue
             if earlier is not None:
                 line, column = _mark(key_node)
-                duplicates.append(
+                problems.append(
                     Problem(
                         file=doc.file,
                         message=f"duplicate key `{key}` (first at line {_mark(earlier)[0]})",
@@ -223,10 +321,22 @@ def _walk_yaml(
                 continue
             first[key] = key_node
             doc._keys.setdefault((*path, key), _mark(key_node))
-            _walk_yaml(loader, value_node, (*path, key), doc, duplicates, seen)
+            _walk_yaml(loader, value_node, (*path, key), doc, problems, seen)
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
-            _walk_yaml(loader, item, (*path, index), doc, duplicates, seen)
+            _walk_yaml(loader, item, (*path, index), doc, problems, seen)
+
+
+def _too_long(file: str, number: str, line: int, column: int, path: _Key) -> Problem:
+    digits = sum(char.isdigit() for char in number)
+    return Problem(
+        file=file,
+        message=f"the number has {digits} digits, too many to read",
+        line=line,
+        column=column,
+        path=json_path(path),
+        hint="write a smaller number",
+    )
 
 
 # ---------------------------------------------------------------------------- JSON
@@ -247,11 +357,10 @@ def load_json(text: str, file: str) -> Document:
         doc._values[()] = (1, 1)
         return doc
     try:
-        data = json.loads(text, object_pairs_hook=_pairs_to_dict)
+        data = json.loads(text, object_pairs_hook=_pairs_to_dict, parse_int=_parse_int)
     except json.JSONDecodeError as exc:
         raise SourceError(
-            f"{file} is not valid JSON",
-            [Problem(file=file, message=_json_message(exc.msg), line=exc.lineno, column=exc.colno)],
+            f"{file} is not valid JSON", [_json_syntax_problem(exc, text, file)]
         ) from None
     except RecursionError:
         raise SourceError(
@@ -277,9 +386,39 @@ def _pairs_to_dict(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return dict(pairs)
 
 
-def _json_message(msg: str) -> str:
-    # The standard library's messages are good but capitalised like sentences.
-    return msg[:1].lower() + msg[1:] if msg else "invalid JSON"
+def _parse_int(literal: str) -> int | float:
+    try:
+        return int(literal)
+    except ValueError:  # more digits than int() accepts: the scanner reports it
+        return math.inf
+
+
+def _json_syntax_problem(exc: json.JSONDecodeError, text: str, file: str) -> Problem:
+    """The standard library's message (not capitalised), or a plainer one for the usual
+    slips: a comma after the last item, a comment."""
+    index = exc.pos
+    message = exc.msg[:1].lower() + exc.msg[1:] if exc.msg else "invalid JSON"
+    hint = None
+    comma = _trailing_comma(text, index, exc.msg)
+    if comma is not None:
+        index = comma
+        message = "a comma after the last item"
+        hint = "JSON allows no comma before `]` or `}`: remove it"
+    elif text.startswith(("//", "/*"), index):
+        message = "a comment"
+        hint = "JSON has no comments: remove it"
+    line, column = _position(text, index)
+    return Problem(file=file, message=message, line=line, column=column, hint=hint)
+
+
+def _trailing_comma(text: str, index: int, msg: str) -> int | None:
+    """Where the comma is when the error at ``index`` is a comma before `]` or `}`."""
+    if text[index : index + 1] in ("]", "}"):  # Python < 3.13: the error is at the bracket
+        before = text[:index].rstrip(" \t\r\n")
+        return len(before) - 1 if before.endswith(",") else None
+    if text[index : index + 1] == "," and "comma" in msg.lower():  # 3.13: at the comma
+        return index
+    return None
 
 
 def _skip(text: str, index: int) -> int:
@@ -336,6 +475,11 @@ class _JsonScanner:
         match = _NUMBER.match(text, index)
         if match is None:  # pragma: no cover - json.loads accepted the text
             raise ValueError(f"unexpected character at {index}")
+        literal = match.group()
+        self.doc._written.setdefault(path, literal)
+        if literal.lstrip("-").isdigit() and _parse_int(literal) == math.inf:
+            line, column = self.position(index)
+            self.problems.append(_too_long(self.doc.file, literal, line, column, path))
         return match.end()
 
     def _object(self, index: int, path: _Key) -> int:

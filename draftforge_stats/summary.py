@@ -6,6 +6,7 @@ exact lines. GitHub renders the Markdown (and the Mermaid chart) on the workflow
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from .models import HistoryEntry, Stats
@@ -19,12 +20,26 @@ def _n(value: int) -> str:
     return f"{value:,}"
 
 
+#: Characters that would start Markdown of their own (emphasis, code, links, strikethrough,
+#: a heading's closing `#`, a table's `|`), shown as themselves with a backslash before them.
+_MARKDOWN = frozenset("\\`*_[]~#|")
+_HTML = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
+
+
 def _cell(text: str) -> str:
-    """Text safe inside a Markdown table cell: no pipes, no line breaks, no HTML."""
-    text = " ".join(text.split())
-    for char, escaped in (("\\", "\\\\"), ("|", "\\|"), ("<", "&lt;"), (">", "&gt;")):
-        text = text.replace(char, escaped)
-    return text
+    """`text` shown as it is in a heading or a table cell: one line, no Markdown, no HTML."""
+    return "".join(
+        _HTML.get(char, "\\" + char if char in _MARKDOWN else char)
+        for char in " ".join(text.split())
+    )
+
+
+def _code(text: str) -> str:
+    """`text` as a code span in a table cell (where only `|` needs a backslash)."""
+    text = " ".join(text.split()).replace("|", "\\|")
+    fence = "`" * (max((len(run) for run in re.findall("`+", text)), default=0) + 1)
+    pad = " " if text.startswith("`") or text.endswith("`") else ""
+    return f"{fence}{pad}{text}{pad}{fence}"
 
 
 def _days(count: int) -> str:
@@ -47,11 +62,11 @@ def progress_bar(words: int, target: int) -> str:
 def word_chart(history: Sequence[HistoryEntry], days: int = CHART_DAYS) -> list[str]:
     """A Mermaid `xychart-beta` of the word count over the last `days` writing days.
 
-    `history` is newest first (as in the file); the chart runs oldest to newest. No lines when
-    there is no history.
+    `history` is newest first (as in the file); the chart runs oldest to newest. No lines with
+    fewer than two days: a line through one point draws nothing.
     """
     recent = list(reversed(history[:days]))
-    if not recent:
+    if len(recent) < 2:
         return []
     dates = ", ".join(f'"{entry.date}"' for entry in recent)
     counts = ", ".join(str(entry.word_count) for entry in recent)
@@ -119,7 +134,7 @@ def build_summary(
     if chapters:
         lines += ["| # | Chapter | File | Words |", "| ---: | --- | --- | ---: |"]
         lines += [
-            f"| {index} | {_cell(chapter.title)} | `{_cell(chapter.file)}` | "
+            f"| {index} | {_cell(chapter.title)} | {_code(chapter.file)} | "
             f"{_n(chapter.word_count)} |"
             for index, chapter in enumerate(chapters, start=1)
         ]

@@ -17,7 +17,14 @@ from pathlib import Path
 from draftforge_stats import checks
 from draftforge_stats.errors import DraftForgeError, Problem
 from draftforge_stats.schemas import schema_problems
-from draftforge_stats.sources import Document, SourceError, load_json, load_text, load_yaml
+from draftforge_stats.sources import (
+    Document,
+    SourceError,
+    decode_utf8,
+    load_json,
+    load_text,
+    load_yaml,
+)
 
 __all__ = [
     "AGENT_RUNS_DIR",
@@ -129,12 +136,16 @@ def kind_of(path: Path) -> FileKind | None:
 
 
 def _project_root_of(path: Path, kind: FileKind) -> Path | None:
-    """The project folder of a config, stats or agent-run file (from where it sits)."""
+    """The project folder of a file, from where it sits (None when it is in none)."""
     absolute = path.absolute()
     if kind in {FileKind.CONFIG, FileKind.STATS} and absolute.parent.name == ".draftforge":
         return absolute.parent.parent
     if kind is FileKind.AGENT_RUN and absolute.parent.parts[-2:] == (".draftforge", "agent-runs"):
         return absolute.parent.parent.parent
+    if kind is FileKind.METADATA:
+        root = find_project_root(absolute.parent)
+        if (root / ".draftforge").is_dir() or (root / ".git").exists():
+            return root
     return None
 
 
@@ -224,25 +235,9 @@ def validate_file(
             Problem(file=shown, message=f"cannot read the file: {exc.strerror or exc}")
         )
         return result
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        before = raw[: exc.start]
-        line = before.count(b"\n") + 1
-        column = len(before[before.rfind(b"\n") + 1 :].decode("utf-8", "replace")) + 1
-        result.problems.append(
-            Problem(
-                file=shown,
-                message=f"byte {exc.start} (0x{raw[exc.start]:02x}) is not valid UTF-8",
-                line=line,
-                column=column,
-                hint="save the file as UTF-8",
-            )
-        )
-        return result
     load = load_json if kind in {FileKind.AGENT_RUN, FileKind.STATS} else load_yaml
     try:
-        doc = load(text, shown)
+        doc = load(decode_utf8(raw, shown), shown)
     except SourceError as exc:
         result.problems.extend(exc.problems)
         return result
@@ -258,9 +253,21 @@ def validate_file(
 
 def _semantic(doc: Document, kind: FileKind, path: Path, root: Path | None) -> list[Problem]:
     if kind is FileKind.CONFIG:
-        return checks.config_problems(doc, root)
+        problems = checks.config_problems(doc, root)
+        if path.name == "config.yaml":  # checked like config.yml, but nothing reads it
+            problems.append(
+                Problem(
+                    file=doc.file,
+                    message=f"DraftForge reads `{CONFIG_PATH.as_posix()}`: this file is ignored",
+                    line=1,
+                    column=1,
+                    hint=f"rename it to `{CONFIG_PATH.name}`",
+                    severity="warning",
+                )
+            )
+        return problems
     if kind is FileKind.METADATA:
-        return checks.metadata_problems(doc, path.absolute().parent)
+        return checks.metadata_problems(doc, path.absolute().parent, root)
     if kind is FileKind.AGENT_RUN:
         return checks.agent_run_problems(doc, path.name, root)
     return checks.stats_problems(doc)

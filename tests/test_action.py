@@ -9,6 +9,7 @@ import base64
 import io
 import json
 import os
+import re
 import socket
 import subprocess
 from collections.abc import Callable
@@ -53,6 +54,7 @@ from tests.gitutil import GitRepo
 REPO_ROOT = Path(__file__).resolve().parent.parent
 NOW = datetime(2025, 3, 10, 12, 0, tzinfo=UTC)
 TODAY = "2025-03-10"
+ZERO = "0" * 40
 BOT = "github-actions[bot] <41898282+github-actions[bot]@users.noreply.github.com>"
 MESSAGE = "chore(stats): update writing stats [skip ci]"
 TOKEN = "ghs_TOKENMARKER0a1b2c3d4e5f"
@@ -346,11 +348,10 @@ def test_a_second_run_with_nothing_new_commits_nothing(world: World) -> None:
         "commit-sha": "",
         "notified": "false",
     }
-    assert "Computing the stats" not in again.stdout
-    assert (
-        "::notice::HEAD changed only .draftforge/ files (a stats commit): the stats are "
-        "current; nothing to do." in again.lines()
-    )
+    # The pushed commits changed the manuscript: computed again, on the stats commit, and
+    # the same stats come out.
+    assert "11 words in 2 chapters; the stats did not change." in again.lines()
+    assert "The stats file is up to date; nothing to commit." in again.lines()
 
 
 def test_a_rerun_of_the_same_push_on_a_fresh_checkout_commits_nothing(world: World) -> None:
@@ -447,8 +448,10 @@ def test_words_written_today_is_the_projects_writing_day_not_utcs(
     assert run.output_values()["current-streak"] == "2"
     assert "| Written today (2025-03-11) | 4 |" in run.summary.splitlines()
 
-    # Again, on the stats commit: nothing is computed, and the day is still the project's.
-    again = world.run(now=now)
+    # The push of the stats commit: nothing is computed, and the day is still the project's.
+    stats_sha = head_of(world.origin)
+    event = world.event("push", before=pushed, after=stats_sha, ref="refs/heads/main")
+    again = world.run(world.env(event, GITHUB_SHA=stats_sha), now=now)
 
     assert again.code == 0, again.stdout
     assert "Computing the stats" not in again.stdout
@@ -1098,3 +1101,473 @@ def test_the_example_workflow_is_safe_to_copy() -> None:
     assert checkout["uses"].startswith("actions/checkout@")
     assert checkout["with"]["fetch-depth"] == 0
     assert job["steps"][1]["uses"] == "draftforge/stats-action@v1"
+
+
+# ---------------------------------------------------------------------------------------------
+# Git over real HTTP: the token, the header actions/checkout left, and a refused push
+
+CHECKOUT_TOKEN = "ghs_CHECKOUTTOKEN1234567"  # the token actions/checkout persisted
+URL_SECRET = "URLSECRETMARKER42"  # a credential someone put into the remote's URL
+
+
+def basic(token: str) -> str:
+    return auth_header(token).removeprefix("AUTHORIZATION: ")
+
+
+@dataclass
+class GitServer:
+    """`git http-backend` behind a real HTTP server on 127.0.0.1 (GitHub's smart HTTP).
+
+    Reading takes either token, pushing only the action's; a request with no or with two
+    `Authorization` headers is refused. Every request is recorded: (service, headers).
+    """
+
+    url: str
+    seen: list[tuple[str, list[str]]] = field(default_factory=list)
+
+    def pushes(self) -> list[list[str]]:
+        return [auth for service, auth in self.seen if service == "git-receive-pack"]
+
+
+def git_server(httpserver: HTTPServer, root: Path) -> GitServer:
+    server = GitServer(httpserver.url_for("/").rstrip("/"))
+
+    def handler(request: Request) -> Response:
+        service = request.args.get("service") or request.path.rsplit("/", 1)[-1]
+        auth = request.headers.getlist("Authorization")
+        server.seen.append((service, auth))
+        allowed = {basic(TOKEN)} | ({basic(CHECKOUT_TOKEN)} if "upload" in service else set())
+        if len(auth) != 1 or auth[0] not in allowed:
+            return Response("denied", status=403)
+        body = request.get_data()
+        env = {
+            **os.environ,
+            "GIT_PROJECT_ROOT": str(root),
+            "GIT_HTTP_EXPORT_ALL": "1",
+            "REMOTE_USER": "x-access-token",
+            "REMOTE_ADDR": "127.0.0.1",
+            "REQUEST_METHOD": request.method,
+            "PATH_INFO": request.path,
+            "QUERY_STRING": request.query_string.decode(),
+            "CONTENT_TYPE": request.headers.get("Content-Type", ""),
+            "CONTENT_LENGTH": str(len(body)),
+            "HTTP_CONTENT_ENCODING": request.headers.get("Content-Encoding", ""),
+            "HTTP_GIT_PROTOCOL": request.headers.get("Git-Protocol", ""),
+        }
+        out = subprocess.run(
+            ["git", "http-backend"], input=body, env=env, capture_output=True, check=True
+        ).stdout
+        head, _, payload = out.partition(b"\r\n\r\n")
+        headers = dict(line.split(": ", 1) for line in head.decode().split("\r\n"))
+        status = int(headers.pop("Status", "200").split()[0])
+        return Response(payload, status=status, headers=headers)
+
+    httpserver.expect_request(re.compile("^/")).respond_with_handler(handler)
+    return server
+
+
+@pytest.fixture
+def http_world(world: World, httpserver: HTTPServer) -> tuple[World, GitServer]:
+    """The world, with the workspace cloned over HTTP as actions/checkout clones: its token
+    persisted as an `http.<server>/.extraheader` in `.git/config`."""
+    server = git_server(httpserver, world.origin.parent)
+    header = f"http.{server.url}/.extraheader=AUTHORIZATION: {basic(CHECKOUT_TOKEN)}"
+    target = world.tmp / "checkout"
+    subprocess.run(
+        ["git", "-c", header, "clone", "-q", f"{server.url}/{world.origin.name}", str(target)],
+        check=True,
+    )
+    world.workspace = GitRepo(target)
+    world.workspace.git("config", *header.split("=", 1))
+    return world, server
+
+
+def test_over_http_the_push_carries_only_the_actions_token(
+    http_world: tuple[World, GitServer],
+) -> None:
+    world, server = http_world
+    config = (world.workspace.path / ".git/config").read_text("utf-8")
+
+    run = world.run(world.env(GITHUB_SERVER_URL=server.url))
+
+    assert run.code == 0, run.stdout
+    assert head_of(world.origin) == run.output_values()["commit-sha"]
+    assert server.pushes() == [[basic(TOKEN)], [basic(TOKEN)]]  # advertisement, then the pack
+    assert all(len(auth) == 1 for _, auth in server.seen)
+    # .git/config is as actions/checkout left it (its post step removes its own header).
+    assert (world.workspace.path / ".git/config").read_text("utf-8") == config
+    assert_secrets_hidden(run, config)
+
+
+def test_over_http_a_protected_branch_fails_at_once_without_leaking(
+    http_world: tuple[World, GitServer],
+) -> None:
+    world, server = http_world
+    hook = world.origin / "hooks/pre-receive"
+    hook.write_text(
+        "#!/bin/sh\necho 'error: GH006: Protected branch update failed for refs/heads/main.' >&2"
+        "\nexit 1\n",
+        "utf-8",
+    )
+    hook.chmod(0o755)
+    # A credential in the remote's URL (not the action's token) must not leak either.
+    remote = server.url.replace("http://", f"http://x-access-token:{URL_SECRET}@")
+    world.workspace.git("remote", "set-url", "origin", f"{remote}/{world.origin.name}")
+    config = (world.workspace.path / ".git/config").read_text("utf-8")
+
+    run = world.run(world.env(GITHUB_SERVER_URL=server.url))
+
+    assert run.code == 1
+    assert run.sleeps == []  # refused, not moved: no second attempt
+    assert len(server.pushes()) == 2
+    assert head_of(world.origin) == world.pushed
+    # One annotation: git's own lines (its URL without the credential), then what to do.
+    lines = run.lines()[-1].split("%0A")
+    assert lines[:3] == [
+        "::error::Could not push the stats commit to main: `git push` failed: remote: error: "
+        "GH006: Protected branch update failed for refs/heads/main.",
+        f"To {server.url}/origin.git",
+        " ! [remote rejected] HEAD -> main (pre-receive hook declined)",
+    ]
+    assert lines[3].startswith(f"error: failed to push some refs to '{server.url}/origin.git")
+    assert lines[4:] == [
+        "The branch is protected: let the workflow's token bypass the rule, or give the action "
+        "a token of a user or app that may push (see the README's troubleshooting)."
+    ]
+    assert run.outputs == ""
+    assert URL_SECRET not in run.stdout
+    assert (world.workspace.path / ".git/config").read_text("utf-8") == config
+    assert_secrets_hidden(run, config)
+
+
+# ---------------------------------------------------------------------------------------------
+# Events, inputs and files the runner can hand the job
+
+
+@pytest.mark.parametrize("event", ["schedule", "workflow_dispatch"])
+def test_a_run_without_pushed_commits_computes_even_on_a_stats_commit(
+    world: World, event: str
+) -> None:
+    # No commits were pushed, so there is nothing to return early for; and days later the
+    # streak has ended: the stats change although no file did.
+    assert world.run().code == 0
+    stats_sha = head_of(world.origin)
+
+    run = world.run(
+        world.env(world.event(event), GITHUB_SHA=stats_sha), now=NOW + timedelta(days=5)
+    )
+
+    assert run.code == 0, run.stdout
+    assert "11 words in 2 chapters; the stats changed." in run.lines()
+    assert git_in(world.origin, "rev-parse", "main~1").strip() == stats_sha
+    assert stats_at(world.origin)["streaks"] == {
+        "current_days": 0,
+        "longest_days": 2,
+        "last_write_date": "2025-03-10",
+        "total_writing_days": 2,
+    }
+    assert run.output_values() == {
+        "word-count": "11",
+        "chapter-count": "2",
+        "character-count": "57",
+        "words-written-today": "0",
+        "current-streak": "0",
+        "changed": "true",
+        "commit-sha": head_of(world.origin),
+        "notified": "false",
+    }
+
+
+def test_a_push_that_changed_the_manuscript_is_counted_even_if_head_is_a_stats_commit(
+    world: World,
+) -> None:
+    # The author fixes chapter two *beneath* the stats commit (an interactive rebase) and
+    # force-pushes: HEAD is a stats-only commit again, but its stats are stale.
+    assert world.run().code == 0
+    old_stats = head_of(world.origin)
+    world.author.git("pull", "-q")
+    world.author.git("reset", "-q", "--hard", world.base)
+    world.author.git("cherry-pick", world.pushed)
+    world.author.write("chapters/02-middle.md", "# Middle\n\nSix.\n")  # 4 words -> 2
+    world.author.git("commit", "-q", "-a", "--amend", "--no-edit")
+    fixed = world.author.head()
+    world.author.git("cherry-pick", old_stats)
+    world.author.git("push", "-q", "--force", "origin", "main")
+    world.workspace = clone(world.origin, world.tmp / "forced")  # has no `before`
+    event = world.event(
+        "push",
+        before=old_stats,
+        after=world.author.head(),
+        forced=True,
+        commits=[
+            {"added": [], "removed": [], "modified": ["chapters/02-middle.md"]},
+            {"added": [], "removed": [], "modified": [".draftforge/stats.json"]},
+        ],
+    )
+
+    run = world.run(world.env(event, GITHUB_SHA=world.author.head()))
+
+    assert run.code == 0, run.stdout
+    assert "9 words in 2 chapters; the stats changed." in run.lines()
+    stats = stats_at(world.origin)
+    assert stats["current"]["last_commit_sha"] == fixed
+    assert stats["history"][0]["commit_sha"] == fixed
+    assert stats["history"][0]["word_count"] == 9
+
+
+def test_a_new_branch_from_a_stats_commit_returns_at_once(world: World) -> None:
+    assert world.run().code == 0
+    stats_sha = head_of(world.origin)
+    world.workspace.git("checkout", "-q", "-b", "draft")
+    world.workspace.git("push", "-q", "origin", "draft")
+    event = world.event("push", before=ZERO, after=stats_sha, ref="refs/heads/draft", created=True)
+    env = world.env(event, GITHUB_REF="refs/heads/draft", GITHUB_REF_NAME="draft")
+
+    run = world.run(env)
+
+    assert run.code == 0, run.stdout
+    assert (
+        "::notice::HEAD changed only .draftforge/ files (a stats commit): the stats are "
+        "current; nothing to do." in run.lines()
+    )
+    assert head_of(world.origin, "draft") == stats_sha
+    assert run.output_values()["changed"] == "false"
+
+
+def test_a_new_branch_with_new_writing_gets_its_own_stats_commit(world: World) -> None:
+    world.author.git("checkout", "-q", "-b", "draft")
+    late = world.author.commit(
+        "Chapter three", "2025-03-10T10:00:00+00:00", files={"chapters/03-late.md": CH3}
+    )
+    world.author.git("push", "-q", "origin", "draft")
+    world.workspace.git("fetch", "-q")
+    world.workspace.git("checkout", "-q", "draft")
+    event = world.event("push", before=ZERO, after=late, ref="refs/heads/draft", created=True)
+    env = world.env(event, GITHUB_REF="refs/heads/draft", GITHUB_REF_NAME="draft", GITHUB_SHA=late)
+
+    run = world.run(env)
+
+    assert run.code == 0, run.stdout
+    assert head_of(world.origin) == world.pushed  # main untouched
+    assert git_in(world.origin, "rev-parse", "draft~1").strip() == late
+    assert stats_at(world.origin, "draft")["current"]["word_count"] == 14
+    assert run.output_values()["commit-sha"] == head_of(world.origin, "draft")
+
+
+def test_a_tag_push_commits_nothing_and_says_why(world: World) -> None:
+    world.author.git("tag", "-a", "-m", "First draft", "v1")
+    world.author.git("push", "-q", "origin", "v1")
+    world.workspace.git("fetch", "-q", "--tags")
+    world.workspace.git("checkout", "-q", "v1")
+    tag = git_in(world.origin, "rev-parse", "v1").strip()  # the tag object, not the commit
+    event = world.event("push", before=ZERO, after=tag, ref="refs/tags/v1", created=True)
+    env = world.env(event, GITHUB_REF="refs/tags/v1", GITHUB_REF_NAME="v1", GITHUB_REF_TYPE="tag")
+
+    run = world.run(env)
+
+    assert run.code == 0, run.stdout
+    assert "::notice::This run is for the tag v1: tags are not moved." in run.lines()
+    assert git_in(world.origin, "for-each-ref", "--format=%(refname) %(objectname)") == (
+        f"refs/heads/main {world.pushed}\nrefs/tags/v1 {tag}\n"
+    )
+    assert run.output_values()["commit-sha"] == ""
+    assert run.output_values()["word-count"] == "11"
+    assert "This run is for the tag v1: tags are not moved." in run.summary
+
+
+def test_an_ignored_stats_file_is_still_committed(world: World) -> None:
+    # `.draftforge/` in a .gitignore: `git status` does not show the new file at all.
+    ignored = world.author.commit(
+        "Ignore", "2025-03-10T10:00:00+00:00", files={".gitignore": ".draftforge/\n"}
+    )
+    world.author.git("push", "-q", "origin", "main")
+    world.workspace.git("pull", "-q")
+    event = world.event("push", before=world.base, after=ignored)
+
+    run = world.run(world.env(event, GITHUB_SHA=ignored))
+
+    assert run.code == 0, run.stdout
+    assert git_in(world.origin, "show", "--format=", "--name-only", "main") == (
+        ".draftforge/stats.json\n"
+    )
+    assert git_in(world.origin, "rev-parse", "main~1").strip() == ignored
+    assert (
+        "::warning::.draftforge/stats.json is ignored by a .gitignore; it is committed anyway "
+        "(set `commit: false` to keep it out of git)." in run.lines()
+    )
+    assert run.output_values()["commit-sha"] == head_of(world.origin)
+
+
+def test_the_early_return_looks_at_the_projects_own_folder(world: World) -> None:
+    # The project in book/; the repository root has a .draftforge/ of something else.
+    world.author.git("mv", "chapters", "book-chapters")
+    world.author.git("mv", ".draftforge", "book-config")
+    (world.author.path / "book").mkdir()
+    world.author.git("mv", "book-chapters", "book/chapters")
+    world.author.git("mv", "book-config", "book/.draftforge")
+    moved = world.author.commit("Into book/", "2025-03-10T10:00:00+00:00")
+    world.author.git("push", "-q", "origin", "main")
+    world.workspace.git("pull", "-q")
+    event = world.event("push", before=world.pushed, after=moved)
+    assert world.run(world.env(event, GITHUB_SHA=moved, INPUT_PATH="book")).code == 0
+    stats_sha = head_of(world.origin)
+    assert git_in(world.origin, "show", "--format=", "--name-only", "main") == (
+        "book/.draftforge/stats.json\n"
+    )
+    world.author.git("pull", "-q")
+
+    # The action's own commit, pushed: returns at once, naming the project's folder.
+    own = world.event("push", before=moved, after=stats_sha)
+    run = world.run(world.env(own, GITHUB_SHA=stats_sha, INPUT_PATH="book"))
+    assert run.code == 0, run.stdout
+    assert (
+        f"::notice::The pushed commits ({moved[:7]}..{stats_sha[:7]}) changed only "
+        "book/.draftforge/ files: the stats are current; nothing to do." in run.lines()
+    )
+
+    # A change to the root's .draftforge/ is not the project's own: a commit like any other.
+    other = world.author.commit(
+        "Other", "2025-03-10T11:00:00+00:00", files={".draftforge/stats.json": "{}\n"}
+    )
+    world.author.git("push", "-q", "origin", "main")
+    world.workspace.git("pull", "-q")
+    event = world.event("push", before=stats_sha, after=other)
+    run = world.run(world.env(event, GITHUB_SHA=other, INPUT_PATH="book"))
+    assert run.code == 0, run.stdout
+    assert "11 words in 2 chapters; the stats changed." in run.lines()
+    assert git_in(world.origin, "rev-parse", "main~1").strip() == other
+    stats = json.loads(git_in(world.origin, "show", "main:book/.draftforge/stats.json"))
+    assert stats["current"]["last_commit_sha"] == other
+
+
+def test_inputs_with_spaces_and_upper_case_are_read_as_the_toolkit_reads_them(
+    world: World,
+) -> None:
+    world.inputs = {
+        "INPUT_PATH": " . ",
+        "INPUT_COMMIT": " TRUE ",
+        "INPUT_COMMIT-MESSAGE": "  stats: update  ",
+        "INPUT_COMMIT-USER-NAME": " Stats Bot ",
+        "INPUT_COMMIT-USER-EMAIL": " bot@example.com\n",
+        "INPUT_TOKEN": f" {TOKEN}\n",
+        "INPUT_FAIL-ON-NOTIFY-ERROR": "False",
+    }
+
+    run = world.run()
+
+    assert run.code == 0, run.stdout
+    assert git_in(world.origin, "log", "-1", "--format=%an <%ae>|%B", "main") == (
+        "Stats Bot <bot@example.com>|stats: update\n\n"
+    )
+    assert run.lines()[0] == f"::add-mask::{TOKEN}"
+    assert_secrets_hidden(run)
+
+
+def test_a_push_that_also_changed_the_stats_file_is_recomputed_not_merged(world: World) -> None:
+    # While the job ran, someone pushed chapter three with a stats file of their own making.
+    other = world.author.commit(
+        "Chapter three",
+        "2025-03-10T10:00:00+00:00",
+        files={"chapters/03-late.md": CH3, ".draftforge/stats.json": '{"word_count": 99}\n'},
+    )
+    world.author.git("push", "-q", "origin", "main")
+
+    run = world.run()
+
+    assert run.code == 0, run.stdout
+    assert run.sleeps == [2.0]
+    assert git_in(world.origin, "rev-parse", "main~1").strip() == other
+    stats = stats_at(world.origin)
+    assert "word_count" not in {k for k in stats if k != "current"}
+    assert (stats["current"]["word_count"], stats["current"]["last_commit_sha"]) == (14, other)
+    assert any(
+        line.startswith("::warning::.draftforge/stats.json is not a valid stats file")
+        for line in run.lines()
+    )
+    assert run.output_values()["word-count"] == "14"
+
+
+def test_a_run_that_commits_nothing_still_notifies(world: World, httpserver: HTTPServer) -> None:
+    # Decision: every run that computed the stats of a branch or tag notifies (the webhook-id
+    # is the described commit's, so the API drops repeats); only pull requests and the early
+    # return for the action's own commits do not.
+    received: list[bytes] = []
+
+    def handler(request: Request) -> Response:
+        received.append(request.get_data())
+        return Response("", status=204)
+
+    httpserver.expect_request("/hook", method="POST").respond_with_handler(handler)
+    world.inputs = {"INPUT_API-URL": httpserver.url_for("/hook"), "INPUT_COMMIT": "false"}
+
+    run = world.run()
+
+    assert run.code == 0, run.stdout
+    assert head_of(world.origin) == world.pushed
+    assert len(received) == 1
+    payload = json.loads(received[0])
+    assert (payload["commit_sha"], payload["stats_commit_sha"]) == (world.pushed, None)
+    assert payload["ref"] == "refs/heads/main"
+    assert list(payload["project_stats"]) == [
+        "word_count", "chapter_count", "character_count", "last_commit_sha", "last_commit_at",
+        "total_commits", "current_streak_days", "longest_streak_days", "last_write_date",
+        "stats_history",
+    ]  # fmt: skip
+    assert run.output_values()["notified"] == "true"
+    assert run.output_values()["commit-sha"] == ""
+
+
+def test_a_plain_http_api_url_fails_the_job_naming_the_input(world: World) -> None:
+    world.inputs = {
+        "INPUT_API-URL": "http://api.example.com/hook",
+        "INPUT_API-TOKEN": API_TOKEN,
+        "INPUT_FAIL-ON-NOTIFY-ERROR": "true",
+    }
+
+    run = world.run()
+
+    assert run.code == 1
+    assert run.lines()[-1] == (
+        "::error::The DraftForge API was not notified: api-url http://api.example.com/hook uses "
+        "plain http://, which would send the token and the stats unencrypted: change it to "
+        "https://. (http:// is only allowed for loopback addresses — 127.0.0.0/8, ::1, "
+        "localhost — for local testing.)"
+    )
+    assert run.output_values()["commit-sha"] == head_of(world.origin)  # the stats are pushed
+    assert run.output_values()["notified"] == "false"
+    assert_secrets_hidden(run)
+
+
+# ---------------------------------------------------------------------------------------------
+# The summary: Markdown that shows names as they are
+
+
+def test_the_summary_shows_markdown_characters_in_names_as_they_are() -> None:
+    stats = _stats([_entry("2025-03-10", 250, 50)], target=None)
+    stats.project.name = '*Dark* _Tides_ [draft](x) `v2` & <b> "Q" #'
+    stats.breakdown.chapters[0].title = "A ~~b~~ | c\\"
+    stats.breakdown.chapters[0].file = "chapters/a<b>&|`c`.md"
+    stats.breakdown.chapters[1].file = "`02`.md"
+
+    lines = build_summary(stats, today="2025-03-10", status="S.").splitlines()
+
+    assert lines[0] == (
+        r'## Writing stats: \*Dark\* \_Tides\_ \[draft\](x) \`v2\` &amp; &lt;b&gt; "Q" \#'
+    )
+    assert lines[-3:] == [
+        r"| 1 | A \~\~b\~\~ \| c\\ | ``chapters/a<b>&\|`c`.md`` | 200 |",
+        "| 2 | Three | `` `02`.md `` | 50 |",
+        "| | **Total** | | **250** |",
+    ]
+
+
+def test_one_day_of_history_makes_no_chart() -> None:
+    # A line through one point draws nothing: the chart starts with the second writing day.
+    stats = _stats([_entry("2025-03-10", 250, 250)])
+
+    text = build_summary(stats, today="2025-03-10", status="S.")
+
+    assert word_chart(stats.history) == []
+    assert "mermaid" not in text
+    assert "### Word count" not in text
+    assert "| Written today (2025-03-10) | 250 |" in text.splitlines()

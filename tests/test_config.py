@@ -115,3 +115,33 @@ def test_duplicate_keys_are_errors(tmp_path: Path) -> None:
 def test_empty_config_file_gives_defaults(tmp_path: Path) -> None:
     write_config(tmp_path, "# nothing yet\n")
     assert load_config(tmp_path).structure.chapters_directory == "chapters"
+
+
+def test_bytes_that_are_not_utf8_are_located(tmp_path: Path) -> None:
+    """As `draftforge validate` reports them: the byte, its line and column."""
+    path = write_config(tmp_path, "")
+    path.write_bytes(b"project:\n  name: caf\xe9\n")
+    with pytest.raises(ConfigError) as info:
+        load_config(tmp_path)
+    [problem] = info.value.problems
+    assert (problem.file, problem.line, problem.column) == (".draftforge/config.yml", 2, 12)
+    assert problem.message == "byte 20 (0xe9) is not valid UTF-8"
+    assert problem.hint == "save the file as UTF-8"
+
+
+def test_deep_nesting_is_a_config_error(tmp_path: Path) -> None:
+    write_config(tmp_path, "project: " + "[" * 5000 + "]" * 5000 + "\n")
+    with pytest.raises(ConfigError) as info:
+        load_config(tmp_path)
+    assert info.value.problems[0].message.startswith("the document is nested too deeply")
+
+
+@pytest.mark.parametrize("zone", ["America", "Europe", "Etc"])
+def test_a_region_is_not_a_time_zone(tmp_path: Path, zone: str) -> None:
+    """A folder of the zone database: it used to crash with IsADirectoryError."""
+    write_config(tmp_path, f"stats:\n  timezone: {zone}\n")
+    with pytest.raises(ConfigError) as info:
+        load_config(tmp_path)
+    [problem] = info.value.problems
+    assert (problem.line, problem.column) == (2, 13)
+    assert problem.message == f"`{zone}` is not a known time zone"

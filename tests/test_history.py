@@ -179,6 +179,56 @@ def test_deletions_and_renames(git_repo: GitRepo) -> None:
     assert result.blobs_counted == 2
 
 
+def test_a_rename_with_an_edit_writes_only_the_edit(git_repo: GitRepo) -> None:
+    git_repo.commit("a", "2025-06-01T10:00:00+00:00", files={"chapters/01-a.md": words(8)})
+    git_repo.commit(
+        "move and edit",
+        "2025-06-02T10:00:00+00:00",
+        files={"chapters/01-a.md": None, "chapters/01-b.md": words(11)},
+    )
+    result = run(git_repo.path)
+    assert rows(result) == [("2025-06-02", 11, 1, 1, 3), ("2025-06-01", 8, 1, 1, 8)]
+
+
+def test_deleting_every_chapter_makes_a_day_of_zero_words(git_repo: GitRepo) -> None:
+    git_repo.commit(
+        "a",
+        "2025-06-01T10:00:00+00:00",
+        files={"chapters/01.md": words(8), "chapters/02.md": words(3), "chapters/.keep": ""},
+    )
+    git_repo.commit(
+        "cut", "2025-06-02T10:00:00+00:00", files={"chapters/01.md": None, "chapters/02.md": None}
+    )
+    result = run(git_repo.path, today=date(2025, 6, 2))
+    assert rows(result) == [("2025-06-02", 0, 0, 1, -11), ("2025-06-01", 11, 2, 1, 11)]
+    current = result.stats.current
+    assert (current.word_count, current.chapter_count, current.total_commits) == (0, 0, 2)
+    assert result.stats.streaks.current_days == 2  # a day with a manuscript commit
+
+
+def test_side_commits_on_earlier_days_are_one_commit_on_the_merge_day(git_repo: GitRepo) -> None:
+    """The merged branch's three commits (on 2 and 3 April) make no days of their own: they
+    arrive as the merge, one commit on 4 April, also when the run before it was on 4 April."""
+    git_repo.commit("c1", "2025-04-01T10:00:00+00:00", files={"chapters/01.md": words(10)})
+    git_repo.git("checkout", "-q", "-b", "side")
+    git_repo.commit("s1", "2025-04-02T10:00:00+00:00", files={"chapters/02.md": words(4)})
+    git_repo.commit("s2", "2025-04-03T10:00:00+00:00", files={"chapters/02.md": words(6)})
+    git_repo.commit("s3", "2025-04-03T11:00:00+00:00", files={"chapters/03.md": words(1)})
+    git_repo.git("checkout", "-q", "main")
+    git_repo.commit("c2", "2025-04-04T08:00:00+00:00", files={"chapters/01.md": words(12)})
+    assert run(git_repo.path).history_mode == "full"
+    when = "2025-04-04T20:00:00+00:00"
+    git_repo.git(
+        "merge", "-q", "--no-ff", "-m", "merge", "side",
+        env={"GIT_AUTHOR_DATE": when, "GIT_COMMITTER_DATE": when},
+    )  # fmt: skip
+    result = run(git_repo.path)
+    assert (result.history_mode, result.commits_walked) == ("incremental", 1)
+    assert rows(result) == [("2025-04-04", 19, 3, 2, 9), ("2025-04-01", 10, 1, 1, 10)]
+    assert result.stats.current.total_commits == 3
+    assert result.text == full_run_text(git_repo.path)
+
+
 def test_commits_outside_the_manuscript_make_no_day(git_repo: GitRepo) -> None:
     git_repo.commit("a", "2025-07-01T10:00:00+00:00", files={"chapters/01.md": words(3)})
     git_repo.commit("readme", "2025-07-02T10:00:00+00:00", files={"README.md": words(40)})
@@ -322,6 +372,61 @@ def test_incremental_and_full_runs_give_identical_files(git_repo: GitRepo) -> No
     )
 
 
+def test_a_day_split_across_runs_over_a_dst_change(git_repo: GitRepo) -> None:
+    """Paris, day starting at 4 a.m., the night clocks go back (26 October 2025, 03:00 CEST
+    -> 02:00 CET), a run after each commit: each file equals a full run's."""
+    config(git_repo, "stats:\n  timezone: Europe/Paris\n  day_starts_at: 4\n")
+    steps: list[tuple[str, dict[str, str | None]]] = [
+        ("2025-10-25T22:00:00+02:00", {"chapters/01.md": words(4)}),  # 25th
+        ("2025-10-26T00:30:00+00:00", {"chapters/01.md": words(6)}),  # 02:30 CEST: 25th
+        ("2025-10-26T01:30:00+00:00", {"chapters/02.md": words(1)}),  # 02:30 CET: 25th
+        ("2025-10-26T03:59:00+00:00", {"chapters/02.md": words(3)}),  # 04:59 CET: 26th
+        ("2025-10-26T02:00:00-01:00", {"chapters/02.md": words(5)}),  # 04:00 CET: 26th
+        ("2025-10-26T23:00:00+00:00", {"chapters/02.md": words(2)}),  # 00:00 on 27th: 26th
+    ]
+    for index, (when, files) in enumerate(steps):
+        git_repo.commit(f"step {index}", when, files=files)
+        result = run(git_repo.path)
+        assert result.text == full_run_text(git_repo.path), f"after step {index}"
+    assert result.history_mode == "incremental"
+    assert rows(result) == [("2025-10-26", 8, 2, 3, 1), ("2025-10-25", 7, 2, 3, 7)]
+
+
+def test_commits_dated_before_their_parents(git_repo: GitRepo) -> None:
+    """Author dates going backwards (a rebased or cherry-picked commit keeps its old date):
+    one entry per day, newest first; each day's totals are those after its last commit in
+    history order; incremental runs agree with a full run."""
+    git_repo.commit("a", "2025-05-05T09:00:00+00:00", files={"chapters/01.md": words(5)})
+    run(git_repo.path)
+    git_repo.commit("b", "2025-05-03T09:00:00+00:00", files={"chapters/01.md": words(9)})
+    assert run(git_repo.path).text == full_run_text(git_repo.path)
+    git_repo.commit("c", "2025-05-05T08:00:00+00:00", files={"chapters/02.md": words(2)})
+    result = run(git_repo.path)
+    assert (result.history_mode, result.text) == ("incremental", full_run_text(git_repo.path))
+    assert rows(result) == [("2025-05-05", 11, 2, 2, 2), ("2025-05-03", 9, 1, 1, 9)]
+    assert result.stats.current.last_commit_at == "2025-05-05T08:00:00Z"
+
+
+def test_a_project_in_a_subfolder_grows_incrementally(git_repo: GitRepo) -> None:
+    """Commits outside `book/`, of an excluded chapter, and of the stats file make no day."""
+    git_repo.write("book/.draftforge/config.yml", "stats:\n  exclude: ['chapters/x.md']\n")
+    git_repo.commit(
+        "a",
+        "2025-08-01T10:00:00+00:00",
+        files={"book/chapters/01.md": words(6), "book/chapters/x.md": words(3)},
+    )
+    book = git_repo.path / "book"
+    run(book)
+    git_repo.commit("stats", "2025-08-01T11:00:00+00:00")
+    git_repo.commit("outside", "2025-08-02T10:00:00+00:00", files={"chapters/01.md": words(9)})
+    git_repo.commit("excluded", "2025-08-03T10:00:00+00:00", files={"book/chapters/x.md": "x\n"})
+    git_repo.commit("b", "2025-08-04T10:00:00+00:00", files={"book/chapters/02.md": words(2)})
+    result = run(book)
+    assert (result.history_mode, result.commits_walked) == ("incremental", 4)
+    assert rows(result) == [("2025-08-04", 8, 2, 1, 2), ("2025-08-01", 6, 1, 1, 6)]
+    assert result.text == full_run_text(book)
+
+
 def test_changed_settings_rebuild_the_history(git_repo: GitRepo) -> None:
     git_repo.commit(
         "a",
@@ -336,6 +441,37 @@ def test_changed_settings_rebuild_the_history(git_repo: GitRepo) -> None:
     assert any("settings" in note for note in result.notes)
     assert result.stats.history_basis is not None
     assert result.stats.history_basis.exclude == ["chapters/02.md"]
+
+
+@pytest.mark.parametrize("run_before_commit", [False, True])
+def test_a_renamed_chapters_folder_keeps_the_days_before_the_move(
+    git_repo: GitRepo, run_before_commit: bool
+) -> None:
+    """`git mv chapters text` and `chapters_directory: text`: under the new folder the commits
+    before the move have no chapters, so the stored days before it are kept and the move
+    writes no words (whether a run comes between the move and its commit or not)."""
+    git_repo.commit("a", "2025-06-01T10:00:00+00:00", files={"chapters/01.md": words(8)})
+    git_repo.commit("b", "2025-06-02T10:00:00+00:00", files={"chapters/02.md": words(4)})
+    run(git_repo.path)
+    git_repo.git("mv", "chapters", "text")
+    config(git_repo, "structure:\n  chapters_directory: text\n")
+    if run_before_commit:
+        moved = run(git_repo.path)
+        assert rows(moved) == [("2025-06-02", 12, 2, 1, 4), ("2025-06-01", 8, 1, 1, 8)]
+        assert any("folder changed" in note for note in moved.notes)
+    git_repo.commit("move", "2025-06-03T10:00:00+00:00")
+    result = run(git_repo.path)
+    assert rows(result) == [
+        ("2025-06-03", 12, 2, 1, 0),
+        ("2025-06-02", 12, 2, 1, 4),
+        ("2025-06-01", 8, 1, 1, 8),
+    ]
+    assert result.stats.history_basis is not None
+    assert result.stats.history_basis.chapters_directory == "text"
+    git_repo.commit("c", "2025-06-04T10:00:00+00:00", files={"text/02.md": words(5)})
+    later = run(git_repo.path)
+    assert later.history_mode == "incremental"
+    assert rows(later)[:2] == [("2025-06-04", 13, 2, 1, 1), ("2025-06-03", 12, 2, 1, 0)]
 
 
 def test_the_count_cache_counts_each_version_once_across_runs(git_repo: GitRepo) -> None:
@@ -413,6 +549,58 @@ def test_an_amended_commit_is_counted_again(git_repo: GitRepo) -> None:
     [warning] = result.warnings
     assert "not in the first-parent history of HEAD" in warning
     assert warning.endswith("the history was made again from git.")
+
+
+def test_a_history_squashed_onto_its_first_day_keeps_the_stored_days(git_repo: GitRepo) -> None:
+    """`git rebase -i --root` (or `reset --soft` + `commit --amend`) squashes everything into
+    one commit with the *first* commit's author date; after a force push and gc the stored
+    commit is gone. git then has one day where the stored file has three: the stored days are
+    kept, and the next commit adds to them."""
+    a = git_repo.commit("a", "2025-08-01T10:00:00+00:00", files={"chapters/01.md": words(2)})
+    git_repo.commit("b", "2025-08-02T10:00:00+00:00", files={"chapters/01.md": words(4)})
+    c = git_repo.commit("c", "2025-08-03T10:00:00+00:00", files={"chapters/01.md": words(6)})
+    stored = rows(run(git_repo.path))
+    assert stored == [
+        ("2025-08-03", 6, 1, 1, 2),
+        ("2025-08-02", 4, 1, 1, 2),
+        ("2025-08-01", 2, 1, 1, 2),
+    ]
+    git_repo.git("reset", "-q", "--soft", a)
+    when = "2025-08-06T10:00:00+00:00"
+    git_repo.git(
+        "commit", "-q", "--amend", "-m", "all", env={"GIT_COMMITTER_DATE": when}
+    )  # the author date stays 1 August
+    git_repo.git("reflog", "expire", "--expire=now", "--all")
+    git_repo.git("gc", "-q", "--prune=now")
+    with pytest.raises(subprocess.CalledProcessError):
+        git_repo.git("cat-file", "-e", c)  # the stored commit no longer exists at all
+    result = run(git_repo.path)
+    assert result.history_mode == "rebuilt"
+    assert rows(result) == stored
+    assert result.stats.current.word_count == 6
+    assert result.stats.current.last_commit_sha == git_repo.head()
+    [warning] = result.warnings
+    assert "was the history rewritten?" in warning
+    assert "fewer days (1) than the stored history (3)" in warning
+    assert run(git_repo.path).history_mode == "unchanged"  # no warning every run
+
+    git_repo.commit("d", "2025-08-07T10:00:00+00:00", files={"chapters/01.md": words(9)})
+    later = run(git_repo.path)
+    assert later.history_mode == "incremental"
+    assert rows(later) == [("2025-08-07", 9, 1, 1, 3), *stored]
+
+
+def test_moving_head_back_describes_the_older_commit(git_repo: GitRepo) -> None:
+    """HEAD moved back (an untracked stats file made at a newer commit): the history is
+    HEAD's, without the days of the commits ahead of it."""
+    a = git_repo.commit("a", "2025-08-01T10:00:00+00:00", files={"chapters/01.md": words(2)})
+    git_repo.commit("b", "2025-08-02T10:00:00+00:00", files={"chapters/01.md": words(4)})
+    git_repo.write(".gitignore", ".draftforge/stats.json\n")
+    run(git_repo.path)
+    git_repo.git("checkout", "-q", "--detach", a)
+    result = run(git_repo.path)
+    assert rows(result) == [("2025-08-01", 2, 1, 1, 2)]
+    assert result.stats.current.last_commit_sha == a
 
 
 def _origin_with_stored_stats(origin: GitRepo) -> None:
@@ -544,6 +732,26 @@ def test_an_empty_repository(git_repo: GitRepo) -> None:
     assert (result.stats.current.word_count, result.stats.current.total_commits) == (3, 0)
     assert result.stats.streaks.current_days == 0
     assert result.stats.breakdown.chapters[0].last_modified is None
+
+
+def test_a_stored_history_survives_an_empty_repository(git_repo: GitRepo, tmp_path: Path) -> None:
+    """A manuscript moved to a new repository with its stats file: before the first commit
+    the stored days are all there is; the first commit's day comes on top of them."""
+    git_repo.commit("a", "2025-08-01T10:00:00+00:00", files={"chapters/01.md": words(2)})
+    old = run(git_repo.path)
+    fresh = GitRepo(tmp_path / "fresh")
+    fresh.path.mkdir()
+    fresh.git("init", "-q", "-b", "main")
+    fresh.write("chapters/01.md", words(2))
+    fresh.write(STATS.as_posix(), old.text)
+    empty = run(fresh.path)
+    assert (empty.history_mode, rows(empty)) == ("empty", rows(old))
+    assert (empty.stats.current.last_commit_sha, empty.stats.current.total_commits) == (None, 1)
+    fresh.commit("first", "2025-08-05T10:00:00+00:00", files={"chapters/01.md": words(3)})
+    result = run(fresh.path)
+    assert result.history_mode == "rebuilt"
+    assert rows(result) == [("2025-08-05", 3, 1, 1, 1), ("2025-08-01", 2, 1, 1, 2)]
+    assert result.warnings == []
 
 
 def test_a_branch_without_manuscript_commits(git_repo: GitRepo) -> None:

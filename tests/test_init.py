@@ -14,7 +14,7 @@ import yaml
 from click.testing import CliRunner, Result
 from jsonschema.validators import validator_for
 
-from draftforge_stats.cli import init_cmd
+from draftforge_stats.cli import init_cmd, main
 from draftforge_stats.cli.init_cmd import init
 from draftforge_stats.scaffold import (
     PROJECT_TYPES,
@@ -213,6 +213,34 @@ def test_bad_options_are_usage_errors(tmp_path: Path, args: list[str]) -> None:
     result = run_init(str(tmp_path / "new"), *args)
     assert result.exit_code == 2
     assert not (tmp_path / "new").exists()
+
+
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        (["--target", "100000001"], "--target"),
+        (["--name", "n" * 201], "--name"),
+        (["--genre", "g" * 101], "--genre"),
+    ],
+)
+def test_values_the_schema_refuses_are_usage_errors(
+    tmp_path: Path, args: list[str], said: str
+) -> None:
+    result = run_init(str(tmp_path / "new"), *args)
+    assert result.exit_code == 2, result.output
+    assert f"Invalid value for '{said}'" in result.output
+    assert "Traceback" not in result.output
+    assert not (tmp_path / "new").exists()
+
+
+def test_a_file_in_the_way_of_a_folder(tmp_path: Path) -> None:
+    """A file `chapters` where the folder should be: an error, not "left alone"."""
+    (tmp_path / "chapters").write_text("not a folder")
+    result = CliRunner().invoke(main, ["init", str(tmp_path)])
+    assert result.exit_code == 1
+    assert "these must be folders: `chapters` (a file)" in result.output
+    assert "Left alone" not in result.output
+    assert files_under(tmp_path) == ["chapters"]  # nothing written
 
 
 def test_a_file_is_not_a_project_folder(tmp_path: Path) -> None:

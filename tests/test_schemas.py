@@ -222,8 +222,46 @@ def test_yaml_dates_and_timestamps_are_named() -> None:
     )
     assert [(p.message, p.hint) for p in problems] == [
         ("expected a string, got a date (`2025-10-29`)", 'put it in quotes: "2025-10-29"'),
-        (
-            "expected a string, got a date and time (`2025-10-29T10:00:00`)",
-            'put it in quotes: "2025-10-29T10:00:00"',
+        (  # quoted as written, not as Python writes the datetime it became
+            "expected a string, got a date and time (`2025-10-29 10:00:00`)",
+            'put it in quotes: "2025-10-29 10:00:00"',
         ),
     ]
+
+
+@pytest.mark.parametrize(
+    ("line", "message", "hint"),
+    [
+        # Norwegian: YAML 1.1 reads `no` as false; quoting "false" would not help.
+        ("language: no", "expected a string, got a boolean (`no`)", 'put it in quotes: "no"'),
+        (
+            "name: 0x1F",
+            "expected a string, got a whole number (`0x1F`)",
+            'put it in quotes: "0x1F"',
+        ),
+        (
+            "genre: 1.10",
+            "expected a string, got a decimal number (`1.10`)",
+            'put it in quotes: "1.10"',
+        ),
+    ],
+)
+def test_yaml_values_are_shown_as_written(line: str, message: str, hint: str) -> None:
+    [problem] = _config_problems(f"project:\n  {line}\n")
+    assert (problem.message, problem.hint) == (message, hint)
+
+
+def test_json_numbers_are_shown_as_written() -> None:
+    doc = load_text('{"current": {"word_count": 1e999}}', "x.json")
+    problems = schema_problems(doc, "stats.schema.json")
+    [problem] = [p for p in problems if p.path == "$.current.word_count"]
+    assert problem.message == "expected a whole number, got a decimal number (`1e999`)"
+
+
+def test_one_problem_for_a_value_of_the_wrong_type() -> None:
+    """`type: Yes` is a boolean: saying so is enough, without "`true` is not a project type"."""
+    [problem] = _config_problems("project:\n  type: Yes\n")
+    assert problem.message == "expected a string, got a boolean (`Yes`)"
+    assert problem.hint == 'put it in quotes: "Yes"'
+    [problem] = _config_problems("project:\n  type: 3\n")
+    assert problem.message == "expected a string, got a whole number (`3`)"

@@ -187,7 +187,6 @@ class TestJson:
     @pytest.mark.parametrize(
         ("text", "line", "column", "start"),
         [
-            ('{\n  "a": 1,\n}\n', 3, 1, ""),  # the wording changed in Python 3.13
             ('{\n  "a": 1\n  "b": 2\n}', 3, 3, "expecting ',' delimiter"),
             ("[1, 2", 1, 6, "expecting"),
             ('{"a": 1} {"b": 2}', 1, 10, "extra data"),
@@ -238,3 +237,93 @@ def test_hand_made_document_has_no_positions() -> None:
     doc = Document(file="x", data={})
     assert doc.locate(("a",)) is None
     assert doc.locate_key(()) is None
+
+
+class TestHostileInput:
+    """Input that used to crash the loaders (a traceback, or worse) instead of a problem."""
+
+    @pytest.mark.parametrize("depth", [5_000, 200_000])
+    def test_deep_yaml_nesting_is_an_error_not_a_crash(self, depth: int) -> None:
+        # 5,000 levels overflowed Python's recursion limit; 200,000 crashed libyaml's
+        # composer (a segmentation fault, the whole process gone).
+        with pytest.raises(SourceError) as error:
+            load_yaml("a: " + "[" * depth + "]" * depth + "\n", "c.yml")
+        [problem] = _problems(error)
+        assert (problem.line, problem.column) == (1, 103)  # the 101st level: `a:` is the 1st
+        assert problem.message == "the document is nested too deeply (more than 100 levels)"
+
+    def test_moderate_yaml_nesting_is_fine(self) -> None:
+        doc = load_yaml("a: " + "[" * 60 + "]" * 60 + "\n", "c.yml")
+        assert doc.locate(("a",)) == (1, 4)
+
+    def test_huge_json_integer(self) -> None:
+        with pytest.raises(SourceError) as error:
+            load_json('{\n  "word_count": ' + "9" * 5000 + "\n}", "stats.json")
+        [problem] = _problems(error)
+        assert (problem.line, problem.column, problem.path) == (2, 17, "$.word_count")
+        assert problem.message == "the number has 5000 digits, too many to read"
+        doc = load_json('{"a": 1.5e3, "b": -3, "c": ' + "1" * 600 + ".5}", "x.json")
+        assert doc.data["b"] == -3
+
+    def test_huge_yaml_integer(self) -> None:
+        with pytest.raises(SourceError) as error:
+            load_yaml("project:\n  target_word_count: " + "9" * 5000 + "\n", "c.yml")
+        [problem] = _problems(error)
+        assert (problem.line, problem.column) == (2, 22)
+        assert problem.path == "$.project.target_word_count"
+        assert problem.message == "the number has 5000 digits, too many to read"
+
+
+class TestSyntaxHints:
+    @pytest.mark.parametrize(
+        "text",
+        ["project:\n\tname: x\n", "project:\n  name: x\n  \ttype: novel\n"],
+    )
+    def test_tabs_in_yaml_indentation(self, text: str) -> None:
+        with pytest.raises(SourceError) as error:
+            load_yaml(text, "c.yml")
+        [problem] = _problems(error)
+        assert problem.hint == "YAML does not allow tabs for indentation: indent with spaces"
+
+    @pytest.mark.parametrize(
+        ("text", "line", "column"),
+        [
+            ('{\n  "a": 1,\n}\n', 2, 9),
+            ('{"a": [1, 2, ],\n "b": 2}', 1, 12),
+        ],
+    )
+    def test_trailing_comma_in_json(self, text: str, line: int, column: int) -> None:
+        with pytest.raises(SourceError) as error:
+            load_json(text, "x.json")
+        [problem] = _problems(error)
+        assert (problem.line, problem.column) == (line, column)
+        assert problem.message == "a comma after the last item"
+        assert problem.hint == "JSON allows no comma before `]` or `}`: remove it"
+
+    def test_comment_in_json(self) -> None:
+        with pytest.raises(SourceError) as error:
+            load_json('{\n  "a": 1 // one\n}', "x.json")
+        [problem] = _problems(error)
+        assert (problem.line, problem.column) == (2, 10)
+        assert problem.hint == "JSON has no comments: remove it"
+
+
+def test_yaml_scalars_as_written() -> None:
+    doc = load_yaml("language: no\nname: 0x1F\nversion: 1.10\nquoted: 'no'\nlist: [Yes]\n", "c.yml")
+    assert doc.data == {
+        "language": False,
+        "name": 31,
+        "version": 1.1,
+        "quoted": "no",
+        "list": [True],
+    }
+    assert doc.written(("language",)) == "no"
+    assert doc.written(("name",)) == "0x1F"
+    assert doc.written(("version",)) == "1.10"
+    assert doc.written(("list", 0)) == "Yes"
+    assert doc.written(("quoted",)) is None  # quoted: a string, shown as a string
+    assert doc.written(("missing",)) is None
+    doc = load_json('{"a": 1.0e999, "b": "1", "c": true}', "x.json")
+    assert (doc.data["a"], doc.written(("a",))) == (float("inf"), "1.0e999")
+    assert doc.written(("b",)) is None
+    assert doc.written(("c",)) is None

@@ -128,6 +128,9 @@ def test_streaks_with_a_daily_goal() -> None:
         current_days=5, longest_days=5, last_write_date="2025-02-05", total_writing_days=5
     )
     assert not is_writing_day(entry("2025-02-06", 900, commits=0), None)
+    # The day before "today" missed the goal: the last writing day is two days back.
+    assert compute_streaks(history[:3], today=date(2025, 2, 4), daily_goal=500).current_days == 0
+    assert compute_streaks(history[:3], today=date(2025, 2, 3), daily_goal=500).current_days == 2
 
 
 def test_no_history_no_streak() -> None:
@@ -152,6 +155,16 @@ def test_today_follows_the_authors_clock_without_a_time_zone(git_repo: GitRepo) 
     )
     # In the same offset, 3 March has begun: the streak is over.
     later = run_stats(git_repo.path, now=at("2025-03-03T08:00:00+00:00"), write=False)
+    assert (later.today, later.stats.streaks.current_days) == (date(2025, 3, 3), 0)
+
+
+def test_today_without_a_time_zone_also_starts_at_the_day_start(git_repo: GitRepo) -> None:
+    git_repo.write(".draftforge/config.yml", "stats:\n  day_starts_at: 4\n")
+    git_repo.commit("a", "2025-03-01T21:00:00-08:00", files={"chapters/01.md": words(3)})
+    # 11:00 UTC on 3 March is 03:00 in California, before 4: today is still 2 March.
+    result = run_stats(git_repo.path, now=at("2025-03-03T11:00:00+00:00"), write=False)
+    assert (result.today, result.stats.streaks.current_days) == (date(2025, 3, 2), 1)
+    later = run_stats(git_repo.path, now=at("2025-03-03T12:00:00+00:00"), write=False)
     assert (later.today, later.stats.streaks.current_days) == (date(2025, 3, 3), 0)
 
 

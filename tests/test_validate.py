@@ -219,6 +219,49 @@ def test_agent_run_issue_files_and_lines_are_warnings(project: Path) -> None:
     assert result.failed(strict=True)
 
 
+def test_an_issue_file_that_is_a_folder(project: Path) -> None:
+    run = project / ".draftforge" / "agent-runs" / PRODUCT_RUN.name
+    data = json.loads(run.read_text(encoding="utf-8"))
+    data["issues"] = [{"severity": "info", "message": "m", "file": "chapters", "line": 2}]
+    run.write_text(json.dumps(data, indent=2), encoding="utf-8")
+    [problem] = validate_paths([project], base=project).problems
+    assert (problem.severity, problem.path) == ("warning", "$.issues[0].file")
+    assert problem.message == "`chapters` is a folder, not a file"
+
+
+@pytest.mark.parametrize("as_file", [False, True], ids=["project", "file"])
+def test_a_cover_image_outside_the_project(project: Path, as_file: bool) -> None:
+    """It would not be committed with the book: the build in CI could not find it."""
+    (project.parent / "cover.jpg").write_bytes(b"jpeg")
+    metadata = project / "manuscript" / "metadata.yml"
+    metadata.write_text("title: T\ncover_image: ../../cover.jpg\n", encoding="utf-8")
+    [problem] = validate_paths([metadata if as_file else project], base=project).problems
+    assert (problem.line, problem.column, problem.path) == (2, 14, "$.cover_image")
+    assert problem.message == "the cover image `../../cover.jpg` is outside the project folder"
+    assert problem.hint == (
+        "keep it inside the project (such as assets/cover.jpg) so that it is committed "
+        "with the book"
+    )
+    (project / "assets").mkdir()
+    (project / "assets" / "cover.jpg").write_bytes(b"jpeg")
+    metadata.write_text("title: T\ncover_image: ../assets/cover.jpg\n", encoding="utf-8")
+    assert validate_paths([project], base=project).problems == []
+
+
+def test_a_config_yaml_is_checked_but_says_it_is_not_read(project: Path) -> None:
+    """`draftforge stats` reads only config.yml: the settings in config.yaml do nothing."""
+    config = project / ".draftforge" / "config.yml"
+    config.rename(config.with_suffix(".yaml"))
+    [problem] = validate_paths([project], base=project).problems
+    assert (problem.file, problem.severity, problem.line) == (
+        ".draftforge/config.yaml",
+        "warning",
+        1,
+    )
+    assert problem.message == "DraftForge reads `.draftforge/config.yml`: this file is ignored"
+    assert problem.hint == "rename it to `config.yml`"
+
+
 def test_every_problem_in_every_file(project: Path) -> None:
     (project / ".draftforge" / "config.yml").write_text(
         "project:\n  type: novell\n  target_word_count: -5\nstructure:\n  chapter_dir: x\n",
@@ -253,7 +296,7 @@ def test_syntax_errors_and_duplicates(project: Path) -> None:
         (".draftforge/config.yml", 3, 3),
         (".draftforge/config.yml", 4, 24),
         ("manuscript/metadata.yml", 2, 1),
-        (".draftforge/stats.json", 3, 1),
+        (".draftforge/stats.json", 2, 21),  # the comma after the last item
     ]
     assert result.problems[0].message == "duplicate key `name` (first at line 2)"
     assert result.problems[1].message == "duplicate key `daily_goal` (first at line 4)"
@@ -272,6 +315,24 @@ def test_a_folder_with_nothing_to_validate(tmp_path: Path) -> None:
     [problem] = result.problems
     assert problem.message == "no DraftForge files to validate here"
     assert result.failed()
+
+
+def test_the_report_names_a_folder_with_nothing_to_validate(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "notes").mkdir()
+    monkeypatch.chdir(tmp_path)
+    result = run("notes")
+    assert result.exit_code == 1
+    lines = result.output.splitlines()
+    assert lines[0] == "notes"
+    assert lines[1].split()[:2] == ["-", "error"]
+    assert lines[-1] == "Failed: 1 error, no DraftForge file found."
+    problem = json.loads(run("notes", "--format", "json").output)["problems"][0]
+    assert (problem["file"], problem["message"]) == (
+        "notes",
+        "no DraftForge files to validate here",
+    )
 
 
 def test_the_project_root_is_found_from_a_subfolder(project: Path) -> None:

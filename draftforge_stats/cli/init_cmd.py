@@ -12,8 +12,26 @@ from pathlib import Path
 
 import click
 
-from ..scaffold import PROJECT_TYPES, TYPE_DEFAULTS, InitOptions, init_project, language_is_valid
+from ..scaffold import (
+    PROJECT_TYPES,
+    TYPE_DEFAULTS,
+    InitError,
+    InitOptions,
+    init_project,
+    language_is_valid,
+    max_target,
+)
 from .console import output_console
+
+# The option behind each value the new project's files are checked for.
+_OPTION_OF = {
+    "$.project.name": "--name",
+    "$.title": "--name",
+    "$.project.type": "--type",
+    "$.project.target_word_count": "--target",
+    "$.project.genre": "--genre",
+    "$.project.language": "--language",
+}
 
 
 def _check_language(_ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
@@ -59,7 +77,7 @@ def _interactive() -> bool:
 )
 @click.option(
     "--target",
-    type=click.IntRange(min=1),
+    type=click.IntRange(min=1, max=max_target()),
     help="Target word count (default: depends on the type, 80000 for a novel).",
 )
 @click.option("--genre", help="Genre, such as fantasy (default: none).")
@@ -92,7 +110,7 @@ def init(
         if target is None:
             target = click.prompt(
                 "Target word count",
-                type=click.IntRange(min=1),
+                type=click.IntRange(min=1, max=max_target()),
                 default=TYPE_DEFAULTS[project_type].target,
             )
         if genre is None:
@@ -107,7 +125,17 @@ def init(
         language=language or "en",
         year=_dt.date.today().year,
     )
-    result = init_project(path, options)
+    try:
+        result = init_project(path, options)
+    except InitError as exc:  # a value the schemas refuse (too long...): nothing was written
+        said: dict[str, str] = {}  # one message per option (a name is also the title)
+        for problem in exc.problems:
+            said.setdefault(_OPTION_OF.get(problem.path, problem.path), problem.message)
+        raise click.UsageError(
+            "\n".join(
+                f"Invalid value for '{option}': {message}" for option, message in said.items()
+            )
+        ) from None
     console = output_console()
     where = path.as_posix()
     if result.created:
