@@ -107,12 +107,8 @@ def config_problems(doc: Document, project_root: Path | None) -> list[Problem]:
             continue
         what = "chapters" if key.startswith("chapters") else "manuscript"
         how = (
-            f"create the folder `{folder}`"
-            if value is None
-            else f"create the folder `{folder}` or fix `structure.{key}`"
+            f"create the folder `{folder}` or {'set' if value is None else 'fix'} `structure.{key}`"
         )
-        if value is None:
-            how += f" or set `structure.{key}`"
         problems.append(
             _problem(
                 doc,

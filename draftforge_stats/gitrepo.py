@@ -405,7 +405,11 @@ class BlobReader:
 
 def _stderr(exc: git.GitCommandError) -> str:
     text = str(exc.stderr or "").strip()
-    text = text.removeprefix("stderr:").strip().strip("'").strip()
+    # GitPython wraps git's message as `stderr: '...'`: remove that wrapping, not git's quotes.
+    text = text.removeprefix("stderr:").strip()
+    if text.startswith("'") and text.endswith("'"):
+        text = text[1:-1]
+    text = text.strip()
     return text or f"exit code {exc.status}"
 
 

@@ -3,8 +3,10 @@
 Both loaders return a :class:`Document`: the plain data plus a map from key paths to
 1-based ``(line, column)`` positions, so that a problem found later (by a schema or a
 semantic check) can point at the exact spot in the file. Anything wrong with the text
-itself (a syntax error, a duplicate key) raises :class:`SourceError` carrying every
-problem found, never a traceback.
+itself (a syntax error, a duplicate key, a value YAML cannot build such as the date
+2024-13-45, nesting deeper than :data:`MAX_DEPTH`) raises :class:`SourceError` carrying
+every problem found, with its place and, for the usual slips, how to fix it: never a
+traceback.
 
 YAML is read with PyYAML's safe loader only (the C one when libyaml is there): the node
 tree is composed first, for its marks, then constructed into Python data.
@@ -41,8 +43,9 @@ Position = tuple[int, int]
 _Key = tuple[Hashable, ...]
 
 MAX_DEPTH = 100
-"""Mappings and lists nested deeper than this are refused (libyaml's composer would
-overflow the C stack long before Python's recursion limit could stop it)."""
+"""YAML mappings and lists nested deeper than this are refused before they are composed:
+deeper nesting runs into Python's recursion limit, and far deeper (some 100,000 levels)
+crashes libyaml's recursive composer, taking the whole process with it."""
 
 _YamlLoader: type[yaml.SafeLoader] | type[yaml.CSafeLoader]
 try:
@@ -183,7 +186,7 @@ def load_yaml(text: str, file: str) -> Document:
             raise SourceError(
                 f"{file} is not valid YAML", [_yaml_syntax_problem(exc, text, file)]
             ) from None
-        except (yaml.YAMLError, TypeError, ValueError) as exc:  # e.g. an unhashable key
+        except Exception as exc:  # a collection the safe constructors cannot build
             raise SourceError(
                 f"{file} is not valid YAML",
                 [Problem(file=file, message=f"cannot read the document: {exc}")],
@@ -230,14 +233,28 @@ def _yaml_syntax_problem(exc: yaml.MarkedYAMLError, text: str, file: str) -> Pro
             where += f", column {exc.context_mark.column + 1}"
         message = f"{exc.problem} ({exc.context}{where})"
     line = column = None
-    hint = None
+    char = ""
     if mark is not None:
         line, column = mark.line + 1, mark.column + 1
         lines = text.split("\n")
-        at_tab = mark.line < len(lines) and lines[mark.line][mark.column : mark.column + 1] == "\t"
-        if at_tab or "tab character" in message:
-            hint = "YAML does not allow tabs for indentation: indent with spaces"
-    return Problem(file=file, message=message, line=line, column=column, hint=hint)
+        if mark.line < len(lines):
+            char = lines[mark.line][mark.column : mark.column + 1]
+    return Problem(
+        file=file, message=message, line=line, column=column, hint=_yaml_hint(message, char)
+    )
+
+
+def _yaml_hint(message: str, char: str) -> str | None:
+    """How to fix the usual slips, from the parser's message and the character it is at."""
+    if char == "\t" or "tab character" in message:
+        return "YAML does not allow tabs for indentation: indent with spaces"
+    if message.startswith("mapping values are not allowed"):
+        return 'if the value has ": " in it, put it in quotes; otherwise check the indentation'
+    reserved = char in ("@", "`", "%")  # YAML's reserved indicators, and directives
+    if reserved and message.startswith("found character that cannot start any token"):
+        shown = "`` ` ``" if char == "`" else f"`{char}`"
+        return f"a value cannot start with {shown} unless it is in quotes"
+    return None
 
 
 def _plain_yaml_problem(exc: yaml.YAMLError, text: str, file: str) -> Problem:
@@ -279,17 +296,14 @@ def _walk_yaml(
     problems: list[Problem],
     seen: set[int],
 ) -> None:
-    """Record where everything is; collect duplicate keys and numbers too long to read."""
+    """Record where everything is; collect duplicate keys and values that cannot be built."""
     doc._values.setdefault(path, _mark(node))
     if isinstance(node, yaml.ScalarNode):
         if not node.style:  # plain: None from PyYAML, "" from libyaml
             doc._written.setdefault(path, node.value)
-        if node.tag == "tag:yaml.org,2002:int":
-            try:
-                loader.construct_yaml_int(node)
-            except ValueError:  # more digits than int() accepts (sys.int_max_str_digits)
-                line, column = _mark(node)
-                problems.append(_too_long(doc.file, node.value, line, column, path))
+        problem = _scalar_problem(loader, node, path, doc.file)
+        if problem is not None:
+            problems.append(problem)
         return
     if id(node) in seen:  # an alias already walked: do not walk it again (or forever)
         return
@@ -299,6 +313,11 @@ def _walk_yaml(
         for key_node, value_node in node.value:
             if key_node.tag == "tag:yaml.org,2002:merge":
                 continue
+            if isinstance(key_node, yaml.ScalarNode):
+                problem = _scalar_problem(loader, key_node, path, doc.file)
+                if problem is not None:
+                    problems.append(problem)
+                    continue
             key = _yaml_key(loader, key_node)
             if key is None:
                 continue
@@ -325,6 +344,44 @@ def _walk_yaml(
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
             _walk_yaml(loader, item, (*path, index), doc, problems, seen)
+
+
+_CORE_TAG = "tag:yaml.org,2002:"
+_KINDS = {"int": "a whole number", "float": "a number", "bool": "true or false"}
+
+
+def _scalar_problem(loader: Any, node: yaml.ScalarNode, path: _Key, file: str) -> Problem | None:
+    """Why a scalar cannot be built (`2024-13-45`, a 5,000-digit number), or None.
+
+    What is built here is kept by the loader and reused when the whole document is.
+    """
+    try:
+        loader.construct_object(node)
+    except yaml.MarkedYAMLError as exc:  # e.g. base64 that is not
+        mark = exc.problem_mark or node.start_mark
+        return Problem(
+            file=file,
+            message=str(exc.problem or exc),
+            line=mark.line + 1,
+            column=mark.column + 1,
+            path=json_path(path),
+        )
+    except Exception as exc:  # the constructors raise many kinds: KeyError for !!bool maybe
+        line, column = _mark(node)
+        value, tag = node.value, node.tag.removeprefix(_CORE_TAG)
+        if tag == "int" and "digits" in str(exc):  # more than sys.int_max_str_digits
+            return _too_long(file, value, line, column, path)
+        if tag == "timestamp":
+            real = "a real date" if re.match(r"\d{4}-\d\d?-\d\d?", value) else "a date"
+            message, hint = f"`{value}` is not {real}", "write a date as YYYY-MM-DD"
+        elif tag in _KINDS:
+            message, hint = f"`{value}` is not {_KINDS[tag]}", None
+        else:
+            message, hint = f"`{value}` cannot be read as `{tag}`: {exc}", None
+        return Problem(
+            file=file, message=message, line=line, column=column, path=json_path(path), hint=hint
+        )
+    return None
 
 
 def _too_long(file: str, number: str, line: int, column: int, path: _Key) -> Problem:

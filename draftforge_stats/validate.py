@@ -9,7 +9,7 @@ files; the reporters in :mod:`draftforge_stats.reporting` show the result.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
@@ -320,8 +320,3 @@ def _add(
         return
     seen.add(key)
     result.files.append(validate_file(path, kind, display=_display(path, base), project_root=root))
-
-
-def files_of(result: ValidationResult, kind: FileKind) -> Iterable[FileResult]:
-    """The checked files of one kind."""
-    return (f for f in result.files if f.kind is kind)

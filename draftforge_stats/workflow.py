@@ -57,9 +57,6 @@ class Inputs:
                 values[name] = raw.strip() or default
         return cls(**values)
 
-    def secrets(self) -> list[str]:
-        return [s for s in (self.token, self.api_token, self.webhook_secret) if s]
-
 
 def input_variable(name: str) -> str:
     """The variable the runner sets for input `name`: `INPUT_` + upper case, spaces as `_`."""

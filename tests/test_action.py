@@ -256,7 +256,7 @@ def assert_secrets_hidden(run: Run, *places: str) -> None:
         *places,
     ]
     for text in texts:
-        for secret in (TOKEN, API_TOKEN, SECRET):
+        for secret in (TOKEN, basic(TOKEN).removeprefix("basic "), API_TOKEN, SECRET):
             assert secret not in text
 
 
@@ -1116,7 +1116,7 @@ def basic(token: str) -> str:
 
 @dataclass
 class GitServer:
-    """`git http-backend` behind a real HTTP server on 127.0.0.1 (GitHub's smart HTTP).
+    """`git http-backend` behind a real HTTP server on localhost (GitHub's smart HTTP).
 
     Reading takes either token, pushing only the action's; a request with no or with two
     `Authorization` headers is refused. Every request is recorded: (service, headers).
@@ -1238,6 +1238,40 @@ def test_over_http_a_protected_branch_fails_at_once_without_leaking(
     assert URL_SECRET not in run.stdout
     assert (world.workspace.path / ".git/config").read_text("utf-8") == config
     assert_secrets_hidden(run, config)
+
+
+def test_over_http_a_refused_fetch_warns_without_leaking(
+    http_world: tuple[World, GitServer],
+) -> None:
+    world, server = http_world
+    shallow = world.tmp / "shallow"
+    header = f"http.{server.url}/.extraheader=AUTHORIZATION: {basic(CHECKOUT_TOKEN)}"
+    remote = server.url.replace("http://", f"http://x-access-token:{URL_SECRET}@")
+    subprocess.run(
+        ["git", "-c", header, "clone", "-q", "--depth", "1", f"{server.url}/origin.git", shallow],
+        check=True,
+    )
+    world.workspace = GitRepo(shallow)
+    world.workspace.git("remote", "set-url", "origin", f"{remote}/origin.git")
+    wrong = "ghs_WRONGTOKEN0000000000"  # a token the server does not take
+    event = world.event("pull_request", number=3)
+    env = world.env(event, GITHUB_SERVER_URL=server.url, GITHUB_REF="refs/pull/3/merge")
+    env["INPUT_TOKEN"] = wrong
+
+    run = world.run(env)
+
+    assert run.code == 0, run.stdout
+    assert server.seen[-1] == ("git-upload-pack", [basic(wrong)])
+    warning = next(line for line in run.lines() if line.startswith("::warning::"))
+    assert warning.startswith(
+        "::warning::The clone is shallow and fetching the full history failed (`git fetch` "
+        f"failed: remote: denied%0Afatal: unable to access '{server.url}/origin.git/': The "
+        "requested URL returned error: 403)"
+    )
+    logged = [line for line in run.lines() if not line.startswith("::add-mask::")]
+    for text in ("\n".join(logged), run.outputs, run.summary):
+        for secret in (URL_SECRET, wrong, basic(wrong).removeprefix("basic ")):
+            assert secret not in text
 
 
 # ---------------------------------------------------------------------------------------------

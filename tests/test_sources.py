@@ -265,6 +265,28 @@ class TestHostileInput:
         doc = load_json('{"a": 1.5e3, "b": -3, "c": ' + "1" * 600 + ".5}", "x.json")
         assert doc.data["b"] == -3
 
+    @pytest.mark.parametrize(
+        ("text", "column", "path", "message"),
+        [
+            ("published: 2024-13-45\n", 12, "$.published", "`2024-13-45` is not a real date"),
+            ("a: !!timestamp soon\n", 4, "$.a", "`soon` is not a date"),
+            ("a: !!int abc\n", 4, "$.a", "`abc` is not a whole number"),
+            ("a: !!float x\n", 4, "$.a", "`x` is not a number"),
+            ("a: !!bool maybe\n", 4, "$.a", "`maybe` is not true or false"),
+            ("2024-02-30: x\n", 1, "$", "`2024-02-30` is not a real date"),
+        ],
+    )
+    def test_values_yaml_cannot_build_are_located(
+        self, text: str, column: int, path: str, message: str
+    ) -> None:
+        """They used to say "cannot read the document: month must be in 1..12", nowhere,
+        or end in a traceback (`!!timestamp soon`)."""
+        with pytest.raises(SourceError) as error:
+            load_yaml("title: T\n" + text, "m.yml")
+        [problem] = _problems(error)
+        assert (problem.line, problem.column, problem.path) == (2, column, path)
+        assert problem.message == message
+
     def test_huge_yaml_integer(self) -> None:
         with pytest.raises(SourceError) as error:
             load_yaml("project:\n  target_word_count: " + "9" * 5000 + "\n", "c.yml")
@@ -284,6 +306,23 @@ class TestSyntaxHints:
             load_yaml(text, "c.yml")
         [problem] = _problems(error)
         assert problem.hint == "YAML does not allow tabs for indentation: indent with spaces"
+
+    @pytest.mark.parametrize(
+        ("text", "hint"),
+        [
+            (
+                "title: Chapter 1: Beginnings\n",
+                'if the value has ": " in it, put it in quotes; otherwise check the indentation',
+            ),
+            ("title: @home\n", "a value cannot start with `@` unless it is in quotes"),
+            ("title: `x`\n", "a value cannot start with `` ` `` unless it is in quotes"),
+        ],
+    )
+    def test_common_yaml_slips(self, text: str, hint: str) -> None:
+        with pytest.raises(SourceError) as error:
+            load_yaml(text, "m.yml")
+        [problem] = _problems(error)
+        assert problem.hint == hint
 
     @pytest.mark.parametrize(
         ("text", "line", "column"),
