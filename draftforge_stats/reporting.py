@@ -14,6 +14,7 @@ from rich.text import Text
 
 from draftforge_stats.errors import Problem
 from draftforge_stats.validate import ValidationResult
+from draftforge_stats.workflow import escape_data, escape_property
 
 __all__ = [
     "FORMATS",
@@ -148,29 +149,21 @@ def json_report(result: ValidationResult, *, strict: bool = False) -> str:
 # ---------------------------------------------------------------------------- GitHub
 
 
-def _escape_data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-
-
-def _escape_property(text: str) -> str:
-    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
-
-
 def github_command(problem: Problem) -> str:
     """One workflow command, e.g. ``::error file=a.yml,line=4,col=9,title=…::message``."""
     command = "error" if problem.severity == "error" else "warning"
     properties = []
     if problem.file:
-        properties.append(f"file={_escape_property(problem.file)}")
+        properties.append(f"file={escape_property(problem.file)}")
         if problem.line is not None:
             properties.append(f"line={problem.line}")
             if problem.column is not None:
                 properties.append(f"col={problem.column}")
-    properties.append(f"title={_escape_property('draftforge validate: ' + problem.path)}")
+    properties.append(f"title={escape_property('draftforge validate: ' + problem.path)}")
     message = problem.message
     if problem.hint:
         message += f"\nhint: {problem.hint}"
-    return f"::{command} {','.join(properties)}::{_escape_data(message)}"
+    return f"::{command} {','.join(properties)}::{escape_data(message)}"
 
 
 def github_report(result: ValidationResult, *, strict: bool = False) -> str:

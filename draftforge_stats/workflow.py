@@ -132,6 +132,11 @@ def escape_data(text: str) -> str:
     return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 
+def escape_property(text: str) -> str:
+    """A workflow command's property value (`file=…`, `title=…`), escaped as the toolkit does."""
+    return escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
 class Log:
     """Writes the job's lines and workflow commands; no secret ever gets through."""
 
