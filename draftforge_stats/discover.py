@@ -182,3 +182,15 @@ def discover(root: Path, selector: FileSelector) -> Discovery:
                 found.append(rel)
     chapters, manuscript = selector.select(dict.fromkeys(found))
     return Discovery(chapters=chapters, manuscript=manuscript, warnings=warnings)
+
+
+def project_folder(start: Path) -> Path:
+    """The project folder for ``start``: the nearest folder upwards with a `.draftforge`
+    folder, not above the top of the git work tree (a folder with `.git`); else that top,
+    or ``start`` itself outside git. Every command finds the project this one way.
+    """
+    absolute = start.absolute()
+    for folder in (absolute, *absolute.parents):
+        if (folder / ".draftforge").is_dir() or (folder / ".git").exists():
+            return start if folder == absolute else folder
+    return start

@@ -13,10 +13,10 @@ from datetime import UTC, date, datetime
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from .config import CONFIG_FILE, Config, load_config
+from .config import Config, load_config
 from .counting import TextCounts
 from .dates import utc_iso
-from .discover import FileSelector, discover
+from .discover import FileSelector, discover, project_folder
 from .gitrepo import Repository
 from .history import (
     CACHE_FILE,
@@ -62,22 +62,11 @@ class StatsRun:
 
 
 def find_project_root(path: Path) -> tuple[Path, Repository | None]:
-    """The project folder for `path`, and its git repository when there is one.
-
-    The project root is the nearest folder from `path` up to the repository root that
-    holds `.draftforge/config.yml`, else the repository root (or `path` outside git).
-    """
+    """The project folder for `path` (see :func:`.discover.project_folder`) and its git
+    repository when there is one."""
     start = path.resolve()
-    if start.is_file():
-        start = start.parent
-    repo = Repository.find(start)
-    top = repo.root if repo else start
-    for candidate in (start, *start.parents):
-        if (candidate / CONFIG_FILE).is_file():
-            return candidate, repo
-        if candidate == top:
-            break
-    return top, repo
+    root = project_folder(start.parent if start.is_file() else start)
+    return root, Repository.find(root)
 
 
 def title_from_filename(path: str) -> str:

@@ -15,6 +15,7 @@ from enum import Enum
 from pathlib import Path
 
 from draftforge_stats import checks
+from draftforge_stats.discover import project_folder
 from draftforge_stats.errors import DraftForgeError, Problem
 from draftforge_stats.schemas import schema_problems
 from draftforge_stats.sources import (
@@ -34,7 +35,6 @@ __all__ = [
     "FileResult",
     "UnknownFileKindError",
     "ValidationResult",
-    "find_project_root",
     "kind_of",
     "project_files",
     "validate",
@@ -143,7 +143,7 @@ def _project_root_of(path: Path, kind: FileKind) -> Path | None:
     if kind is FileKind.AGENT_RUN and absolute.parent.parts[-2:] == (".draftforge", "agent-runs"):
         return absolute.parent.parent.parent
     if kind is FileKind.METADATA:
-        root = find_project_root(absolute.parent)
+        root = project_folder(absolute.parent)
         if (root / ".draftforge").is_dir() or (root / ".git").exists():
             return root
     return None
@@ -186,18 +186,6 @@ def _manuscript_directory(config: Path) -> str | None:
     if isinstance(value, str) and value and checks._inside(value):
         return value
     return None
-
-
-def find_project_root(start: Path) -> Path:
-    """The project folder for ``start``: the nearest folder upwards with a `.draftforge`
-    folder, not above the top of the git work tree (a folder with `.git`); else that top,
-    or ``start`` itself outside git. (As `draftforge stats` finds it, without git.)
-    """
-    absolute = start.absolute()
-    for folder in (absolute, *absolute.parents):
-        if (folder / ".draftforge").is_dir() or (folder / ".git").exists():
-            return start if folder == absolute else folder
-    return start
 
 
 def _display(path: Path, base: Path | None) -> str:
@@ -285,7 +273,7 @@ def validate(paths: Sequence[Path], *, base: Path | None = None) -> ValidationRe
     seen: set[Path] = set()
     for target in targets:
         if target.is_dir():
-            root = find_project_root(target)
+            root = project_folder(target)
             files = project_files(root)
             if not files:
                 result.general.append(

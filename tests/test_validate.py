@@ -13,13 +13,13 @@ from click.testing import CliRunner, Result
 
 from draftforge_stats.checks import agent_run_file_name, isbn_check_digit, isbn_problem
 from draftforge_stats.cli.validate_cmd import default_format, validate
+from draftforge_stats.discover import project_folder
 from draftforge_stats.errors import Problem
 from draftforge_stats.reporting import github_command, json_report, summary_line
 from draftforge_stats.validate import (
     FileKind,
     UnknownFileKindError,
     ValidationResult,
-    find_project_root,
     kind_of,
     project_files,
     validate_file,
@@ -336,8 +336,8 @@ def test_the_report_names_a_folder_with_nothing_to_validate(
 
 
 def test_the_project_root_is_found_from_a_subfolder(project: Path) -> None:
-    assert find_project_root(project / "chapters") == project
-    assert find_project_root(project) == project
+    assert project_folder(project / "chapters") == project
+    assert project_folder(project) == project
 
 
 def test_an_unknown_file_kind_is_refused(tmp_path: Path) -> None:
@@ -537,5 +537,5 @@ def test_pre_commit_accepts_the_hooks_manifest() -> None:
 def test_the_project_root_stops_at_the_top_of_the_work_tree(tmp_path: Path) -> None:
     (tmp_path / "repo" / ".git").mkdir(parents=True)
     (tmp_path / "repo" / "deep" / "er").mkdir(parents=True)
-    assert find_project_root(tmp_path / "repo" / "deep" / "er") == tmp_path / "repo"
-    assert find_project_root(tmp_path) == tmp_path
+    assert project_folder(tmp_path / "repo" / "deep" / "er") == tmp_path / "repo"
+    assert project_folder(tmp_path) == tmp_path
