@@ -663,11 +663,15 @@ class _Builder:
                     f", keeping {_plural(len(kept), 'stored day')} older than its first commit"
                 )
             if not boundary:
-                self.warnings.append(
-                    f"The stored stats were made at commit {stored.last_commit_sha[:12]}, "
-                    "which is not in the first-parent history of HEAD (was the history "
-                    f"rewritten?): {outcome}."
-                )
+                made_at = f"The stored stats were made at commit {stored.last_commit_sha[:12]}"
+                if self.repo.is_ancestor(stored.last_commit_sha, head.sha):
+                    # Made on a branch that was merged since: nothing is wrong.
+                    self.notes.append(f"{made_at}, on a branch merged since: {outcome}.")
+                else:
+                    self.warnings.append(
+                        f"{made_at}, which is not in the history of HEAD (was the history "
+                        f"rewritten?): {outcome}."
+                    )
         if boundary:
             self.warnings.append(self._shallow_warning(log[0], kept=len(kept)))
         mode = Mode.REBUILT if stored_days and (rewritten or kept) else Mode.FULL

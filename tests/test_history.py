@@ -837,3 +837,31 @@ def test_hash_blob_matches_git(git_repo: GitRepo) -> None:
     repo = Repository.find(git_repo.path)
     assert repo is not None
     assert repo.hash_blob(data) == git_repo.git("hash-object", "--no-filters", "f")
+
+
+def test_stats_made_on_a_merged_branch_are_a_note_not_a_warning(git_repo: GitRepo) -> None:
+    """The stored commit is an ancestor of HEAD, but not on its first-parent line."""
+    git_repo.commit("a", "2025-05-01T09:00:00+00:00", files={"chapters/01.md": words(5)})
+    git_repo.git("checkout", "-q", "-b", "side")
+    git_repo.commit("b", "2025-05-02T09:00:00+00:00", files={"chapters/02.md": words(3)})
+    run(git_repo.path)  # the stats file, made on the branch (not committed)
+    git_repo.git("checkout", "-q", "main")
+    git_repo.git(
+        "merge",
+        "-q",
+        "--no-ff",
+        "-m",
+        "merge side",
+        "side",
+        env={
+            "GIT_AUTHOR_DATE": "2025-05-03T09:00:00+00:00",
+            "GIT_COMMITTER_DATE": "2025-05-03T09:00:00+00:00",
+        },
+    )
+    merged = run(git_repo.path)
+    assert merged.warnings == []
+    assert any("on a branch merged since" in note for note in merged.notes)
+    # On the first-parent line the branch's commit arrives with the merge, on 05-03.
+    assert rows(merged) == [("2025-05-03", 8, 2, 1, 3), ("2025-05-01", 5, 1, 1, 5)]
+    (git_repo.path / STATS).unlink()
+    assert run(git_repo.path).text == merged.text
