@@ -175,7 +175,7 @@ def discover(root: Path, selector: FileSelector) -> Discovery:
                     target = full.resolve()
                     if not target.is_relative_to(root_resolved) or not target.is_file():
                         warnings.append(
-                            f"{rel}: symbolic link to a file outside the repository "
+                            f"{rel}: symbolic link to a file outside the project folder "
                             "(or to nothing); not counted"
                         )
                         continue

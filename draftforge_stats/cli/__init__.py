@@ -53,8 +53,11 @@ class DraftForgeGroup(click.Group):
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
-        except (click.exceptions.Exit, click.ClickException, click.Abort):
+        except (click.exceptions.Exit, click.ClickException):
             raise
+        except click.Abort:  # Ctrl-C (or end of input) at a prompt
+            error_console().print("Interrupted.")
+            ctx.exit(130)
         except DraftForgeError as exc:
             error_console().print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False)
             ctx.exit(1)
