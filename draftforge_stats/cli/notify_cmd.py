@@ -24,6 +24,7 @@ from ..models import Stats
 from ..notify import NotifyError, build_payload, check_api_url, send_stats
 from ..output import STATS_FILE
 from ..pipeline import find_project_root, run_stats
+from .arguments import project_path
 from .console import error_console
 from .stats_cmd import run_time
 
@@ -162,12 +163,7 @@ def _check_url(ctx: click.Context, param: click.Parameter, value: str | None) ->
 
 
 @click.command()
-@click.argument(
-    "path",
-    required=False,
-    default=".",
-    type=click.Path(exists=True, file_okay=False, path_type=Path),
-)
+@project_path
 @click.option(
     "--api-url",
     envvar="DRAFTFORGE_API_URL",

@@ -22,6 +22,7 @@ from rich.progress import (
 
 from ..pipeline import run_stats
 from ..report import build_report
+from .arguments import project_path
 from .console import error_console, output_console
 
 #: The progress bar appears only when counting the history takes longer than this (seconds).
@@ -94,12 +95,7 @@ class HistoryProgress:
 
 
 @click.command()
-@click.argument(
-    "path",
-    required=False,
-    default=".",
-    type=click.Path(exists=True, file_okay=False, path_type=Path),
-)
+@project_path
 @click.option("--json", "as_json", is_flag=True, help="Print the stats JSON instead of the report.")
 @click.option("--no-write", is_flag=True, help="Compute and show; write nothing.")
 @click.option(
