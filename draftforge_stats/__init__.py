@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from .counting import count_markdown
     from .errors import DraftForgeError
     from .pipeline import run_stats
-    from .webhooks import verify_webhook
+    from .webhook.signing import verify_webhook
 
 
 def __getattr__(name: str) -> Any:

@@ -13,10 +13,10 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from .checks import config_problems
 from .errors import ConfigError, Problem
-from .schemas import schema_problems
-from .sources import SourceError, decode_utf8, load_yaml
+from .validation.documents import SourceError, decode_utf8, load_yaml
+from .validation.rules import config_problems
+from .validation.schemas import schema_problems
 
 CONFIG_FILE = Path(".draftforge") / "config.yml"
 

@@ -13,9 +13,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING
 
-from .config import Config
 from .errors import ManuscriptError
+
+if TYPE_CHECKING:
+    from .config import Config
 
 MARKDOWN_SUFFIXES = (".md", ".markdown")
 

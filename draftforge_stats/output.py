@@ -9,7 +9,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from .models import Stats
+from .statsfile import Stats
 
 STATS_FILE = Path(".draftforge") / "stats.json"
 

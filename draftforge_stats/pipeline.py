@@ -28,7 +28,8 @@ from .history import (
     basis_for,
     build_history,
 )
-from .models import (
+from .output import STATS_FILE, atomic_write, render, without_timestamps
+from .statsfile import (
     Breakdown,
     ChapterEntry,
     Current,
@@ -36,10 +37,10 @@ from .models import (
     ProjectInfo,
     Stats,
     Streaks,
+    check_stats,
+    stats_errors,
 )
-from .output import STATS_FILE, atomic_write, render, without_timestamps
 from .streaks import DayRule, compute_streaks
-from .validation import check_stats, stats_errors
 
 
 @dataclass

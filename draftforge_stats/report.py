@@ -8,7 +8,7 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from .models import HistoryEntry, Stats
+from .statsfile import HistoryEntry, Stats
 
 #: Width of the progress bar toward the target, in characters.
 PROGRESS_WIDTH = 40

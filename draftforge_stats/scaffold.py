@@ -4,7 +4,7 @@ The templates live in ``draftforge_stats.scaffold_files`` (``scaffolds/`` in the
 ``common/`` for every project, ``types/<project type>/`` for files that differ by type
 (they replace the common file of the same path). A template's name ends with ``.tmpl``,
 which is dropped. The schemas are not duplicated there: they are copied from the one
-canonical copy the package ships (:func:`draftforge_stats.schemas.schema_text`).
+canonical copy the package ships (:func:`draftforge_stats.validation.schemas.schema_text`).
 
 Placeholders are ``{{key}}`` (GitHub's ``${{ ... }}`` is left alone); ``{{key|example}}``
 comments the whole line out, showing ``example``, when the value is not given.
@@ -21,8 +21,13 @@ from importlib.resources.abc import Traversable
 from pathlib import Path, PurePosixPath
 
 from draftforge_stats.errors import DraftForgeError, Problem, ProblemsError
-from draftforge_stats.schemas import SCHEMA_NAMES, load_schema, schema_problems, schema_text
-from draftforge_stats.sources import SourceError, load_yaml
+from draftforge_stats.validation.documents import SourceError, load_yaml
+from draftforge_stats.validation.schemas import (
+    SCHEMA_NAMES,
+    load_schema,
+    schema_problems,
+    schema_text,
+)
 
 __all__ = [
     "PROJECT_TYPES",

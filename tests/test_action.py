@@ -26,18 +26,26 @@ from click.testing import CliRunner
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
-from draftforge_stats import action
-from draftforge_stats.action import writing_day
-from draftforge_stats.cli import main as cli_main
-from draftforge_stats.errors import InputError
-from draftforge_stats.gitsync import (
+from draftforge_stats.action import job
+from draftforge_stats.action.job import writing_day
+from draftforge_stats.action.push import (
     auth_env,
     auth_header,
     commit_target,
     is_own_path,
     restore_ownership,
 )
-from draftforge_stats.models import (
+from draftforge_stats.action.runner import (
+    Inputs,
+    Runner,
+    escape_data,
+    format_outputs,
+    parse_boolean,
+)
+from draftforge_stats.action.summary import build_summary, progress_bar, word_chart
+from draftforge_stats.cli import main as cli_main
+from draftforge_stats.errors import InputError
+from draftforge_stats.statsfile import (
     Breakdown,
     ChapterEntry,
     Current,
@@ -46,9 +54,7 @@ from draftforge_stats.models import (
     Stats,
     Streaks,
 )
-from draftforge_stats.summary import build_summary, progress_bar, word_chart
-from draftforge_stats.webhooks import verify_webhook, webhook_id_for
-from draftforge_stats.workflow import Inputs, Runner, escape_data, format_outputs, parse_boolean
+from draftforge_stats.webhook.signing import verify_webhook, webhook_id_for
 from tests.gitutil import GitRepo
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -214,7 +220,7 @@ class World:
             Path(env[name]).unlink(missing_ok=True)
         stream = io.StringIO()
         sleeps: list[float] = []
-        code = action.main(env, stream, now=now, sleep=sleeps.append, before_push=before_push)
+        code = job.main(env, stream, now=now, sleep=sleeps.append, before_push=before_push)
         output_file = Path(env["GITHUB_OUTPUT"])
         summary_file = Path(env["GITHUB_STEP_SUMMARY"])
         return Run(
@@ -870,7 +876,7 @@ def test_action_yml_defaults_match_the_code() -> None:
             assert spec.get("default", "") == value, name
     assert set(metadata["inputs"]) == {name.replace("_", "-") for name in vars(defaults)}
     assert set(metadata["outputs"]) == set(
-        action.action_outputs(None, today=TODAY, changed=False, commit_sha="", notified=False)
+        job.action_outputs(None, today=TODAY, changed=False, commit_sha="", notified=False)
     )
 
 

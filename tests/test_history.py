@@ -17,9 +17,8 @@ import pytest
 from draftforge_stats.errors import ConfigError, StatsFileError
 from draftforge_stats.gitrepo import Repository, parse_raw_log
 from draftforge_stats.history import CountCache, DayRecord, merge_days, to_entries
-from draftforge_stats.models import Stats
 from draftforge_stats.pipeline import StatsRun, _read_existing, run_stats
-from draftforge_stats.validation import check_stats, stats_errors
+from draftforge_stats.statsfile import Stats, check_stats, stats_errors
 from tests.gitutil import GitRepo
 
 NOW = datetime(2025, 12, 1, 12, 0, tzinfo=UTC)

@@ -25,7 +25,7 @@ from werkzeug import Request, Response
 
 from draftforge_stats import __version__
 from draftforge_stats.errors import DraftForgeError
-from draftforge_stats.notify import (
+from draftforge_stats.webhook.delivery import (
     EVENT,
     Delivery,
     NotifyError,
@@ -36,7 +36,7 @@ from draftforge_stats.notify import (
     serialize_payload,
     user_agent,
 )
-from draftforge_stats.webhooks import verify_webhook, webhook_id_for
+from draftforge_stats.webhook.signing import verify_webhook, webhook_id_for
 
 SHA = "0c1f9a7e5b2d4c6a8e0f1b3d5c7e9a1b3d5f7a9c"
 OTHER_SHA = "1d2e3f4a5b6c7d8e9f0a1b2c3d4e5f6a7b8c9d0e"

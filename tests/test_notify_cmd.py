@@ -14,7 +14,7 @@ from werkzeug import Request, Response
 
 from draftforge_stats.cli import main
 from draftforge_stats.cli.notify_cmd import repository_from_url
-from draftforge_stats.webhooks import verify_webhook, webhook_id_for
+from draftforge_stats.webhook.signing import verify_webhook, webhook_id_for
 from tests.gitutil import GitRepo
 
 SECRET = "whsec_" + base64.b64encode(b"NOTIFYCMD-SECRET-key-32-bytes!!!").decode()

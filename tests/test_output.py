@@ -9,9 +9,15 @@ from pathlib import Path
 import pytest
 
 from draftforge_stats.errors import StatsFileError
-from draftforge_stats.models import Breakdown, Current, ProjectInfo, Stats
 from draftforge_stats.output import atomic_write, render, without_timestamps
-from draftforge_stats.validation import check_stats, stats_errors
+from draftforge_stats.statsfile import (
+    Breakdown,
+    Current,
+    ProjectInfo,
+    Stats,
+    check_stats,
+    stats_errors,
+)
 
 
 def small_stats() -> Stats:

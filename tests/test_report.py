@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from rich.console import Console
 
-from draftforge_stats.models import Breakdown, ChapterEntry, Current, ProjectInfo, Stats
 from draftforge_stats.report import build_report
+from draftforge_stats.statsfile import Breakdown, ChapterEntry, Current, ProjectInfo, Stats
 
 
 def stats(words: int, target: int | None) -> Stats:

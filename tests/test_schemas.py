@@ -14,13 +14,13 @@ import pytest
 from jsonschema import Draft202012Validator
 
 from draftforge_stats.errors import Problem
-from draftforge_stats.schemas import (
+from draftforge_stats.validation.documents import Document, load_text
+from draftforge_stats.validation.schemas import (
     SCHEMA_NAMES,
     load_schema,
     schema_problems,
     schema_text,
 )
-from draftforge_stats.sources import Document, load_text
 
 CASES = Path(__file__).parent / "data" / "schema_cases"
 

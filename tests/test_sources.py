@@ -5,7 +5,13 @@ from __future__ import annotations
 import pytest
 
 from draftforge_stats.errors import Problem, ProblemsError
-from draftforge_stats.sources import Document, SourceError, json_path, load_json, load_yaml
+from draftforge_stats.validation.documents import (
+    Document,
+    SourceError,
+    json_path,
+    load_json,
+    load_yaml,
+)
 
 CONFIG = """\
 version: "1.0"

@@ -25,7 +25,7 @@ from rich.console import Console
 
 from draftforge_stats.cli import main
 from draftforge_stats.cli.stats_cmd import HistoryProgress
-from draftforge_stats.validation import stats_errors
+from draftforge_stats.statsfile import stats_errors
 from tests.gitutil import GitRepo
 
 OPENING = "---\ntitle: Opening Night\n---\n# Act One\n\nDon't stop—the state-of-the-art show starts at 8.30.\n"

@@ -11,12 +11,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-from draftforge_stats.checks import agent_run_file_name, isbn_check_digit, isbn_problem
 from draftforge_stats.cli.validate_cmd import default_format, validate
 from draftforge_stats.discover import project_folder
 from draftforge_stats.errors import Problem
-from draftforge_stats.reporting import github_command, json_report, summary_line
-from draftforge_stats.validate import (
+from draftforge_stats.validation import (
     FileKind,
     UnknownFileKindError,
     ValidationResult,
@@ -24,7 +22,9 @@ from draftforge_stats.validate import (
     project_files,
     validate_file,
 )
-from draftforge_stats.validate import validate as validate_paths
+from draftforge_stats.validation import validate as validate_paths
+from draftforge_stats.validation.reporters import github_command, json_report, summary_line
+from draftforge_stats.validation.rules import agent_run_file_name, isbn_check_digit, isbn_problem
 
 REPO = Path(__file__).resolve().parent.parent
 CASES = Path(__file__).parent / "data" / "schema_cases"
@@ -352,7 +352,7 @@ def test_an_unknown_file_kind_is_refused(tmp_path: Path) -> None:
 
 def _sample_result() -> ValidationResult:
     result = ValidationResult()
-    from draftforge_stats.validate import FileResult
+    from draftforge_stats.validation import FileResult
 
     result.files.append(
         FileResult(
@@ -526,7 +526,7 @@ def test_pre_commit_accepts_the_hooks_manifest() -> None:
         check=False,
     )
     assert result.returncode == 0, result.stdout + result.stderr
-    from draftforge_stats.sources import load_yaml
+    from draftforge_stats.validation.documents import load_yaml
 
     hooks = {hook["id"]: hook for hook in load_yaml(manifest.read_text(), "m").data}
     assert hooks["draftforge-validate"]["entry"] == "draftforge validate"

@@ -11,7 +11,7 @@ import pytest
 import standardwebhooks
 
 from draftforge_stats.errors import DraftForgeError
-from draftforge_stats.webhooks import (
+from draftforge_stats.webhook.signing import (
     WebhookSecretError,
     WebhookVerificationError,
     secret_key,

@@ -16,14 +16,14 @@ from typing import Any
 
 import click
 
-from ..action import load_stored
+from ..action.job import load_stored
+from ..action.push import head_changes, is_own_path
 from ..errors import GitError
 from ..gitrepo import Repository
-from ..gitsync import head_changes, is_own_path
-from ..models import Stats
-from ..notify import NotifyError, build_payload, check_api_url, send_stats
 from ..output import STATS_FILE
 from ..pipeline import find_project_root, run_stats
+from ..statsfile import Stats
+from ..webhook.delivery import NotifyError, build_payload, check_api_url, send_stats
 from .arguments import project_path
 from .console import error_console
 from .stats_cmd import run_time

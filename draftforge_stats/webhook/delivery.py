@@ -1,7 +1,7 @@
 """Tell the DraftForge API that a repository's stats changed: a signed webhook, with retries.
 
 :func:`build_payload` turns the content of ``stats.json`` into the webhook's JSON,
-:func:`send_stats` delivers it (Standard Webhooks headers, see :mod:`draftforge_stats.webhooks`)
+:func:`send_stats` delivers it (Standard Webhooks headers, see :mod:`.signing`)
 and returns a :class:`Delivery`. A delivery that fails is a result, not an exception: the caller
 decides whether it is a warning or an error. Only configuration mistakes raise
 :class:`NotifyError`. The secret and the token never appear in any text this module produces.
@@ -23,7 +23,7 @@ from typing import Any
 import httpx
 
 from draftforge_stats.errors import DraftForgeError
-from draftforge_stats.webhooks import (
+from draftforge_stats.webhook.signing import (
     WebhookSecretError,
     secret_key,
     signature_headers,

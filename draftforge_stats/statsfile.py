@@ -7,11 +7,15 @@ order here is the key order in the file.
 
 from __future__ import annotations
 
+import functools
 from typing import Any, Literal
 
+import jsonschema
 from pydantic import BaseModel, ConfigDict, Field, SerializerFunctionWrapHandler, model_serializer
 
 from .counting import RULES_VERSION
+from .errors import StatsFileError
+from .validation.schemas import load_schema
 
 FORMAT_VERSION = "1.0.0"
 GENERATED_BY = "draftforge-stats-action"
@@ -110,3 +114,27 @@ class Stats(_Model):
         if isinstance(data, dict) and data.get("history_basis", False) is None:
             del data["history_basis"]
         return data
+
+
+@functools.cache
+def _validator() -> jsonschema.Draft202012Validator:
+    schema = load_schema("stats.schema.json")
+    return jsonschema.Draft202012Validator(
+        schema, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER
+    )
+
+
+def stats_errors(data: Any) -> list[str]:
+    """Every way `data` breaks the stats schema, as `$.path: message` lines (empty: valid)."""
+    errors = sorted(_validator().iter_errors(data), key=lambda e: list(map(str, e.path)))
+    return [f"{e.json_path}: {e.message}" for e in errors]
+
+
+def check_stats(data: Any) -> None:
+    """Raise :class:`StatsFileError` when `data` is not a valid stats file."""
+    errors = stats_errors(data)
+    if errors:
+        raise StatsFileError(
+            "The computed stats do not match schemas/stats.schema.json; nothing was written:\n  "
+            + "\n  ".join(errors)
+        )

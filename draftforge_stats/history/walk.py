@@ -38,14 +38,14 @@ from enum import Enum
 from pathlib import Path
 from typing import Any
 
-from . import __version__
-from .counting import RULES_VERSION, TextCounts, count_markdown, decode_source
-from .dates import utc_iso
-from .discover import FileSelector, Kind
-from .gitrepo import FILE_MODES, CommitInfo, RawCommit, Repository
-from .models import HistoryBasis, HistoryEntry
-from .output import atomic_write
-from .streaks import DayRule
+from .. import __version__
+from ..counting import RULES_VERSION, TextCounts, count_markdown, decode_source
+from ..dates import utc_iso
+from ..discover import FileSelector, Kind
+from ..gitrepo import FILE_MODES, CommitInfo, RawCommit, Repository
+from ..output import atomic_write
+from ..statsfile import HistoryBasis, HistoryEntry
+from ..streaks import DayRule
 
 Progress = Callable[[int, int], None]
 """Called as `progress(done, total)` while blobs are being counted."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from .models import HistoryEntry, Stats
+from ..statsfile import HistoryEntry, Stats
 
 #: How many writing days the chart shows at most (the most recent ones).
 CHART_DAYS = 30

@@ -15,9 +15,9 @@ from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 
-from .errors import ActionError, GitError
-from .gitrepo import Repository, run_git
-from .workflow import Inputs, Runner
+from ..errors import ActionError, GitError
+from ..gitrepo import Repository, run_git
+from .runner import Inputs, Runner
 
 ZERO_SHA = "0" * 40
 OWN_FOLDER = ".draftforge"

@@ -25,10 +25,15 @@ from typing import TextIO
 
 from pydantic import ValidationError
 
-from .config import load_config
-from .errors import ActionError, DraftForgeError, GitError, InputError
-from .gitrepo import Repository
-from .gitsync import (
+from ..config import load_config
+from ..errors import ActionError, DraftForgeError, GitError, InputError
+from ..gitrepo import Repository
+from ..output import STATS_FILE
+from ..pipeline import find_project_root, run_stats
+from ..statsfile import Stats
+from ..streaks import DayRule
+from ..webhook.delivery import NotifyError, build_payload, send_stats
+from .push import (
     OWN_FOLDER,
     PULL_REQUEST_EVENTS,
     PUSH_ATTEMPTS,
@@ -49,13 +54,8 @@ from .gitsync import (
     restore_ownership,
     skip_reason,
 )
-from .models import Stats
-from .notify import NotifyError, build_payload, send_stats
-from .output import STATS_FILE
-from .pipeline import find_project_root, run_stats
-from .streaks import DayRule
+from .runner import Inputs, Log, Runner, append_text, format_outputs, input_variable
 from .summary import build_summary, words_today
-from .workflow import Inputs, Log, Runner, append_text, format_outputs, input_variable
 
 # ---------------------------------------------------------------------------------------------
 # The job

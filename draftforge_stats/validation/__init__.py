@@ -2,8 +2,8 @@
 
 :func:`validate` takes paths (project folders or files) and returns a
 :class:`ValidationResult`: for each file its kind and its problems (syntax, schema, then
-the checks of :mod:`draftforge_stats.checks`). Nothing is printed or raised for bad
-files; the reporters in :mod:`draftforge_stats.reporting` show the result.
+the checks of :mod:`draftforge_stats.validation.rules`). Nothing is printed or raised for bad
+files; the reporters in :mod:`draftforge_stats.validation.reporters` show the result.
 """
 
 from __future__ import annotations
@@ -14,11 +14,10 @@ from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
 
-from draftforge_stats import checks
 from draftforge_stats.discover import project_folder
 from draftforge_stats.errors import DraftForgeError, Problem
-from draftforge_stats.schemas import schema_problems
-from draftforge_stats.sources import (
+from draftforge_stats.validation import rules
+from draftforge_stats.validation.documents import (
     Document,
     SourceError,
     decode_utf8,
@@ -26,6 +25,7 @@ from draftforge_stats.sources import (
     load_text,
     load_yaml,
 )
+from draftforge_stats.validation.schemas import schema_problems
 
 __all__ = [
     "AGENT_RUNS_DIR",
@@ -159,7 +159,7 @@ def project_files(root: Path) -> list[tuple[Path, FileKind]]:
         found.append((config, FileKind.CONFIG))
     manuscript = _manuscript_directory(config) if config.is_file() else None
     for name in METADATA_NAMES:
-        metadata = root / (manuscript or checks.DEFAULT_MANUSCRIPT) / name
+        metadata = root / (manuscript or rules.DEFAULT_MANUSCRIPT) / name
         if metadata.is_file():
             found.append((metadata, FileKind.METADATA))
             break
@@ -183,7 +183,7 @@ def _manuscript_directory(config: Path) -> str | None:
     value = None
     if isinstance(data, dict) and isinstance(data.get("structure"), dict):
         value = data["structure"].get("manuscript_directory")
-    if isinstance(value, str) and value and checks._inside(value):
+    if isinstance(value, str) and value and rules._inside(value):
         return value
     return None
 
@@ -241,7 +241,7 @@ def validate_file(
 
 def _semantic(doc: Document, kind: FileKind, path: Path, root: Path | None) -> list[Problem]:
     if kind is FileKind.CONFIG:
-        problems = checks.config_problems(doc, root)
+        problems = rules.config_problems(doc, root)
         if path.name == "config.yaml":  # checked like config.yml, but nothing reads it
             problems.append(
                 Problem(
@@ -255,10 +255,10 @@ def _semantic(doc: Document, kind: FileKind, path: Path, root: Path | None) -> l
             )
         return problems
     if kind is FileKind.METADATA:
-        return checks.metadata_problems(doc, path.absolute().parent, root)
+        return rules.metadata_problems(doc, path.absolute().parent, root)
     if kind is FileKind.AGENT_RUN:
-        return checks.agent_run_problems(doc, path.name, root)
-    return checks.stats_problems(doc)
+        return rules.agent_run_problems(doc, path.name, root)
+    return rules.stats_problems(doc)
 
 
 def validate(paths: Sequence[Path], *, base: Path | None = None) -> ValidationResult:

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
-from .errors import InputError
+from ..errors import InputError
 
 # ---------------------------------------------------------------------------------------------
 # Inputs and the runner's context

@@ -1,6 +1,6 @@
 """The JSON Schemas that ship with the package, and plain-language problems against them.
 
-:func:`schema_problems` validates a :class:`~draftforge_stats.sources.Document` with
+:func:`schema_problems` validates a :class:`~draftforge_stats.validation.documents.Document` with
 JSON Schema 2020-12 and turns *every* validation error into a :class:`Problem` that
 says what is wrong in a few words, where (line, column and ``$.key.path``) and, where it
 helps, how to fix it (close matches for unknown keys, the allowed values of an enum).
@@ -23,7 +23,7 @@ from jsonschema import Draft202012Validator, FormatChecker
 from jsonschema.exceptions import ValidationError, best_match
 
 from draftforge_stats.errors import Problem
-from draftforge_stats.sources import Document, json_path, load_text
+from draftforge_stats.validation.documents import Document, json_path, load_text
 
 __all__ = [
     "SCHEMA_NAMES",

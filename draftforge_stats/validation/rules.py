@@ -15,7 +15,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any, TypeGuard, cast
 
 from draftforge_stats.errors import Problem
-from draftforge_stats.sources import Document, json_path
+from draftforge_stats.validation.documents import Document, json_path
 
 __all__ = [
     "AGENT_RUN_NAME",

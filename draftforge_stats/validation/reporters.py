@@ -1,4 +1,4 @@
-"""Show a :class:`~draftforge_stats.validate.ValidationResult`: text, JSON or GitHub.
+"""Show a :class:`~draftforge_stats.validation.ValidationResult`: text, JSON or GitHub.
 
 Each reporter returns what to print (a rich renderable or a string); only the CLI prints.
 """
@@ -12,9 +12,9 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
+from draftforge_stats.action.runner import escape_data, escape_property
 from draftforge_stats.errors import Problem
-from draftforge_stats.validate import ValidationResult
-from draftforge_stats.workflow import escape_data, escape_property
+from draftforge_stats.validation import ValidationResult
 
 __all__ = [
     "FORMATS",
