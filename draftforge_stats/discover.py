@@ -197,3 +197,9 @@ def project_folder(start: Path) -> Path:
         if (folder / ".draftforge").is_dir() or (folder / ".git").exists():
             return start if folder == absolute else folder
     return start
+
+
+def project_prefix(root: Path, repo_root: Path) -> str:
+    """The project's folder as a prefix of paths relative to the repository's root: `""` when
+    the project is the repository, else e.g. `"book/"`. The one rule for it."""
+    return "" if root == repo_root else root.relative_to(repo_root).as_posix() + "/"

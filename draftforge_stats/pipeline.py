@@ -5,7 +5,6 @@ Library code: takes arguments, returns a :class:`StatsRun`; it never prints or e
 
 from __future__ import annotations
 
-import json
 import os
 import re
 from dataclasses import dataclass, field
@@ -16,7 +15,7 @@ from typing import Any
 from .config import Config, load_config
 from .counting import TextCounts
 from .dates import utc_iso
-from .discover import FileSelector, discover, project_folder
+from .discover import FileSelector, discover, project_folder, project_prefix
 from .gitrepo import Repository
 from .history import (
     CACHE_FILE,
@@ -28,7 +27,7 @@ from .history import (
     basis_for,
     build_history,
 )
-from .output import STATS_FILE, atomic_write, render, without_timestamps
+from .names import STATS_FILE
 from .statsfile import (
     Breakdown,
     ChapterEntry,
@@ -37,8 +36,11 @@ from .statsfile import (
     ProjectInfo,
     Stats,
     Streaks,
+    atomic_write,
     check_stats,
-    stats_errors,
+    read_stats_file,
+    render,
+    without_timestamps,
 )
 from .streaks import DayRule, compute_streaks
 
@@ -131,7 +133,7 @@ def _compute(
             for rel in found.chapters
         }
     else:
-        prefix = "" if root == repo.root else root.relative_to(repo.root).as_posix() + "/"
+        prefix = project_prefix(root, repo.root)
         history = build_history(
             repo,
             head=head,
@@ -214,7 +216,8 @@ def _compute(
 
 @dataclass(frozen=True)
 class _Existing:
-    """The stats file found on disk: its bytes, data, and why it cannot be used (if so)."""
+    """The stats file found on disk (see :func:`.statsfile.read_stats_file`) and the history
+    it holds, or why it cannot be used."""
 
     raw: bytes | None = None
     data: Any = None
@@ -223,28 +226,15 @@ class _Existing:
 
 
 def _read_existing(path: Path) -> _Existing:
-    """Read the stats file and check it against the schema."""
+    """Read the stats file through its owner, then the history it holds."""
+    found = read_stats_file(path)
+    if not found.usable:
+        return _Existing(found.raw, found.data, problem=found.problem)
     try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        return _Existing()
-    except OSError as exc:
-        return _Existing(problem=f"it cannot be read ({exc.strerror})")
-    try:
-        data = json.loads(raw.decode("utf-8"))
-    except UnicodeDecodeError as exc:
-        return _Existing(raw, problem=f"byte {exc.start} is not UTF-8")
+        stored = Stored.from_data(found.data)
     except ValueError as exc:
-        return _Existing(raw, problem=f"it is not valid JSON: {exc}")
-    errors = stats_errors(data)
-    if errors:
-        more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
-        return _Existing(raw, data, problem=f"it does not match the schema: {errors[0]}{more}")
-    try:
-        stored = Stored.from_data(data)
-    except ValueError as exc:
-        return _Existing(raw, data, problem=str(exc))
-    return _Existing(raw, data, stored=stored)
+        return _Existing(found.raw, found.data, problem=str(exc))
+    return _Existing(found.raw, found.data, stored=stored)
 
 
 def _move_aside(path: Path) -> Path:

@@ -20,7 +20,9 @@ from importlib.resources import files
 from importlib.resources.abc import Traversable
 from pathlib import Path, PurePosixPath
 
+from draftforge_stats import names
 from draftforge_stats.errors import DraftForgeError, Problem, ProblemsError
+from draftforge_stats.names import PROJECT_TYPES
 from draftforge_stats.validation.documents import SourceError, load_yaml
 from draftforge_stats.validation.schemas import (
     SCHEMA_NAMES,
@@ -43,16 +45,7 @@ __all__ = [
     "render_project",
 ]
 
-PROJECT_TYPES: tuple[str, ...] = (
-    "novel",
-    "screenplay",
-    "technical-book",
-    "non-fiction",
-    "poetry",
-    "short-story",
-)
-
-SCHEMAS_DIR = PurePosixPath(".draftforge/schemas")
+SCHEMAS_DIR = PurePosixPath(names.SCHEMAS_DIR.as_posix())
 """Where a project keeps its copy of the schemas (editors read them offline)."""
 
 _PACKAGE = "draftforge_stats.scaffold_files"

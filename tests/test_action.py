@@ -46,15 +46,12 @@ from draftforge_stats.action.summary import build_summary, progress_bar, word_ch
 from draftforge_stats.cli import main as cli_main
 from draftforge_stats.errors import InputError
 from draftforge_stats.statsfile import (
-    Breakdown,
-    ChapterEntry,
-    Current,
     HistoryEntry,
-    ProjectInfo,
     Stats,
     Streaks,
 )
 from draftforge_stats.webhook.signing import verify_webhook, webhook_id_for
+from tests.builders import chapter, make_stats
 from tests.gitutil import GitRepo
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -955,37 +952,17 @@ def test_writing_day_follows_the_history_day_rule(git_repo: GitRepo) -> None:
 
 
 def _stats(history: list[HistoryEntry], target: int | None = 1000) -> Stats:
-    return Stats(
-        project=ProjectInfo(name="A | B", type="novel", target_word_count=target),
-        current=Current(
-            word_count=250,
-            chapter_count=2,
-            character_count=1400,
-            character_count_no_spaces=1150,
-            last_updated="2025-03-10T12:00:00Z",
-            last_commit_sha="a" * 40,
-        ),
-        breakdown=Breakdown(
-            chapters=[
-                ChapterEntry(
-                    file="chapters/01.md",
-                    title="One | <Two>",
-                    word_count=200,
-                    character_count=1100,
-                    character_count_no_spaces=900,
-                ),
-                ChapterEntry(
-                    file="chapters/02.md",
-                    title="Three",
-                    word_count=50,
-                    character_count=300,
-                    character_count_no_spaces=250,
-                ),
-            ]
-        ),
+    return make_stats(
+        [
+            chapter("chapters/01.md", "One | <Two>", 200, 1100, 900),
+            chapter("chapters/02.md", "Three", 50, 300, 250),
+        ],
+        name="A | B",
+        target=target,
         history=history,
         streaks=Streaks(current_days=2, longest_days=5, last_write_date="2025-03-10"),
-        generated_at="2025-03-10T12:00:00Z",
+        stamp="2025-03-10T12:00:00Z",
+        last_commit_sha="a" * 40,
     )
 
 

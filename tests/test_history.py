@@ -690,7 +690,7 @@ def test_a_corrupt_stats_file_is_moved_aside_and_rebuilt(git_repo: GitRepo) -> N
     ("edit", "reason"),
     [
         (lambda d: d["history"][0].update(commits=0), "does not match the schema"),
-        (lambda d: d["history"].append(dict(d["history"][0])), "not one entry per day"),
+        (lambda d: d["history"].append(dict(d["history"][0])), "appears twice in the history"),
     ],
 )
 def test_a_schema_invalid_stats_file_is_moved_aside(

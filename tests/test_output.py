@@ -9,31 +9,20 @@ from pathlib import Path
 import pytest
 
 from draftforge_stats.errors import StatsFileError
-from draftforge_stats.output import atomic_write, render, without_timestamps
 from draftforge_stats.statsfile import (
-    Breakdown,
-    Current,
     ProjectInfo,
     Stats,
+    atomic_write,
     check_stats,
+    render,
     stats_errors,
+    without_timestamps,
 )
+from tests.builders import chapter, make_stats
 
 
 def small_stats() -> Stats:
-    return Stats(
-        project=ProjectInfo(name="Book", type="novel", target_word_count=None),
-        current=Current(
-            word_count=3,
-            chapter_count=1,
-            character_count=14,
-            character_count_no_spaces=12,
-            last_updated="2025-10-29T14:30:00Z",
-            last_commit_sha=None,
-        ),
-        breakdown=Breakdown(),
-        generated_at="2025-10-29T14:30:00Z",
-    )
+    return make_stats([chapter("chapters/01.md", "One", 3, 14, 12)])
 
 
 def test_render_is_stable_two_space_json_with_final_newline() -> None:

@@ -23,14 +23,13 @@ from datetime import UTC, datetime, tzinfo
 from pathlib import Path
 from typing import TextIO
 
-from pydantic import ValidationError
-
 from ..config import load_config
+from ..discover import project_prefix
 from ..errors import ActionError, DraftForgeError, GitError, InputError
 from ..gitrepo import Repository
-from ..output import STATS_FILE
+from ..names import STATS_FILE
 from ..pipeline import find_project_root, run_stats
-from ..statsfile import Stats
+from ..statsfile import Stats, load_stats
 from ..streaks import DayRule
 from ..webhook.delivery import NotifyError, build_payload, send_stats
 from .push import (
@@ -142,7 +141,7 @@ def run_action(
         log=log,
         repo=repo,
         root=root,
-        prefix="" if root == repo.root else root.relative_to(repo.root).as_posix() + "/",
+        prefix=project_prefix(root, repo.root),
         git_env=auth_env(inputs.token, runner.server_url, os.environ),
         now=now,
         sleep=sleep,
@@ -152,7 +151,7 @@ def run_action(
     reason = skip_reason(repo, runner, job.prefix)
     if reason is not None:
         log.notice(reason)
-        job.stats = load_stored(root / STATS_FILE)
+        job.stats = load_stats(root / STATS_FILE)
         job.status = reason
         return job.finish(notify=False, branch=None)
 
@@ -287,7 +286,7 @@ class _Job:
                 head = move_to_remote_head(self.repo, branch, self.stats_rel, self.git_env)
                 paths = head_changes(self.repo)
                 if paths and all(is_own_path(p, self.prefix) for p in paths):
-                    self.stats = load_stored(self.root / STATS_FILE) or self.stats
+                    self.stats = load_stats(self.root / STATS_FILE) or self.stats
                     self.changed = False
                     self.status = (
                         f"{branch} moved to {head[:7]}, a stats commit: the stats there are "
@@ -413,13 +412,6 @@ def action_outputs(
     }
 
 
-def load_stored(path: Path) -> Stats | None:
-    try:
-        return Stats.model_validate_json(path.read_bytes())
-    except (OSError, ValidationError, ValueError):
-        return None
-
-
 def _plural(count: int, word: str) -> str:
     return f"{count:,} {word}" if count == 1 else f"{count:,} {word}s"
 
@@ -427,7 +419,6 @@ def _plural(count: int, word: str) -> str:
 __all__ = [
     "Outcome",
     "action_outputs",
-    "load_stored",
     "main",
     "run_action",
     "writing_day",

@@ -17,12 +17,11 @@ from pathlib import Path
 
 from ..errors import ActionError, GitError
 from ..gitrepo import Repository, run_git
+from ..names import DRAFTFORGE_DIR, is_own_path
 from .runner import Inputs, Runner
 
 ZERO_SHA = "0" * 40
-OWN_FOLDER = ".draftforge"
-#: Changes to these files inside `.draftforge/` do change the stats, so they are never "own".
-NOT_OWN_FILES = frozenset({"config.yml"})
+OWN_FOLDER = DRAFTFORGE_DIR
 PULL_REQUEST_EVENTS = frozenset({"pull_request", "pull_request_target"})
 #: Push attempts in all when the branch keeps moving, and the waits between them (seconds).
 PUSH_ATTEMPTS = 4
@@ -92,13 +91,6 @@ def head_changes(repo: Repository) -> list[str]:
         return changed_paths(repo, "HEAD^1", "HEAD")
     out = repo.git("diff-tree", "--root", "--no-commit-id", "-r", "--name-only", "-z", "HEAD")
     return [p for p in out.split("\0") if p]
-
-
-def is_own_path(path: str, project_prefix: str) -> bool:
-    """True for a file the action itself maintains: inside the project's `.draftforge/`,
-    except the config (which changes what the stats say)."""
-    folder = f"{project_prefix}{OWN_FOLDER}/"
-    return path.startswith(folder) and path[len(folder) :] not in NOT_OWN_FILES
 
 
 def event_changes(repo: Repository, runner: Runner) -> tuple[list[str], str] | None:
@@ -315,7 +307,6 @@ def restore_ownership(workspace: Path, paths: Iterable[Path], *, euid: int | Non
 
 __all__ = [
     "EVENT_COMMITS_LIMIT",
-    "NOT_OWN_FILES",
     "OWN_FOLDER",
     "PULL_REQUEST_EVENTS",
     "PUSH_ATTEMPTS",

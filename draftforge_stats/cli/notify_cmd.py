@@ -16,13 +16,13 @@ from typing import Any
 
 import click
 
-from ..action.job import load_stored
 from ..action.push import head_changes, is_own_path
+from ..discover import project_prefix
 from ..errors import GitError
 from ..gitrepo import Repository
-from ..output import STATS_FILE
+from ..names import STATS_FILE
 from ..pipeline import find_project_root, run_stats
-from ..statsfile import Stats
+from ..statsfile import Stats, load_stats
 from ..webhook.delivery import NotifyError, build_payload, check_api_url, send_stats
 from .arguments import project_path
 from .console import error_console
@@ -64,14 +64,14 @@ def _committed_stats(root: Path, repo: Repository) -> tuple[Stats, str] | None:
     """
     if repo.head() is None:
         return None
-    prefix = "" if root == repo.root else root.relative_to(repo.root).as_posix() + "/"
+    prefix = project_prefix(root, repo.root)
     relative = prefix + STATS_FILE.as_posix()
     changes = head_changes(repo)
     if not changes or not all(is_own_path(p, prefix) for p in changes):
         return None
     if relative not in changes or _git(repo, "status", "--porcelain", "--", relative):
         return None
-    stats = load_stored(root / STATS_FILE)
+    stats = load_stats(root / STATS_FILE)
     head = repo.head()
     return (stats, head.sha) if stats is not None and head is not None else None
 

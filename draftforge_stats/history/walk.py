@@ -43,8 +43,8 @@ from ..counting import RULES_VERSION, TextCounts, count_markdown, decode_source
 from ..dates import utc_iso
 from ..discover import FileSelector, Kind
 from ..gitrepo import FILE_MODES, CommitInfo, RawCommit, Repository
-from ..output import atomic_write
-from ..statsfile import HistoryBasis, HistoryEntry
+from ..names import is_own_path
+from ..statsfile import HistoryBasis, HistoryEntry, atomic_write
 from ..streaks import DayRule
 
 Progress = Callable[[int, int], None]
@@ -571,10 +571,9 @@ class _Builder:
         date: `draftforge stats --check` passes right after `git commit` of the file, and a
         run after that commit changes nothing.
         """
-        own = self.paths.prefix + ".draftforge/"
-        config = own + "config.yml"
+        prefix = self.paths.prefix
         for commit in reversed(log):
-            if any(not c.path.startswith(own) or c.path == config for c in commit.changes):
+            if any(not is_own_path(c.path, prefix) for c in commit.changes):
                 return commit.sha
         return fallback
 

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from draftforge_stats.discover import project_folder
 from draftforge_stats.errors import DraftForgeError, Problem
+from draftforge_stats.names import AGENT_RUNS_DIR, CONFIG_FILE, STATS_FILE
 from draftforge_stats.validation import rules
 from draftforge_stats.validation.documents import (
     Document,
@@ -41,9 +42,8 @@ __all__ = [
     "validate_file",
 ]
 
-CONFIG_PATH = Path(".draftforge") / "config.yml"
-STATS_PATH = Path(".draftforge") / "stats.json"
-AGENT_RUNS_DIR = Path(".draftforge") / "agent-runs"
+CONFIG_PATH = CONFIG_FILE
+STATS_PATH = STATS_FILE
 METADATA_NAMES = ("metadata.yml", "metadata.yaml")
 
 

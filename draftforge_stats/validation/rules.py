@@ -15,6 +15,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any, TypeGuard, cast
 
 from draftforge_stats.errors import Problem
+from draftforge_stats.names import DEFAULT_CHAPTERS, DEFAULT_MANUSCRIPT
 from draftforge_stats.validation.documents import Document, json_path
 
 __all__ = [
@@ -29,9 +30,6 @@ __all__ = [
     "metadata_problems",
     "stats_problems",
 ]
-
-DEFAULT_CHAPTERS = "chapters"
-DEFAULT_MANUSCRIPT = "manuscript"
 
 
 def _problem(
