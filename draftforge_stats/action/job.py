@@ -32,6 +32,7 @@ from ..pipeline import find_project_root, run_stats
 from ..statsfile import Stats, load_stats
 from ..streaks import DayRule
 from ..webhook.delivery import NotifyError, build_payload, send_stats
+from ..wording import plural as _plural
 from .push import (
     OWN_FOLDER,
     PULL_REQUEST_EVENTS,
@@ -410,10 +411,6 @@ def action_outputs(
         "commit-sha": commit_sha,
         "notified": "true" if notified else "false",
     }
-
-
-def _plural(count: int, word: str) -> str:
-    return f"{count:,} {word}" if count == 1 else f"{count:,} {word}s"
 
 
 __all__ = [

@@ -10,14 +10,12 @@ import re
 from collections.abc import Sequence
 
 from ..statsfile import HistoryEntry, Stats
+from ..wording import days as _days
+from ..wording import number as _n
 
 #: How many writing days the chart shows at most (the most recent ones).
 CHART_DAYS = 30
 _BAR_CELLS = 20
-
-
-def _n(value: int) -> str:
-    return f"{value:,}"
 
 
 #: Characters that would start Markdown of their own (emphasis, code, links, strikethrough,
@@ -40,10 +38,6 @@ def _code(text: str) -> str:
     fence = "`" * (max((len(run) for run in re.findall("`+", text)), default=0) + 1)
     pad = " " if text.startswith("`") or text.endswith("`") else ""
     return f"{fence}{pad}{text}{pad}{fence}"
-
-
-def _days(count: int) -> str:
-    return "1 day" if count == 1 else f"{count} days"
 
 
 def words_today(stats: Stats, today: str) -> int:

@@ -21,6 +21,7 @@ from ..scaffold import (
     language_is_valid,
     max_target,
 )
+from ..wording import plural
 from .console import output_console
 
 # The option behind each value the new project's files are checked for.
@@ -144,8 +145,7 @@ def init(
             console.print(f"  {relative}", highlight=False)
     if result.skipped:
         console.print(
-            f"Left alone {len(result.skipped)} existing file"
-            f"{'s' if len(result.skipped) != 1 else ''}:",
+            f"Left alone {plural(len(result.skipped), 'existing file')}:",
             highlight=False,
         )
         for relative in result.skipped:

@@ -1,4 +1,4 @@
-"""Step 4 of the pipeline: a per-day record of the writing, from the repository's git history.
+"""The walk strategy of the history: which commits to read, and replaying them into days.
 
 The history is made from the first-parent commits of HEAD, oldest first: each commit that
 changes a chapter or manuscript file (as :class:`~.discover.FileSelector` decides, the same
@@ -20,248 +20,27 @@ Fast on long histories:
   line, only the newer commits are walked and merged into the stored days, giving exactly
   what a full walk gives.
 
-Library code: it returns warnings and notes, it never prints.
+The count cache is :mod:`.cache`, the day arithmetic :mod:`.days`. Library code: it
+returns warnings and notes, it never prints.
 """
 
 from __future__ import annotations
 
-import contextlib
-import functools
-import importlib.metadata
-import itertools
-import json
-import unicodedata
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import date, datetime, tzinfo
 from enum import Enum
-from pathlib import Path
-from typing import Any
 
-from .. import __version__
-from ..counting import RULES_VERSION, TextCounts, count_markdown, decode_source
+from ..counting import RULES_VERSION, TextCounts
 from ..dates import utc_iso
 from ..discover import FileSelector, Kind
 from ..gitrepo import FILE_MODES, CommitInfo, RawCommit, Repository
 from ..names import is_own_path
-from ..statsfile import HistoryBasis, HistoryEntry, atomic_write
+from ..statsfile import HistoryBasis, HistoryEntry
 from ..streaks import DayRule
-
-Progress = Callable[[int, int], None]
-"""Called as `progress(done, total)` while blobs are being counted."""
-
-CACHE_FILE = Path("draftforge-stats") / "counts.json"
-"""Where :class:`CountCache` keeps counts between runs, inside the git folder."""
-CACHE_FORMAT = 1
-CACHE_LIMIT = 200_000
-"""Past this many entries the cache keeps only what the last run used."""
-
-
-# ---------------------------------------------------------------------------- counting
-
-
-@functools.cache
-def _fingerprint() -> str:
-    """What besides the rules version can change a count: this package, the Markdown parser
-    and the Unicode database (a forgotten RULES_VERSION bump never serves stale counts)."""
-    parts = [f"draftforge-stats={__version__}", f"unicode={unicodedata.unidata_version}"]
-    for name in ("markdown-it-py", "mdit-py-plugins"):
-        try:
-            parts.append(f"{name}={importlib.metadata.version(name)}")
-        except importlib.metadata.PackageNotFoundError:
-            parts.append(f"{name}=unknown")
-    return " ".join(parts)
-
-
-class CountCache:
-    """Counts by blob id, for one counting-rules version and `count_code_blocks` setting.
-
-    With a `path` (in the git folder) the counts outlive the run; without one they last
-    as long as the object. A damaged cache file is ignored (and replaced on save).
-    """
-
-    def __init__(self, *, count_code_blocks: bool, path: Path | None = None) -> None:
-        self.path = path
-        self.key = f"{RULES_VERSION}:{int(count_code_blocks)}"
-        self._entries: dict[str, TextCounts] = {}
-        self._others: dict[str, Any] = {}
-        self._used: set[str] = set()
-        self._dirty = False
-        if path is not None:
-            self._load(path)
-
-    def _load(self, path: Path) -> None:
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return
-        if not isinstance(data, dict) or data.get("format") != CACHE_FORMAT:
-            return
-        sections = data.get("sections")
-        if not isinstance(sections, dict):
-            return
-        if data.get("fingerprint") != _fingerprint():
-            return  # another version of the package or its parser: start afresh
-        for key, section in sections.items():
-            if key == self.key and isinstance(section, dict):
-                for blob, row in section.items():
-                    with contextlib.suppress(TypeError, ValueError):
-                        words, chars, no_spaces, title = row
-                        self._entries[blob] = TextCounts(
-                            int(words), int(chars), int(no_spaces), title
-                        )
-            elif str(key).startswith(f"{RULES_VERSION}:"):
-                self._others[key] = section  # the other code-block setting: keep it
-
-    def get(self, blob: str) -> TextCounts | None:
-        counts = self._entries.get(blob)
-        if counts is not None:
-            self._used.add(blob)
-        return counts
-
-    def put(self, blob: str, counts: TextCounts) -> None:
-        self._entries[blob] = counts
-        self._used.add(blob)
-        self._dirty = True
-
-    def __len__(self) -> int:
-        return len(self._entries)
-
-    def save(self) -> None:
-        """Write the cache if it learned something (errors are ignored: it is only a cache)."""
-        if self.path is None or not self._dirty:
-            return
-        entries = self._entries
-        if len(entries) > CACHE_LIMIT:
-            entries = {blob: c for blob, c in entries.items() if blob in self._used}
-        section = {
-            blob: [c.words, c.characters, c.characters_no_spaces, c.title]
-            for blob, c in sorted(entries.items())
-        }
-        data = {
-            "format": CACHE_FORMAT,
-            "fingerprint": _fingerprint(),
-            "sections": {**self._others, self.key: section},
-        }
-        with contextlib.suppress(OSError):
-            atomic_write(self.path, json.dumps(data, ensure_ascii=False, separators=(",", ":")))
-        self._dirty = False
-
-
-class Counter:
-    """Counts files and blobs by the counting rules, each distinct content once."""
-
-    def __init__(
-        self, repo: Repository | None, cache: CountCache, *, count_code_blocks: bool
-    ) -> None:
-        self.repo = repo
-        self.cache = cache
-        self.count_code_blocks = count_code_blocks
-        self.counted = 0
-        """Blobs and files actually counted (not found in the cache) by this object."""
-
-    def _count(self, data: bytes) -> tuple[TextCounts, int | None]:
-        text, bad_offset = decode_source(data)
-        self.counted += 1
-        return count_markdown(text, count_code_blocks=self.count_code_blocks), bad_offset
-
-    def file(self, data: bytes) -> tuple[TextCounts, int | None]:
-        """The counts of a file's bytes, and the offset of its first byte that is not UTF-8."""
-        if self.repo is None:
-            return self._count(data)
-        blob = self.repo.hash_blob(data)
-        cached = self.cache.get(blob)
-        if cached is not None:
-            return cached, decode_source(data)[1]
-        counts, bad_offset = self._count(data)
-        self.cache.put(blob, counts)
-        return counts, bad_offset
-
-    def blobs(self, ids: Iterable[str], progress: Progress | None = None) -> dict[str, TextCounts]:
-        """The counts of every blob in `ids`; blobs not in the cache are read and counted."""
-        found: dict[str, TextCounts] = {}
-        missing: list[str] = []
-        for blob in dict.fromkeys(ids):
-            cached = self.cache.get(blob)
-            if cached is None:
-                missing.append(blob)
-            else:
-                found[blob] = cached
-        if not missing:
-            return found
-        if self.repo is None:
-            raise ValueError("blobs can only be counted in a git repository")
-        total = len(missing)
-        if progress is not None:
-            progress(0, total)
-        with self.repo.blobs() as reader:
-            for done, (blob, data) in enumerate(reader.read(missing), start=1):
-                counts, _ = self._count(data)
-                self.cache.put(blob, counts)
-                found[blob] = counts
-                if progress is not None:
-                    progress(done, total)
-        return found
-
-
-# ----------------------------------------------------------------------------- stored
-
-
-@dataclass(frozen=True)
-class DayRecord:
-    """One day of the history, without `words_written` (made from the order of the days)."""
-
-    day: date
-    word_count: int
-    chapter_count: int
-    commits: int
-    commit_sha: str
-
-
-@dataclass(frozen=True)
-class Stored:
-    """What an existing (schema-valid) stats file says about the history."""
-
-    days: tuple[DayRecord, ...]  # oldest first
-    last_commit_sha: str | None
-    last_commit_at: str | None
-    basis: HistoryBasis | None
-    rules_version: int | None
-    last_modified: Mapping[str, str | None]
-
-    @classmethod
-    def from_data(cls, data: Mapping[str, Any]) -> Stored:
-        """Read a stats file's data (valid by the schema); ValueError when the history is
-        not one entry per day, newest first."""
-        days = tuple(
-            DayRecord(
-                date.fromisoformat(e["date"]),
-                e["word_count"],
-                e["chapter_count"],
-                e["commits"],
-                e["commit_sha"],
-            )
-            for e in reversed(data["history"])
-        )
-        for older, newer in itertools.pairwise(days):
-            if newer.day <= older.day:
-                raise ValueError(
-                    f"the history is not one entry per day, newest first ({newer.day} "
-                    f"comes before {older.day})"
-                )
-        current = data["current"]
-        basis = data.get("history_basis")
-        return cls(
-            days=days,
-            last_commit_sha=current.get("last_commit_sha"),
-            last_commit_at=current.get("last_commit_at"),
-            basis=HistoryBasis.model_validate(basis) if basis is not None else None,
-            rules_version=data.get("counting_rules_version"),
-            last_modified={
-                c["file"]: c.get("last_modified") for c in data["breakdown"]["chapters"]
-            },
-        )
-
+from ..wording import plural as _plural
+from .cache import Counter, Progress
+from .days import DayRecord, Stored, merge_days, to_entries
 
 # ---------------------------------------------------------------------------- walking
 
@@ -364,42 +143,6 @@ def _replay(
     return result
 
 
-def merge_days(base: Iterable[DayRecord], new: Mapping[date, DayRecord]) -> list[DayRecord]:
-    """Days of `base` with the `new` days (from later commits) on top, oldest first.
-
-    A day in both keeps the new totals (its later commits) and adds up the commits, so a
-    day split between two runs comes out as one run makes it.
-    """
-    by_day = {record.day: record for record in base}
-    for day, record in new.items():
-        old = by_day.get(day)
-        by_day[day] = (
-            record if old is None else replace(record, commits=old.commits + record.commits)
-        )
-    return [by_day[day] for day in sorted(by_day)]
-
-
-def to_entries(days: Sequence[DayRecord]) -> list[HistoryEntry]:
-    """The file's history (newest first); `words_written` is the change from the day before
-    (for the first day, its whole word count)."""
-    entries: list[HistoryEntry] = []
-    previous = 0
-    for record in days:
-        entries.append(
-            HistoryEntry(
-                date=record.day.isoformat(),
-                word_count=record.word_count,
-                chapter_count=record.chapter_count,
-                commits=record.commits,
-                words_written=record.word_count - previous,
-                commit_sha=record.commit_sha,
-            )
-        )
-        previous = record.word_count
-    entries.reverse()
-    return entries
-
-
 @dataclass
 class History:
     """The history of a project as one run made it."""
@@ -444,10 +187,6 @@ def _same_settings(a: HistoryBasis, b: HistoryBasis) -> bool:
 
 def _folders(basis: HistoryBasis) -> tuple[str, str]:
     return basis.chapters_directory, basis.manuscript_directory
-
-
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}{'' if n == 1 else 's'}"
 
 
 def build_history(
@@ -795,14 +534,8 @@ class _Builder:
 
 
 __all__ = [
-    "CountCache",
-    "Counter",
-    "DayRecord",
     "History",
     "Mode",
-    "Stored",
     "basis_for",
     "build_history",
-    "merge_days",
-    "to_entries",
 ]

@@ -24,6 +24,7 @@ from typing import Any, Literal
 import yaml
 
 from draftforge_stats.errors import Problem, ProblemsError
+from draftforge_stats.wording import plural
 
 __all__ = [
     "MAX_DEPTH",
@@ -176,7 +177,7 @@ def load_yaml(text: str, file: str) -> Document:
             problems.sort(key=lambda p: (p.line or 0, p.column or 0))
             count = len(problems)
             if all(p.message.startswith("duplicate key") for p in problems):
-                summary = f"{file} has {count} duplicate key{'s' if count != 1 else ''}"
+                summary = f"{file} has {plural(count, 'duplicate key')}"
             else:
                 summary = f"{file} cannot be read"
             raise SourceError(summary, problems)

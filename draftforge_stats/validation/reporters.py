@@ -15,6 +15,7 @@ from rich.text import Text
 from draftforge_stats.action.runner import escape_data, escape_property
 from draftforge_stats.errors import Problem
 from draftforge_stats.validation import ValidationResult
+from draftforge_stats.wording import plural as _plural
 
 __all__ = [
     "FORMATS",
@@ -25,10 +26,6 @@ __all__ = [
 ]
 
 FORMATS = ("text", "json", "github")
-
-
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}{'' if count == 1 else 's'}"
 
 
 def summary_line(result: ValidationResult, *, strict: bool = False) -> str:

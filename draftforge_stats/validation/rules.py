@@ -17,6 +17,8 @@ from typing import Any, TypeGuard, cast
 from draftforge_stats.errors import Problem
 from draftforge_stats.names import DEFAULT_CHAPTERS, DEFAULT_MANUSCRIPT
 from draftforge_stats.validation.documents import Document, json_path
+from draftforge_stats.wording import days as _days
+from draftforge_stats.wording import plural
 
 __all__ = [
     "AGENT_RUN_NAME",
@@ -373,8 +375,7 @@ def _issue_problems(doc: Document, issues: list[Any], project_root: Path | None)
                     _problem(
                         doc,
                         ("issues", index, key),
-                        f"`{file}` has {lines} line{'s' if lines != 1 else ''}, "
-                        f"so there is no line {line}",
+                        f"`{file}` has {plural(lines, 'line')}, so there is no line {line}",
                         "the file changed since the run, or the line is wrong",
                         severity="warning",
                     )
@@ -436,7 +437,7 @@ def _totals_problems(doc: Document, data: Mapping[str, Any]) -> list[Problem]:
                 doc,
                 ("current", "chapter_count"),
                 f"`chapter_count` is {count}, but the breakdown lists "
-                f"{len(chapters)} chapter{'s' if len(chapters) != 1 else ''}",
+                f"{plural(len(chapters), 'chapter')}",
                 "run `draftforge stats` to rebuild the file",
             )
         )
@@ -515,10 +516,6 @@ def _run_ending(days: set[_dt.date], last: _dt.date) -> int:
     while last - _dt.timedelta(days=length) in days:
         length += 1
     return length
-
-
-def _days(count: int) -> str:
-    return f"{count} day{'' if count == 1 else 's'}"
 
 
 def _streak_problems(
