@@ -19,7 +19,7 @@ _EXPORTS = {
     "DraftForgeError": "errors",
     "count_markdown": "counting",
     "run_stats": "pipeline",
-    "verify_webhook": "webhooks",
+    "verify_webhook": "webhook.signing",
 }
 
 __all__ = ["DraftForgeError", "__version__", "count_markdown", "run_stats", "verify_webhook"]
@@ -36,3 +36,7 @@ def __getattr__(name: str) -> Any:
     if module is None:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
     return getattr(importlib.import_module(f".{module}", __name__), name)
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)
