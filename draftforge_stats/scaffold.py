@@ -21,7 +21,7 @@ from importlib.resources.abc import Traversable
 from pathlib import Path, PurePosixPath
 
 from draftforge_stats import names
-from draftforge_stats.errors import DraftForgeError, Problem, ProblemsError
+from draftforge_stats.errors import DraftForgeError, InitError, Problem
 from draftforge_stats.names import PROJECT_TYPES
 from draftforge_stats.validation.documents import SourceError, load_yaml
 from draftforge_stats.validation.schemas import (
@@ -73,10 +73,6 @@ TYPE_DEFAULTS: dict[str, TypeDefaults] = {
     "poetry": TypeDefaults(10_000, ("pdf", "epub"), ("Poetry",)),
     "short-story": TypeDefaults(7_500, ("epub", "pdf"), ("Fiction", "Short stories")),
 }
-
-
-class InitError(ProblemsError):
-    """The options would make a project that does not validate (nothing was written)."""
 
 
 @dataclass(frozen=True)

@@ -24,18 +24,14 @@ from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
 from draftforge_stats import __version__
-from draftforge_stats.errors import DraftForgeError
+from draftforge_stats.errors import DraftForgeError, NotifyError
 from draftforge_stats.webhook.delivery import (
-    EVENT,
     Delivery,
-    NotifyError,
-    build_payload,
     check_api_url,
     parse_retry_after,
     send_stats,
-    serialize_payload,
-    user_agent,
 )
+from draftforge_stats.webhook.payload import EVENT, build_payload, serialize_payload, user_agent
 from draftforge_stats.webhook.signing import verify_webhook, webhook_id_for
 
 SHA = "0c1f9a7e5b2d4c6a8e0f1b3d5c7e9a1b3d5f7a9c"

@@ -13,7 +13,7 @@ from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
 from draftforge_stats.cli import main
-from draftforge_stats.cli.notify_cmd import repository_from_url
+from draftforge_stats.webhook.notify import repository_from_url
 from draftforge_stats.webhook.signing import verify_webhook, webhook_id_for
 from tests.gitutil import GitRepo
 

@@ -25,13 +25,14 @@ from typing import TextIO
 
 from ..config import load_config
 from ..discover import project_prefix
-from ..errors import ActionError, DraftForgeError, GitError, InputError
+from ..errors import ActionError, DraftForgeError, GitError, InputError, NotifyError
 from ..gitrepo import Repository
 from ..names import STATS_FILE
 from ..pipeline import find_project_root, run_stats
 from ..statsfile import Stats, load_stats
 from ..streaks import DayRule
-from ..webhook.delivery import NotifyError, build_payload, send_stats
+from ..webhook.delivery import send_stats
+from ..webhook.payload import build_payload
 from ..wording import plural as _plural
 from .push import (
     OWN_FOLDER,

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 
-from ..errors import ActionError, GitError
+from ..errors import ActionError, GitError, PushRejectedError
 from ..gitrepo import Repository, run_git
 from ..names import DRAFTFORGE_DIR, is_own_path
 from .runner import Inputs, Runner
@@ -28,10 +28,6 @@ PUSH_ATTEMPTS = 4
 PUSH_BACKOFF = (2.0, 4.0, 8.0)
 #: A push payload lists at most this many commits; a full list may be cut short.
 EVENT_COMMITS_LIMIT = 2048
-
-
-class PushRejectedError(ActionError):
-    """The branch moved on the remote since the checkout: fetch, recompute, try again."""
 
 
 # ---------------------------------------------------------------------------------------------

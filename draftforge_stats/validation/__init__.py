@@ -15,7 +15,7 @@ from enum import Enum
 from pathlib import Path
 
 from draftforge_stats.discover import project_folder
-from draftforge_stats.errors import DraftForgeError, Problem
+from draftforge_stats.errors import Problem, UnknownFileKindError
 from draftforge_stats.names import AGENT_RUNS_DIR, CONFIG_FILE, STATS_FILE
 from draftforge_stats.validation import rules
 from draftforge_stats.validation.documents import (
@@ -63,18 +63,6 @@ class FileKind(Enum):
             FileKind.METADATA: "metadata.schema.yml",
             FileKind.AGENT_RUN: "agent-run.schema.json",
         }[self]
-
-
-class UnknownFileKindError(DraftForgeError):
-    """A file was named that `validate` cannot tell the kind of (a usage error)."""
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        super().__init__(
-            f"cannot tell what kind of DraftForge file {path} is: expected "
-            "`.draftforge/config.yml`, `.draftforge/stats.json`, "
-            "`.draftforge/agent-runs/*.json` or a `metadata.yml`"
-        )
 
 
 @dataclass

@@ -23,7 +23,7 @@ from typing import Any, Literal
 
 import yaml
 
-from draftforge_stats.errors import Problem, ProblemsError
+from draftforge_stats.errors import Problem, SourceError
 from draftforge_stats.wording import plural
 
 __all__ = [
@@ -53,10 +53,6 @@ try:
     _YamlLoader = yaml.CSafeLoader
 except AttributeError:  # pragma: no cover - PyYAML built without libyaml
     _YamlLoader = yaml.SafeLoader
-
-
-class SourceError(ProblemsError):
-    """The text of a YAML or JSON file cannot be read: bad syntax or duplicate keys."""
 
 
 @dataclass

@@ -1,17 +1,15 @@
-"""Tell the DraftForge API that a repository's stats changed: a signed webhook, with retries.
+"""Deliver the stats webhook to the DraftForge API: signed, with retries.
 
-:func:`build_payload` turns the content of ``stats.json`` into the webhook's JSON,
-:func:`send_stats` delivers it (Standard Webhooks headers, see :mod:`.signing`)
-and returns a :class:`Delivery`. A delivery that fails is a result, not an exception: the caller
-decides whether it is a warning or an error. Only configuration mistakes raise
-:class:`NotifyError`. The secret and the token never appear in any text this module produces.
+:func:`send_stats` delivers a payload made by :func:`.payload.build_payload` (Standard
+Webhooks headers, see :mod:`.signing`) and returns a :class:`Delivery`. A delivery that
+fails is a result, not an exception: the caller decides whether it is a warning or an error.
+Only configuration mistakes raise :class:`NotifyError`. The secret and the token never
+appear in any text this module produces.
 """
 
 from __future__ import annotations
 
-import copy
 import ipaddress
-import json
 import random
 import time
 from collections.abc import Callable, Mapping
@@ -22,7 +20,8 @@ from typing import Any
 
 import httpx
 
-from draftforge_stats.errors import DraftForgeError
+from draftforge_stats.errors import NotifyError
+from draftforge_stats.webhook.payload import serialize_payload, user_agent
 from draftforge_stats.webhook.signing import (
     WebhookSecretError,
     secret_key,
@@ -31,18 +30,11 @@ from draftforge_stats.webhook.signing import (
 )
 
 __all__ = [
-    "EVENT",
     "Delivery",
-    "NotifyError",
-    "build_payload",
     "check_api_url",
     "parse_retry_after",
     "send_stats",
-    "serialize_payload",
-    "user_agent",
 ]
-
-EVENT = "stats.updated"
 
 #: The first retry waits between half of this and this many seconds; each further one doubles.
 BACKOFF_BASE_SECONDS = 1.0
@@ -60,10 +52,6 @@ _RETRYABLE_ERRORS: tuple[type[httpx.HTTPError], ...] = (
 )
 
 
-class NotifyError(DraftForgeError):
-    """The webhook cannot be sent as configured (bad api-url, secret, token or stats)."""
-
-
 @dataclass(frozen=True)
 class Delivery:
     """What became of one webhook: delivered or not, after how many attempts, and why not."""
@@ -75,92 +63,6 @@ class Delivery:
     error: str | None
     """Why the webhook was not delivered; None when it was."""
     webhook_id: str
-
-
-# ---------------------------------------------------------------------------------------------
-# The payload
-
-
-def _lookup(stats: Mapping[str, Any], path: str, missing: list[str]) -> Any:
-    node: Any = stats
-    for key in path.split("."):
-        if not isinstance(node, Mapping) or key not in node:
-            missing.append(f"$.{path}")
-            return None
-        node = node[key]
-    return node
-
-
-def build_payload(
-    stats: Mapping[str, Any], *, repository: str, ref: str, stats_commit_sha: str | None
-) -> dict[str, Any]:
-    """The webhook's JSON for the content of a ``stats.json`` file.
-
-    `repository` is ``owner/name``, `ref` the ref the stats were made on (``refs/heads/main``),
-    `stats_commit_sha` the commit that wrote ``stats.json`` (None when nothing was committed).
-    ``commit_sha`` in the payload is the commit the stats describe, ``current.last_commit_sha``.
-    ``project_stats`` has exactly the API's ``project_stats`` columns. Raises
-    :class:`NotifyError` naming every missing field at once.
-    """
-    missing: list[str] = []
-    word_count = _lookup(stats, "current.word_count", missing)
-    chapter_count = _lookup(stats, "current.chapter_count", missing)
-    character_count = _lookup(stats, "current.character_count", missing)
-    commit_sha = _lookup(stats, "current.last_commit_sha", missing)
-    current_days = _lookup(stats, "streaks.current_days", missing)
-    longest_days = _lookup(stats, "streaks.longest_days", missing)
-    last_write_date = _lookup(stats, "streaks.last_write_date", missing)
-    history = _lookup(stats, "history", missing)
-    if missing:
-        raise NotifyError(
-            f"stats.json lacks {', '.join(missing)}: the webhook needs them "
-            "(is the file valid against stats.schema.json?)"
-        )
-    if not isinstance(history, list):
-        raise NotifyError("stats.json: $.history is not a list")
-    if not isinstance(commit_sha, str) or not commit_sha:
-        raise NotifyError(
-            "stats.json: $.current.last_commit_sha is null, so the stats describe no commit and "
-            "there is nothing to notify about: run on a git repository with at least one commit"
-        )
-    if not repository.strip():
-        raise NotifyError("the repository (owner/name) for the webhook is empty")
-    current = stats["current"]
-    return {
-        "event": EVENT,
-        "repository": repository,
-        "ref": ref,
-        "commit_sha": commit_sha,
-        "stats_commit_sha": stats_commit_sha,
-        "project_stats": {
-            "word_count": word_count,
-            "chapter_count": chapter_count,
-            "character_count": character_count,
-            "last_commit_sha": commit_sha,
-            "last_commit_at": current.get("last_commit_at"),
-            "total_commits": current.get("total_commits"),
-            "current_streak_days": current_days,
-            "longest_streak_days": longest_days,
-            "last_write_date": last_write_date,
-            "stats_history": copy.deepcopy(history),
-        },
-    }
-
-
-def serialize_payload(payload: Mapping[str, Any]) -> bytes:
-    """The request body: compact JSON in the payload's own key order, UTF-8, no ASCII escapes."""
-    try:
-        text = json.dumps(payload, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
-    except (TypeError, ValueError) as exc:
-        raise NotifyError(f"the webhook payload cannot be written as JSON: {exc}") from None
-    return text.encode("utf-8")
-
-
-def user_agent() -> str:
-    """``draftforge-stats/<version>``."""
-    import draftforge_stats  # late: this module may be imported while the package initialises
-
-    return f"draftforge-stats/{draftforge_stats.__version__}"
 
 
 # ---------------------------------------------------------------------------------------------

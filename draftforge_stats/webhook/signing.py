@@ -23,7 +23,7 @@ from typing import Any
 
 from standardwebhooks import Webhook
 
-from draftforge_stats.errors import DraftForgeError
+from draftforge_stats.errors import WebhookSecretError, WebhookVerificationError
 
 __all__ = [
     "DEFAULT_TOLERANCE_SECONDS",
@@ -43,14 +43,6 @@ DEFAULT_TOLERANCE_SECONDS = 300
 _ID_HEADER = "webhook-id"
 _TIMESTAMP_HEADER = "webhook-timestamp"
 _SIGNATURE_HEADER = "webhook-signature"
-
-
-class WebhookSecretError(DraftForgeError):
-    """The webhook secret cannot be used as a signing key (empty, or bad base64 after whsec_)."""
-
-
-class WebhookVerificationError(DraftForgeError):
-    """A received webhook is not authentic, is too old or too new, or is not JSON."""
 
 
 def secret_key(secret: str) -> bytes:
