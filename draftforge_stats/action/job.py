@@ -386,11 +386,8 @@ def writing_day(
     rule = DayRule(zone, day_starts_at)
     offset: tzinfo | None = None
     if zone is None and stats is not None and stats.history:
-        try:
-            stamp = repo.git("log", "-1", "--format=%aI", stats.history[0].commit_sha).strip()
-            offset = datetime.fromisoformat(stamp).tzinfo
-        except (GitError, ValueError):
-            offset = None
+        authored = repo.author_date(stats.history[0].commit_sha)
+        offset = authored.tzinfo if authored is not None else None
     return rule.today(now, offset).isoformat()
 
 
