@@ -40,9 +40,9 @@ def test_no_error_class_is_defined_outside_errors_py_and_the_library_raises_no_c
         relative = path.relative_to(PACKAGE).as_posix()
         tree = ast.parse(path.read_text("utf-8"))
         for node in ast.walk(tree):
-            is_error = isinstance(node, ast.ClassDef) and node.name.endswith("Error")
-            if is_error and relative != "errors.py":
-                outside.append(f"{relative}:{node.name}")
+            name = node.name if isinstance(node, ast.ClassDef) else ""
+            if name.endswith("Error") and relative != "errors.py":
+                outside.append(f"{relative}:{name}")
             if isinstance(node, ast.Import | ast.ImportFrom) and not relative.startswith("cli/"):
                 modules = [a.name for a in node.names] if isinstance(node, ast.Import) else []
                 if isinstance(node, ast.ImportFrom):

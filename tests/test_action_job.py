@@ -1,19 +1,14 @@
-"""`draftforge action`, run as a GitHub runner runs it: real clones, a real bare `origin` on
-disk, the runner's `GITHUB_*`/`INPUT_*` variables and files, and a real HTTP server on
+"""`draftforge action` (action/job.py), run as a GitHub runner runs it: real clones, a real bare
+`origin` on disk, the runner's `GITHUB_*`/`INPUT_*` variables and files, and a real HTTP server on
 127.0.0.1 as the DraftForge API. Nothing is mocked; only waiting is recorded instead of done.
 """
 
 from __future__ import annotations
 
-import base64
-import io
 import json
 import os
-import re
 import socket
 import subprocess
-from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from importlib import resources
 from pathlib import Path
@@ -26,46 +21,34 @@ from click.testing import CliRunner
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
-from draftforge_stats.action import job
 from draftforge_stats.action.job import writing_day
 from draftforge_stats.action.push import (
-    auth_env,
     auth_header,
-    commit_target,
-    is_own_path,
-    restore_ownership,
 )
-from draftforge_stats.action.runner import (
-    Inputs,
-    Runner,
-    escape_data,
-    format_outputs,
-    parse_boolean,
-)
-from draftforge_stats.action.summary import build_summary, progress_bar, word_chart
 from draftforge_stats.cli import main as cli_main
-from draftforge_stats.errors import InputError
-from draftforge_stats.statsfile import (
-    HistoryEntry,
-    Stats,
-    Streaks,
-)
 from draftforge_stats.webhook.signing import verify_webhook, webhook_id_for
-from tests.builders import chapter, make_stats
+from tests.builders import (
+    API_TOKEN,
+    CH1,
+    CH2,
+    CONFIG,
+    MESSAGE,
+    NOW,
+    REPO_ROOT,
+    SECRET,
+    TOKEN,
+    World,
+    assert_secrets_hidden,
+    clone,
+    git_in,
+    head_of,
+    history_entry,
+    summary_stats,
+)
 from tests.gitutil import GitRepo
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
-NOW = datetime(2025, 3, 10, 12, 0, tzinfo=UTC)
-TODAY = "2025-03-10"
 ZERO = "0" * 40
 BOT = "github-actions[bot] <41898282+github-actions[bot]@users.noreply.github.com>"
-MESSAGE = "chore(stats): update writing stats [skip ci]"
-TOKEN = "ghs_TOKENMARKER0a1b2c3d4e5f"
-API_TOKEN = "dfk_APITOKENMARKER9z8y7x"
-SECRET = "whsec_" + base64.b64encode(b"SECRETMARKER-32-bytes-of-key!!!!").decode()
-CONFIG = 'version: "1.0"\nproject:\n  name: Lighthouse\n  target_word_count: 100\n'
-CH1 = "# The Start\n\nOne two three four five.\n"  # 7 words, 34 characters
-CH2 = "# Middle\n\nSix seven eight.\n"  # 4 words, 23 characters
 CH3 = "# Late\n\nNine ten.\n"  # 3 words, 14 characters
 
 
@@ -107,26 +90,6 @@ xychart-beta
 """
 
 
-def clone(source: Path | str, target: Path, *args: str) -> GitRepo:
-    subprocess.run(["git", "clone", "-q", *args, str(source), str(target)], check=True)
-    return GitRepo(target)
-
-
-def head_of(origin: Path, ref: str = "main") -> str:
-    return subprocess.run(
-        ["git", "--git-dir", str(origin), "rev-parse", ref],
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout.strip()
-
-
-def git_in(origin: Path, *args: str) -> str:
-    return subprocess.run(
-        ["git", "--git-dir", str(origin), *args], check=True, capture_output=True, text=True
-    ).stdout
-
-
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -134,133 +97,9 @@ def free_port() -> int:
     return port
 
 
-@dataclass
-class Run:
-    code: int
-    stdout: str
-    outputs: str
-    summary: str
-    sleeps: list[float]
-
-    def output_values(self) -> dict[str, str]:
-        return dict(line.split("=", 1) for line in self.outputs.splitlines())
-
-    def lines(self) -> list[str]:
-        return self.stdout.splitlines()
-
-
-@dataclass
-class World:
-    """An author's clone that pushed a manuscript to `origin`, and the runner's workspace."""
-
-    tmp: Path
-    origin: Path
-    author: GitRepo
-    workspace: GitRepo
-    base: str  # the commit before the push
-    pushed: str  # the pushed commit (GITHUB_SHA)
-    inputs: dict[str, str] = field(default_factory=dict)
-
-    def history(self) -> list[dict[str, Any]]:
-        """The history the pushed manuscript has: two writing days."""
-        return [
-            {"date": "2025-03-10", "word_count": 11, "chapter_count": 2, "commits": 1,
-             "words_written": 4, "commit_sha": self.pushed},
-            {"date": "2025-03-09", "word_count": 7, "chapter_count": 1, "commits": 1,
-             "words_written": 7, "commit_sha": self.base},
-        ]  # fmt: skip
-
-    def event(self, name: str = "push", **payload: Any) -> dict[str, str]:
-        if name == "push" and not payload:
-            payload = {"before": self.base, "after": self.pushed, "ref": "refs/heads/main"}
-        path = self.tmp / f"event-{name}.json"
-        path.write_text(json.dumps(payload), encoding="utf-8")
-        return {"GITHUB_EVENT_NAME": name, "GITHUB_EVENT_PATH": str(path)}
-
-    def env(self, event: dict[str, str] | None = None, **overrides: str) -> dict[str, str]:
-        env = {
-            "GITHUB_ACTIONS": "true",
-            "GITHUB_WORKSPACE": str(self.workspace.path),
-            "GITHUB_REPOSITORY": "author/lighthouse",
-            "GITHUB_REF": "refs/heads/main",
-            "GITHUB_REF_NAME": "main",
-            "GITHUB_REF_TYPE": "branch",
-            "GITHUB_SHA": self.pushed,
-            "GITHUB_SERVER_URL": "https://github.com",
-            "GITHUB_OUTPUT": str(self.tmp / "github_output"),
-            "GITHUB_STEP_SUMMARY": str(self.tmp / "step_summary.md"),
-            "INPUT_PATH": ".",
-            "INPUT_TOKEN": TOKEN,
-            "INPUT_COMMIT": "true",
-            "INPUT_COMMIT-MESSAGE": MESSAGE,
-            "INPUT_COMMIT-USER-NAME": "github-actions[bot]",
-            "INPUT_COMMIT-USER-EMAIL": "41898282+github-actions[bot]@users.noreply.github.com",
-            "INPUT_API-URL": "",
-            "INPUT_API-TOKEN": "",
-            "INPUT_WEBHOOK-SECRET": "",
-            "INPUT_FAIL-ON-NOTIFY-ERROR": "false",
-        }
-        env.update(event if event is not None else self.event())
-        env.update(self.inputs)
-        env.update(overrides)
-        return env
-
-    def run(
-        self,
-        env: dict[str, str] | None = None,
-        *,
-        before_push: Callable[[int], None] | None = None,
-        now: datetime = NOW,
-    ) -> Run:
-        env = env if env is not None else self.env()
-        for name in ("GITHUB_OUTPUT", "GITHUB_STEP_SUMMARY"):
-            Path(env[name]).unlink(missing_ok=True)
-        stream = io.StringIO()
-        sleeps: list[float] = []
-        code = job.main(env, stream, now=now, sleep=sleeps.append, before_push=before_push)
-        output_file = Path(env["GITHUB_OUTPUT"])
-        summary_file = Path(env["GITHUB_STEP_SUMMARY"])
-        return Run(
-            code=code,
-            stdout=stream.getvalue(),
-            outputs=output_file.read_text(encoding="utf-8") if output_file.exists() else "",
-            summary=summary_file.read_text(encoding="utf-8") if summary_file.exists() else "",
-            sleeps=sleeps,
-        )
-
-
-@pytest.fixture
-def world(tmp_path: Path, bare_remote: Path) -> World:
-    author = clone(bare_remote, tmp_path / "author")
-    base = author.commit(
-        "Start the novel",
-        "2025-03-09T10:00:00+00:00",
-        files={".draftforge/config.yml": CONFIG, "chapters/01-start.md": CH1},
-    )
-    pushed = author.commit(
-        "Chapter two", "2025-03-10T09:00:00+00:00", files={"chapters/02-middle.md": CH2}
-    )
-    author.git("push", "-q", "origin", "main")
-    workspace = clone(bare_remote, tmp_path / "workspace")
-    return World(tmp_path, bare_remote, author, workspace, base, pushed)
-
-
 def stats_at(origin: Path, ref: str = "main") -> dict[str, Any]:
     data: dict[str, Any] = json.loads(git_in(origin, "show", f"{ref}:.draftforge/stats.json"))
     return data
-
-
-def assert_secrets_hidden(run: Run, *places: str) -> None:
-    """The secrets appear nowhere but in `::add-mask::` lines."""
-    texts = [
-        "\n".join(line for line in run.lines() if not line.startswith("::add-mask::")),
-        run.outputs,
-        run.summary,
-        *places,
-    ]
-    for text in texts:
-        for secret in (TOKEN, basic(TOKEN).removeprefix("basic "), API_TOKEN, SECRET):
-            assert secret not in text
 
 
 # ---------------------------------------------------------------------------------------------
@@ -463,15 +302,6 @@ def test_words_written_today_is_the_projects_writing_day_not_utcs(
     assert "| Written today (2025-03-11) | 4 |" in again.summary.splitlines()
 
 
-def test_is_own_path() -> None:
-    assert is_own_path(".draftforge/stats.json", "")
-    assert is_own_path(".draftforge/cache/blobs.json", "")
-    assert not is_own_path(".draftforge/config.yml", "")  # changes what the stats say
-    assert not is_own_path("chapters/01.md", "")
-    assert is_own_path("novel/.draftforge/stats.json", "novel/")
-    assert not is_own_path(".draftforge/stats.json", "novel/")
-
-
 # ---------------------------------------------------------------------------------------------
 # The branch moved while the job ran
 
@@ -608,36 +438,6 @@ def test_a_pull_request_commits_nothing_and_says_why(world: World, httpserver: H
     assert httpserver.log == []
     assert (world.workspace.path / ".draftforge/stats.json").is_file()
     assert "- The DraftForge API is not notified of pull requests." in run.summary
-
-
-@pytest.mark.parametrize(
-    ("commit", "event", "ref", "ref_type", "branch", "expected"),
-    [
-        (True, "push", "refs/heads/main", "branch", "main", ("main", None)),
-        (True, "workflow_dispatch", "refs/heads/dev", "branch", "dev", ("dev", None)),
-        (False, "push", "refs/heads/main", "branch", "main", (None, "`commit` is false")),
-        (True, "pull_request", "refs/pull/1/merge", "", None, (None, "This is a pull request")),
-        (True, "push", "refs/tags/v1", "tag", None, (None, "This run is for the tag v1")),
-        (True, "push", "refs/heads/main", "branch", None, (None, "HEAD is detached")),
-    ],
-)
-def test_commit_target(
-    commit: bool,
-    event: str,
-    ref: str,
-    ref_type: str,
-    branch: str | None,
-    expected: tuple[str | None, str | None],
-) -> None:
-    runner = Runner(
-        Path("."), ref=ref, ref_name=ref.rsplit("/", 1)[-1], ref_type=ref_type, event_name=event
-    )
-    target, why = commit_target(Inputs(commit=commit), runner, branch)
-    assert target == expected[0]
-    if expected[1] is None:
-        assert why is None
-    else:
-        assert why is not None and why.startswith(expected[1])
 
 
 # ---------------------------------------------------------------------------------------------
@@ -782,12 +582,6 @@ def test_files_are_left_to_the_workspace_owner(world: World) -> None:
     assert root_owned == []
 
 
-def test_restore_ownership_does_nothing_unless_root(tmp_path: Path) -> None:
-    target = tmp_path / "file"
-    target.write_text("x", "utf-8")
-    assert restore_ownership(tmp_path, [target], euid=1000) == 0
-
-
 def test_not_a_git_checkout_is_an_error(world: World, tmp_path: Path) -> None:
     empty = tmp_path / "empty"
     empty.mkdir()
@@ -837,104 +631,6 @@ def test_a_project_in_a_subfolder(world: World) -> None:
     assert run.output_values()["word-count"] == "11"
 
 
-def test_inputs_from_the_runner_environment() -> None:
-    assert Inputs.from_env({}) == Inputs()
-    env = {
-        "INPUT_PATH": "novel",
-        "INPUT_COMMIT": "False",
-        "INPUT_COMMIT-MESSAGE": "stats",
-        "INPUT_API-URL": " https://api.example.com/hook ",
-        "INPUT_FAIL-ON-NOTIFY-ERROR": "TRUE",
-        "INPUT_TOKEN": "t0k",
-    }
-    assert Inputs.from_env(env) == Inputs(
-        path="novel",
-        token="t0k",
-        commit=False,
-        commit_message="stats",
-        api_url="https://api.example.com/hook",
-        fail_on_notify_error=True,
-    )
-    assert parse_boolean("x", "", default=True) is True
-    with pytest.raises(InputError):
-        parse_boolean("x", "1", default=False)
-
-
-def test_action_yml_defaults_match_the_code() -> None:
-    metadata = yaml.safe_load((REPO_ROOT / "action.yml").read_text("utf-8"))
-    defaults = Inputs()
-    for name, spec in metadata["inputs"].items():
-        value = getattr(defaults, name.replace("-", "_"))
-        if name == "token":
-            assert spec["default"] == "${{ github.token }}"
-        elif isinstance(value, bool):
-            assert spec["default"] == ("true" if value else "false"), name
-        else:
-            assert spec.get("default", "") == value, name
-    assert set(metadata["inputs"]) == {name.replace("_", "-") for name in vars(defaults)}
-    assert set(metadata["outputs"]) == set(
-        job.action_outputs(None, today=TODAY, changed=False, commit_sha="", notified=False)
-    )
-
-
-# ---------------------------------------------------------------------------------------------
-# Small pure pieces
-
-
-def test_format_outputs_uses_a_heredoc_only_for_multiline_values() -> None:
-    text = format_outputs({"a": "1", "b": "two\nlines"})
-    lines = text.splitlines()
-    assert lines[0] == "a=1"
-    assert lines[1].startswith("b<<ghadelimiter_")
-    delimiter = lines[1].split("<<", 1)[1]
-    assert lines[2:] == ["two", "lines", delimiter]
-    assert text.endswith("\n")
-
-
-def test_workflow_command_data_is_escaped() -> None:
-    assert escape_data("50% done\r\nnext") == "50%25 done%0D%0Anext"
-
-
-def test_auth_env_resets_persisted_headers_and_keeps_existing_entries() -> None:
-    header = "AUTHORIZATION: basic " + base64.b64encode(b"x-access-token:abc").decode()
-    assert auth_header("abc") == header
-    assert auth_env("abc", "https://github.com/", {"GIT_CONFIG_COUNT": "1"}) == {
-        "GIT_CONFIG_COUNT": "3",
-        "GIT_CONFIG_KEY_1": "http.https://github.com/.extraheader",
-        "GIT_CONFIG_VALUE_1": "",
-        "GIT_CONFIG_KEY_2": "http.https://github.com/.extraheader",
-        "GIT_CONFIG_VALUE_2": header,
-    }
-    assert auth_env("", "https://github.com", {}) == {}
-
-
-def test_git_sends_only_the_actions_token_and_stores_nothing(
-    git_repo: GitRepo, httpserver: HTTPServer
-) -> None:
-    """A real git over HTTP: the header actions/checkout persisted is replaced, not doubled."""
-    from draftforge_stats.errors import GitError
-    from draftforge_stats.gitrepo import Repository
-
-    seen: list[list[str]] = []
-
-    def handler(request: Request) -> Response:
-        seen.append(request.headers.getlist("Authorization"))
-        return Response("no", status=404)
-
-    httpserver.expect_request("/owner/repo.git/info/refs").respond_with_handler(handler)
-    server = httpserver.url_for("/").rstrip("/")
-    git_repo.git("config", f"http.{server}/.extraheader", "AUTHORIZATION: basic OLD")
-    before = (git_repo.path / ".git/config").read_text("utf-8")
-    repo = Repository.find(git_repo.path)
-    assert repo is not None
-
-    with pytest.raises(GitError):
-        repo.git("ls-remote", f"{server}/owner/repo.git", env=auth_env(TOKEN, server, os.environ))
-
-    assert seen == [[auth_header(TOKEN).removeprefix("AUTHORIZATION: ")]]
-    assert (git_repo.path / ".git/config").read_text("utf-8") == before
-
-
 def test_writing_day_follows_the_history_day_rule(git_repo: GitRepo) -> None:
     from zoneinfo import ZoneInfo
 
@@ -943,103 +639,12 @@ def test_writing_day_follows_the_history_day_rule(git_repo: GitRepo) -> None:
     sha = git_repo.commit("Late", "2025-03-10T20:00:00-08:00", files={"a.md": "a\n"})
     repo = Repository.find(git_repo.path)
     assert repo is not None
-    stats = _stats([_entry("2025-03-10", 250, 50, sha)])
+    stats = summary_stats([history_entry("2025-03-10", 250, 50, sha)])
     late = datetime(2025, 3, 11, 5, 30, tzinfo=UTC)  # 21:30 in the author's -08:00
     assert writing_day(repo, None, None, 0, late) == "2025-03-11"
     assert writing_day(repo, stats, None, 0, late) == "2025-03-10"
     assert writing_day(repo, stats, ZoneInfo("Europe/Paris"), 0, late) == "2025-03-11"
     assert writing_day(repo, stats, ZoneInfo("Europe/Paris"), 7, late) == "2025-03-10"
-
-
-def _stats(history: list[HistoryEntry], target: int | None = 1000) -> Stats:
-    return make_stats(
-        [
-            chapter("chapters/01.md", "One | <Two>", 200, 1100, 900),
-            chapter("chapters/02.md", "Three", 50, 300, 250),
-        ],
-        name="A | B",
-        target=target,
-        history=history,
-        streaks=Streaks(current_days=2, longest_days=5, last_write_date="2025-03-10"),
-        stamp="2025-03-10T12:00:00Z",
-        last_commit_sha="a" * 40,
-    )
-
-
-def _entry(date: str, words: int, written: int, sha: str = "b" * 40) -> HistoryEntry:
-    return HistoryEntry(
-        date=date,
-        word_count=words,
-        chapter_count=2,
-        commits=1,
-        words_written=written,
-        commit_sha=sha,
-    )
-
-
-def test_summary_golden() -> None:
-    stats = _stats([_entry("2025-03-10", 250, 50), _entry("2025-03-09", 200, 200)])
-
-    text = build_summary(
-        stats, today="2025-03-10", status="Committed the stats.", notes=["A note."]
-    )
-
-    assert text.splitlines() == [
-        "## Writing stats: A \\| B",
-        "",
-        "Committed the stats.",
-        "",
-        "- A note.",
-        "",
-        "| | |",
-        "| --- | ---: |",
-        "| Words | 250 |",
-        "| Chapters | 2 |",
-        "| Characters | 1,400 |",
-        "| Written today (2025-03-10) | 50 |",
-        "| Current streak | 2 days |",
-        "| Longest streak | 5 days |",
-        "",
-        "**Progress:** 250 of 1,000 words (25.0%)",
-        "",
-        "`▓▓▓▓▓░░░░░░░░░░░░░░░`",
-        "",
-        "### Word count, last 2 days of writing",
-        "",
-        "```mermaid",
-        "xychart-beta",
-        '    title "Words over the last writing days"',
-        '    x-axis ["2025-03-09", "2025-03-10"]',
-        '    y-axis "Words" 0 --> 250',
-        "    line [200, 250]",
-        "```",
-        "",
-        "### Chapters",
-        "",
-        "| # | Chapter | File | Words |",
-        "| ---: | --- | --- | ---: |",
-        "| 1 | One \\| &lt;Two&gt; | `chapters/01.md` | 200 |",
-        "| 2 | Three | `chapters/02.md` | 50 |",
-        "| | **Total** | | **250** |",
-    ]
-
-
-def test_summary_without_history_target_or_today() -> None:
-    stats = _stats([_entry("2025-03-08", 250, 10)], target=None)
-    text = build_summary(stats, today="2025-03-10", status="S.")
-    assert "| Written today (2025-03-10) | 0 |" in text.splitlines()
-    assert "Progress" not in text
-    assert word_chart([]) == []
-    assert progress_bar(5000, 1000) == "▓" * 20
-
-
-def test_the_chart_shows_the_last_30_days_oldest_first() -> None:
-    history = [_entry(f"2025-01-{day:02d}", day * 10, 10) for day in range(31, 0, -1)]
-    chart = word_chart(history)
-    assert (
-        chart[3] == "    x-axis [" + ", ".join(f'"2025-01-{day:02d}"' for day in range(2, 32)) + "]"
-    )
-    assert chart[5] == "    line [" + ", ".join(str(day * 10) for day in range(2, 32)) + "]"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -1084,177 +689,6 @@ def test_the_example_workflow_is_safe_to_copy() -> None:
     assert checkout["uses"].startswith("actions/checkout@")
     assert checkout["with"]["fetch-depth"] == 0
     assert job["steps"][1]["uses"] == "draftforge/stats-action@v1"
-
-
-# ---------------------------------------------------------------------------------------------
-# Git over real HTTP: the token, the header actions/checkout left, and a refused push
-
-CHECKOUT_TOKEN = "ghs_CHECKOUTTOKEN1234567"  # the token actions/checkout persisted
-URL_SECRET = "URLSECRETMARKER42"  # a credential someone put into the remote's URL
-
-
-def basic(token: str) -> str:
-    return auth_header(token).removeprefix("AUTHORIZATION: ")
-
-
-@dataclass
-class GitServer:
-    """`git http-backend` behind a real HTTP server on localhost (GitHub's smart HTTP).
-
-    Reading takes either token, pushing only the action's; a request with no or with two
-    `Authorization` headers is refused. Every request is recorded: (service, headers).
-    """
-
-    url: str
-    seen: list[tuple[str, list[str]]] = field(default_factory=list)
-
-    def pushes(self) -> list[list[str]]:
-        return [auth for service, auth in self.seen if service == "git-receive-pack"]
-
-
-def git_server(httpserver: HTTPServer, root: Path) -> GitServer:
-    server = GitServer(httpserver.url_for("/").rstrip("/"))
-
-    def handler(request: Request) -> Response:
-        service = request.args.get("service") or request.path.rsplit("/", 1)[-1]
-        auth = request.headers.getlist("Authorization")
-        server.seen.append((service, auth))
-        allowed = {basic(TOKEN)} | ({basic(CHECKOUT_TOKEN)} if "upload" in service else set())
-        if len(auth) != 1 or auth[0] not in allowed:
-            return Response("denied", status=403)
-        body = request.get_data()
-        env = {
-            **os.environ,
-            "GIT_PROJECT_ROOT": str(root),
-            "GIT_HTTP_EXPORT_ALL": "1",
-            "REMOTE_USER": "x-access-token",
-            "REMOTE_ADDR": "127.0.0.1",
-            "REQUEST_METHOD": request.method,
-            "PATH_INFO": request.path,
-            "QUERY_STRING": request.query_string.decode(),
-            "CONTENT_TYPE": request.headers.get("Content-Type", ""),
-            "CONTENT_LENGTH": str(len(body)),
-            "HTTP_CONTENT_ENCODING": request.headers.get("Content-Encoding", ""),
-            "HTTP_GIT_PROTOCOL": request.headers.get("Git-Protocol", ""),
-        }
-        out = subprocess.run(
-            ["git", "http-backend"], input=body, env=env, capture_output=True, check=True
-        ).stdout
-        head, _, payload = out.partition(b"\r\n\r\n")
-        headers = dict(line.split(": ", 1) for line in head.decode().split("\r\n"))
-        status = int(headers.pop("Status", "200").split()[0])
-        return Response(payload, status=status, headers=headers)
-
-    httpserver.expect_request(re.compile("^/")).respond_with_handler(handler)
-    return server
-
-
-@pytest.fixture
-def http_world(world: World, httpserver: HTTPServer) -> tuple[World, GitServer]:
-    """The world, with the workspace cloned over HTTP as actions/checkout clones: its token
-    persisted as an `http.<server>/.extraheader` in `.git/config`."""
-    server = git_server(httpserver, world.origin.parent)
-    header = f"http.{server.url}/.extraheader=AUTHORIZATION: {basic(CHECKOUT_TOKEN)}"
-    target = world.tmp / "checkout"
-    subprocess.run(
-        ["git", "-c", header, "clone", "-q", f"{server.url}/{world.origin.name}", str(target)],
-        check=True,
-    )
-    world.workspace = GitRepo(target)
-    world.workspace.git("config", *header.split("=", 1))
-    return world, server
-
-
-def test_over_http_the_push_carries_only_the_actions_token(
-    http_world: tuple[World, GitServer],
-) -> None:
-    world, server = http_world
-    config = (world.workspace.path / ".git/config").read_text("utf-8")
-
-    run = world.run(world.env(GITHUB_SERVER_URL=server.url))
-
-    assert run.code == 0, run.stdout
-    assert head_of(world.origin) == run.output_values()["commit-sha"]
-    assert server.pushes() == [[basic(TOKEN)], [basic(TOKEN)]]  # advertisement, then the pack
-    assert all(len(auth) == 1 for _, auth in server.seen)
-    # .git/config is as actions/checkout left it (its post step removes its own header).
-    assert (world.workspace.path / ".git/config").read_text("utf-8") == config
-    assert_secrets_hidden(run, config)
-
-
-def test_over_http_a_protected_branch_fails_at_once_without_leaking(
-    http_world: tuple[World, GitServer],
-) -> None:
-    world, server = http_world
-    hook = world.origin / "hooks/pre-receive"
-    hook.write_text(
-        "#!/bin/sh\necho 'error: GH006: Protected branch update failed for refs/heads/main.' >&2"
-        "\nexit 1\n",
-        "utf-8",
-    )
-    hook.chmod(0o755)
-    # A credential in the remote's URL (not the action's token) must not leak either.
-    remote = server.url.replace("http://", f"http://x-access-token:{URL_SECRET}@")
-    world.workspace.git("remote", "set-url", "origin", f"{remote}/{world.origin.name}")
-    config = (world.workspace.path / ".git/config").read_text("utf-8")
-
-    run = world.run(world.env(GITHUB_SERVER_URL=server.url))
-
-    assert run.code == 1
-    assert run.sleeps == []  # refused, not moved: no second attempt
-    assert len(server.pushes()) == 2
-    assert head_of(world.origin) == world.pushed
-    # One annotation: git's own lines (its URL without the credential), then what to do.
-    lines = run.lines()[-1].split("%0A")
-    assert lines[:3] == [
-        "::error::Could not push the stats commit to main: `git push` failed: remote: error: "
-        "GH006: Protected branch update failed for refs/heads/main.",
-        f"To {server.url}/origin.git",
-        " ! [remote rejected] HEAD -> main (pre-receive hook declined)",
-    ]
-    assert lines[3].startswith(f"error: failed to push some refs to '{server.url}/origin.git")
-    assert lines[4:] == [
-        "The branch is protected: let the workflow's token bypass the rule, or give the action "
-        "a token of a user or app that may push (see the README's troubleshooting)."
-    ]
-    assert run.outputs == ""
-    assert URL_SECRET not in run.stdout
-    assert (world.workspace.path / ".git/config").read_text("utf-8") == config
-    assert_secrets_hidden(run, config)
-
-
-def test_over_http_a_refused_fetch_warns_without_leaking(
-    http_world: tuple[World, GitServer],
-) -> None:
-    world, server = http_world
-    shallow = world.tmp / "shallow"
-    header = f"http.{server.url}/.extraheader=AUTHORIZATION: {basic(CHECKOUT_TOKEN)}"
-    remote = server.url.replace("http://", f"http://x-access-token:{URL_SECRET}@")
-    subprocess.run(
-        ["git", "-c", header, "clone", "-q", "--depth", "1", f"{server.url}/origin.git", shallow],
-        check=True,
-    )
-    world.workspace = GitRepo(shallow)
-    world.workspace.git("remote", "set-url", "origin", f"{remote}/origin.git")
-    wrong = "ghs_WRONGTOKEN0000000000"  # a token the server does not take
-    event = world.event("pull_request", number=3)
-    env = world.env(event, GITHUB_SERVER_URL=server.url, GITHUB_REF="refs/pull/3/merge")
-    env["INPUT_TOKEN"] = wrong
-
-    run = world.run(env)
-
-    assert run.code == 0, run.stdout
-    assert server.seen[-1] == ("git-upload-pack", [basic(wrong)])
-    warning = next(line for line in run.lines() if line.startswith("::warning::"))
-    assert warning.startswith(
-        "::warning::The clone is shallow and fetching the full history failed (`git fetch` "
-        f"failed: remote: denied%0Afatal: unable to access '{server.url}/origin.git/': The "
-        "requested URL returned error: 403)"
-    )
-    logged = [line for line in run.lines() if not line.startswith("::add-mask::")]
-    for text in ("\n".join(logged), run.outputs, run.summary):
-        for secret in (URL_SECRET, wrong, basic(wrong).removeprefix("basic ")):
-            assert secret not in text
 
 
 # ---------------------------------------------------------------------------------------------
@@ -1457,29 +891,6 @@ def test_the_early_return_looks_at_the_projects_own_folder(world: World) -> None
     assert stats["current"]["last_commit_sha"] == other
 
 
-def test_inputs_with_spaces_and_upper_case_are_read_as_the_toolkit_reads_them(
-    world: World,
-) -> None:
-    world.inputs = {
-        "INPUT_PATH": " . ",
-        "INPUT_COMMIT": " TRUE ",
-        "INPUT_COMMIT-MESSAGE": "  stats: update  ",
-        "INPUT_COMMIT-USER-NAME": " Stats Bot ",
-        "INPUT_COMMIT-USER-EMAIL": " bot@example.com\n",
-        "INPUT_TOKEN": f" {TOKEN}\n",
-        "INPUT_FAIL-ON-NOTIFY-ERROR": "False",
-    }
-
-    run = world.run()
-
-    assert run.code == 0, run.stdout
-    assert git_in(world.origin, "log", "-1", "--format=%an <%ae>|%B", "main") == (
-        "Stats Bot <bot@example.com>|stats: update\n\n"
-    )
-    assert run.lines()[0] == f"::add-mask::{TOKEN}"
-    assert_secrets_hidden(run)
-
-
 def test_a_push_that_also_changed_the_stats_file_is_recomputed_not_merged(world: World) -> None:
     # While the job ran, someone pushed chapter three with a stats file of their own making.
     other = world.author.commit(
@@ -1553,38 +964,3 @@ def test_a_plain_http_api_url_fails_the_job_naming_the_input(world: World) -> No
     assert run.output_values()["commit-sha"] == head_of(world.origin)  # the stats are pushed
     assert run.output_values()["notified"] == "false"
     assert_secrets_hidden(run)
-
-
-# ---------------------------------------------------------------------------------------------
-# The summary: Markdown that shows names as they are
-
-
-def test_the_summary_shows_markdown_characters_in_names_as_they_are() -> None:
-    stats = _stats([_entry("2025-03-10", 250, 50)], target=None)
-    stats.project.name = '*Dark* _Tides_ [draft](x) `v2` & <b> "Q" #'
-    stats.breakdown.chapters[0].title = "A ~~b~~ | c\\"
-    stats.breakdown.chapters[0].file = "chapters/a<b>&|`c`.md"
-    stats.breakdown.chapters[1].file = "`02`.md"
-
-    lines = build_summary(stats, today="2025-03-10", status="S.").splitlines()
-
-    assert lines[0] == (
-        r'## Writing stats: \*Dark\* \_Tides\_ \[draft\](x) \`v2\` &amp; &lt;b&gt; "Q" \#'
-    )
-    assert lines[-3:] == [
-        r"| 1 | A \~\~b\~\~ \| c\\ | ``chapters/a<b>&\|`c`.md`` | 200 |",
-        "| 2 | Three | `` `02`.md `` | 50 |",
-        "| | **Total** | | **250** |",
-    ]
-
-
-def test_one_day_of_history_makes_no_chart() -> None:
-    # A line through one point draws nothing: the chart starts with the second writing day.
-    stats = _stats([_entry("2025-03-10", 250, 250)])
-
-    text = build_summary(stats, today="2025-03-10", status="S.")
-
-    assert word_chart(stats.history) == []
-    assert "mermaid" not in text
-    assert "### Word count" not in text
-    assert "| Written today (2025-03-10) | 250 |" in text.splitlines()
