@@ -21,9 +21,10 @@ import contextlib
 import json
 import os
 import tempfile
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, TypedDict
 
 from pydantic import BaseModel, ConfigDict, Field, SerializerFunctionWrapHandler, model_serializer
 
@@ -130,6 +131,23 @@ class Stats(_Model):
         return data
 
 
+class Totals(TypedDict):
+    word_count: int
+    chapter_count: int
+    character_count: int
+    character_count_no_spaces: int
+
+
+def chapter_totals(chapters: Sequence[ChapterEntry]) -> Totals:
+    """The `current` totals that follow from the chapter breakdown (one rule: they add up)."""
+    return {
+        "word_count": sum(c.word_count for c in chapters),
+        "chapter_count": len(chapters),
+        "character_count": sum(c.character_count for c in chapters),
+        "character_count_no_spaces": sum(c.character_count_no_spaces for c in chapters),
+    }
+
+
 # ---------------------------------------------------------------------------- checking
 
 
@@ -138,7 +156,8 @@ def stats_errors(data: Any) -> list[str]:
     valid): the schema (with the format checks of `draftforge validate`), then the rules
     for a stats file (totals, history order, streaks); a value the schema refused is not
     checked again."""
-    from .validation import rules, schemas  # late: validation imports the config, which is heavier
+    # late: validation imports the config, which is heavier
+    from .validation import errors_of, rules, schemas
     from .validation.documents import load_json
 
     errors = sorted(
@@ -150,7 +169,7 @@ def stats_errors(data: Any) -> list[str]:
         return lines
     doc = load_json(json.dumps(data), STATS_FILE.as_posix())
     problems = rules.stats_problems(doc)
-    return [f"{p.path}: {p.message}" for p in problems if p.severity == "error"]
+    return [f"{p.path}: {p.message}" for p in errors_of(problems)]
 
 
 def check_stats(data: Any) -> None:

@@ -27,6 +27,7 @@ from draftforge_stats.statsfile import (
     ProjectInfo,
     Stats,
     Streaks,
+    chapter_totals,
 )
 from tests.gitutil import GitRepo
 
@@ -57,10 +58,7 @@ def make_stats(
     return Stats(
         project=ProjectInfo(name=name, type="novel", target_word_count=target),
         current=Current(
-            word_count=sum(c.word_count for c in chapters),
-            chapter_count=len(chapters),
-            character_count=sum(c.character_count for c in chapters),
-            character_count_no_spaces=sum(c.character_count_no_spaces for c in chapters),
+            **chapter_totals(chapters),
             last_updated=stamp,
             last_commit_sha=last_commit_sha,
         ),

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
+from typing import Protocol
 
 from draftforge_stats.discover import project_folder
 from draftforge_stats.errors import Problem, UnknownFileKindError
@@ -65,8 +66,35 @@ class FileKind(Enum):
         }[self]
 
 
+def errors_of(problems: Sequence[Problem]) -> list[Problem]:
+    """The problems that are errors (they fail a check)."""
+    return [p for p in problems if p.severity == "error"]
+
+
+def warnings_of(problems: Sequence[Problem]) -> list[Problem]:
+    """The problems that are only warnings."""
+    return [p for p in problems if p.severity != "error"]
+
+
+class _HasProblems(Protocol):
+    @property
+    def problems(self) -> list[Problem]: ...
+
+
+class _Severities:
+    """`errors` and `warnings` of a result's `problems`."""
+
+    @property
+    def errors(self: _HasProblems) -> list[Problem]:
+        return errors_of(self.problems)
+
+    @property
+    def warnings(self: _HasProblems) -> list[Problem]:
+        return warnings_of(self.problems)
+
+
 @dataclass
-class FileResult:
+class FileResult(_Severities):
     """One checked file."""
 
     path: Path
@@ -74,17 +102,9 @@ class FileResult:
     kind: FileKind
     problems: list[Problem] = field(default_factory=list)
 
-    @property
-    def errors(self) -> list[Problem]:
-        return [p for p in self.problems if p.severity == "error"]
-
-    @property
-    def warnings(self) -> list[Problem]:
-        return [p for p in self.problems if p.severity != "error"]
-
 
 @dataclass
-class ValidationResult:
+class ValidationResult(_Severities):
     """Every checked file and every problem, plus problems that belong to no single file."""
 
     files: list[FileResult] = field(default_factory=list)
@@ -93,14 +113,6 @@ class ValidationResult:
     @property
     def problems(self) -> list[Problem]:
         return [*self.general, *(p for f in self.files for p in f.problems)]
-
-    @property
-    def errors(self) -> list[Problem]:
-        return [p for p in self.problems if p.severity == "error"]
-
-    @property
-    def warnings(self) -> list[Problem]:
-        return [p for p in self.problems if p.severity != "error"]
 
     def failed(self, *, strict: bool = False) -> bool:
         """Errors fail; warnings fail too when ``strict``."""
