@@ -22,8 +22,8 @@ from .names import (
     ProjectType,
 )
 from .validation.documents import SourceError, decode_utf8, load_yaml
+from .validation.messages import schema_problems
 from .validation.rules import config_problems
-from .validation.schemas import schema_problems
 
 
 class _Section(BaseModel):

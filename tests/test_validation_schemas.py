@@ -15,12 +15,8 @@ from jsonschema import Draft202012Validator
 
 from draftforge_stats.errors import Problem
 from draftforge_stats.validation.documents import Document, load_text
-from draftforge_stats.validation.schemas import (
-    SCHEMA_NAMES,
-    load_schema,
-    schema_problems,
-    schema_text,
-)
+from draftforge_stats.validation.messages import schema_problems
+from draftforge_stats.validation.schemas import SCHEMA_NAMES, load_schema, schema_text
 
 CASES = Path(__file__).parent / "data" / "schema_cases"
 

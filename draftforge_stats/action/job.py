@@ -3,8 +3,8 @@
 This is the Action's entry point (`draftforge action`, the Docker image's entry point) and its
 orchestration, top to bottom: :func:`main` reads the runner's environment, :func:`run_action`
 runs the job, :class:`_Job` holds one run's state. It is the one module besides `cli/` that
-reads the environment; the runner's side (inputs, log, output files) is :mod:`.workflow`, the
-git side (what changed, committing, pushing) :mod:`.gitsync`. The decisions are plain
+reads the environment; the runner's side (inputs, log, output files) is :mod:`.runner`, the
+git side (what changed, committing, pushing) :mod:`.push`. The decisions are plain
 functions of plain data, so they are tested without a runner; the job itself
 (:func:`run_action`) runs against real clones and remotes in the tests, exactly as on a
 runner, with only the waiting made injectable.

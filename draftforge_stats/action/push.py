@@ -1,9 +1,10 @@
 """The git side of the GitHub Action: what a push changed, where to commit, and pushing safely.
 
 Library code: it takes the repository, the runner's context and the inputs, and returns plain
-values or raises :class:`~.errors.ActionError`; it never prints. Git is reached only through
-:mod:`.gitrepo` (`Repository.git`, `run_git`). The token reaches git only through
-``GIT_CONFIG_*`` variables of the one command that needs it (never argv, never `.git/config`).
+values or raises :class:`~draftforge_stats.errors.ActionError`; it never prints. Git is
+reached only through :mod:`..gitrepo` (`Repository.git`, `run_git`). The token reaches git
+only through ``GIT_CONFIG_*`` variables of the one command that needs it (never argv, never
+`.git/config`).
 """
 
 from __future__ import annotations

@@ -27,7 +27,7 @@ from draftforge_stats.validation.documents import (
     load_text,
     load_yaml,
 )
-from draftforge_stats.validation.schemas import schema_problems
+from draftforge_stats.validation.messages import schema_problems
 
 __all__ = [
     "AGENT_RUNS_DIR",

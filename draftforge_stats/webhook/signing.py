@@ -92,7 +92,7 @@ def webhook_id_for(repository: str, commit_sha: str) -> str:
 def sign_webhook(webhook_id: str, timestamp: int, body: bytes, secret: str) -> str:
     """The ``webhook-signature`` value ``v1,<base64>`` for one delivery attempt.
 
-    `body` must be UTF-8 (what :func:`.delivery.serialize_payload` produces).
+    `body` must be UTF-8 (what :func:`.payload.serialize_payload` produces).
     """
     signer = Webhook(secret_key(secret))  # bytes, so the package does not base64-decode it
     return str(signer.sign(webhook_id, datetime.fromtimestamp(timestamp, tz=UTC), body.decode()))
