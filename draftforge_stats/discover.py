@@ -16,6 +16,7 @@ from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
 from .errors import ManuscriptError
+from .names import DRAFTFORGE_DIR
 
 if TYPE_CHECKING:
     from .config import Config
@@ -187,6 +188,12 @@ def discover(root: Path, selector: FileSelector) -> Discovery:
     return Discovery(chapters=chapters, manuscript=manuscript, warnings=warnings)
 
 
+def is_project_marked(folder: Path) -> bool:
+    """True when `folder` has a `.draftforge` folder or is the top of a git work tree: where
+    the search for a project folder stops."""
+    return (folder / DRAFTFORGE_DIR).is_dir() or (folder / ".git").exists()
+
+
 def project_folder(start: Path) -> Path:
     """The project folder for ``start``: the nearest folder upwards with a `.draftforge`
     folder, not above the top of the git work tree (a folder with `.git`); else that top,
@@ -194,7 +201,7 @@ def project_folder(start: Path) -> Path:
     """
     absolute = start.absolute()
     for folder in (absolute, *absolute.parents):
-        if (folder / ".draftforge").is_dir() or (folder / ".git").exists():
+        if is_project_marked(folder):
             return start if folder == absolute else folder
     return start
 

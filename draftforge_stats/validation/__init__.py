@@ -15,9 +15,9 @@ from enum import Enum
 from pathlib import Path
 from typing import Protocol
 
-from draftforge_stats.discover import project_folder
+from draftforge_stats.discover import is_project_marked, project_folder
 from draftforge_stats.errors import Problem, UnknownFileKindError
-from draftforge_stats.names import AGENT_RUNS_DIR, CONFIG_FILE, STATS_FILE
+from draftforge_stats.names import AGENT_RUNS_DIR, CONFIG_FILE, DRAFTFORGE_DIR, STATS_FILE
 from draftforge_stats.validation import rules
 from draftforge_stats.validation.documents import (
     Document,
@@ -123,12 +123,12 @@ def kind_of(path: Path) -> FileKind | None:
     """The kind of a file from its path alone, or None."""
     parts = path.parts
     name = path.name
-    if len(parts) >= 2 and parts[-2] == ".draftforge":
+    if len(parts) >= 2 and parts[-2] == DRAFTFORGE_DIR:
         if name in {"config.yml", "config.yaml"}:
             return FileKind.CONFIG
         if name == "stats.json":
             return FileKind.STATS
-    if len(parts) >= 3 and parts[-3:-1] == (".draftforge", "agent-runs") and name.endswith(".json"):
+    if len(parts) >= 3 and parts[-3:-1] == AGENT_RUNS_DIR.parts and name.endswith(".json"):
         return FileKind.AGENT_RUN
     if name in METADATA_NAMES:
         return FileKind.METADATA
@@ -138,13 +138,16 @@ def kind_of(path: Path) -> FileKind | None:
 def _project_root_of(path: Path, kind: FileKind) -> Path | None:
     """The project folder of a file, from where it sits (None when it is in none)."""
     absolute = path.absolute()
-    if kind in {FileKind.CONFIG, FileKind.STATS} and absolute.parent.name == ".draftforge":
+    if kind in {FileKind.CONFIG, FileKind.STATS} and absolute.parent.name == DRAFTFORGE_DIR:
         return absolute.parent.parent
-    if kind is FileKind.AGENT_RUN and absolute.parent.parts[-2:] == (".draftforge", "agent-runs"):
+    if kind is FileKind.AGENT_RUN and absolute.parent.parts[-2:] == (
+        DRAFTFORGE_DIR,
+        AGENT_RUNS_DIR.name,
+    ):
         return absolute.parent.parent.parent
     if kind is FileKind.METADATA:
         root = project_folder(absolute.parent)
-        if (root / ".draftforge").is_dir() or (root / ".git").exists():
+        if is_project_marked(root):
             return root
     return None
 
@@ -153,8 +156,8 @@ def project_files(root: Path) -> list[tuple[Path, FileKind]]:
     """The files of these kinds the project at ``root`` has, in a fixed order."""
     found: list[tuple[Path, FileKind]] = []
     config = root / CONFIG_PATH
-    if not config.is_file() and (root / ".draftforge" / "config.yaml").is_file():
-        config = root / ".draftforge" / "config.yaml"
+    if not config.is_file() and (root / DRAFTFORGE_DIR / "config.yaml").is_file():
+        config = root / DRAFTFORGE_DIR / "config.yaml"
     if config.is_file():
         found.append((config, FileKind.CONFIG))
     manuscript = _manuscript_directory(config) if config.is_file() else None
