@@ -211,6 +211,15 @@ class Repository:
         )
         return status == 0
 
+    def last_change(self, path: str) -> str | None:
+        """The id of the newest commit of HEAD that changed `path` (relative to the top of
+        the work tree), or None when there is none."""
+        status, out = self._git_bytes(
+            "log", "-1", "--format=%H", "--end-of-options", "HEAD", "--", path, check=False
+        )
+        sha = out.decode().strip() if status == 0 else ""
+        return sha or None
+
     def is_ancestor(self, ancestor: str, descendant: str) -> bool:
         """True when commit `ancestor` is `descendant` or one of its ancestors (False when
         either is unknown)."""

@@ -5,7 +5,6 @@ Library code: takes arguments, returns a :class:`StatsRun`; it never prints or e
 
 from __future__ import annotations
 
-import os
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -16,6 +15,7 @@ from .config import Config, load_config
 from .counting import TextCounts
 from .dates import utc_iso
 from .discover import FileSelector, discover, project_folder, project_prefix
+from .errors import HistoryLossError, NewerStatsFileError, StatsFileError
 from .gitrepo import Repository
 from .history import (
     CACHE_FILE,
@@ -26,6 +26,7 @@ from .history import (
     Stored,
     basis_for,
     build_history,
+    stored_days,
 )
 from .names import STATS_FILE
 from .statsfile import (
@@ -39,11 +40,15 @@ from .statsfile import (
     atomic_write,
     chapter_totals,
     check_stats,
+    describe_problems,
+    keep_backup,
     read_stats_file,
+    remove_stale_temporaries,
     render,
     without_timestamps,
 )
 from .streaks import DayRule, compute_streaks
+from .wording import plural as _plural
 
 
 @dataclass
@@ -63,6 +68,7 @@ class StatsRun:
     history_mode: str | None = None  # how the history was made: see history.Mode
     commits_walked: int = 0  # first-parent commits read from git by this run
     blobs_counted: int = 0  # distinct file contents counted (not found in the cache)
+    backup: Path | None = None  # where the bytes of a replaced, invalid file were kept
 
 
 def find_project_root(path: Path) -> tuple[Path, Repository | None]:
@@ -215,31 +221,100 @@ def _compute(
 @dataclass(frozen=True)
 class _Existing:
     """The stats file found on disk (see :func:`.statsfile.read_stats_file`) and the history
-    it holds, or why it cannot be used."""
+    it holds, or why it cannot be used and what of its history can still be kept."""
 
     raw: bytes | None = None
     data: Any = None
     problem: str | None = None
+    newer: str | None = None  # why it was written by a newer version (never overwritten)
     stored: Stored | None = None
+    left_out: tuple[str, ...] = ()  # its history entries that could not be kept, and why
+    days: frozenset[date] = frozenset()  # every day its history names: none may be dropped
 
 
 def _read_existing(path: Path) -> _Existing:
-    """Read the stats file through its owner, then the history it holds."""
+    """Read the stats file through its owner, then the history it holds: all of it when the
+    file is valid, else every valid entry (see :mod:`.statsfile.salvage`)."""
     found = read_stats_file(path)
-    if not found.usable:
-        return _Existing(found.raw, found.data, problem=found.problem)
-    try:
-        stored = Stored.from_data(found.data)
-    except ValueError as exc:
-        return _Existing(found.raw, found.data, problem=str(exc))
-    return _Existing(found.raw, found.data, stored=stored)
+    salvage = found.salvage
+    problem = found.problem
+    if found.usable:
+        try:
+            stored = Stored.from_data(found.data)
+        except ValueError as exc:
+            problem = str(exc)
+        else:
+            return _Existing(found.raw, found.data, stored=stored, days=salvage.dates)
+    return _Existing(
+        found.raw,
+        found.data,
+        problem=problem,
+        newer=found.newer,
+        stored=stored_days(salvage.entries) if salvage.entries else None,
+        left_out=salvage.problems,
+        days=salvage.dates,
+    )
 
 
-def _move_aside(path: Path) -> Path:
-    """Keep an unusable stats file next to it as `stats.json.bak` (a rename: atomic, same bytes)."""
-    backup = path.with_name(path.name + ".bak")
-    os.replace(path, backup)
-    return backup
+def _newer_file_message(display: str, why: str) -> str:
+    return (
+        f"{display} was written by a newer version of DraftForge Stats ({why}). This version "
+        "would lose what it does not understand, so nothing was written. Upgrade DraftForge "
+        "Stats (`pip install --upgrade draftforge-stats`; in a workflow, use the newest "
+        "release of the action), or remove the keys if you added them by hand."
+    )
+
+
+def _dropped_days_message(
+    display: str, dropped: list[date], stored_count: int, in_git: bool
+) -> str:
+    named = ", ".join(day.isoformat() for day in dropped[:5])
+    if len(dropped) > 5:
+        named += f" and {len(dropped) - 5} more"
+    why = (
+        "this folder is not in a git repository"
+        if not in_git
+        else "git cannot make them again: a shallow clone (fetch the whole history with "
+        "`git fetch --unshallow`; in GitHub Actions, actions/checkout with `fetch-depth: 0`), "
+        "a rewritten history, or changed settings"
+    )
+    return (
+        f"The new stats would drop {_plural(len(dropped), 'day')} of the "
+        f"{_plural(stored_count, 'day')} of history stored in {display} ({named}): {why}. "
+        "Nothing was written. To replace the stored history with the shorter one anyway, run "
+        "`draftforge stats --allow-shorter-history` (in the GitHub Action: "
+        "`allow-shorter-history: true`)."
+    )
+
+
+def _invalid_file_warning(
+    display: str,
+    existing: _Existing,
+    *,
+    backup: str | None,
+    committed: str | None,
+    write: bool,
+) -> str:
+    kept = len(existing.stored.days) if existing.stored is not None else 0
+    parts = [f"{display} is not a valid stats file ({existing.problem})"]
+    if existing.left_out:
+        parts.append(
+            f"its history was read entry by entry: {_plural(kept, 'day')} kept, "
+            f"{len(existing.left_out)} left out ({describe_problems(existing.left_out)})"
+        )
+    elif existing.data is not None:
+        parts.append(f"the {_plural(kept, 'day')} of its history were kept")
+    if not write:
+        parts.append("it would be made again (nothing written now)")
+        return "; ".join(parts) + "."
+    where = f"its exact bytes are kept in {backup}" if backup else "it was made again"
+    if committed:
+        where += (
+            f", and its last committed version is in commit {committed[:12]} "
+            f"(`git show {committed[:12]}:{display}`)"
+        )
+    parts.append(f"it was made again; {where}" if backup else where)
+    return "; ".join(parts) + "."
 
 
 def run_stats(
@@ -249,41 +324,71 @@ def run_stats(
     write: bool = True,
     today: date | None = None,
     progress: Progress | None = None,
+    allow_shorter_history: bool = False,
 ) -> StatsRun:
     """Compute the stats of the project containing `path` and (if `write`) update its file.
 
-    The history is added to the existing file's when it can be (see :mod:`.history`); a
-    file that is not valid is moved aside to `stats.json.bak` and made again. The file is
-    written only when its content changed; when only the time would change, the stored
-    timestamps are kept so the bytes stay identical. `today` pins the streaks' day (else the
-    writing day of `now`); `progress(done, total)` is called while history is counted.
-    Nothing is written at all when `write` is false (the count cache in the git folder is
-    read, not written).
+    The history is added to the existing file's when it can be (see :mod:`.history`). A
+    file that is not valid is read as far as it can be (its valid history entries are
+    kept), its exact bytes are kept in a backup (`stats.json.bak`, never overwriting
+    one) and it is made again. A file written by a newer version is never overwritten
+    (:class:`NewerStatsFileError`), and a stored history is never replaced by one that
+    drops any of its days (:class:`HistoryLossError`) unless `allow_shorter_history`.
+    The file is written only when its content changed; when only the time would change,
+    the stored timestamps are kept so the bytes stay identical. `today` pins the streaks'
+    day (else the writing day of `now`); `progress(done, total)` is called while history
+    is counted. Nothing is written at all when `write` is false (the count cache in the
+    git folder is read, not written); the errors above are then warnings.
     """
     now = now or datetime.now(UTC)
     root, repo = find_project_root(path)
     config = load_config(root)
     stats_path = root / STATS_FILE
+    display = STATS_FILE.as_posix()
     existing = _read_existing(stats_path)
+    early: list[str] = []
+    if existing.newer is not None:
+        message = _newer_file_message(display, existing.newer)
+        if write:
+            raise NewerStatsFileError(message)
+        early.append(message)
+    elif existing.problem is not None and existing.raw is None and write:
+        raise StatsFileError(
+            f"{display} cannot be replaced: {existing.problem}, so its history could not be "
+            "kept. Nothing was written; make it readable and run again."
+        )
+    if write:
+        remove_stale_temporaries(stats_path)
     computed = _compute(
         root,
         repo,
         config,
         now=now,
-        stored=existing.stored,
+        stored=existing.stored if existing.newer is None else None,
         today=today,
         progress=progress,
         save_cache=write,
     )
     stats, warnings, notes = computed.stats, computed.warnings, computed.notes
-    display = STATS_FILE.as_posix()
-    if existing.problem is not None:
-        action = (
-            f"moved it to {display}.bak and made it again"
-            if write
-            else f"it would be moved to {display}.bak and made again (nothing written now)"
-        )
-        warnings.insert(0, f"{display} is not a valid stats file ({existing.problem}); {action}.")
+    warnings[:0] = early
+
+    kept_days = {date.fromisoformat(entry.date) for entry in stats.history}
+    dropped = sorted(existing.days - kept_days)
+    moved_only = computed.history is not None and computed.history.covers_stored
+    if dropped and existing.newer is None and not moved_only:
+        message = _dropped_days_message(display, dropped, len(existing.days), repo is not None)
+        if write and not allow_shorter_history:
+            raise HistoryLossError(message)
+        if not allow_shorter_history:
+            warnings.insert(0, message.replace("Nothing was written.", "Nothing is written now."))
+        else:
+            warnings.insert(
+                0,
+                f"The stored history of {display} was replaced by a shorter one, as asked "
+                f"(--allow-shorter-history): {_plural(len(dropped), 'day')} dropped "
+                f"({', '.join(day.isoformat() for day in dropped[:5])}"
+                f"{' and more' if len(dropped) > 5 else ''}).",
+            )
 
     new_data = stats.model_dump(mode="json")
     old_data = existing.data if existing.problem is None else None
@@ -300,11 +405,26 @@ def run_stats(
     check_stats(stats.model_dump(mode="json"))  # nothing invalid is ever written
     text = render(stats)
     written = False
+    backup: Path | None = None
     if write and (changed or _read_text(stats_path) != text):
         if existing.problem is not None and existing.raw is not None:
-            _move_aside(stats_path)
+            backup = keep_backup(stats_path, existing.raw)
         atomic_write(stats_path, text)
         written = True
+    if existing.problem is not None and existing.newer is None:
+        committed = None
+        if repo is not None and existing.raw is not None:
+            committed = repo.last_change(project_prefix(root, repo.root) + display)
+        warnings.insert(
+            0,
+            _invalid_file_warning(
+                display,
+                existing,
+                backup=backup.relative_to(root).as_posix() if backup else None,
+                committed=committed,
+                write=write,
+            ),
+        )
     history = computed.history
     return StatsRun(
         root=root,
@@ -320,6 +440,7 @@ def run_stats(
         history_mode=history.mode.value if history else None,
         commits_walked=history.commits_walked if history else 0,
         blobs_counted=computed.counter.counted if computed.counter else 0,
+        backup=backup,
     )
 
 

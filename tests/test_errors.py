@@ -21,6 +21,8 @@ def test_the_exit_code_table() -> None:
         "ManuscriptError": 1,
         "GitError": 1,
         "StatsFileError": 1,
+        "NewerStatsFileError": 1,
+        "HistoryLossError": 1,
         "ActionError": 1,
         "InputError": 2,
         "PushRejectedError": 1,

@@ -73,6 +73,27 @@ class Stored:
         )
 
 
+def stored_days(entries: Iterable[Mapping[str, Any]]) -> Stored:
+    """The history of valid entries (newest first, one per day) kept from a stats file that
+    cannot be used as a whole: the days alone, with no commit or settings to build on."""
+    days = tuple(
+        sorted(
+            (
+                DayRecord(
+                    date.fromisoformat(e["date"]),
+                    e["word_count"],
+                    e["chapter_count"],
+                    e["commits"],
+                    e["commit_sha"],
+                )
+                for e in entries
+            ),
+            key=lambda record: record.day,
+        )
+    )
+    return Stored(days, None, None, None, None, {})
+
+
 def merge_days(base: Iterable[DayRecord], new: Mapping[date, DayRecord]) -> list[DayRecord]:
     """Days of `base` with the `new` days (from later commits) on top, oldest first.
 
