@@ -226,7 +226,9 @@ class _Job:
                 self.log.warning(
                     f"The clone is shallow and fetching the full history failed ({exc}); "
                     "going on with the commits there are and the history stored in the stats "
-                    "file (nothing in it is lost). Use actions/checkout with `fetch-depth: 0`."
+                    "file. If the new stats would drop a stored day, the job fails and pushes "
+                    "nothing (unless `allow-shorter-history: true`). Use actions/checkout "
+                    "with `fetch-depth: 0`."
                 )
                 self.notes.append(
                     "The clone was shallow and its full history could not be fetched."
@@ -239,9 +241,19 @@ class _Job:
 
     def compute(self, title: str) -> None:
         with self.log.group(title):
-            run = run_stats(self.root, now=self.now, write=True)
+            run = run_stats(
+                self.root,
+                now=self.now,
+                write=True,
+                allow_shorter_history=self.inputs.allow_shorter_history,
+            )
             for warning in run.warnings:
                 self.log.warning(warning)
+            if run.backup is not None:
+                self.log.warning(
+                    f"The backup {run.backup.relative_to(self.root).as_posix()} is not "
+                    "committed: it goes with the runner when the job ends."
+                )
             for note in run.notes:
                 self.log.info(f"note: {note}")
             current = run.stats.current

@@ -37,6 +37,7 @@ class Inputs:
     api_token: str = ""
     webhook_secret: str = ""
     fail_on_notify_error: bool = False
+    allow_shorter_history: bool = False
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> Inputs:
