@@ -73,13 +73,16 @@ __all__ = [
     "atomic_write",
     "chapter_totals",
     "check_stats",
+    "dates_in_text",
     "describe_problems",
     "keep_backup",
     "load_stats",
     "read_stats_file",
     "remove_stale_temporaries",
     "render",
+    "salvage_history",
     "stats_errors",
+    "unknown_keys",
     "without_timestamps",
 ]
 
