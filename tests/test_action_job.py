@@ -359,7 +359,10 @@ def test_a_branch_that_keeps_moving_fails_clearly(world: World) -> None:
         "Give the workflow a `concurrency` group, and run it again."
     )
     assert git_in(world.origin, "log", "-1", "--format=%s", "main") == "More words 4\n"
-    assert run.outputs == ""
+    # a failed job still gives its outputs (no counts) and says it pushed nothing
+    assert run.output_values()["changed"] == "false"
+    assert run.output_values()["word-count"] == ""
+    assert run.summary.splitlines()[-1] == "Nothing was pushed."
 
 
 def test_uncommitted_changes_are_never_discarded(world: World) -> None:

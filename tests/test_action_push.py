@@ -247,7 +247,10 @@ def test_over_http_a_protected_branch_fails_at_once_without_leaking(
         "The branch is protected: let the workflow's token bypass the rule, or give the action "
         "a token of a user or app that may push (see the README's troubleshooting)."
     ]
-    assert run.outputs == ""
+    # a failed job still gives its outputs (no counts) and says it pushed nothing
+    assert run.output_values()["changed"] == "false"
+    assert run.output_values()["word-count"] == ""
+    assert run.summary.splitlines()[-1] == "Nothing was pushed."
     assert URL_SECRET not in run.stdout
     assert (world.workspace.path / ".git/config").read_text("utf-8") == config
     assert_secrets_hidden(run, config)

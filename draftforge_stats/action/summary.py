@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from ..errors import Problem
 from ..statsfile import HistoryEntry, Stats
 from ..wording import days as _days
 from ..wording import number as _n
@@ -138,4 +139,28 @@ def build_summary(
     return "\n".join(lines) + "\n"
 
 
-__all__ = ["CHART_DAYS", "build_summary", "progress_bar", "word_chart", "words_today"]
+def failure_summary(message: str, problems: Sequence[Problem], status: str) -> str:
+    """The job summary of a failed run: what is wrong (each problem of a file with its place,
+    in a table), and what the run did before it failed (`status`)."""
+    lines = ["## Writing stats: the job failed", ""]
+    lines.append(_cell(message.splitlines()[0] if problems else message))
+    if problems:
+        lines += ["", "| File | Line | Key | Problem |", "| --- | ---: | --- | --- |"]
+        for problem in problems:
+            where = f"{problem.line}:{problem.column}" if problem.line is not None else ""
+            what = problem.message + (f" ({problem.hint})" if problem.hint else "")
+            lines.append(
+                f"| {_code(problem.file)} | {where} | {_code(problem.path)} | {_cell(what)} |"
+            )
+    lines += ["", status]
+    return "\n".join(lines) + "\n"
+
+
+__all__ = [
+    "CHART_DAYS",
+    "build_summary",
+    "failure_summary",
+    "progress_bar",
+    "word_chart",
+    "words_today",
+]
