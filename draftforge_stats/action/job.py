@@ -459,7 +459,9 @@ class _Job:
             summary = build_summary(self.stats, today=today, status=self.status, notes=self.notes)
         if failure is not None:
             self.log.error(str(failure))
-        return Outcome(exit_code=1 if failure else 0, outputs=outputs, summary=summary)
+        return Outcome(
+            exit_code=1 if failure else 0, outputs=outputs, summary=summary, status=self.status
+        )
 
 
 # ---------------------------------------------------------------------------------------------
