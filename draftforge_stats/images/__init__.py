@@ -1,0 +1,46 @@
+"""The pictures of the stats: `progress.svg`, `calendar.svg` and the optional `badge.json`.
+
+Pure functions: stats data in, file text out; nothing here reads or writes a file, prints
+or reads the clock. The pipeline writes what :func:`image_files` returns beside
+`.draftforge/stats.json`.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import PurePosixPath
+
+from ..models import Stats
+from .badge import render_badge
+from .calendar import render_calendar
+from .progress import render_progress
+
+FOLDER = PurePosixPath(".draftforge")
+PROGRESS_FILE = FOLDER / "progress.svg"
+CALENDAR_FILE = FOLDER / "calendar.svg"
+BADGE_FILE = FOLDER / "badge.json"
+
+
+def image_files(
+    stats: Stats, *, today: date, images: bool, badge: bool, par: int | None = None
+) -> dict[PurePosixPath, str]:
+    """The files to write (path relative to the project folder -> text), in a fixed order:
+    the two SVGs when `images`, the badge when `badge`."""
+    files: dict[PurePosixPath, str] = {}
+    if images:
+        files[PROGRESS_FILE] = render_progress(stats, today=today, par=par)
+        files[CALENDAR_FILE] = render_calendar(stats, end=today)
+    if badge:
+        files[BADGE_FILE] = render_badge(stats)
+    return files
+
+
+__all__ = [
+    "BADGE_FILE",
+    "CALENDAR_FILE",
+    "PROGRESS_FILE",
+    "image_files",
+    "render_badge",
+    "render_calendar",
+    "render_progress",
+]

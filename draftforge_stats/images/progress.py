@@ -1,0 +1,96 @@
+"""`progress.svg`: a card with the title, the total, a bar toward the target, today and streaks.
+
+A pure function: stats in, SVG text out; no I/O, no clock (today is an argument).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from ..models import Stats
+from .days import added_by_day
+from .svg import document, number, rect, shorten, style, text
+
+WIDTH = 480
+#: The bar: where it starts, how wide it is when full, its top and height (pixels).
+BAR_X = 20
+BAR_WIDTH = 440
+BAR_Y = 84
+BAR_HEIGHT = 12
+#: The title fits in this many half-em units of its 18 px bold face (about 440 px).
+TITLE_UNITS = 44
+
+_CLASSES = ("bg", "border", "fg", "muted", "track", "bar", "par")
+_EXTRA = (".title{font-size:18px;font-weight:600}", ".big{font-size:26px;font-weight:600}",
+          ".small{font-size:13px}")  # fmt: skip
+
+
+def _days(count: int) -> str:
+    return "1 day" if count == 1 else f"{number(count)} days"
+
+
+def bar_width(words: int, target: int) -> float:
+    """The filled part of the bar in pixels (full at or past the target), to 0.1 px."""
+    share = min(words / target, 1.0) if target > 0 else 0.0
+    return round(share * BAR_WIDTH, 1)
+
+
+def render_progress(stats: Stats, *, today: date, par: int | None = None) -> str:
+    """The card's SVG. `today` is the writing day shown as "today"; `par` (words), when the
+    project has a deadline, is where the author should be today: a mark on the bar."""
+    words = stats.current.word_count
+    target = stats.project.target_word_count
+    streaks = stats.streaks
+    added = added_by_day(stats.history).get(today, 0)
+    title = shorten(stats.project.name, TITLE_UNITS)
+    body = [
+        text(20, 34, title, "fg title"),
+        text(20, 70, f"{number(words)} words", "fg big"),
+    ]
+    height = 150
+    desc_parts = [f"{number(words)} words"]
+    y = BAR_Y
+    if target:
+        share = words / target
+        body += [
+            text(WIDTH - 20, 70, f"{share:.1%} of {number(target)}", "muted small", anchor="end"),
+            rect(BAR_X, y, BAR_WIDTH, BAR_HEIGHT, "track", ' rx="3"'),
+            rect(BAR_X, y, bar_width(words, target), BAR_HEIGHT, "bar", ' rx="3"'),
+        ]
+        desc_parts.append(f"{share:.1%} of the target of {number(target)} words")
+        if par is not None:
+            px = BAR_X + bar_width(par, target)
+            body += [
+                rect(px - 1, y - 4, 2, BAR_HEIGHT + 8, "par"),
+                text(px, y + BAR_HEIGHT + 16, f"par {number(par)}", "muted small",
+                     anchor="middle" if BAR_X + 40 < px < WIDTH - 40 else
+                     ("start" if px <= BAR_X + 40 else "end")),
+            ]  # fmt: skip
+            desc_parts.append(f"par today {number(par)} words")
+            height += 14
+        y += BAR_HEIGHT + (34 if par is not None else 22)
+    else:
+        y += 6
+    streak = f"Streak {_days(streaks.current_days)} (longest {_days(streaks.longest_days)})"
+    body += [
+        text(20, y + 10, f"Today: +{number(added)} words", "fg small"),
+        text(WIDTH - 20, y + 10, streak, "fg small", anchor="end"),
+    ]
+    desc_parts += [
+        f"{number(added)} words added today ({today.isoformat()})",
+        f"current streak {_days(streaks.current_days)}",
+        f"longest streak {_days(streaks.longest_days)}",
+    ]
+    height = int(y + 30)
+    return document(
+        ident="progress",
+        width=WIDTH,
+        height=height,
+        title=f"{stats.project.name}: writing progress",
+        desc=", ".join(desc_parts) + ".",
+        body=body,
+        style_lines=style(_CLASSES, _EXTRA),
+    )
+
+
+__all__ = ["BAR_HEIGHT", "BAR_WIDTH", "BAR_X", "BAR_Y", "WIDTH", "bar_width", "render_progress"]
