@@ -49,6 +49,7 @@ from .gitsync import (
     restore_ownership,
     skip_reason,
 )
+from .images import IMAGE_FILES
 from .models import Stats
 from .notify import NotifyError, build_payload, send_stats
 from .output import STATS_FILE
@@ -159,6 +160,7 @@ def run_action(
     owned = [root / STATS_FILE]
     if not (root / OWN_FOLDER).exists():
         owned.append(root / OWN_FOLDER)
+    owned += [root / image for image in IMAGE_FILES]
     try:
         if is_shallow(repo):
             job.unshallow()
@@ -203,10 +205,16 @@ class _Job:
     status: str = ""
     notes: list[str] = field(default_factory=list)
     today: str | None = None  # the writing day the pipeline counted the streaks to
+    files: list[str] = field(default_factory=list)  # the run's own files, from the repo's top
 
     @property
     def stats_rel(self) -> str:
         return self.prefix + STATS_FILE.as_posix()
+
+    @property
+    def own_files(self) -> list[str]:
+        """The files the run maintains (the stats file and the images), committed together."""
+        return self.files or [self.stats_rel]
 
     def unshallow(self) -> None:
         """Fetch the whole history; on failure go on with what there is, and say so."""
@@ -251,22 +259,24 @@ class _Job:
             )
         self.stats = run.stats
         self.changed = run.changed
+        self.files = [self.prefix + rel for rel in run.files]
         self.today = run.today.isoformat() if run.today is not None else None
 
     def commit_and_push(self, branch: str) -> None:
         """Commit the stats file and push it; when the branch moved, move onto it and redo."""
         for attempt in range(1, PUSH_ATTEMPTS + 1):
-            state = file_state(self.repo, self.stats_rel)
+            state = file_state(self.repo, self.own_files)
             if not state:
                 self.status = "The stats file is up to date; nothing to commit."
                 self.log.info(self.status)
                 return
-            if state.startswith("!!"):
-                self.log.warning(
-                    f"{self.stats_rel} is ignored by a .gitignore; it is committed anyway "
-                    "(set `commit: false` to keep it out of git)."
-                )
-            sha = commit_stats(self.repo, self.stats_rel, self.inputs, self.now)
+            for line in state:
+                if line.startswith("!!"):
+                    self.log.warning(
+                        f"{line[3:]} is ignored by a .gitignore; it is committed anyway "
+                        "(set `commit: false` to keep it out of git)."
+                    )
+            sha = commit_stats(self.repo, self.own_files, self.inputs, self.now)
             if self.before_push is not None:
                 self.before_push(attempt)
             try:
@@ -284,7 +294,7 @@ class _Job:
                     f"head in {wait:g} s (attempt {attempt + 1} of {PUSH_ATTEMPTS})."
                 )
                 self.sleep(wait)
-                head = move_to_remote_head(self.repo, branch, self.stats_rel, self.git_env)
+                head = move_to_remote_head(self.repo, branch, self.own_files, self.git_env)
                 paths = head_changes(self.repo)
                 if paths and all(is_own_path(p, self.prefix) for p in paths):
                     self.stats = load_stored(self.root / STATS_FILE) or self.stats

@@ -36,6 +36,18 @@ def without_timestamps(data: Any) -> Any:
     return copy
 
 
+def write_if_changed(path: Path, text: str) -> bool:
+    """Write `text` to `path` atomically unless the file already holds exactly that text;
+    True when it was written. A file whose bytes do not change keeps its modification time."""
+    try:
+        if path.read_text(encoding="utf-8") == text:
+            return False
+    except (OSError, UnicodeDecodeError):
+        pass
+    atomic_write(path, text)
+    return True
+
+
 def atomic_write(path: Path, text: str) -> None:
     """Write `text` to `path` through a temporary file in the same folder and a rename.
 

@@ -28,6 +28,7 @@ from .history import (
     basis_for,
     build_history,
 )
+from .images import image_files
 from .models import (
     Breakdown,
     ChapterEntry,
@@ -37,7 +38,7 @@ from .models import (
     Stats,
     Streaks,
 )
-from .output import STATS_FILE, atomic_write, render, without_timestamps
+from .output import STATS_FILE, render, without_timestamps, write_if_changed
 from .streaks import DayRule, compute_streaks
 from .validation import check_stats, stats_errors
 
@@ -59,6 +60,11 @@ class StatsRun:
     history_mode: str | None = None  # how the history was made: see history.Mode
     commits_walked: int = 0  # first-parent commits read from git by this run
     blobs_counted: int = 0  # distinct file contents counted (not found in the cache)
+    #: Every file the run maintains, relative to `root`: the stats file, then the images
+    #: (and badge) the config asks for. The Action commits exactly these.
+    files: list[str] = field(default_factory=list)
+    #: Those of `files` this run wrote (their bytes changed).
+    written_files: list[str] = field(default_factory=list)
 
 
 def find_project_root(path: Path) -> tuple[Path, Repository | None]:
@@ -311,11 +317,25 @@ def run_stats(
     check_stats(stats.model_dump(mode="json"))  # nothing invalid is ever written
     text = render(stats)
     written = False
-    if write and (changed or _read_text(stats_path) != text):
+    if write:
         if existing.problem is not None and existing.raw is not None:
             _move_aside(stats_path)
-        atomic_write(stats_path, text)
-        written = True
+        written = write_if_changed(stats_path, text)
+    # The images show the run's writing day; outside git, the day the numbers last changed.
+    image_day = computed.today or date.fromisoformat(stats.current.last_updated[:10])
+    images = image_files(
+        stats,
+        today=image_day,
+        images=config.stats.images,
+        badge=config.stats.badge,
+        par=_par(stats),
+    )
+    files = [display, *(rel.as_posix() for rel in images)]
+    written_files = [display] if written else []
+    if write:
+        written_files += [
+            rel.as_posix() for rel, image in images.items() if write_if_changed(root / rel, image)
+        ]
     history = computed.history
     return StatsRun(
         root=root,
@@ -331,14 +351,15 @@ def run_stats(
         history_mode=history.mode.value if history else None,
         commits_walked=history.commits_walked if history else 0,
         blobs_counted=computed.counter.counted if computed.counter else 0,
+        files=files,
+        written_files=written_files,
     )
 
 
-def _read_text(path: Path) -> str | None:
-    try:
-        return path.read_text(encoding="utf-8")
-    except OSError:
-        return None
+def _par(stats: Stats) -> int | None:
+    """Where the author should be today, when the stats have a goal with a deadline."""
+    par = getattr(getattr(stats, "goal", None), "par", None)
+    return par if isinstance(par, int) else None
 
 
 __all__ = ["StatsRun", "find_project_root", "run_stats"]

@@ -274,7 +274,7 @@ def test_push_of_the_manuscript_commits_the_stats_back(world: World) -> None:
         f"{BOT}\n{BOT}\n{MESSAGE}\n\n"
     )
     assert git_in(world.origin, "show", "--format=", "--name-only", "main") == (
-        ".draftforge/stats.json\n"
+        ".draftforge/calendar.svg\n.draftforge/progress.svg\n.draftforge/stats.json\n"
     )
     on_origin = git_in(world.origin, "show", "main:.draftforge/stats.json")
     assert on_origin == (world.workspace.path / ".draftforge/stats.json").read_text("utf-8")
@@ -486,7 +486,7 @@ def test_a_workspace_behind_origin_moves_onto_the_new_head_and_pushes(world: Wor
     assert run.sleeps == [2.0]
     assert git_in(world.origin, "rev-parse", "main~1").strip() == other
     assert git_in(world.origin, "show", "--format=", "--name-only", "main") == (
-        ".draftforge/stats.json\n"
+        ".draftforge/calendar.svg\n.draftforge/progress.svg\n.draftforge/stats.json\n"
     )
     stats = stats_at(world.origin)
     assert stats["current"]["last_commit_sha"] == other
@@ -829,7 +829,7 @@ def test_a_project_in_a_subfolder(world: World) -> None:
 
     assert run.code == 0, run.stdout
     assert git_in(world.origin, "show", "--format=", "--name-only", "main") == (
-        "novel/.draftforge/stats.json\n"
+        "novel/.draftforge/calendar.svg\nnovel/.draftforge/progress.svg\nnovel/.draftforge/stats.json\n"
     )
     assert run.output_values()["word-count"] == "11"
 
@@ -1422,7 +1422,7 @@ def test_an_ignored_stats_file_is_still_committed(world: World) -> None:
 
     assert run.code == 0, run.stdout
     assert git_in(world.origin, "show", "--format=", "--name-only", "main") == (
-        ".draftforge/stats.json\n"
+        ".draftforge/calendar.svg\n.draftforge/progress.svg\n.draftforge/stats.json\n"
     )
     assert git_in(world.origin, "rev-parse", "main~1").strip() == ignored
     assert (
@@ -1446,7 +1446,7 @@ def test_the_early_return_looks_at_the_projects_own_folder(world: World) -> None
     assert world.run(world.env(event, GITHUB_SHA=moved, INPUT_PATH="book")).code == 0
     stats_sha = head_of(world.origin)
     assert git_in(world.origin, "show", "--format=", "--name-only", "main") == (
-        "book/.draftforge/stats.json\n"
+        "book/.draftforge/calendar.svg\nbook/.draftforge/progress.svg\nbook/.draftforge/stats.json\n"
     )
     world.author.git("pull", "-q")
 

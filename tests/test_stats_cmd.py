@@ -135,7 +135,9 @@ def test_the_report(book: GitRepo) -> None:
     assert "·" * 28 + "█·" in out  # the 30 days of the chart, 30 November the only one
     assert out.index("Opening Night") < out.index("Middle") < out.index("The End")
     assert "manuscript/notes.md" in out
-    assert "Wrote .draftforge/stats.json." in out
+    assert (
+        "Wrote .draftforge/stats.json, .draftforge/progress.svg, .draftforge/calendar.svg." in out
+    )
     again = stats(str(book.path))
     assert ".draftforge/stats.json is up to date; nothing written." in again.stdout
 

@@ -158,8 +158,8 @@ def stats(
     console = output_console()
     console.print(build_report(result.stats, today=result.today))
     where = result.path.relative_to(result.root)
-    if result.written:
-        console.print(f"Wrote {where}.", highlight=False)
+    if result.written_files:
+        console.print(f"Wrote {', '.join(result.written_files)}.", highlight=False)
     elif no_write:
         console.print("Nothing written (--no-write).", highlight=False)
     else:

@@ -19,6 +19,8 @@ FOLDER = PurePosixPath(".draftforge")
 PROGRESS_FILE = FOLDER / "progress.svg"
 CALENDAR_FILE = FOLDER / "calendar.svg"
 BADGE_FILE = FOLDER / "badge.json"
+#: Every file this package may write, relative to the project folder.
+IMAGE_FILES = (PROGRESS_FILE, CALENDAR_FILE, BADGE_FILE)
 
 
 def image_files(
@@ -38,6 +40,7 @@ def image_files(
 __all__ = [
     "BADGE_FILE",
     "CALENDAR_FILE",
+    "IMAGE_FILES",
     "PROGRESS_FILE",
     "image_files",
     "render_badge",
