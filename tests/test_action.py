@@ -14,7 +14,7 @@ import socket
 import subprocess
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -71,7 +71,7 @@ SUMMARY = """\
 
 Committed the stats to main as `{sha}`.
 
-| | |
+| Measure | Value |
 | --- | ---: |
 | Words | 11 |
 | Chapters | 2 |
@@ -84,14 +84,15 @@ Committed the stats to main as `{sha}`.
 
 `▓▓░░░░░░░░░░░░░░░░░░`
 
-### Word count, last 2 days of writing
+### Words added, last 30 days
 
 ```mermaid
+%%{{init: {{"themeVariables": {{"xyChart": {{"plotColorPalette": "#3a8e4f"}}}}}}}}%%
 xychart-beta
-    title "Words over the last writing days"
-    x-axis ["2025-03-09", "2025-03-10"]
-    y-axis "Words" 0 --> 11
-    line [7, 11]
+    title "Words added per day, 2025-02-09 to 2025-03-10"
+    x-axis [{labels}]
+    y-axis "Words added" 0 --> 7
+    bar [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 7, 4]
 ```
 
 ### Chapters
@@ -102,6 +103,17 @@ xychart-beta
 | 2 | Middle | `chapters/02-middle.md` | 4 |
 | | **Total** | | **11** |
 """
+
+
+#: The chart of the 30 days ending on 10 March 2025 (from 9 February): a date on every fifth
+#: day counted back from the last, by index.
+MARCH_LABELS = {4: "Feb 13", 9: "Feb 18", 14: "Feb 23", 19: "Feb 28", 24: "Mar 5", 29: "Mar 10"}
+
+
+def chart_labels(shown: dict[int, str]) -> str:
+    """The x axis's 30 labels: the dates shown, and distinct invisible ones (i + 1 zero-width
+    spaces) for the other days."""
+    return ", ".join(f'"{shown.get(i, chr(0x200B) * (i + 1))}"' for i in range(30))
 
 
 def clone(source: Path | str, target: Path, *args: str) -> GitRepo:
@@ -294,7 +306,7 @@ def test_push_of_the_manuscript_commits_the_stats_back(world: World) -> None:
     }
     assert f"::notice::Committed the stats to main as {stats_sha[:7]} and pushed." in run.lines()
     assert "11 words in 2 chapters; the stats changed." in run.lines()
-    assert run.summary == SUMMARY.format(sha=stats_sha[:7])
+    assert run.summary == SUMMARY.format(sha=stats_sha[:7], labels=chart_labels(MARCH_LABELS))
     # The token went nowhere: not into .git/config, not into any output.
     config_text = (world.workspace.path / ".git/config").read_text("utf-8")
     assert "extraheader" not in config_text
@@ -1008,7 +1020,7 @@ def test_summary_golden() -> None:
         "",
         "- A note.",
         "",
-        "| | |",
+        "| Measure | Value |",
         "| --- | ---: |",
         "| Words | 250 |",
         "| Chapters | 2 |",
@@ -1021,14 +1033,15 @@ def test_summary_golden() -> None:
         "",
         "`▓▓▓▓▓░░░░░░░░░░░░░░░`",
         "",
-        "### Word count, last 2 days of writing",
+        "### Words added, last 30 days",
         "",
         "```mermaid",
+        '%%{init: {"themeVariables": {"xyChart": {"plotColorPalette": "#3a8e4f"}}}}%%',
         "xychart-beta",
-        '    title "Words over the last writing days"',
-        '    x-axis ["2025-03-09", "2025-03-10"]',
-        '    y-axis "Words" 0 --> 250',
-        "    line [200, 250]",
+        '    title "Words added per day, 2025-02-09 to 2025-03-10"',
+        f"    x-axis [{chart_labels(MARCH_LABELS)}]",
+        '    y-axis "Words added" 0 --> 200',
+        "    bar [" + "0, " * 28 + "200, 50]",
         "```",
         "",
         "### Chapters",
@@ -1046,17 +1059,15 @@ def test_summary_without_history_target_or_today() -> None:
     text = build_summary(stats, today="2025-03-10", status="S.")
     assert "| Written today (2025-03-10) | 0 |" in text.splitlines()
     assert "Progress" not in text
-    assert word_chart([]) == []
+    assert word_chart([], date(2025, 3, 10)) == []
     assert progress_bar(5000, 1000) == "▓" * 20
 
 
 def test_the_chart_shows_the_last_30_days_oldest_first() -> None:
-    history = [_entry(f"2025-01-{day:02d}", day * 10, 10) for day in range(31, 0, -1)]
-    chart = word_chart(history)
-    assert (
-        chart[3] == "    x-axis [" + ", ".join(f'"2025-01-{day:02d}"' for day in range(2, 32)) + "]"
-    )
-    assert chart[5] == "    line [" + ", ".join(str(day * 10) for day in range(2, 32)) + "]"
+    history = [_entry(f"2025-01-{day:02d}", day * 10, day) for day in range(31, 0, -1)]
+    chart = word_chart(history, date(2025, 1, 31))
+    assert chart[3] == '    title "Words added per day, 2025-01-02 to 2025-01-31"'
+    assert chart[6] == "    bar [" + ", ".join(str(day) for day in range(2, 32)) + "]"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -1595,13 +1606,11 @@ def test_the_summary_shows_markdown_characters_in_names_as_they_are() -> None:
     ]
 
 
-def test_one_day_of_history_makes_no_chart() -> None:
-    # A line through one point draws nothing: the chart starts with the second writing day.
+def test_one_day_of_history_makes_a_chart_of_one_bar() -> None:
     stats = _stats([_entry("2025-03-10", 250, 250)])
 
     text = build_summary(stats, today="2025-03-10", status="S.")
 
-    assert word_chart(stats.history) == []
-    assert "mermaid" not in text
-    assert "### Word count" not in text
+    assert word_chart(stats.history, date(2025, 3, 10))[6] == "    bar [" + "0, " * 29 + "250]"
+    assert "### Words added, last 30 days" in text
     assert "| Written today (2025-03-10) | 250 |" in text.splitlines()
