@@ -11,7 +11,7 @@ import re
 from collections.abc import Sequence
 from datetime import date, timedelta
 
-from .images.days import words_added
+from .images.days import MONTHS, words_added
 from .models import HistoryEntry, Stats
 
 #: How many days the chart shows: the last 30, ending on the run's writing day.
@@ -22,7 +22,6 @@ _LABEL_EVERY = 5
 #: (#0d1117) and on Mermaid's dark theme (#333333).
 CHART_COLOUR = "#3a8e4f"
 _BAR_CELLS = 20
-_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
 def _n(value: int) -> str:
@@ -73,7 +72,7 @@ def _chart_label(day: date, index: int, days: int) -> str:
     other days get labels that show nothing but are unique (zero-width spaces), because
     Mermaid merges equal categories."""
     if (days - 1 - index) % _LABEL_EVERY == 0:
-        return f"{_MONTHS[day.month - 1]} {day.day}"
+        return f"{MONTHS[day.month - 1]} {day.day}"
     return "\u200b" * (index + 1)
 
 

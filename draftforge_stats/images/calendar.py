@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from ..models import Stats
-from .days import added_by_day
+from .days import MONTHS, added_by_day
 from .svg import document, number, rect, shorten, style, text
 
 WEEKS = 53
@@ -27,7 +27,6 @@ TITLE_UNITS = 60
 
 _CLASSES = ("bg", "border", "fg", "muted", "l0", "l1", "l2", "l3", "l4")
 _EXTRA = (".title{font-size:14px;font-weight:600}", ".small{font-size:10px}")
-_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
 def level(words: int) -> int:
@@ -59,7 +58,7 @@ def render_calendar(stats: Stats, *, end: date) -> str:
     for week in range(WEEKS):
         monday = start + timedelta(days=7 * week)
         if monday.day <= 7 and week < WEEKS - 1:
-            label = _MONTHS[monday.month - 1]
+            label = MONTHS[monday.month - 1]
             body.append(text(LEFT + week * STEP, TOP - 8, label, "muted small"))
     for row, name in ((0, "Mon"), (2, "Wed"), (4, "Fri")):
         body.append(text(LEFT - 6, TOP + row * STEP + 9, name, "muted small", anchor="end"))

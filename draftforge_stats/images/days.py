@@ -10,6 +10,9 @@ from datetime import date
 
 from ..models import HistoryEntry
 
+#: Month names on the axes of the calendar, the summary's chart and the terminal heatmap.
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
 
 def words_added(entry: HistoryEntry) -> int:
     """The words a history day added: its `words_added` when the entry has one, else the
@@ -25,4 +28,4 @@ def added_by_day(history: Iterable[HistoryEntry]) -> dict[date, int]:
     return {date.fromisoformat(entry.date): words_added(entry) for entry in history}
 
 
-__all__ = ["added_by_day", "words_added"]
+__all__ = ["MONTHS", "added_by_day", "words_added"]
