@@ -89,6 +89,15 @@ def test_a_full_year_stays_under_50_kb() -> None:
     assert len(render_progress(stats, today=END, par=40000).encode()) < 50_000
 
 
+def test_a_huge_name_keeps_the_files_small() -> None:
+    stats = make_stats(long_history(END, 500), name="Long " * 200_000)  # a million characters
+    for svg in (render_calendar(stats, end=END), render_progress(stats, today=END)):
+        assert len(svg.encode()) < 50_000
+        title = ET.fromstring(svg).find(SVG + "title")
+        assert title is not None and title.text is not None
+        assert title.text.startswith("Long Long") and "…:" in title.text
+
+
 def texts(svg: str) -> list[str]:
     return [element.text or "" for element in ET.fromstring(svg).iter(SVG + "text")]
 
@@ -112,6 +121,9 @@ def test_author_text_is_escaped() -> None:
         ("日本語" * 30, ("日本語" * 7) + "…"),  # wide characters count 2: 21 of them
         ("Ab " + "é" * 60, "Ab " + "é" * 40 + "…"),  # e + combining acute: kept whole
         ("Go " + "👩‍👩‍👧" * 30, "Go " + "👩‍👩‍👧" * 20 + "…"),  # an emoji family is never cut
+        # a cluster keeps 16 code points, and only the first 44 x 16 are looked at
+        ("Z" + "\u0301" * 5000 + "ed", "Z" + "\u0301" * 15 + "…"),
+        ("Z" + "\u0301" * 500 + "ed", "Z" + "\u0301" * 15 + "ed"),
     ],
 )
 def test_a_long_title_is_shortened_with_an_ellipsis(name: str, shown: str) -> None:

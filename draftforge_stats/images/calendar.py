@@ -11,7 +11,7 @@ from datetime import date, timedelta
 
 from ..models import Stats
 from .days import MONTHS, added_by_day
-from .svg import document, number, rect, shorten, style, text
+from .svg import document, number, project_name, rect, shorten, style, text
 
 WEEKS = 53
 CELL = 10
@@ -93,7 +93,7 @@ def render_calendar(stats: Stats, *, end: date) -> str:
         ident="calendar",
         width=WIDTH,
         height=HEIGHT,
-        title=f"{stats.project.name}: words added per day",
+        title=f"{project_name(stats.project.name)}: words added per day",
         desc=desc,
         body=body,
         style_lines=style(_CLASSES, _EXTRA),

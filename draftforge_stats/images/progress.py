@@ -9,7 +9,7 @@ from datetime import date
 
 from ..models import Stats
 from .days import added_by_day
-from .svg import document, number, rect, shorten, style, text
+from .svg import document, number, project_name, rect, shorten, style, text
 
 WIDTH = 480
 #: The bar: where it starts, how wide it is when full, its top and height (pixels).
@@ -86,7 +86,7 @@ def render_progress(stats: Stats, *, today: date, par: int | None = None) -> str
         ident="progress",
         width=WIDTH,
         height=height,
-        title=f"{stats.project.name}: writing progress",
+        title=f"{project_name(stats.project.name)}: writing progress",
         desc=", ".join(desc_parts) + ".",
         body=body,
         style_lines=style(_CLASSES, _EXTRA),

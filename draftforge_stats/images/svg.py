@@ -19,6 +19,8 @@ _XML = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;"}
 #: Code points that only change the character before them: never left at the end of a cut.
 _JOINERS = frozenset("\u200d\ufe0e\ufe0f")
 ELLIPSIS = "\u2026"
+#: The most code points one cluster keeps (an emoji family with skin tones has up to 15).
+_CLUSTER_MAX = 16
 
 FONT = "-apple-system,BlinkMacSystemFont,'Segoe UI',Helvetica,Arial,sans-serif"
 
@@ -70,13 +72,16 @@ def shorten(text: str, limit: int) -> str:
     """`text` on one line, cut to at most `limit` half-em units with an ellipsis at the end.
 
     Whole clusters are kept or dropped: a cut never separates a letter from its accent, nor
-    breaks an emoji sequence or a flag.
+    breaks an emoji sequence or a flag. Bounded work and output whatever the input: only the
+    first `limit * 16` code points are looked at, and a cluster keeps at most 16 of its code
+    points (a letter buried under hundreds of accents keeps the first ones).
     """
     text = one_line(text)
-    clusters = _clusters(text)
+    window = text[: limit * _CLUSTER_MAX]
+    clusters = [cluster[:_CLUSTER_MAX] for cluster in _clusters(window)]
     widths = [max(_width(char) for char in cluster) for cluster in clusters]
-    if sum(widths) <= limit:
-        return text
+    if sum(widths) <= limit and len(window) == len(text):
+        return "".join(clusters)
     kept: list[str] = []
     used = 1  # the ellipsis
     for cluster, width in zip(clusters, widths, strict=True):
@@ -85,6 +90,17 @@ def shorten(text: str, limit: int) -> str:
             break
         kept.append(cluster)
     return "".join(kept).rstrip() + ELLIPSIS
+
+
+#: The longest name an image's accessible title holds (half-em units): a name of any length
+#: keeps the file small.
+NAME_UNITS = 200
+
+
+def project_name(name: str) -> str:
+    """The project's name for an image's `<title>` and `<desc>`: one line, at most
+    :data:`NAME_UNITS` long."""
+    return shorten(name, NAME_UNITS)
 
 
 def number(value: int) -> str:
@@ -216,12 +232,14 @@ __all__ = [
     "ELLIPSIS",
     "GRAPHIC_CLASSES",
     "LIGHT",
+    "NAME_UNITS",
     "TEXT_CLASSES",
     "Palette",
     "document",
     "escape",
     "number",
     "one_line",
+    "project_name",
     "rect",
     "shorten",
     "style",
