@@ -28,7 +28,7 @@ from .history import (
     basis_for,
     build_history,
 )
-from .images import image_files
+from .images import image_files, written_here
 from .models import (
     Breakdown,
     ChapterEntry,
@@ -330,12 +330,17 @@ def run_stats(
         badge=config.stats.badge,
         par=_par(stats),
     )
-    files = [display, *(rel.as_posix() for rel in images)]
     written_files = [display] if written else []
-    if write:
-        written_files += [
-            rel.as_posix() for rel, image in images.items() if write_if_changed(root / rel, image)
-        ]
+    for rel in list(images):
+        if not _ours(root / rel, rel):
+            warnings.append(
+                f"{rel} was not written by DraftForge Stats; it is left as it is (move it "
+                f"away, or turn the file off in the config: `stats.images` or `stats.badge`)."
+            )
+            del images[rel]
+        elif write and write_if_changed(root / rel, images[rel]):
+            written_files.append(rel.as_posix())
+    files = [display, *(rel.as_posix() for rel in images)]
     history = computed.history
     return StatsRun(
         root=root,
@@ -354,6 +359,17 @@ def run_stats(
         files=files,
         written_files=written_files,
     )
+
+
+def _ours(path: Path, rel: PurePosixPath) -> bool:
+    """True when the file at `path` may be written: there is none, or this tool wrote it."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return True
+    except (OSError, UnicodeDecodeError):
+        return False
+    return written_here(rel, text)
 
 
 def _par(stats: Stats) -> int | None:

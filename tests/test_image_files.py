@@ -141,3 +141,27 @@ def test_with_images_false_the_action_commits_the_stats_alone(world: World) -> N
         ".draftforge/stats.json"
     ]
     assert not (world.workspace.path / ".draftforge/progress.svg").exists()
+
+
+def test_a_file_the_author_made_is_never_overwritten(git_repo: GitRepo) -> None:
+    mine = '<svg xmlns="http://www.w3.org/2000/svg"><text>my own card</text></svg>\n'
+    badge = '{"schemaVersion": 1, "label": "chapters", "message": "12", "color": "red"}\n'
+    book(git_repo, 'version: "1.0"\nstats: {badge: true}\n')
+    (git_repo.path / ".draftforge/progress.svg").write_text(mine, encoding="utf-8")
+    (git_repo.path / ".draftforge/badge.json").write_text(badge, encoding="utf-8")
+
+    result = stats(git_repo)
+
+    assert result.exit_code == 0, result.output
+    assert (git_repo.path / ".draftforge/progress.svg").read_text("utf-8") == mine
+    assert (git_repo.path / ".draftforge/badge.json").read_text("utf-8") == badge
+    assert "Wrote .draftforge/stats.json, .draftforge/calendar.svg." in result.stdout
+    for name in ("progress.svg", "badge.json"):
+        assert (
+            f"warning: .draftforge/{name} was not written by DraftForge Stats; it is left as it "
+            "is" in " ".join(result.stderr.split())
+        )
+    # A file DraftForge wrote is replaced when its bytes change.
+    calendar = git_repo.path / ".draftforge/calendar.svg"
+    calendar.write_text(calendar.read_text("utf-8").replace("words added", "WORDS"), "utf-8")
+    assert "Wrote .draftforge/calendar.svg." in stats(git_repo).stdout

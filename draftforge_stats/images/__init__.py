@@ -11,9 +11,10 @@ from datetime import date
 from pathlib import PurePosixPath
 
 from ..models import Stats
-from .badge import render_badge
+from .badge import is_badge, render_badge
 from .calendar import render_calendar
 from .progress import render_progress
+from .svg import GENERATOR
 
 FOLDER = PurePosixPath(".draftforge")
 PROGRESS_FILE = FOLDER / "progress.svg"
@@ -37,6 +38,15 @@ def image_files(
     return files
 
 
+def written_here(path: PurePosixPath, text: str) -> bool:
+    """True when `text`, the content of the file at `path`, was written by this package (so
+    it may be replaced): an SVG with our generator mark, a badge in our format."""
+    if path == BADGE_FILE:
+        return is_badge(text)
+    first = text.split("\n", 1)[0]
+    return first.startswith("<svg ") and f'data-generator="{GENERATOR}"' in first
+
+
 __all__ = [
     "BADGE_FILE",
     "CALENDAR_FILE",
@@ -46,4 +56,5 @@ __all__ = [
     "render_badge",
     "render_calendar",
     "render_progress",
+    "written_here",
 ]

@@ -12,6 +12,8 @@ import json
 from ..models import Stats
 from .svg import number
 
+LABEL = "words"
+
 
 def render_badge(stats: Stats) -> str:
     """`{"schemaVersion": 1, "label": "words", "message": "45,678 (57%)", "color": "blue"}`:
@@ -25,8 +27,21 @@ def render_badge(stats: Stats) -> str:
         message += f" / {number(target)} ({share:.0%})"
         if words >= target:
             colour = "brightgreen"
-    data = {"schemaVersion": 1, "label": "words", "message": message, "color": colour}
+    data = {"schemaVersion": 1, "label": LABEL, "message": message, "color": colour}
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
 
-__all__ = ["render_badge"]
+def is_badge(text: str) -> bool:
+    """True when `text` is a badge this module writes (shields.io's four keys, our label)."""
+    try:
+        data = json.loads(text)
+    except ValueError:
+        return False
+    return (
+        isinstance(data, dict)
+        and list(data) == ["schemaVersion", "label", "message", "color"]
+        and data["label"] == LABEL
+    )
+
+
+__all__ = ["LABEL", "is_badge", "render_badge"]

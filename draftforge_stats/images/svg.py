@@ -22,6 +22,9 @@ ELLIPSIS = "\u2026"
 #: The most code points one cluster keeps (an emoji family with skin tones has up to 15).
 _CLUSTER_MAX = 16
 
+#: Marks the files this package writes: a file without the mark is never overwritten.
+GENERATOR = "draftforge-stats"
+
 FONT = "-apple-system,BlinkMacSystemFont,'Segoe UI',Helvetica,Arial,sans-serif"
 
 
@@ -197,7 +200,8 @@ def document(
     """
     lines = [
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
-        f'viewBox="0 0 {width} {height}" role="img" aria-labelledby="{ident}-title {ident}-desc">',
+        f'viewBox="0 0 {width} {height}" role="img" aria-labelledby="{ident}-title {ident}-desc" '
+        f'data-generator="{GENERATOR}">',
         f'<title id="{ident}-title">{escape(one_line(title))}</title>',
         f'<desc id="{ident}-desc">{escape(one_line(desc))}</desc>',
         *style_lines,
@@ -230,6 +234,7 @@ __all__ = [
     "DARK",
     "DARK_QUERY",
     "ELLIPSIS",
+    "GENERATOR",
     "GRAPHIC_CLASSES",
     "LIGHT",
     "NAME_UNITS",
