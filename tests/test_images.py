@@ -239,3 +239,14 @@ def test_badge_in_shields_endpoint_format() -> None:
     assert (done["message"], done["color"]) == ("81,000 / 80,000 (101%)", "brightgreen")
     bare = json.loads(render_badge(make_stats({END: 12}, target=None)))
     assert (bare["message"], bare["color"]) == ("12", "blue")
+
+
+@pytest.mark.parametrize(
+    ("par", "x", "anchor"),
+    [(0, "20", None), (40000, "240", "middle"), (80000, "460", "end"), (99000, "460", "end")],
+)
+def test_the_par_label_stays_on_the_card(par: int, x: str, anchor: str | None) -> None:
+    svg = render_progress(make_stats({END: 100}), today=END, par=par)
+    label = next(line for line in svg.splitlines() if f">par {par:,}<" in line)
+    assert f' x="{x}" ' in label
+    assert (f'text-anchor="{anchor}"' in label) if anchor else ("text-anchor" not in label)

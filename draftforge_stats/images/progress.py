@@ -29,6 +29,13 @@ def _days(count: int) -> str:
     return "1 day" if count == 1 else f"{number(count)} days"
 
 
+def _label_anchor(x: float) -> str:
+    """Centre the par label on its mark, unless that would push it off the card."""
+    if x <= BAR_X + 40:
+        return "start"
+    return "end" if x >= WIDTH - 40 else "middle"
+
+
 def bar_width(words: int, target: int) -> float:
     """The filled part of the bar in pixels (full at or past the target), to 0.1 px."""
     share = min(words / target, 1.0) if target > 0 else 0.0
@@ -47,7 +54,6 @@ def render_progress(stats: Stats, *, today: date, par: int | None = None) -> str
         text(20, 34, title, "fg title"),
         text(20, 70, f"{number(words)} words", "fg big"),
     ]
-    height = 150
     desc_parts = [f"{number(words)} words"]
     y = BAR_Y
     if target:
@@ -63,11 +69,9 @@ def render_progress(stats: Stats, *, today: date, par: int | None = None) -> str
             body += [
                 rect(px - 1, y - 4, 2, BAR_HEIGHT + 8, "par"),
                 text(px, y + BAR_HEIGHT + 16, f"par {number(par)}", "muted small",
-                     anchor="middle" if BAR_X + 40 < px < WIDTH - 40 else
-                     ("start" if px <= BAR_X + 40 else "end")),
+                     anchor=_label_anchor(px)),
             ]  # fmt: skip
             desc_parts.append(f"par today {number(par)} words")
-            height += 14
         y += BAR_HEIGHT + (34 if par is not None else 22)
     else:
         y += 6
@@ -81,11 +85,10 @@ def render_progress(stats: Stats, *, today: date, par: int | None = None) -> str
         f"current streak {_days(streaks.current_days)}",
         f"longest streak {_days(streaks.longest_days)}",
     ]
-    height = int(y + 30)
     return document(
         ident="progress",
         width=WIDTH,
-        height=height,
+        height=int(y + 30),  # the last line of text, and a margin
         title=f"{project_name(stats.project.name)}: writing progress",
         desc=", ".join(desc_parts) + ".",
         body=body,
