@@ -16,13 +16,13 @@ import random
 import sys
 import time
 from datetime import date, timedelta
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 # Runnable from a checkout without installing the package.
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from draftforge_stats.images import image_files
-from draftforge_stats.models import (
+from draftforge_stats.statsfile import (
     Breakdown,
     Current,
     HistoryEntry,
@@ -69,7 +69,7 @@ def main() -> int:
     end = date(2025, 10, 29)
     stats = long_stats(args.days, end, args.seed)
     best = float("inf")
-    files: dict[PurePosixPath, str] = {}
+    files: dict[Path, str] = {}
     for _ in range(args.repeat):
         started = time.perf_counter()
         files = image_files(stats, today=end, images=True, badge=True, par=stats.current.word_count)

@@ -11,7 +11,10 @@ from rich.text import Text
 from .images.calendar import LEVELS
 from .images.calendar import level as heat_level
 from .images.days import MONTHS, added_by_day
-from .models import HistoryEntry, Stats
+from .statsfile import HistoryEntry, Stats
+from .wording import days as _days
+from .wording import number as _n
+from .wording import plural
 
 #: Width of the progress bar toward the target, in characters.
 PROGRESS_WIDTH = 40
@@ -26,10 +29,6 @@ _HEAT_STYLES = ("dim", "green", "green", "bold green", "bold green")
 _WEEKDAYS = ("Mon", "", "Wed", "", "Fri", "", "Sun")
 _GAP = 3
 _UNLIMITED = 10_000
-
-
-def _n(value: int) -> str:
-    return f"{value:,}"
 
 
 class _ProgressBar:
@@ -114,10 +113,6 @@ def manuscript_table(stats: Stats) -> Table | None:
     return table
 
 
-def _days(n: int) -> str:
-    return f"{n} day" + ("" if n == 1 else "s")
-
-
 def streak_lines(stats: Stats) -> list[Text]:
     """`Streak: 4 days (longest 9 days)` and `40 writing days, the last on 2025-10-29`."""
     streak = stats.streaks
@@ -130,8 +125,7 @@ def streak_lines(stats: Stats) -> list[Text]:
             f" (longest {_days(streak.longest_days)})",
         ),
         Text(
-            f"{streak.total_writing_days} writing "
-            f"day{'' if streak.total_writing_days == 1 else 's'}, the last on "
+            f"{plural(streak.total_writing_days, 'writing day')}, the last on "
             f"{streak.last_write_date}"
         ),
     ]
@@ -236,7 +230,7 @@ def words_chart(stats: Stats, today: date | None = None) -> RenderableType | Non
     written = sum(c for c in cells if c is not None)
     caption = Text(
         f"Words written, {start.isoformat()} to {end.isoformat()}: {written:+,}"
-        + (f" (best day {top:,})" if top else ""),
+        + (f" (best day {_n(top)})" if top else ""),
         style="dim",
     )
     return Group(caption, bars)

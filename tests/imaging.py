@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import io
 import re
+import xml.etree.ElementTree as ET
 from datetime import date, timedelta
 
 import resvg_py
 from PIL import Image
 
 from draftforge_stats.images.svg import DARK_QUERY
-from draftforge_stats.models import (
+from draftforge_stats.statsfile import (
     Breakdown,
     Current,
     HistoryEntry,
@@ -20,6 +21,10 @@ from draftforge_stats.models import (
 )
 
 RGB = tuple[int, int, int]
+
+SVG = "{http://www.w3.org/2000/svg}"
+END = date(2025, 10, 29)  # a Wednesday
+THEMES = ("light", "dark")
 
 
 def dark(svg: str) -> str:
@@ -121,3 +126,13 @@ def make_stats(
 def long_history(end: date, days: int) -> dict[date, int]:
     """`days` days up to `end`, writing on two days of three, 100 to 2,400 words, no randomness."""
     return {end - timedelta(days=i): 100 + (i * 337) % 2300 for i in range(days) if i % 3 != 2}
+
+
+def themed(svg: str, theme: str) -> str:
+    """The SVG as a reader with the `theme` (light or dark) sees it."""
+    return svg if theme == "light" else dark(svg)
+
+
+def texts(svg: str) -> list[str]:
+    """The text of every `<text>` element, in document order."""
+    return [element.text or "" for element in ET.fromstring(svg).iter(SVG + "text")]

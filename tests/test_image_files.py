@@ -12,11 +12,8 @@ from pathlib import Path
 from click.testing import CliRunner, Result
 
 from draftforge_stats.cli import main
-from draftforge_stats.gitsync import is_own_path
+from tests.builders import CONFIG, NOW, World, git_in, head_of
 from tests.gitutil import GitRepo
-from tests.test_action import CONFIG, NOW, World, git_in, head_of, world
-
-__all__ = ["world"]  # the Action's fixture, used here too
 
 EPOCH = "1764590400"  # 2025-12-01T12:00:00Z
 DRAFTFORGE = Path(".draftforge")
@@ -89,13 +86,6 @@ def test_no_write_and_check_write_no_image(git_repo: GitRepo) -> None:
     assert not (git_repo.path / DRAFTFORGE).exists()
     assert stats(git_repo, "--check").exit_code == 1
     assert not (git_repo.path / DRAFTFORGE).exists()
-
-
-def test_every_image_is_one_of_the_actions_own_files() -> None:
-    from draftforge_stats.images import IMAGE_FILES
-
-    assert all(is_own_path(path.as_posix(), "") for path in IMAGE_FILES)
-    assert all(is_own_path("book/" + path.as_posix(), "book/") for path in IMAGE_FILES)
 
 
 def test_the_action_commits_the_images_with_the_stats_in_one_commit(world: World) -> None:

@@ -8,28 +8,23 @@ or reads the clock. The pipeline writes what :func:`image_files` returns beside
 from __future__ import annotations
 
 from datetime import date
-from pathlib import PurePosixPath
+from pathlib import Path
 
-from ..models import Stats
+from ..names import BADGE_FILE, CALENDAR_FILE, IMAGE_FILES, PROGRESS_FILE
+from ..statsfile import Stats
 from .badge import is_badge, render_badge
 from .calendar import render_calendar
 from .progress import render_progress
 from .svg import GENERATOR
 
-FOLDER = PurePosixPath(".draftforge")
-PROGRESS_FILE = FOLDER / "progress.svg"
-CALENDAR_FILE = FOLDER / "calendar.svg"
-BADGE_FILE = FOLDER / "badge.json"
-#: Every file this package may write, relative to the project folder.
-IMAGE_FILES = (PROGRESS_FILE, CALENDAR_FILE, BADGE_FILE)
-
 
 def image_files(
     stats: Stats, *, today: date, images: bool, badge: bool, par: int | None = None
-) -> dict[PurePosixPath, str]:
-    """The files to write (path relative to the project folder -> text), in a fixed order:
-    the two SVGs when `images`, the badge when `badge`."""
-    files: dict[PurePosixPath, str] = {}
+) -> dict[Path, str]:
+    """The files to write (path relative to the project folder, as named in
+    :mod:`draftforge_stats.names` -> text), in a fixed order: the two SVGs when `images`,
+    the badge when `badge`."""
+    files: dict[Path, str] = {}
     if images:
         files[PROGRESS_FILE] = render_progress(stats, today=today, par=par)
         files[CALENDAR_FILE] = render_calendar(stats, end=today)
@@ -38,7 +33,7 @@ def image_files(
     return files
 
 
-def written_here(path: PurePosixPath, text: str) -> bool:
+def written_here(path: Path, text: str) -> bool:
     """True when `text`, the content of the file at `path`, was written by this package (so
     it may be replaced): an SVG with our generator mark, a badge in our format."""
     if path == BADGE_FILE:

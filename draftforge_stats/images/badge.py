@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import json
 
-from ..models import Stats
-from .svg import number
+from ..statsfile import Stats
+from ..wording import number
 
 LABEL = "words"
 

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from ..models import Stats
+from ..statsfile import Stats
+from ..wording import days as _days
+from ..wording import plural
 from .days import MONTHS, added_by_day
-from .svg import document, number, project_name, rect, shorten, style, text
+from .svg import document, project_name, rect, shorten, style, text
 
 WEEKS = 53
 CELL = 10
@@ -75,9 +77,8 @@ def render_calendar(stats: Stats, *, end: date) -> str:
                  f' rx="2" data-date="{day.isoformat()}" data-words="{words}"')
         )  # fmt: skip
     legend_y = TOP + 7 * STEP + 14
-    summary = (
-        f"{number(total)} words added on {_days(active)}, {start.isoformat()} to {end.isoformat()}"
-    )
+    added_words = plural(total, "word")
+    summary = f"{added_words} added on {_days(active)}, {start.isoformat()} to {end.isoformat()}"
     body.append(text(LEFT, legend_y + 9, summary, "muted small"))
     right = WIDTH - 14
     legend_x = right - 5 * STEP - 30
@@ -87,7 +88,7 @@ def render_calendar(stats: Stats, *, end: date) -> str:
     body.append(text(legend_x + 5 * STEP + 2, legend_y + 9, "More", "muted small"))
     desc = (
         f"A calendar of the 53 weeks from {start.isoformat()} to {end.isoformat()}, one square "
-        f"a day, darker for more words added: {number(total)} words added on {_days(active)}."
+        f"a day, darker for more words added: {added_words} added on {_days(active)}."
     )
     return document(
         ident="calendar",
@@ -98,10 +99,6 @@ def render_calendar(stats: Stats, *, end: date) -> str:
         body=body,
         style_lines=style(_CLASSES, _EXTRA),
     )
-
-
-def _days(count: int) -> str:
-    return "1 day" if count == 1 else f"{number(count)} days"
 
 
 __all__ = [

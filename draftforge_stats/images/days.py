@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 
-from ..models import HistoryEntry
+from ..statsfile import HistoryEntry
 
 #: Month names on the axes of the calendar, the summary's chart and the terminal heatmap.
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")

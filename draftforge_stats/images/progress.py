@@ -7,9 +7,11 @@ from __future__ import annotations
 
 from datetime import date
 
-from ..models import Stats
+from ..statsfile import Stats
+from ..wording import days as _days
+from ..wording import number, plural
 from .days import added_by_day
-from .svg import document, number, project_name, rect, shorten, style, text
+from .svg import document, project_name, rect, shorten, style, text
 
 WIDTH = 480
 #: The bar: where it starts, how wide it is when full, its top and height (pixels).
@@ -23,10 +25,6 @@ TITLE_UNITS = 44
 _CLASSES = ("bg", "border", "fg", "muted", "track", "bar", "par")
 _EXTRA = (".title{font-size:18px;font-weight:600}", ".big{font-size:26px;font-weight:600}",
           ".small{font-size:13px}")  # fmt: skip
-
-
-def _days(count: int) -> str:
-    return "1 day" if count == 1 else f"{number(count)} days"
 
 
 def _label_anchor(x: float) -> str:
@@ -52,9 +50,9 @@ def render_progress(stats: Stats, *, today: date, par: int | None = None) -> str
     title = shorten(stats.project.name, TITLE_UNITS)
     body = [
         text(20, 34, title, "fg title"),
-        text(20, 70, f"{number(words)} words", "fg big"),
+        text(20, 70, plural(words, "word"), "fg big"),
     ]
-    desc_parts = [f"{number(words)} words"]
+    desc_parts = [plural(words, "word")]
     y = BAR_Y
     if target:
         share = words / target
@@ -63,7 +61,7 @@ def render_progress(stats: Stats, *, today: date, par: int | None = None) -> str
             rect(BAR_X, y, BAR_WIDTH, BAR_HEIGHT, "track", ' rx="3"'),
             rect(BAR_X, y, bar_width(words, target), BAR_HEIGHT, "bar", ' rx="3"'),
         ]
-        desc_parts.append(f"{share:.1%} of the target of {number(target)} words")
+        desc_parts.append(f"{share:.1%} of the target of {plural(target, 'word')}")
         if par is not None:
             px = BAR_X + bar_width(par, target)
             body += [
@@ -71,17 +69,17 @@ def render_progress(stats: Stats, *, today: date, par: int | None = None) -> str
                 text(px, y + BAR_HEIGHT + 16, f"par {number(par)}", "muted small",
                      anchor=_label_anchor(px)),
             ]  # fmt: skip
-            desc_parts.append(f"par today {number(par)} words")
+            desc_parts.append(f"par today {plural(par, 'word')}")
         y += BAR_HEIGHT + (34 if par is not None else 22)
     else:
         y += 6
     streak = f"Streak {_days(streaks.current_days)} (longest {_days(streaks.longest_days)})"
     body += [
-        text(20, y + 10, f"Today: +{number(added)} words", "fg small"),
+        text(20, y + 10, f"Today: +{plural(added, 'word')}", "fg small"),
         text(WIDTH - 20, y + 10, streak, "fg small", anchor="end"),
     ]
     desc_parts += [
-        f"{number(added)} words added today ({today.isoformat()})",
+        f"{plural(added, 'word')} added today ({today.isoformat()})",
         f"current streak {_days(streaks.current_days)}",
         f"longest streak {_days(streaks.longest_days)}",
     ]

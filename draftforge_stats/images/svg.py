@@ -1,4 +1,4 @@
-"""The pieces every image shares: escaping, shortening, numbers, the theme and the document.
+"""The pieces every image shares: escaping, shortening, coordinates, the theme and the document.
 
 Pure functions: text in, text out; no I/O. Each SVG is written one element a line, with a
 `<style>` that follows the reader's light or dark theme (`prefers-color-scheme`), so that a
@@ -104,11 +104,6 @@ def project_name(name: str) -> str:
     """The project's name for an image's `<title>` and `<desc>`: one line, at most
     :data:`NAME_UNITS` long."""
     return shorten(name, NAME_UNITS)
-
-
-def number(value: int) -> str:
-    """`45678` -> `45,678`: the one number format of the images."""
-    return f"{value:,}"
 
 
 def coordinate(value: float) -> str:
@@ -242,7 +237,6 @@ __all__ = [
     "Palette",
     "document",
     "escape",
-    "number",
     "one_line",
     "project_name",
     "rect",
