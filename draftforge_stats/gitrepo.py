@@ -204,6 +204,17 @@ class Repository:
             return None
         return datetime.fromisoformat(text)
 
+    def committer_date(self, sha: str) -> datetime | None:
+        """The committer date of commit `sha` (when it was last written: a rebase or an amend
+        renews it), or None when it is unknown."""
+        status, out = self._git_bytes(
+            "log", "-1", "--no-show-signature", "--format=%cI", "--end-of-options", sha, check=False
+        )
+        text = out.decode("ascii", "replace").strip()
+        if status != 0 or not text:
+            return None
+        return datetime.fromisoformat(text)
+
     # ---------------------------------------------------------------- history
 
     def first_parent_log(self, since: str | None = None) -> list[RawCommit]:

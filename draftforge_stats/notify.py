@@ -1,7 +1,7 @@
 """Tell the DraftForge API that a repository's stats changed: a signed webhook, with retries.
 
-:func:`build_payload` turns the content of ``stats.json`` into the webhook's JSON,
-:func:`send_stats` delivers it (Standard Webhooks headers, see :mod:`draftforge_stats.webhooks`)
+The payload is built by :mod:`draftforge_stats.webhook.payload`; :func:`send_stats`
+delivers it (Standard Webhooks headers, see :mod:`draftforge_stats.webhooks`)
 and returns a :class:`Delivery`. A delivery that fails is a result, not an exception: the caller
 decides whether it is a warning or an error. Only configuration mistakes raise
 :class:`NotifyError`. The secret and the token never appear in any text this module produces.
@@ -9,7 +9,6 @@ decides whether it is a warning or an error. Only configuration mistakes raise
 
 from __future__ import annotations
 
-import copy
 import ipaddress
 import json
 import random
@@ -23,6 +22,7 @@ from typing import Any
 import httpx
 
 from draftforge_stats.errors import DraftForgeError
+from draftforge_stats.webhook.deadline import Deadline
 from draftforge_stats.webhooks import (
     WebhookSecretError,
     secret_key,
@@ -31,19 +31,22 @@ from draftforge_stats.webhooks import (
 )
 
 __all__ = [
-    "EVENT",
+    "ATTEMPT_TIMEOUT_SECONDS",
+    "MAX_TOTAL_SECONDS",
     "Delivery",
     "NotifyError",
-    "build_payload",
     "check_api_url",
+    "check_secret",
     "parse_retry_after",
     "send_stats",
     "serialize_payload",
     "user_agent",
 ]
 
-EVENT = "stats.updated"
-
+#: Each attempt gets this long, in wall time (Standard Webhooks suggests 15 to 30 s).
+ATTEMPT_TIMEOUT_SECONDS = 20.0
+#: All attempts and the waits between them together get this long, in wall time.
+MAX_TOTAL_SECONDS = 60.0
 #: The first retry waits between half of this and this many seconds; each further one doubles.
 BACKOFF_BASE_SECONDS = 1.0
 #: No computed backoff is longer than this (a ``Retry-After`` may be, within the time budget).
@@ -78,73 +81,7 @@ class Delivery:
 
 
 # ---------------------------------------------------------------------------------------------
-# The payload
-
-
-def _lookup(stats: Mapping[str, Any], path: str, missing: list[str]) -> Any:
-    node: Any = stats
-    for key in path.split("."):
-        if not isinstance(node, Mapping) or key not in node:
-            missing.append(f"$.{path}")
-            return None
-        node = node[key]
-    return node
-
-
-def build_payload(
-    stats: Mapping[str, Any], *, repository: str, ref: str, stats_commit_sha: str | None
-) -> dict[str, Any]:
-    """The webhook's JSON for the content of a ``stats.json`` file.
-
-    `repository` is ``owner/name``, `ref` the ref the stats were made on (``refs/heads/main``),
-    `stats_commit_sha` the commit that wrote ``stats.json`` (None when nothing was committed).
-    ``commit_sha`` in the payload is the commit the stats describe, ``current.last_commit_sha``.
-    ``project_stats`` has exactly the API's ``project_stats`` columns. Raises
-    :class:`NotifyError` naming every missing field at once.
-    """
-    missing: list[str] = []
-    word_count = _lookup(stats, "current.word_count", missing)
-    chapter_count = _lookup(stats, "current.chapter_count", missing)
-    character_count = _lookup(stats, "current.character_count", missing)
-    commit_sha = _lookup(stats, "current.last_commit_sha", missing)
-    current_days = _lookup(stats, "streaks.current_days", missing)
-    longest_days = _lookup(stats, "streaks.longest_days", missing)
-    last_write_date = _lookup(stats, "streaks.last_write_date", missing)
-    history = _lookup(stats, "history", missing)
-    if missing:
-        raise NotifyError(
-            f"stats.json lacks {', '.join(missing)}: the webhook needs them "
-            "(is the file valid against stats.schema.json?)"
-        )
-    if not isinstance(history, list):
-        raise NotifyError("stats.json: $.history is not a list")
-    if not isinstance(commit_sha, str) or not commit_sha:
-        raise NotifyError(
-            "stats.json: $.current.last_commit_sha is null, so the stats describe no commit and "
-            "there is nothing to notify about: run on a git repository with at least one commit"
-        )
-    if not repository.strip():
-        raise NotifyError("the repository (owner/name) for the webhook is empty")
-    current = stats["current"]
-    return {
-        "event": EVENT,
-        "repository": repository,
-        "ref": ref,
-        "commit_sha": commit_sha,
-        "stats_commit_sha": stats_commit_sha,
-        "project_stats": {
-            "word_count": word_count,
-            "chapter_count": chapter_count,
-            "character_count": character_count,
-            "last_commit_sha": commit_sha,
-            "last_commit_at": current.get("last_commit_at"),
-            "total_commits": current.get("total_commits"),
-            "current_streak_days": current_days,
-            "longest_streak_days": longest_days,
-            "last_write_date": last_write_date,
-            "stats_history": copy.deepcopy(history),
-        },
-    }
+# The body
 
 
 def serialize_payload(payload: Mapping[str, Any]) -> bytes:
@@ -218,6 +155,20 @@ def check_api_url(url: str) -> httpx.URL:
     raise NotifyError(
         f"api-url {_display_url(parsed)} must start with https:// (not {parsed.scheme}://)"
     )
+
+
+def check_secret(secret: str | None) -> str | None:
+    """`secret` when it can sign (None for no secret), else :class:`NotifyError` saying why.
+
+    Callers check it before doing any work, so that a mistyped secret fails at once.
+    """
+    if not secret:
+        return None
+    try:
+        secret_key(secret)
+    except WebhookSecretError as exc:
+        raise NotifyError(str(exc)) from None
+    return secret
 
 
 def _check_token(token: str | None) -> str | None:
@@ -302,10 +253,12 @@ def _status_text(response: httpx.Response, redact: _Redactor) -> str:
     return f"{text}: {excerpt}" if excerpt else text
 
 
-def _describe_exception(exc: httpx.HTTPError, shown: str, timeout: float) -> str:
+def _describe_exception(
+    exc: httpx.HTTPError, shown: str, timeout: float, expired: bool = False
+) -> str:
     detail = str(exc) or type(exc).__name__
-    if isinstance(exc, httpx.TimeoutException):
-        return f"no answer from {shown} within {timeout:g} s ({type(exc).__name__})"
+    if expired or isinstance(exc, httpx.TimeoutException):
+        return f"no complete answer from {shown} within {round(timeout, 1):g} s"
     if isinstance(exc, httpx.ConnectError):
         return f"could not connect to {shown}: {detail}"
     return f"request to {shown} failed: {type(exc).__name__}: {detail}"
@@ -321,29 +274,15 @@ def _count(attempts: int) -> str:
     return "1 attempt" if attempts == 1 else f"{attempts} attempts"
 
 
-def _webhook_id_of(payload: Mapping[str, Any]) -> str:
-    repository = payload.get("repository")
-    commit_sha = payload.get("commit_sha")
-    if not isinstance(repository, str) or not isinstance(commit_sha, str):
-        raise NotifyError(
-            "the payload has no 'repository' and 'commit_sha' to make the webhook-id from: "
-            "build it with build_payload(), or pass webhook_id"
-        )
-    try:
-        return webhook_id_for(repository, commit_sha)
-    except ValueError as exc:
-        raise NotifyError(f"cannot make the webhook-id: {exc}") from None
-
-
 def send_stats(
     url: str,
     payload: Mapping[str, Any],
     *,
     secret: str | None,
     token: str | None,
-    timeout: float = 10.0,
+    timeout: float = ATTEMPT_TIMEOUT_SECONDS,
     max_attempts: int = 5,
-    max_total_seconds: float = 60.0,
+    max_total_seconds: float = MAX_TOTAL_SECONDS,
     sleep: Callable[[float], None] = time.sleep,
     rng: random.Random | None = None,
     transport: httpx.BaseTransport | None = None,
@@ -352,15 +291,17 @@ def send_stats(
 ) -> Delivery:
     """POST `payload` to `url` as a Standard Webhook and return what became of it.
 
-    Every attempt carries the same ``webhook-id`` (by default :func:`webhook_id_for` the
-    payload's repository and commit) and a fresh ``webhook-timestamp`` (from `clock`) and
+    Every attempt carries the same ``webhook-id`` (by default :func:`webhook_id_for` the body:
+    the same data, the same id) and a fresh ``webhook-timestamp`` (from `clock`) and
     signature. Without `secret` (None or "") there is no ``webhook-signature`` header; without
     `token` no ``Authorization`` header.
 
     Connection errors, timeouts, 429 and 5xx answers are retried, up to `max_attempts` attempts
     in all, waiting an exponential backoff with jitter (from `rng`) or the ``Retry-After`` of a
-    429/503 if that is longer. Time spent in requests and waiting together stays within
-    `max_total_seconds`: a wait that would pass it ends the delivery instead. Other answers
+    429/503 if that is longer. Each attempt ends after `timeout` seconds and the time spent in
+    requests and waiting together stays within `max_total_seconds`, both in wall time (a
+    server that answers one byte at a time is cut off, see :mod:`.webhook.deadline`): a wait
+    that would pass the total ends the delivery instead. Other answers
     (2xx: delivered; 3xx and other 4xx: not delivered) end it at once; redirects are not
     followed. `sleep` and `rng` are there so tests need not wait.
 
@@ -373,16 +314,10 @@ def send_stats(
         raise NotifyError(f"max_attempts must be at least 1 (got {max_attempts})")
     if not timeout > 0 or not max_total_seconds > 0:
         raise NotifyError("timeout and max_total_seconds must be more than 0 seconds")
-    if secret:
-        try:
-            secret_key(secret)
-        except WebhookSecretError as exc:
-            raise NotifyError(str(exc)) from None
-    else:
-        secret = None
+    secret = check_secret(secret)
     token = _check_token(token)
-    msg_id = webhook_id if webhook_id is not None else _webhook_id_of(payload)
     body = serialize_payload(payload)
+    msg_id = webhook_id if webhook_id is not None else webhook_id_for(body)
     rng = rng if rng is not None else random.Random()
     redact = _Redactor(secret, token)
 
@@ -415,10 +350,19 @@ def send_stats(
             status: int | None = None
             retry_after: float | None = None
             started = time.monotonic()
+            deadline = Deadline(attempt_timeout)
             try:
-                with client.stream(
-                    "POST", target, content=body, headers=headers, timeout=attempt_timeout
-                ) as response:
+                with (
+                    deadline,
+                    client.stream(
+                        "POST",
+                        target,
+                        content=body,
+                        headers=headers,
+                        timeout=attempt_timeout,
+                        extensions={"trace": deadline.trace},
+                    ) as response,
+                ):
                     status = response.status_code
                     if response.is_success:
                         return result(True, attempts, status, None)
@@ -437,9 +381,9 @@ def send_stats(
                     if status in (429, 503) and "retry-after" in response.headers:
                         retry_after = parse_retry_after(response.headers["retry-after"])
             except _RETRYABLE_ERRORS as exc:
-                problem = _describe_exception(exc, shown, attempt_timeout)
+                problem = _describe_exception(exc, shown, attempt_timeout, deadline.expired)
             except httpx.HTTPError as exc:
-                problem = _describe_exception(exc, shown, attempt_timeout)
+                problem = _describe_exception(exc, shown, attempt_timeout, deadline.expired)
                 return result(False, attempts, status, problem)
             finally:
                 spent += time.monotonic() - started
