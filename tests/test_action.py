@@ -176,7 +176,8 @@ class World:
     def event(self, name: str = "push", **payload: Any) -> dict[str, str]:
         if name == "push" and not payload:
             payload = {"before": self.base, "after": self.pushed, "ref": "refs/heads/main"}
-        payload.setdefault("repository", REPOSITORY)
+        if name != "schedule":  # a scheduled run's payload has no repository
+            payload.setdefault("repository", REPOSITORY)
         path = self.tmp / f"event-{name}.json"
         path.write_text(json.dumps(payload), encoding="utf-8")
         return {"GITHUB_EVENT_NAME": name, "GITHUB_EVENT_PATH": str(path)}
