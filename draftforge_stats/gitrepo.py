@@ -196,20 +196,18 @@ class Repository:
 
     def author_date(self, sha: str) -> datetime | None:
         """The author date of commit `sha` in the author's offset, or None when it is unknown."""
-        status, out = self._git_bytes(
-            "log", "-1", "--no-show-signature", "--format=%aI", "--end-of-options", sha, check=False
-        )
-        text = out.decode("ascii", "replace").strip()
-        if status != 0 or not text:
-            return None
-        return datetime.fromisoformat(text)
+        return self._commit_date(sha, "%aI")
 
     def committer_date(self, sha: str) -> datetime | None:
         """The committer date of commit `sha` (when it was last written: a rebase or an amend
         renews it), or None when it is unknown."""
+        return self._commit_date(sha, "%cI")
+
+    def _commit_date(self, sha: str, placeholder: str) -> datetime | None:
         status, out = self._git_bytes(
-            "log", "-1", "--no-show-signature", "--format=%cI", "--end-of-options", sha, check=False
-        )
+            "log", "-1", "--no-show-signature", f"--format={placeholder}", "--end-of-options", sha,
+            check=False,
+        )  # fmt: skip
         text = out.decode("ascii", "replace").strip()
         if status != 0 or not text:
             return None

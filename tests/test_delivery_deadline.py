@@ -14,10 +14,16 @@ import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 import pytest
 
-from draftforge_stats.notify import ATTEMPT_TIMEOUT_SECONDS, MAX_TOTAL_SECONDS, send_stats
+from draftforge_stats.notify import (
+    ATTEMPT_TIMEOUT_SECONDS,
+    MAX_TOTAL_SECONDS,
+    Delivery,
+    send_stats,
+)
 from tests.test_notify import FakeTime, MaxRandom, payload
 
 SECRET = "whsec_" + base64.b64encode(b"DEADLINE-TEST-KEY-of-32-bytes!!!").decode()
@@ -71,6 +77,13 @@ def trickler() -> Iterator[tuple[str, Trickler]]:
             thread.join(5)
 
 
+def send_slowly(url: str, fake: FakeTime, **options: Any) -> Delivery:
+    """send_stats with the time it is given, no real waiting between attempts."""
+    return send_stats(
+        url, payload(), secret=SECRET, token=None, sleep=fake.sleep, clock=fake.clock, **options
+    )
+
+
 def test_the_default_timeouts_are_in_the_standard_webhooks_range() -> None:
     assert 15 <= ATTEMPT_TIMEOUT_SECONDS <= 30
     assert ATTEMPT_TIMEOUT_SECONDS <= MAX_TOTAL_SECONDS
@@ -82,17 +95,8 @@ def test_a_trickling_server_is_cut_off_at_the_total_bound(
     url, server = trickler
     fake = FakeTime()
     started = time.monotonic()
-    delivery = send_stats(
-        url,
-        payload(),
-        secret=SECRET,
-        token=None,
-        timeout=10.0,  # per attempt: more than the total, so the total decides
-        max_total_seconds=2.0,
-        max_attempts=1,
-        sleep=fake.sleep,
-        clock=fake.clock,
-    )
+    # Per attempt 10 s, more than the total, so the total decides.
+    delivery = send_slowly(url, fake, timeout=10.0, max_total_seconds=2.0, max_attempts=1)
     elapsed = time.monotonic() - started
     # Each byte came 0.25 s after the last, far within a 10 s read timeout: only a bound in
     # wall time ends this attempt.
@@ -109,17 +113,8 @@ def test_a_trickling_server_is_cut_off_at_each_attempt_and_the_total_holds(
     url, server = trickler
     fake = FakeTime()  # waits between attempts are counted, not slept
     started = time.monotonic()
-    delivery = send_stats(
-        url,
-        payload(),
-        secret=SECRET,
-        token=None,
-        timeout=0.6,
-        max_total_seconds=2.0,
-        max_attempts=10,
-        sleep=fake.sleep,
-        clock=fake.clock,
-        rng=MaxRandom(),
+    delivery = send_slowly(
+        url, fake, timeout=0.6, max_total_seconds=2.0, max_attempts=10, rng=MaxRandom()
     )
     elapsed = time.monotonic() - started
     assert not delivery.delivered

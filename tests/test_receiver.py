@@ -10,12 +10,14 @@ and the runner's workspace. Expected rows are worked out by hand from those comm
 from __future__ import annotations
 
 import json
+import socket
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import psycopg
 import pytest
@@ -308,3 +310,23 @@ def test_an_unknown_repository_is_404(world: World, api: Api) -> None:
 def test_the_readme_shows_the_upsert_the_receiver_runs() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert f"```sql\n{UPSERT}```" in readme
+
+
+def test_bodies_that_are_too_large_or_unsized_are_refused(api: Api) -> None:
+    port = urlsplit(api.url).port
+    assert port is not None
+    answers = []
+    for head in (
+        f"Content-Length: {1024 * 1024 + 1}\r\n",  # too large: refused before reading it
+        "Transfer-Encoding: chunked\r\n",  # no length: refused, never read to the end
+        "Content-Length: -5\r\n",
+    ):
+        with socket.create_connection(("127.0.0.1", port), timeout=5) as sock:
+            sock.sendall(f"POST /v1/webhooks/stats HTTP/1.1\r\nHost: x\r\n{head}\r\n".encode())
+            answers.append(sock.recv(200).split(b"\r\n", 1)[0])
+    assert answers == [
+        b"HTTP/1.0 413 Request Entity Too Large",
+        b"HTTP/1.0 411 Length Required",
+        b"HTTP/1.0 411 Length Required",
+    ]
+    assert api.rows() == []

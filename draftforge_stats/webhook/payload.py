@@ -117,6 +117,16 @@ def history_row(entry: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
+def _described_commit(stats: Stats) -> str:
+    sha = stats.current.last_commit_sha
+    if not sha:
+        raise NotifyError(
+            "the stats describe no commit ($.current.last_commit_sha is null), so there is "
+            "nothing to notify about: run on a git repository with at least one commit"
+        )
+    return sha
+
+
 def build_payload(stats: Stats, identity: Identity, *, commit_at: datetime) -> dict[str, Any]:
     """The payload for `stats`, as `identity`'s branch has them.
 
@@ -126,12 +136,8 @@ def build_payload(stats: Stats, identity: Identity, *, commit_at: datetime) -> d
     bytes, whoever sends it and whenever. Raises :class:`NotifyError` when the stats describe
     no commit.
     """
+    sha = _described_commit(stats)
     current = stats.current
-    if not current.last_commit_sha:
-        raise NotifyError(
-            "the stats describe no commit ($.current.last_commit_sha is null), so there is "
-            "nothing to notify about: run on a git repository with at least one commit"
-        )
     last_commit_at = utc_iso(commit_at)
     return {
         "type": EVENT_TYPE,
@@ -146,7 +152,7 @@ def build_payload(stats: Stats, identity: Identity, *, commit_at: datetime) -> d
                 "word_count": current.word_count,
                 "chapter_count": current.chapter_count,
                 "character_count": current.character_count,
-                "last_commit_sha": current.last_commit_sha,
+                "last_commit_sha": sha,
                 "last_commit_at": last_commit_at,
                 "total_commits": current.total_commits,
                 "current_streak_days": stats.streaks.current_days,
@@ -161,13 +167,11 @@ def build_payload(stats: Stats, identity: Identity, *, commit_at: datetime) -> d
 def payload_for(repo: Repository, stats: Stats, identity: Identity) -> dict[str, Any]:
     """:func:`build_payload` with the committer date read from `repo`: what the Action and
     ``draftforge notify`` both send."""
-    sha = stats.current.last_commit_sha
-    commit_at = repo.committer_date(sha) if sha else None
-    if sha and commit_at is None:
+    sha = _described_commit(stats)
+    commit_at = repo.committer_date(sha)
+    if commit_at is None:
         raise NotifyError(
             f"the stats describe commit {sha[:12]}, which this clone does not have: fetch it "
             "(actions/checkout with fetch-depth: 0), or run `draftforge stats` again"
         )
-    if commit_at is None:  # no commit: build_payload says so
-        return build_payload(stats, identity, commit_at=datetime.min)
     return build_payload(stats, identity, commit_at=commit_at)

@@ -14,7 +14,7 @@ with :data:`UPSERT`, one ``INSERT ... ON CONFLICT (project_id) DO UPDATE`` that
 Run it: ``DATABASE_URL=postgresql://... DRAFTFORGE_WEBHOOK_SECRET=whsec_... python app.py``
 (``PORT``, default 8000). Answers: 200 stored or older than the row, 202 not the default
 branch, 400 not a ``stats.updated`` payload, 401 a bad signature, 404 no project for the
-repository, 413 a body over 1 MiB.
+repository, 411 no valid ``Content-Length``, 413 a body over 1 MiB.
 """
 
 from __future__ import annotations
@@ -123,7 +123,11 @@ class Handler(BaseHTTPRequestHandler):
     server: Receiver
 
     def do_POST(self) -> None:
-        length = int(self.headers.get("Content-Length") or 0)
+        raw = (self.headers.get("Content-Length") or "").strip()
+        if not raw.isascii() or not raw.isdigit():
+            self.answer(411, {"error": "a Content-Length is required"})
+            return
+        length = int(raw)
         if length > MAX_BODY_BYTES:
             self.answer(413, {"error": "body too large"})
             return
