@@ -253,12 +253,11 @@ def _status_text(response: httpx.Response, redact: _Redactor) -> str:
     return f"{text}: {excerpt}" if excerpt else text
 
 
-def _describe_exception(
-    exc: httpx.HTTPError, shown: str, timeout: float, expired: bool = False
-) -> str:
+def _describe_exception(exc: httpx.HTTPError, shown: str, limit: str, expired: bool = False) -> str:
+    """What went wrong with an attempt; `limit` says how long it had ("within 20 s")."""
     detail = str(exc) or type(exc).__name__
     if expired or isinstance(exc, httpx.TimeoutException):
-        return f"no complete answer from {shown} within {round(timeout, 1):g} s"
+        return f"no complete answer from {shown} {limit}"
     if isinstance(exc, httpx.ConnectError):
         return f"could not connect to {shown}: {detail}"
     return f"request to {shown} failed: {type(exc).__name__}: {detail}"
@@ -337,12 +336,18 @@ def send_stats(
             webhook_id=msg_id,
         )
 
-    spent = 0.0  # seconds in requests and waits so far
+    begun = time.monotonic()
     attempts = 0
     with httpx.Client(transport=transport, follow_redirects=False) as client:
+        spent = time.monotonic() - begun  # seconds in set-up, requests and waits so far
         while True:
             attempts += 1
             attempt_timeout = min(timeout, max_total_seconds - spent)
+            limit = (
+                f"within {round(timeout, 1):g} s"
+                if attempt_timeout == timeout
+                else f"before the limit of {max_total_seconds:g} s in all"
+            )
             headers = {
                 **base_headers,
                 **signature_headers(msg_id, int(clock()), body, secret),
@@ -381,9 +386,9 @@ def send_stats(
                     if status in (429, 503) and "retry-after" in response.headers:
                         retry_after = parse_retry_after(response.headers["retry-after"])
             except _RETRYABLE_ERRORS as exc:
-                problem = _describe_exception(exc, shown, attempt_timeout, deadline.expired)
+                problem = _describe_exception(exc, shown, limit, deadline.expired)
             except httpx.HTTPError as exc:
-                problem = _describe_exception(exc, shown, attempt_timeout, deadline.expired)
+                problem = _describe_exception(exc, shown, limit, deadline.expired)
                 return result(False, attempts, status, problem)
             finally:
                 spent += time.monotonic() - started

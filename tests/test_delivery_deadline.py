@@ -100,10 +100,12 @@ def test_a_trickling_server_is_cut_off_at_the_total_bound(
     elapsed = time.monotonic() - started
     # Each byte came 0.25 s after the last, far within a 10 s read timeout: only a bound in
     # wall time ends this attempt.
-    assert 2.0 <= elapsed < 2.0 + MARGIN
+    assert 1.9 <= elapsed < 2.0 + MARGIN
     assert not delivery.delivered
     assert delivery.status_code is None
-    assert delivery.error == f"gave up after 1 attempt: no complete answer from {url} within 2 s"
+    assert delivery.error == (
+        f"gave up after 1 attempt: no complete answer from {url} before the limit of 2 s in all"
+    )
     assert server.connections == 1
 
 
@@ -124,4 +126,7 @@ def test_a_trickling_server_is_cut_off_at_each_attempt_and_the_total_holds(
     assert server.connections == 2
     assert 1.0 <= elapsed < 1.0 + MARGIN
     assert delivery.error is not None
-    assert f"no complete answer from {url} within 0.4 s" in delivery.error
+    assert delivery.error == (
+        "gave up after 2 attempts in 2.0 s: waiting 2.0 s more would pass the limit of 2 s; "
+        f"last error: no complete answer from {url} before the limit of 2 s in all"
+    )
