@@ -31,6 +31,7 @@ from tests.postgres import PostgresServer
 from tests.postgres import postgres_server as postgres_server  # the fixture
 from tests.test_action import CH3, NOW, REPOSITORY, SECRET, World, clone, head_of
 from tests.test_action import world as world  # the fixture
+from tests.test_payload import validate
 from tests.test_webhook_scope import on_branch
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -168,6 +169,7 @@ def test_a_first_push_stores_the_row(world: World, api: Api) -> None:
     assert run.code == 0, run.stdout
     assert run.output_values()["notified"] == "true"
     assert [s.status for s in api.seen] == [200]
+    assert validate(json.loads(api.seen[0].body)) == []  # the public contract
     assert utc_rows(api) == [first_row(world)]
 
 
