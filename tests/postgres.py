@@ -16,7 +16,6 @@ from __future__ import annotations
 import os
 import pwd
 import shutil
-import socket
 import subprocess
 import tempfile
 from collections.abc import Iterator
@@ -25,6 +24,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
+from tests.netutil import free_port
 
 IN_CI = os.environ.get("CI", "").strip().lower() in {"true", "1", "yes"}
 
@@ -52,13 +53,6 @@ def find_bindir() -> Path | None:
         if (folder / "initdb").is_file() and (folder / "pg_ctl").is_file():
             return folder
     return None
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-    return port
 
 
 @dataclass
@@ -133,7 +127,7 @@ def postgres_server() -> Iterator[PostgresServer]:
     folder = Path(tempfile.mkdtemp(prefix="draftforge-pg-"))
     if uid >= 0:
         os.chown(folder, uid, gid)
-    server = PostgresServer(bindir, folder, _free_port(), run_as)
+    server = PostgresServer(bindir, folder, free_port(), run_as)
     try:
         server.start()
     except RuntimeError as exc:

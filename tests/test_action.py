@@ -10,7 +10,6 @@ import io
 import json
 import os
 import re
-import socket
 import subprocess
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -50,6 +49,7 @@ from draftforge_stats.summary import build_summary, progress_bar, word_chart
 from draftforge_stats.webhooks import verify_webhook, webhook_id_for
 from draftforge_stats.workflow import Inputs, Runner, escape_data, format_outputs, parse_boolean
 from tests.gitutil import GitRepo
+from tests.netutil import free_port
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 NOW = datetime(2025, 3, 10, 12, 0, tzinfo=UTC)
@@ -128,13 +128,6 @@ def git_in(origin: Path, *args: str) -> str:
     return subprocess.run(
         ["git", "--git-dir", str(origin), *args], check=True, capture_output=True, text=True
     ).stdout
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-    return port
 
 
 @dataclass
