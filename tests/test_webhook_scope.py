@@ -173,3 +173,22 @@ def test_notify_needs_the_repository_id(world: World) -> None:
     assert code == 2
     assert "the repository's numeric id is unknown" in output
     assert "GITHUB_REPOSITORY_ID" in output
+
+
+def test_without_a_repository_id_the_action_warns_and_sends_nothing(
+    world: World, httpserver: HTTPServer
+) -> None:
+    received = recorder(httpserver)
+    world.inputs = {"INPUT_API-URL": httpserver.url_for("/hook")}
+    env = world.env(world.event("schedule"))  # a scheduled run's event has no repository
+    del env["GITHUB_REPOSITORY_ID"]
+
+    run = world.run(env)
+
+    assert run.code == 0, run.stdout
+    assert received == []
+    [warning] = [line for line in run.lines() if line.startswith("::warning::")]
+    assert warning.startswith(
+        "::warning::The DraftForge API was not notified: the repository's numeric id is unknown"
+    )
+    assert run.output_values()["notified"] == "false"
