@@ -24,15 +24,13 @@ import pytest
 from click.testing import CliRunner
 
 from draftforge_stats.cli import main
-from draftforge_stats.notify import send_stats
-from draftforge_stats.webhooks import webhook_id_for
+from draftforge_stats.webhook.delivery import send_stats
+from draftforge_stats.webhook.signing import webhook_id_for
 from examples.receiver.app import UPSERT, Handler, Receiver, upsert_parameters
+from tests.builders import CH3, NOW, REPOSITORY, SECRET, World, clone, head_of, on_branch
 from tests.postgres import PostgresServer
 from tests.postgres import postgres_server as postgres_server  # the fixture
-from tests.test_action import CH3, NOW, REPOSITORY, SECRET, World, clone, head_of
-from tests.test_action import world as world  # the fixture
-from tests.test_payload import validate
-from tests.test_webhook_scope import on_branch
+from tests.test_webhook_payload import validate
 
 ROOT = Path(__file__).resolve().parent.parent
 SCHEMA_SQL = ROOT / "examples" / "receiver" / "schema.sql"

@@ -1,6 +1,6 @@
 """Which deliveries are made at all: the branch scope and the secret check, Action and CLI.
 
-Real clones, a real bare remote and a real HTTP server on 127.0.0.1, as in test_action.py.
+Real clones, a real bare remote and a real HTTP server on 127.0.0.1, as in the Action's tests.
 """
 
 from __future__ import annotations
@@ -15,8 +15,7 @@ from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
 from draftforge_stats.cli import main
-from tests.test_action import CH3, SECRET, World, clone, head_of
-from tests.test_action import world as world  # the fixture
+from tests.builders import SECRET, World, clone, head_of, on_branch
 
 SHORT_SECRET = "whsec_" + base64.b64encode(b"only-twenty-three-bytes").decode()  # 23 bytes
 
@@ -30,24 +29,6 @@ def recorder(httpserver: HTTPServer) -> list[bytes]:
 
     httpserver.expect_request("/hook", method="POST").respond_with_handler(handler)
     return received
-
-
-def on_branch(world: World, branch: str) -> dict[str, str]:
-    """The author pushes `branch` with one more chapter; the workspace checks it out."""
-    world.author.git("checkout", "-q", "-b", branch)
-    pushed = world.author.commit(
-        "Late chapter", "2025-03-10T10:00:00+00:00", files={"chapters/03-late.md": CH3}
-    )
-    world.author.git("push", "-q", "origin", branch)
-    world.workspace.git("fetch", "-q", "origin")
-    world.workspace.git("checkout", "-q", "-b", branch, f"origin/{branch}")
-    event = world.event("push", before=world.pushed, after=pushed, ref=f"refs/heads/{branch}")
-    return world.env(
-        event,
-        GITHUB_REF=f"refs/heads/{branch}",
-        GITHUB_REF_NAME=branch,
-        GITHUB_SHA=pushed,
-    )
 
 
 def test_another_branch_does_not_notify_by_default(world: World, httpserver: HTTPServer) -> None:

@@ -2,36 +2,27 @@
 
 The same signed `stats.updated` webhook the GitHub Action sends (byte for byte, for the same
 data), for a first sync, a test of the API settings, or a re-send. The command parses its
-options into a :class:`NotifyOptions` and hands it to :func:`execute`; the payload is built by
-the library (:func:`draftforge_stats.webhook.payload.payload_for`), as in the Action.
+options into a :class:`NotifyOptions`; :func:`execute` calls the library
+(:func:`draftforge_stats.webhook.notify.prepare_payload`, which builds the payload as the
+Action does, then :func:`draftforge_stats.webhook.delivery.send_stats`) and prints.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import os
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
 
 import click
 
-from ..notify import NotifyError, check_api_url, check_secret, send_stats
-from ..pipeline import find_project_root
-from ..webhook.checkout import (
-    current_ref,
-    origin_default_branch,
-    origin_repository,
-    repository_from_url,
-    stats_to_send,
-)
-from ..webhook.payload import NOTIFY_BRANCHES, make_identity, payload_for
-from ..workflow import read_event
-from .arguments import project_path
+from ..errors import NotifyError
+from ..names import NOTIFY_BRANCHES
+from ..webhook.delivery import check_api_url, check_secret, send_stats
+from ..webhook.notify import prepare_payload
+from .arguments import project_path, run_time
 from .console import error_console
-from .stats_cmd import run_time
 
 API_URL_VARIABLE = "DRAFTFORGE_API_URL"
 
@@ -53,55 +44,19 @@ class NotifyOptions:
     event_name: str = ""
 
 
-def prepare(options: NotifyOptions, now: datetime) -> tuple[dict[str, Any], list[str]]:
-    """The webhook payload for the project at `options.path`, and notes for the user.
-
-    Raises :class:`click.UsageError` when the repository, its id or the ref cannot be found
-    out, and :class:`NotifyError` when the branch is not one to notify.
-    """
-    root, repo = find_project_root(options.path)
-    if repo is None:
-        raise click.UsageError(
-            f"{options.path} is not in a git repository: the webhook describes a commit"
-        )
-    ref = options.ref or current_ref(repo)
-    if not ref:
-        raise click.UsageError("HEAD is not on a branch: pass --ref (for example refs/heads/main)")
-    repository = options.repository or origin_repository(repo)
-    if not repository:
-        raise click.UsageError(
-            "cannot tell the repository's name from an `origin` remote: pass "
-            "--repository OWNER/NAME"
-        )
-    try:
-        identity = make_identity(
-            repository=repository,
-            repository_id=options.repository_id,
-            ref=ref,
-            event=read_event(options.event_path),
-            event_name=options.event_name,
-            default_branch=options.default_branch,
-        )
-    except NotifyError as exc:
-        raise click.UsageError(str(exc)) from None
-    if identity.default_branch is None:
-        identity = dataclasses.replace(identity, default_branch=origin_default_branch(repo))
-    if options.branches == "default" and not identity.is_default_branch:
-        default = identity.default_branch
-        raise NotifyError(
-            f"{ref} is not the default branch ({default}): the API keeps the default branch's "
-            "stats only. Pass --branches all to send anyway (the API ignores them)"
-            if default
-            else f"cannot tell the repository's default branch, so {ref} may not be it: pass "
-            "--default-branch NAME (or --branches all)"
-        )
-    stats, notes = stats_to_send(root, repo, now)
-    return payload_for(repo, stats, identity), notes
-
-
 def execute(options: NotifyOptions, *, now: datetime | None = None) -> int:
     """Send (or with `dry_run`, print) the webhook; the exit code."""
-    payload, notes = prepare(options, now or run_time())
+    payload, notes = prepare_payload(
+        options.path,
+        repository=options.repository,
+        repository_id=options.repository_id,
+        ref=options.ref,
+        now=now or run_time(),
+        default_branch=options.default_branch,
+        branches=options.branches,
+        event_path=options.event_path,
+        event_name=options.event_name,
+    )
     errors = error_console()
     for note in notes:
         errors.print(f"note: {note}", highlight=False)
@@ -256,4 +211,4 @@ def notify(
         raise click.exceptions.Exit(code)
 
 
-__all__ = ["NotifyOptions", "execute", "notify", "prepare", "repository_from_url"]
+__all__ = ["NotifyOptions", "execute", "notify"]

@@ -6,7 +6,8 @@ The envelope is the one Standard Webhooks 1.0 recommends (``type``, ``timestamp`
 id, which survives renames and transfers), carries the ordering key, and holds
 ``project_stats``, whose keys are exactly the table's writable columns, with no null where the
 column has a default. :func:`payload_for` is the one function that builds it, for the Action
-and for ``draftforge notify`` alike, so both send the same bytes for the same data.
+and for ``draftforge notify`` alike, and :func:`serialize_payload` the one that turns it into
+the exact request body, so both send the same bytes for the same data.
 
 Library code: plain data in, plain data out; the only outside read is the committer date of
 the commit the stats describe (:func:`payload_for`, through :class:`Repository`).
@@ -14,25 +15,26 @@ the commit the stats describe (:func:`payload_for`, through :class:`Repository`)
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from ..dates import utc_iso
+from ..errors import NotifyError
 from ..gitrepo import Repository
-from ..models import Stats
-from ..notify import NotifyError
-from ..workflow import NOTIFY_BRANCHES
+from ..statsfile import Stats
 
 __all__ = [
     "EVENT_TYPE",
-    "NOTIFY_BRANCHES",
     "Identity",
     "build_payload",
     "history_row",
     "make_identity",
     "payload_for",
+    "serialize_payload",
+    "user_agent",
 ]
 
 EVENT_TYPE = "stats.updated"
@@ -175,3 +177,19 @@ def payload_for(repo: Repository, stats: Stats, identity: Identity) -> dict[str,
             "(actions/checkout with fetch-depth: 0), or run `draftforge stats` again"
         )
     return build_payload(stats, identity, commit_at=commit_at)
+
+
+def serialize_payload(payload: Mapping[str, Any]) -> bytes:
+    """The request body: compact JSON in the payload's own key order, UTF-8, no ASCII escapes."""
+    try:
+        text = json.dumps(payload, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    except (TypeError, ValueError) as exc:
+        raise NotifyError(f"the webhook payload cannot be written as JSON: {exc}") from None
+    return text.encode("utf-8")
+
+
+def user_agent() -> str:
+    """``draftforge-stats/<version>``."""
+    import draftforge_stats  # late: this module may be imported while the package initialises
+
+    return f"draftforge-stats/{draftforge_stats.__version__}"

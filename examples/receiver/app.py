@@ -29,7 +29,7 @@ import psycopg
 from psycopg.types.json import Jsonb
 
 from draftforge_stats import verify_webhook
-from draftforge_stats.webhooks import WebhookVerificationError
+from draftforge_stats.errors import WebhookVerificationError
 
 MAX_BODY_BYTES = 1024 * 1024
 
