@@ -2,7 +2,7 @@
 127.0.0.1, which verifies and upserts into a real PostgreSQL (tests/postgres.py starts it).
 
 The tables are examples/receiver/schema.sql: a minimal `projects` and `project_stats` exactly
-as the API's design gives it (checked below). The world is test_action.py's: an author's
+as the API's design gives it (checked below). The world is tests/builders.py's: an author's
 clone that pushed two chapters (2025-03-09: 7 words; 2025-03-10: 4 more) to a bare remote,
 and the runner's workspace. Expected rows are worked out by hand from those commits.
 """

@@ -10,12 +10,14 @@ import json
 from pathlib import Path
 
 import pytest
+import yaml
 from click.testing import CliRunner
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
 from draftforge_stats.cli import main
-from tests.builders import SECRET, World, clone, head_of, on_branch
+from draftforge_stats.names import NOTIFY_BRANCHES
+from tests.builders import REPO_ROOT, SECRET, World, clone, head_of, on_branch
 
 SHORT_SECRET = "whsec_" + base64.b64encode(b"only-twenty-three-bytes").decode()  # 23 bytes
 
@@ -87,6 +89,14 @@ def test_a_bad_secret_fails_the_action_before_any_work(world: World, secret: str
     assert not (world.workspace.path / ".draftforge/stats.json").exists()
     assert run.outputs == ""
     assert secret not in run.stdout.replace(f"::add-mask::{secret}", "")
+
+
+def test_action_yml_names_every_notify_branches_value() -> None:
+    metadata = yaml.safe_load((REPO_ROOT / "action.yml").read_text("utf-8"))
+    spec = metadata["inputs"]["notify-branches"]
+    assert NOTIFY_BRANCHES == ("default", "all")
+    assert [f"`{value}`" in spec["description"] for value in NOTIFY_BRANCHES] == [True, True]
+    assert spec["default"] == "default"
 
 
 def test_the_secret_used_by_the_other_tests_is_a_valid_one() -> None:
