@@ -34,6 +34,10 @@ ProjectType = Literal[
 PROJECT_TYPES: tuple[str, ...] = get_args(ProjectType)
 DEFAULT_PROJECT_TYPE: ProjectType = "novel"
 
+#: Which branches notify the DraftForge API (the Action's `notify-branches` input,
+#: `draftforge notify --branches`): the default branch only, or all.
+NOTIFY_BRANCHES = ("default", "all")
+
 #: Files inside `.draftforge/` that do change the stats, so they are never this tool's own.
 NOT_OWN_FILES = frozenset({CONFIG_FILE.name})
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 from datetime import UTC, datetime, timedelta
 from importlib import resources
@@ -31,6 +30,7 @@ from tests.builders import (
     API_TOKEN,
     CH1,
     CH2,
+    CH3,
     CONFIG,
     MARCH_LABELS,
     MESSAGE,
@@ -48,10 +48,10 @@ from tests.builders import (
     summary_stats,
 )
 from tests.gitutil import GitRepo
+from tests.netutil import free_port
 
 ZERO = "0" * 40
 BOT = "github-actions[bot] <41898282+github-actions[bot]@users.noreply.github.com>"
-CH3 = "# Late\n\nNine ten.\n"  # 3 words, 14 characters
 
 
 SUMMARY = """\
@@ -91,13 +91,6 @@ xychart-beta
 | 2 | Middle | `chapters/02-middle.md` | 4 |
 | | **Total** | | **11** |
 """
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-    return port
 
 
 def stats_at(origin: Path, ref: str = "main") -> dict[str, Any]:
@@ -471,29 +464,40 @@ def test_the_api_answering_500_twice_then_200_gets_one_signed_delivery(
     assert len(run.sleeps) == 2  # the webhook's two backoffs
     body, headers = received[-1]
     payload = verify_webhook(body, headers, SECRET)
-    stats_sha = head_of(world.origin)
     assert headers["Authorization"] == f"Bearer {API_TOKEN}"
-    assert headers["Webhook-Id"] == webhook_id_for("author/lighthouse", world.pushed)
+    assert headers["Webhook-Id"] == webhook_id_for(body)
     assert {received[0][1]["Webhook-Id"], received[1][1]["Webhook-Id"]} == {headers["Webhook-Id"]}
+    assert {received[0][0], received[1][0]} == {body}
+    generated_at = stats_at(world.origin)["generated_at"]
     assert payload == {
-        "event": "stats.updated",
-        "repository": "author/lighthouse",
-        "ref": "refs/heads/main",
-        "commit_sha": world.pushed,
-        "stats_commit_sha": stats_sha,
-        "project_stats": {
-            "word_count": 11,
-            "chapter_count": 2,
-            "character_count": 57,
-            "last_commit_sha": world.pushed,
-            "last_commit_at": "2025-03-10T09:00:00Z",
-            "total_commits": 2,
-            "current_streak_days": 2,
-            "longest_streak_days": 2,
-            "last_write_date": "2025-03-10",
-            "stats_history": world.history(),
+        "type": "stats.updated",
+        "timestamp": generated_at,
+        "data": {
+            "repository": {"id": 812345678, "full_name": "author/lighthouse"},
+            "ref": "refs/heads/main",
+            "default_branch": "main",
+            "is_default_branch": True,
+            "order": {"last_commit_at": "2025-03-10T09:00:00Z", "generated_at": generated_at},
+            "project_stats": {
+                "word_count": 11,
+                "chapter_count": 2,
+                "character_count": 57,
+                "last_commit_sha": world.pushed,
+                "last_commit_at": "2025-03-10T09:00:00Z",
+                "total_commits": 2,
+                "current_streak_days": 2,
+                "longest_streak_days": 2,
+                "last_write_date": "2025-03-10",
+                "stats_history": [
+                    {"date": "2025-03-10", "word_count": 11, "chapter_count": 2,
+                     "words_written_today": 4, "commits": 1},
+                    {"date": "2025-03-09", "word_count": 7, "chapter_count": 1,
+                     "words_written_today": 7, "commits": 1},
+                ],
+            },
         },
-    }
+    }  # fmt: skip
+    assert generated_at == "2025-03-10T12:00:00Z"  # NOW, the run that made the file
     assert run.output_values()["notified"] == "true"
     assert f"Notified the DraftForge API ({headers['Webhook-Id']}, 3 attempts)." in run.lines()
     assert run.lines()[:4] == [
@@ -921,9 +925,9 @@ def test_a_push_that_also_changed_the_stats_file_is_recomputed_not_merged(world:
 
 
 def test_a_run_that_commits_nothing_still_notifies(world: World, httpserver: HTTPServer) -> None:
-    # Decision: every run that computed the stats of a branch or tag notifies (the webhook-id
-    # is the described commit's, so the API drops repeats); only pull requests and the early
-    # return for the action's own commits do not.
+    # Decision: every run that computed the stats of the default branch notifies (the
+    # webhook-id is the body's, so the API can drop repeats); pull requests, other branches
+    # (unless `notify-branches: all`) and the early return for the action's own commits do not.
     received: list[bytes] = []
 
     def handler(request: Request) -> Response:
@@ -938,10 +942,10 @@ def test_a_run_that_commits_nothing_still_notifies(world: World, httpserver: HTT
     assert run.code == 0, run.stdout
     assert head_of(world.origin) == world.pushed
     assert len(received) == 1
-    payload = json.loads(received[0])
-    assert (payload["commit_sha"], payload["stats_commit_sha"]) == (world.pushed, None)
-    assert payload["ref"] == "refs/heads/main"
-    assert list(payload["project_stats"]) == [
+    data = json.loads(received[0])["data"]
+    assert data["project_stats"]["last_commit_sha"] == world.pushed
+    assert data["ref"] == "refs/heads/main"
+    assert list(data["project_stats"]) == [
         "word_count", "chapter_count", "character_count", "last_commit_sha", "last_commit_at",
         "total_commits", "current_streak_days", "longest_streak_days", "last_write_date",
         "stats_history",

@@ -31,8 +31,8 @@ from ..names import IMAGE_FILES, STATS_FILE
 from ..pipeline import find_project_root, run_stats
 from ..statsfile import Stats, load_stats
 from ..streaks import DayRule
-from ..webhook.delivery import send_stats
-from ..webhook.payload import build_payload
+from ..webhook.delivery import check_secret, send_stats
+from ..webhook.payload import make_identity, payload_for
 from ..wording import plural as _plural
 from .push import (
     OWN_FOLDER,
@@ -93,6 +93,7 @@ def main(
                 log.mask(auth_header(value).partition("basic ")[2])
     try:
         inputs = Inputs.from_env(env)
+        _check_webhook_secret(inputs)
         runner = Runner.from_env(env)
         outcome = run_action(inputs, runner, log, now=now, sleep=sleep, before_push=before_push)
     except InputError as exc:
@@ -109,6 +110,14 @@ def main(
     if outcome.summary is not None and runner.summary_path is not None:
         append_text(runner.summary_path, log.scrub(outcome.summary))
     return outcome.exit_code
+
+
+def _check_webhook_secret(inputs: Inputs) -> None:
+    """An unusable `webhook-secret` is an input error before any work is done."""
+    try:
+        check_secret(inputs.webhook_secret or None)
+    except NotifyError as exc:
+        raise InputError(f"input `webhook-secret`: {exc}") from None
 
 
 def run_action(
@@ -318,13 +327,24 @@ class _Job:
         `fail-on-notify-error`) an :class:`ActionError`."""
         assert self.stats is not None
         inputs = self.inputs
+        runner = self.runner
         try:
-            payload = build_payload(
-                self.stats.model_dump(mode="json"),
-                repository=self.runner.repository,
-                ref=f"refs/heads/{branch}" if branch else self.runner.ref,
-                stats_commit_sha=self.commit_sha or None,
+            identity = make_identity(
+                repository=runner.repository,
+                repository_id=runner.repository_id,
+                ref=f"refs/heads/{branch}" if branch else runner.ref,
+                event=runner.event,
+                event_name=runner.event_name,
             )
+            if inputs.notify_branches == "default" and not identity.is_default_branch:
+                default = identity.default_branch or "unknown: the event has no repository"
+                self.log.info(
+                    f"The DraftForge API is notified for the default branch only ({default}); "
+                    f"this run is for {identity.ref}. Set `notify-branches: all` to change that."
+                )
+                self.notes.append("The DraftForge API is notified for the default branch only.")
+                return False
+            payload = payload_for(self.repo, self.stats, identity)
             delivery = send_stats(
                 inputs.api_url,
                 payload,
