@@ -12,7 +12,7 @@ from __future__ import annotations
 import base64
 import os
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -175,16 +175,18 @@ def commit_target(
     return branch, None
 
 
-def file_state(repo: Repository, relpath: str) -> str:
-    """`git status --porcelain` for one file: empty when it matches HEAD, `!! <path>` when it
-    is new and matched by a `.gitignore`."""
-    return repo.git(
-        "status", "--porcelain", "--untracked-files=all", "--ignored=matching", "--", relpath
-    ).strip()
+def file_state(repo: Repository, relpaths: Sequence[str]) -> list[str]:
+    """`git status --porcelain` lines for these files: none when they all match HEAD,
+    `!! <path>` for a new one matched by a `.gitignore`."""
+    out = repo.git(
+        "status", "--porcelain", "--untracked-files=all", "--ignored=matching", "--", *relpaths
+    )
+    return [line for line in out.splitlines() if line.strip()]
 
 
-def commit_stats(repo: Repository, relpath: str, inputs: Inputs, now: datetime) -> str:
-    """Commit only `relpath` with the action's identity and message; the new commit's id."""
+def commit_stats(repo: Repository, relpaths: Sequence[str], inputs: Inputs, now: datetime) -> str:
+    """Commit only `relpaths` (the stats file and the images) with the action's identity and
+    message, in one commit; the new commit's id."""
     stamp = now.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S+0000")
     identity = {
         "GIT_AUTHOR_NAME": inputs.commit_user_name,
@@ -194,10 +196,10 @@ def commit_stats(repo: Repository, relpath: str, inputs: Inputs, now: datetime) 
         "GIT_AUTHOR_DATE": stamp,
         "GIT_COMMITTER_DATE": stamp,
     }
-    repo.git("add", "--force", "--", relpath)  # even when a .gitignore matches it
+    repo.git("add", "--force", "--", *relpaths)  # even when a .gitignore matches them
     repo.git(
         "commit", "--quiet", "--no-verify", "--no-gpg-sign", "--only",
-        "--message", inputs.commit_message, "--", relpath,
+        "--message", inputs.commit_message, "--", *relpaths,
         env=identity,
     )  # fmt: skip
     return repo.git("rev-parse", "HEAD").strip()
@@ -258,17 +260,17 @@ def _status_paths(repo: Repository, *args: str) -> list[tuple[str, str]]:
     return [(entry[:2], entry[3:]) for entry in out.split("\0") if entry]
 
 
-def overwritten_untracked(repo: Repository, ref: str, keep: str) -> list[str]:
+def overwritten_untracked(repo: Repository, ref: str, keep: Sequence[str]) -> list[str]:
     """The untracked (or ignored) files of the work tree that checking out `ref` would
     overwrite or remove: `ref` has a file at that path, a folder there, or a file where the
-    path has a folder. `keep` (the stats file) is the action's own and is left out."""
+    path has a folder. `keep` (the run's own files: the stats file, the images) is left out."""
     names = repo.git("ls-tree", "-r", "-z", "--name-only", "--full-tree", ref).split("\0")
     files = {name for name in names if name}
     folders = {parent for name in files for parent in _parents(name)}
     entries = _status_paths(repo, "--untracked-files=all", "--ignored=traditional")
     found = []
     for code, path in entries:
-        if code not in {"??", "!!"} or path == keep:
+        if code not in {"??", "!!"} or path in keep:
             continue
         path = path.rstrip("/")
         if path in files or path in folders or any(p in files for p in _parents(path)):
@@ -281,12 +283,14 @@ def _parents(path: str) -> list[str]:
     return ["/".join(parts[:index]) for index in range(1, len(parts))]
 
 
-def move_to_remote_head(repo: Repository, branch: str, relpath: str, env: Mapping[str, str]) -> str:
+def move_to_remote_head(
+    repo: Repository, branch: str, relpaths: Sequence[str], env: Mapping[str, str]
+) -> str:
     """Fetch `branch` and put the checkout on its new head (our unpushed commit is dropped).
 
-    Refuses when anything but the stats file would be lost: tracked files with uncommitted
-    changes, or untracked and ignored files the new head has (a hard reset would overwrite
-    them). Returns the new head's id.
+    Refuses when anything but the run's own files (`relpaths`) would be lost: tracked files
+    with uncommitted changes, or untracked and ignored files the new head has (a hard reset
+    would overwrite them). Returns the new head's id.
     """
     remote_ref = f"refs/remotes/origin/{branch}"
     if not remote_branch_exists(repo, branch, env):
@@ -294,15 +298,16 @@ def move_to_remote_head(repo: Repository, branch: str, relpath: str, env: Mappin
     repo.git(
         "fetch", "--quiet", "--no-tags", "origin", f"+refs/heads/{branch}:{remote_ref}", env=env
     )
+    own = set(relpaths)
     changed = _status_paths(repo, "--untracked-files=no")
-    others = sorted({path for _, path in changed if path != relpath})
+    others = sorted({path for _, path in changed if path not in own})
     if others:
         raise ActionError(
             f"{branch} moved on the remote, and moving onto its new head would discard "
             f"uncommitted changes to {', '.join(others)}: commit them in an earlier step or "
             "run this action before changing files."
         )
-    untracked = overwritten_untracked(repo, remote_ref, relpath)
+    untracked = overwritten_untracked(repo, remote_ref, relpaths)
     if untracked:
         raise ActionError(
             f"{branch} moved on the remote, and its new head has files at the paths of "

@@ -9,9 +9,10 @@ the schema.
 * :func:`stats_errors` / :func:`check_stats` check data with the very checks `draftforge
   validate` runs on the file (the schema with the same format checks, then the rules of
   :func:`draftforge_stats.validation.rules.stats_problems`);
-* :func:`render` gives the exact, deterministic text and :func:`atomic_write` replaces the
-  file atomically (:mod:`.write`), which also removes the temporary files of interrupted
-  runs (:func:`remove_stale_temporaries`);
+* :func:`render` gives the exact, deterministic text, :func:`atomic_write` replaces the
+  file atomically and :func:`write_if_changed` writes only changed bytes (:mod:`.write`), the
+  one no-needless-write rule for the stats file and the images beside it; the next write
+  removes the temporary files of interrupted runs (:func:`remove_stale_temporaries`);
 * what can still be kept from a file that is not valid is :mod:`.salvage`, and
   :func:`keep_backup` keeps the exact bytes of a file before it is replaced (:mod:`.backup`).
 
@@ -52,6 +53,7 @@ from .write import (
     remove_stale_temporaries,
     render,
     without_timestamps,
+    write_if_changed,
 )
 
 __all__ = [
@@ -84,6 +86,7 @@ __all__ = [
     "stats_errors",
     "unknown_keys",
     "without_timestamps",
+    "write_if_changed",
 ]
 
 # ---------------------------------------------------------------------------- checking

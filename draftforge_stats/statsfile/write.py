@@ -6,7 +6,8 @@ such leftovers (:func:`remove_stale_temporaries`), only those of this pattern, a
 stale ones: a writer holds a lock on its temporary file while it writes, and a file younger
 than :data:`STALE_AFTER` seconds is left alone.
 
-Library code: it writes only the paths it is given; it never prints.
+The images beside it (:mod:`draftforge_stats.images`) are written through the same
+:func:`write_if_changed`. I/O: writes only the paths it is given; never prints.
 """
 
 from __future__ import annotations
@@ -49,6 +50,18 @@ def without_timestamps(data: Any) -> Any:
         if isinstance(node, dict):
             node.pop(path[-1], None)
     return copy
+
+
+def write_if_changed(path: Path, text: str) -> bool:
+    """Write `text` to `path` atomically unless the file already holds exactly that text;
+    True when it was written. A file whose bytes do not change keeps its modification time."""
+    try:
+        if path.read_text(encoding="utf-8") == text:
+            return False
+    except (OSError, UnicodeDecodeError):
+        pass
+    atomic_write(path, text)
+    return True
 
 
 def atomic_write(path: Path, text: str) -> None:
