@@ -534,3 +534,19 @@ def test_a_young_leftover_is_removed_once_it_is_stale(tmp_path: Path) -> None:
     made = leftover.stat().st_mtime
     assert remove_stale_temporaries(path, now=made + STALE_AFTER - 1) == []
     assert remove_stale_temporaries(path, now=made + STALE_AFTER + 1) == [leftover]
+
+
+def test_settings_that_no_longer_count_a_day_need_the_authors_word(git_repo: GitRepo) -> None:
+    git_repo.commit("a", "2025-03-01T10:00:00+00:00", files={"chapters/01.md": words(3)})
+    git_repo.commit("b", "2025-03-02T10:00:00+00:00", files={"chapters/drafts/x.md": words(2)})
+    git_repo.commit("c", "2025-03-03T10:00:00+00:00", files={"chapters/01.md": words(5)})
+    run_stats(git_repo.path, now=NOW)
+    git_repo.write(".draftforge/config.yml", 'stats:\n  exclude: ["chapters/drafts/**"]\n')
+    stored = (git_repo.path / STATS).read_bytes()
+
+    with pytest.raises(HistoryLossError, match=r"would drop 1 day of the 3 days .*\(2025-03-02\)"):
+        run_stats(git_repo.path, now=NOW)
+    assert (git_repo.path / STATS).read_bytes() == stored
+
+    result = run_stats(git_repo.path, now=NOW, allow_shorter_history=True)
+    assert stored_dates(result.text) == ["2025-03-03", "2025-03-01"]
