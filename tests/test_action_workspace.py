@@ -11,11 +11,8 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import sys
-import tempfile
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -23,6 +20,7 @@ from click.testing import CliRunner
 
 from draftforge_stats.cli import main as cli_main
 from tests.builders import CONFIG, World, build_world, git_in, head_of
+from tests.conftest import NOBODY
 from tests.gitutil import GitRepo
 
 STATS = ".draftforge/stats.json"
@@ -217,19 +215,6 @@ def test_an_output_file_lost_after_the_push_says_what_was_pushed(world: World) -
     assert "Committed the stats" in Path(env["GITHUB_STEP_SUMMARY"]).read_text("utf-8")
 
 
-@pytest.fixture
-def nobodys_folder() -> Iterator[Path]:
-    """A folder the unprivileged user 65534 owns and can reach (pytest's own are root's)."""
-    if shutil.which("setpriv") is None or os.geteuid() != 0:
-        pytest.skip("needs root and setpriv to run as another user")
-    folder = Path(tempfile.mkdtemp(prefix="draftforge-nobody-"))
-    os.chmod(folder, 0o755)
-    try:
-        yield folder
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
-
-
 def test_a_read_only_output_file_as_the_runners_user(nobodys_folder: Path) -> None:
     """As on a runner (not root): a read-only `$GITHUB_OUTPUT` is found before the push."""
     origin = nobodys_folder / "origin.git"
@@ -243,13 +228,9 @@ def test_a_read_only_output_file_as_the_runners_user(nobodys_folder: Path) -> No
     subprocess.run(["chown", "-R", "65534:65534", str(nobodys_folder)], check=True)
     os.chmod(env["GITHUB_OUTPUT"], 0o444)
     env.update(HOME=str(home), GIT_CONFIG_GLOBAL=str(home / ".gitconfig"))
-    command = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", sys.executable]
-    probe = subprocess.run([*command, "-c", "import draftforge_stats"], capture_output=True)
-    if probe.returncode != 0:
-        pytest.skip("the unprivileged user cannot import the package here")
 
     result = subprocess.run(
-        [*command, "-m", "draftforge_stats", "action"],
+        [*NOBODY, sys.executable, "-m", "draftforge_stats", "action"],
         env={**os.environ, **env},
         capture_output=True,
         text=True,

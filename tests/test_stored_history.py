@@ -14,11 +14,9 @@ import shutil
 import signal
 import subprocess
 import sys
-import tempfile
 import textwrap
 import time
 import traceback
-from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -37,6 +35,7 @@ from draftforge_stats.statsfile import (
 )
 from draftforge_stats.statsfile.write import STALE_AFTER
 from tests.builders import World, assert_secrets_hidden, clone, git_in, head_of
+from tests.conftest import NOBODY
 from tests.gitutil import GitRepo
 
 STATS = ".draftforge/stats.json"
@@ -321,19 +320,6 @@ def test_a_file_cut_short_still_protects_the_days_it_named(git_repo: GitRepo) ->
     assert path.read_bytes() == cut
 
 
-@pytest.fixture
-def nobodys_folder() -> Iterator[Path]:
-    """A folder the unprivileged user 65534 owns and can reach (pytest's own are root's)."""
-    if shutil.which("setpriv") is None or os.geteuid() != 0:
-        pytest.skip("needs root and setpriv to run as another user")
-    folder = Path(tempfile.mkdtemp(prefix="draftforge-nobody-"))
-    os.chmod(folder, 0o755)
-    try:
-        yield folder
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
-
-
 def test_an_unreadable_stats_file_is_never_replaced(nobodys_folder: Path) -> None:
     """As a non-root user (root reads anything): a file that cannot be read cannot be kept."""
     tmp_path = nobodys_folder
@@ -344,13 +330,7 @@ def test_an_unreadable_stats_file_is_never_replaced(nobodys_folder: Path) -> Non
     (folder / STATS).write_text('{"history": []}\n', "utf-8")
     subprocess.run(["chown", "-R", "65534:65534", str(tmp_path)], check=True)
     os.chmod(folder / STATS, 0o000)
-    command = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"]
-    command += [sys.executable, "-m", "draftforge_stats", "stats", "-q", str(folder)]
-    probe = subprocess.run(
-        [*command[:4], sys.executable, "-c", "import draftforge_stats"], capture_output=True
-    )
-    if probe.returncode != 0:
-        pytest.skip("the unprivileged user cannot import the package here")
+    command = [*NOBODY, sys.executable, "-m", "draftforge_stats", "stats", "-q", str(folder)]
 
     result = subprocess.run(command, capture_output=True, text=True, env=_plain_env(tmp_path))
 
