@@ -432,3 +432,22 @@ def test_the_api_url_is_shown_as_given_without_secrets(
     seen = warnings[0].replace("%0A", "\n").replace("%0D", "\r").replace("%25", "%")
     assert f" {shown.format(port=port)}" in seen
     assert "s3cr3t" not in seen and "pw@" not in seen
+
+
+def test_a_bug_during_the_job_still_says_what_was_pushed(world: World) -> None:
+    import io
+
+    from draftforge_stats.action import job
+    from tests.builders import NOW
+
+    def a_bug(attempt: int) -> None:
+        raise RuntimeError("a bug in the job")
+
+    stream = io.StringIO()
+    with pytest.raises(RuntimeError, match="a bug in the job"):
+        job.main(world.env(), stream, now=NOW, sleep=lambda _: None, before_push=a_bug)
+
+    assert stream.getvalue().splitlines()[-1] == (
+        "::error::DraftForge Stats hit a bug. Nothing was pushed."
+    )
+    assert head_of(world.origin) == world.pushed

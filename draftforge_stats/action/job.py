@@ -131,11 +131,14 @@ def main(
     return report(outcome, runner, log)
 
 
-def failed(exc: DraftForgeError, log: Log, *, status: str, prefix: str = "") -> Outcome:
+def failed(
+    exc: DraftForgeError, log: Log, *, status: str, prefix: str = "", pushed: str = ""
+) -> Outcome:
     """The outcome of a job that failed with `exc`: the error in the log (one annotation per
     problem of a file, at its line and column, as `validate --format github` shows them),
     outputs without counts, and a summary that says what is wrong and what was done
-    (`status`). `prefix` is the project's folder in the repository, for the file names."""
+    (`status`). `prefix` is the project's folder in the repository, for the file names;
+    `pushed` the stats commit the run pushed before it failed, if any."""
     problems: list[Problem] = []
     log.info(status)
     if isinstance(exc, ProblemsError):
@@ -145,7 +148,9 @@ def failed(exc: DraftForgeError, log: Log, *, status: str, prefix: str = "") -> 
         log.info(exc.summary)
     else:
         log.error(str(exc))
-    outputs = action_outputs(None, today="", changed=False, commit_sha="", notified=False)
+    outputs = action_outputs(
+        None, today="", changed=bool(pushed), commit_sha=pushed, notified=False
+    )
     return Outcome(
         exit_code=exc.exit_code,
         outputs=outputs,
@@ -225,7 +230,12 @@ def run_action(
     try:
         return job.run(workspace)
     except DraftForgeError as exc:
-        return failed(exc, log, status=job.pushed_status(), prefix=job.prefix)
+        return failed(
+            exc, log, status=job.pushed_status(), prefix=job.prefix, pushed=job.commit_sha
+        )
+    except Exception:  # a bug (exit 3, with its traceback): still say what was pushed
+        log.error(f"DraftForge Stats hit a bug. {job.pushed_status()}")
+        raise
 
 
 @dataclass

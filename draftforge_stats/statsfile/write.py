@@ -152,7 +152,9 @@ def remove_stale_temporaries(path: Path, *, now: float | None = None) -> list[Pa
             continue
         if _in_use(candidate):
             continue
-        with contextlib.suppress(FileNotFoundError):
+        try:
             candidate.unlink()
-            removed.append(candidate)
+        except OSError:  # gone meanwhile, or a folder this user may not change: left alone
+            continue
+        removed.append(candidate)
     return removed
