@@ -9,8 +9,10 @@ permissions matter.
 
 from __future__ import annotations
 
+import io
 import json
 import os
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -18,8 +20,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from draftforge_stats.action import job
 from draftforge_stats.cli import main as cli_main
-from tests.builders import CONFIG, World, build_world, git_in, head_of
+from tests.builders import CONFIG, NOW, World, build_world, git_in, head_of
 from tests.conftest import NOBODY
 from tests.gitutil import GitRepo
 
@@ -247,11 +250,6 @@ def test_a_read_only_output_file_as_the_runners_user(nobodys_folder: Path) -> No
 
 def run_main(env: dict[str, str], **kwargs: object) -> tuple[int, str]:
     """`job.main` without the World's clean-up of the runner files (they are the subject)."""
-    import io
-
-    from draftforge_stats.action import job
-    from tests.builders import NOW
-
     stream = io.StringIO()
     code = job.main(env, stream, now=NOW, sleep=lambda _: None, **kwargs)  # type: ignore[arg-type]
     return code, stream.getvalue()
@@ -417,8 +415,6 @@ def test_a_chapters_folder_that_is_a_file_is_called_a_file(world: World) -> None
 def test_the_api_url_is_shown_as_given_without_secrets(
     world: World, given: str, shown: str
 ) -> None:
-    import socket
-
     with socket.socket() as sock:  # a port nothing listens on
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
@@ -435,11 +431,6 @@ def test_the_api_url_is_shown_as_given_without_secrets(
 
 
 def test_a_bug_during_the_job_still_says_what_was_pushed(world: World) -> None:
-    import io
-
-    from draftforge_stats.action import job
-    from tests.builders import NOW
-
     def a_bug(attempt: int) -> None:
         raise RuntimeError("a bug in the job")
 
