@@ -386,10 +386,10 @@ def writing_day(
     offset: tzinfo | None = None
     if zone is None and stats is not None and stats.history:
         try:
-            stamp = repo.git("log", "-1", "--format=%aI", stats.history[0].commit_sha).strip()
-            offset = datetime.fromisoformat(stamp).tzinfo
-        except (GitError, ValueError):
-            offset = None
+            when = repo.author_date(stats.history[0].commit_sha)
+        except GitError:
+            when = None
+        offset = when.tzinfo if when is not None else None
     return rule.today(now, offset).isoformat()
 
 

@@ -24,6 +24,7 @@ from typing import IO
 import git
 
 from .errors import GitError
+from .gitdates import commit_date
 
 #: Options that keep `git log` output machine-readable whatever the user's configuration.
 _LOG_OPTIONS = (
@@ -34,6 +35,8 @@ _LOG_OPTIONS = (
     "--no-ext-diff",
     "--no-textconv",
 )
+#: The author and committer dates as `--date=raw` prints them (see :mod:`.gitdates`).
+_DATES = "%ad%x00%cd"
 #: How many object ids are written to `git cat-file --batch` before its answers are read.
 #: 64 ids are ~2.6 KB, far below any pipe buffer, so writing never blocks while git waits
 #: for us to read (the deadlock of a naive "write everything, then read").
@@ -46,7 +49,7 @@ FILE_MODES = frozenset({"100644", "100755"})
 @dataclass(frozen=True)
 class CommitInfo:
     sha: str
-    authored_at: datetime  # aware, in the author's own offset
+    authored_at: datetime | None  # aware, in the author's own offset (see .gitdates)
 
 
 @dataclass(frozen=True)
@@ -70,8 +73,9 @@ class RawCommit:
 
     sha: str
     parents: tuple[str, ...]  # as git sees them: none for a root or a shallow boundary
-    authored_at: datetime  # aware, in the author's own offset
+    authored_at: datetime | None  # aware, in the author's own offset; None: no usable date
     changes: tuple[RawChange, ...]
+    date_problem: str | None = None  # what was odd about its date (see .gitdates)
 
 
 @dataclass(frozen=True)
@@ -144,12 +148,13 @@ class Repository:
         """HEAD's commit, or None in a repository with no commits yet."""
         # One plain `git log`: GitPython's object readers would leave git processes behind.
         status, out = self._git_bytes(
-            "log", "-1", "--no-show-signature", "--format=%H %aI", "HEAD", "--", check=False
-        )
-        fields = out.decode("ascii", "replace").split()
-        if status != 0 or len(fields) != 2:
+            "log", "-1", "--no-show-signature", "--date=raw", f"--format=%H%x00{_DATES}",
+            "HEAD", "--", check=False,
+        )  # fmt: skip
+        fields = out.decode("ascii", "replace").strip("\n").split("\0")
+        if status != 0 or len(fields) != 3 or not fields[0]:
             return None  # no commits yet
-        return CommitInfo(fields[0], datetime.fromisoformat(fields[1]))
+        return CommitInfo(fields[0], commit_date(fields[1], fields[2]).moment)
 
     # ------------------------------------------------------------------ facts
 
@@ -197,12 +202,13 @@ class Repository:
     def author_date(self, sha: str) -> datetime | None:
         """The author date of commit `sha` in the author's offset, or None when it is unknown."""
         status, out = self._git_bytes(
-            "log", "-1", "--no-show-signature", "--format=%aI", "--end-of-options", sha, check=False
-        )
-        text = out.decode("ascii", "replace").strip()
-        if status != 0 or not text:
+            "log", "-1", "--no-show-signature", "--date=raw", f"--format={_DATES}",
+            "--end-of-options", sha, check=False,
+        )  # fmt: skip
+        fields = out.decode("ascii", "replace").strip("\n").split("\0")
+        if status != 0 or len(fields) != 2:
             return None
-        return datetime.fromisoformat(text)
+        return commit_date(*fields).moment
 
     # ---------------------------------------------------------------- history
 
@@ -224,7 +230,8 @@ class Repository:
             "--root",
             "--diff-merges=first-parent",
             *_LOG_OPTIONS,
-            "--format=%x1e%H %P%x00%aI",
+            "--date=raw",
+            f"--format=%x1e%H %P%x00{_DATES}",
             "--end-of-options",
             *revisions,
             "--",
@@ -258,17 +265,18 @@ class Repository:
             return found
         output = self.git(
             "log", "--first-parent", "--diff-merges=first-parent", *_LOG_OPTIONS, "-z",
-            "--format=%x1e%aI", "--name-only", "HEAD", "--",
+            "--date=raw", f"--format=%x1e{_DATES}", "--name-only", "HEAD", "--",
             *sorted({p.rsplit("/", 1)[0] if "/" in p else p for p in wanted}),
         )  # fmt: skip
         for record in output.split("\x1e"):
             if not record:
                 continue
             date_text, _, names = record.partition("\n")
-            when = datetime.fromisoformat(date_text.strip("\0").strip())
+            author, _, committer = date_text.strip("\0").partition("\0")
+            when = commit_date(author, committer).moment
             for name in names.strip("\n").split("\0"):
                 name = name.strip("\n")
-                if name in wanted and name not in found:
+                if when is not None and name in wanted and name not in found:
                     found[name] = when
             if len(found) == len(wanted):
                 break
@@ -276,11 +284,12 @@ class Repository:
 
 
 def parse_raw_log(out: bytes) -> list[RawCommit]:
-    """Parse `git log --raw -z --format=%x1e%H %P%x00%aI` output.
+    """Parse `git log --raw -z --date=raw --format=%x1e%H %P%x00%ad%x00%cd` output.
 
-    Read as a stream of NUL-separated fields: a header (`\\x1e<sha> <parents>`), the date,
-    then pairs of (`:<modes> <blobs> <status>`, path) until the next header. A path is
-    always taken whole after its metadata, so no byte in a file name can confuse it.
+    Read as a stream of NUL-separated fields: a header (`\\x1e<sha> <parents>`), the author
+    and committer dates (read by :func:`.gitdates.commit_date`, so no date crashes), then
+    pairs of (`:<modes> <blobs> <status>`, path) until the next header. A path is always
+    taken whole after its metadata, so no byte in a file name can confuse it.
     """
     fields = out.split(b"\0")
     commits: list[RawCommit] = []
@@ -294,8 +303,11 @@ def parse_raw_log(out: bytes) -> list[RawCommit]:
         if not token.startswith(b"\x1e"):
             raise GitError(f"unexpected `git log` output near {token[:60]!r}")
         ids = token[1:].decode("ascii").split()
-        date = datetime.fromisoformat(fields[i].decode("ascii").strip())
-        i += 1
+        when = commit_date(
+            fields[i].decode("ascii", "replace"),
+            fields[i + 1].decode("ascii", "replace") if i + 1 < count else "",
+        )
+        i += 2
         changes: list[RawChange] = []
         while i < count:
             meta = fields[i].lstrip(b"\n")
@@ -305,7 +317,7 @@ def parse_raw_log(out: bytes) -> list[RawCommit]:
             path = os.fsdecode(fields[i + 1])
             i += 2
             changes.append(RawChange(path, status[:1], new_mode, new_blob))
-        commits.append(RawCommit(ids[0], tuple(ids[1:]), date, tuple(changes)))
+        commits.append(RawCommit(ids[0], tuple(ids[1:]), when.moment, tuple(changes), when.problem))
     return commits
 
 

@@ -87,6 +87,7 @@ def streak_line(stats: Stats) -> Text | None:
 def chart_cells(history: list[HistoryEntry], end: date, days: int = CHART_DAYS) -> list[int | None]:
     """Words written on each of the `days` days up to `end`, oldest first (None: no entry)."""
     by_day = {entry.date: entry.words_written for entry in history}
+    days = min(days, (end - date.min).days + 1)  # no day before 0001-01-01
     start = end - timedelta(days=days - 1)
     return [by_day.get((start + timedelta(days=i)).isoformat()) for i in range(days)]
 

@@ -66,7 +66,7 @@ def compute_streaks(
         run = run + 1 if day - previous == timedelta(days=1) else 1
         longest = max(longest, run)
     last = days[-1]
-    current = run if last >= today - timedelta(days=1) else 0
+    current = run if (today - last).days <= 1 else 0  # (no `today - 1`: today may be 0001-01-01)
     return Streaks(
         current_days=current,
         longest_days=longest,

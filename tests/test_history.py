@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 import subprocess
 from collections.abc import Callable
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
@@ -787,13 +787,17 @@ def test_no_git_means_no_history(tmp_path: Path) -> None:
 def test_parse_raw_log_reads_names_whole() -> None:
     blob = "b" * 40
     out = (
-        b"\x1e" + b"a" * 40 + b" \x002025-01-01T10:00:00+01:00\x00\n"
+        b"\x1e" + b"a" * 40 + b" \x001735722000 +0100\x001735722000 +0100\x00\n"
         b":000000 100644 " + b"0" * 40 + b" " + blob.encode() + b" A\x00:odd\x1e.md\x00"
-        b"\x1e" + b"c" * 40 + b" " + b"a" * 40 + b"\x002025-01-02T10:00:00+01:00\x00"
+        b"\x1e" + b"c" * 40 + b" " + b"a" * 40 + b"\x001735808400 +0100\x001735808400 +0100\x00"
     )
     first, second = parse_raw_log(out)
     assert [(c.path, c.status, c.blob) for c in first.changes] == [(":odd\x1e.md", "A", blob)]
     assert (second.parents, second.changes) == (("a" * 40,), ())
+    assert (first.authored_at, first.date_problem) == (
+        datetime(2025, 1, 1, 10, tzinfo=timezone(timedelta(hours=1))),
+        None,
+    )
 
 
 def test_merge_days_adds_commits_of_a_shared_day() -> None:
