@@ -6,6 +6,7 @@ read from git trees (the history), so both always agree.
 
 from __future__ import annotations
 
+import errno
 import functools
 import os
 import re
@@ -143,8 +144,12 @@ class Discovery:
 def discover(root: Path, selector: FileSelector) -> Discovery:
     """Walk the chapters and manuscript directories under `root` (hidden folders skipped).
 
-    A symlink that points outside `root` is not followed: it is reported and not counted.
-    A missing chapters directory is an error that says how to configure it.
+    Symbolic links are never followed out of the project: a chapters folder that leads
+    outside it is an error, a manuscript folder that does is skipped with a warning. A file
+    link that points outside `root`, to nothing or in a loop is reported and not counted; a
+    folder link inside the chapters or manuscript folder is not followed (reported). A
+    folder that cannot be read is reported. A missing chapters directory is an error that
+    says how to configure it.
     """
     root_resolved = root.resolve()
     chapters_dir = root / selector.chapters_directory
@@ -161,9 +166,42 @@ def discover(root: Path, selector: FileSelector) -> Discovery:
         base = root / top
         if not base.is_dir():
             continue
-        for dirpath, dirnames, filenames in os.walk(base, followlinks=False):
-            dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        outside = _leads_outside(base, root_resolved)
+        if outside is not None and top == selector.chapters_directory:
+            raise ManuscriptError(
+                f"The chapters directory `{top}` is a symbolic link to {outside}, outside the "
+                f"project folder {root}; DraftForge does not follow links out of the project. "
+                "Move the chapters into the project folder, or set "
+                "`structure.chapters_directory` in .draftforge/config.yml to a folder inside it."
+            )
+        if outside is not None:
+            warnings.append(
+                f"{top}: the manuscript folder is a symbolic link to {outside}, outside the "
+                "project folder; not followed, its files are not counted"
+            )
+            continue
+
+        def unreadable(error: OSError, base: Path = base) -> None:
+            where = Path(error.filename or base).relative_to(root).as_posix()
+            warnings.append(
+                f"{where}: the folder cannot be read ({error.strerror or error}); "
+                "its files are not counted"
+            )
+
+        for dirpath, dirnames, filenames in os.walk(base, onerror=unreadable):
             here = Path(dirpath)
+            kept: list[str] = []
+            for name in sorted(dirnames):
+                if name.startswith("."):
+                    continue
+                if (here / name).is_symlink():
+                    warnings.append(
+                        f"{(here / name).relative_to(root).as_posix()}: symbolic link to a "
+                        "folder; not followed, its files are not counted"
+                    )
+                    continue
+                kept.append(name)
+            dirnames[:] = kept
             for name in sorted(filenames):
                 if name.startswith("."):
                     continue
@@ -172,16 +210,35 @@ def discover(root: Path, selector: FileSelector) -> Discovery:
                 if selector.classify(rel) is None:
                     continue
                 if full.is_symlink():
-                    target = full.resolve()
-                    if not target.is_relative_to(root_resolved) or not target.is_file():
-                        warnings.append(
-                            f"{rel}: symbolic link to a file outside the project folder "
-                            "(or to nothing); not counted"
-                        )
+                    problem = _link_problem(full, root_resolved)
+                    if problem is not None:
+                        warnings.append(f"{rel}: symbolic link {problem}; not counted")
                         continue
                 found.append(rel)
     chapters, manuscript = selector.select(dict.fromkeys(found))
     return Discovery(chapters=chapters, manuscript=manuscript, warnings=warnings)
+
+
+_LOOP = "in a loop (following it never reaches a file)"
+
+
+def _leads_outside(folder: Path, root_resolved: Path) -> Path | None:
+    """Where `folder` really is when a symbolic link takes it out of the project, else None."""
+    real = folder.resolve()
+    return None if real.is_relative_to(root_resolved) else real
+
+
+def _link_problem(link: Path, root_resolved: Path) -> str | None:
+    """Why the file link `link` is not followed, or None when it leads to a file inside."""
+    try:
+        target = link.resolve(strict=True)
+    except RuntimeError:  # Python 3.11 reports a loop so
+        return _LOOP
+    except OSError as exc:
+        return _LOOP if exc.errno == errno.ELOOP else "to nothing (its target does not exist)"
+    if not target.is_relative_to(root_resolved):
+        return "to a file outside the project folder"
+    return None
 
 
 def project_folder(start: Path) -> Path:

@@ -65,6 +65,11 @@ class StatsFileError(DraftForgeError):
     """The produced stats do not validate: this is reported, never written."""
 
 
+class WriteError(DraftForgeError):
+    """The stats file cannot be written where it belongs (a read-only folder, a
+    `.draftforge` link out of the project); the message names the folder and the fix."""
+
+
 class ActionError(DraftForgeError):
     """The GitHub Action's job cannot do what it was asked; the message says why and what to do."""
 

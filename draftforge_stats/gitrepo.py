@@ -13,18 +13,37 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
+import shutil
 import subprocess
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from types import TracebackType
-from typing import IO
-
-import git
+from types import ModuleType, TracebackType
+from typing import IO, TYPE_CHECKING
 
 from .errors import GitError
 from .gitdates import commit_date
+
+if TYPE_CHECKING:
+    import git
+
+
+def _gitpython() -> ModuleType:
+    """GitPython, imported on first use: it refuses to be imported at all when there is no
+    `git` command, and counting outside a repository needs no git."""
+    if shutil.which("git") is None:
+        raise GitNotFoundError(
+            "git is not installed, or not on PATH: install git (2.31 or newer) and run again."
+        )
+    import git as gitpython
+
+    return gitpython
+
+
+class GitNotFoundError(GitError):
+    """There is no `git` command to run."""
+
 
 #: Options that keep `git log` output machine-readable whatever the user's configuration.
 _LOG_OPTIONS = (
@@ -108,7 +127,21 @@ class Repository:
 
     @classmethod
     def find(cls, path: Path) -> Repository | None:
-        """The repository containing `path`, or None when it is not inside one."""
+        """The repository containing `path`, or None when it is not inside one.
+
+        Without a `git` command: None outside a repository (counting needs no git), and a
+        :class:`GitNotFoundError` inside one (its history needs git).
+        """
+        try:
+            git = _gitpython()
+        except GitNotFoundError:
+            top = _work_tree_top(path)
+            if top is None:
+                return None
+            raise GitNotFoundError(
+                f"git is not installed, or not on PATH, but {path} is in a git repository "
+                f"({top}) whose history needs it: install git (2.31 or newer) and run again."
+            ) from None
         try:
             repo = git.Repo(path, search_parent_directories=True)
         except (git.InvalidGitRepositoryError, git.NoSuchPathError):
@@ -122,6 +155,7 @@ class Repository:
 
         `env` adds variables for this one command (never put secrets in `args`).
         """
+        git = _gitpython()
         try:
             out: str = self._repo.git.execute(
                 ["git", *args], strip_newline_in_stdout=False, env=dict(env) if env else None
@@ -362,12 +396,21 @@ class BlobReader:
 
     def read(self, ids: Sequence[str]) -> Iterator[tuple[str, bytes]]:
         """Yield `(id, contents)` for each id, in order; a missing object is an error."""
+        for oid, data in self.read_bounded(ids, max_size=None):
+            assert isinstance(data, bytes)
+            yield oid, data
+
+    def read_bounded(
+        self, ids: Sequence[str], *, max_size: int | None
+    ) -> Iterator[tuple[str, bytes | int]]:
+        """Like :meth:`read`, but a blob larger than `max_size` bytes is never held in
+        memory: its contents are read past in pieces and its size is yielded instead."""
         process = self._start()
         assert process.stdin is not None and process.stdout is not None
         stdin, stdout = process.stdin, process.stdout
         finished = False
         try:
-            yield from self._exchange(stdin, stdout, ids)
+            yield from self._exchange(stdin, stdout, ids, max_size)
             finished = True
         finally:
             if not finished:
@@ -376,8 +419,8 @@ class BlobReader:
 
     @staticmethod
     def _exchange(
-        stdin: IO[bytes], stdout: IO[bytes], ids: Sequence[str]
-    ) -> Iterator[tuple[str, bytes]]:
+        stdin: IO[bytes], stdout: IO[bytes], ids: Sequence[str], max_size: int | None
+    ) -> Iterator[tuple[str, bytes | int]]:
         for start in range(0, len(ids), BLOB_BATCH):
             chunk = ids[start : start + BLOB_BATCH]
             try:
@@ -391,6 +434,16 @@ class BlobReader:
                     what = b" ".join(header).decode("ascii", "replace") or "no answer"
                     raise GitError(f"`git cat-file` could not read blob {oid}: {what}")
                 size = int(header[2])
+                if max_size is not None and size > max_size:
+                    left = size
+                    while left > 0:
+                        piece = stdout.read(min(left, 1 << 20))
+                        if not piece:
+                            raise GitError(f"`git cat-file` stopped while reading blob {oid}")
+                        left -= len(piece)
+                    stdout.read(1)
+                    yield oid, size
+                    continue
                 data = stdout.read(size)
                 stdout.read(1)  # the newline after the contents
                 if len(data) != size:
@@ -415,6 +468,15 @@ class BlobReader:
         process.stdout.close()
 
 
+def _work_tree_top(path: Path) -> Path | None:
+    """The nearest folder from `path` upwards that has a `.git` (folder or file), or None."""
+    absolute = path.absolute()
+    for folder in (absolute, *absolute.parents):
+        if (folder / ".git").exists():
+            return folder
+    return None
+
+
 def _stderr(exc: git.GitCommandError) -> str:
     text = str(exc.stderr or "").strip()
     # GitPython wraps git's message as `stderr: '...'`: remove that wrapping, not git's quotes.
@@ -427,6 +489,7 @@ def _stderr(exc: git.GitCommandError) -> str:
 
 def run_git(*args: str, cwd: Path, env: Mapping[str, str] | None = None) -> str:
     """Run git outside any opened repository (`git config --global ...`, `git clone ...`)."""
+    git = _gitpython()
     try:
         out: str = git.Git(str(cwd)).execute(
             ["git", *args], strip_newline_in_stdout=False, env=dict(env) if env else None

@@ -45,6 +45,7 @@ from .discover import FileSelector, Kind
 from .gitrepo import FILE_MODES, CommitInfo, RawCommit, Repository
 from .models import HistoryBasis, HistoryEntry
 from .output import atomic_write
+from .reading import MAX_FILE_BYTES, too_large
 from .streaks import DayRule
 
 Progress = Callable[[int, int], None]
@@ -53,6 +54,8 @@ Progress = Callable[[int, int], None]
 CACHE_FILE = Path("draftforge-stats") / "counts.json"
 """Where :class:`CountCache` keeps counts between runs, inside the git folder."""
 CACHE_FORMAT = 1
+#: The counts of a version too large to count (see :data:`.reading.MAX_FILE_BYTES`).
+_NOTHING = TextCounts(0, 0, 0, None)
 CACHE_LIMIT = 200_000
 """Past this many entries the cache keeps only what the last run used."""
 
@@ -159,6 +162,9 @@ class Counter:
         self.count_code_blocks = count_code_blocks
         self.counted = 0
         """Blobs and files actually counted (not found in the cache) by this object."""
+        self.oversized: dict[str, int] = {}
+        """Versions in git larger than :data:`.reading.MAX_FILE_BYTES` (blob -> size):
+        counted as empty, never read into memory."""
 
     def _count(self, data: bytes) -> tuple[TextCounts, int | None]:
         text, bad_offset = decode_source(data)
@@ -176,6 +182,16 @@ class Counter:
         counts, bad_offset = self._count(data)
         self.cache.put(blob, counts)
         return counts, bad_offset
+
+    def skipped_warnings(self) -> list[str]:
+        """A warning for the versions in git too large to count, if there were any."""
+        if not self.oversized:
+            return []
+        largest = max(self.oversized.values())
+        return [
+            f"{_plural(len(self.oversized), 'version')} of manuscript files in the git history "
+            f"(the largest {too_large(largest)}) counted as 0 words."
+        ]
 
     def blobs(self, ids: Iterable[str], progress: Progress | None = None) -> dict[str, TextCounts]:
         """The counts of every blob in `ids`; blobs not in the cache are read and counted."""
@@ -195,10 +211,16 @@ class Counter:
         if progress is not None:
             progress(0, total)
         with self.repo.blobs() as reader:
-            for done, (blob, data) in enumerate(reader.read(missing), start=1):
-                counts, _ = self._count(data)
-                self.cache.put(blob, counts)
-                found[blob] = counts
+            for done, (blob, data) in enumerate(
+                reader.read_bounded(missing, max_size=MAX_FILE_BYTES), start=1
+            ):
+                if isinstance(data, int):  # too large: its size
+                    self.oversized[blob] = data
+                    found[blob] = _NOTHING
+                else:
+                    counts, _ = self._count(data)
+                    self.cache.put(blob, counts)
+                    found[blob] = counts
                 if progress is not None:
                     progress(done, total)
         return found
@@ -340,8 +362,14 @@ def _replay(
             hit = paths(change.path)
             if hit is None:
                 continue
-            changed = True
             rel, kind = hit
+            # A symbolic link (mode 120000) or submodule added, changed or removed where no
+            # chapter was changes no text. (A manuscript file's deletion, a `D` change of mode
+            # 000000, still counts.)
+            was_text = rel in state if kind is Kind.CHAPTER else change.status == "D"
+            if not change.is_file and not was_text:
+                continue
+            changed = True
             if kind is not Kind.CHAPTER:
                 continue
             old = state.pop(rel, None)

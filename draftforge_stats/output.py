@@ -9,6 +9,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from .errors import WriteError
 from .models import Stats
 
 STATS_FILE = Path(".draftforge") / "stats.json"
@@ -34,6 +35,24 @@ def without_timestamps(data: Any) -> Any:
         if isinstance(node, dict):
             node.pop(path[-1], None)
     return copy
+
+
+def check_own_folder(root: Path) -> None:
+    """Refuse to write when the project's `.draftforge` leads out of the project folder
+    (a symbolic link to another place): raises :class:`.WriteError` naming it and the fix."""
+    own = root / STATS_FILE.parent
+    try:
+        real = own.resolve(strict=False)
+    except (OSError, RuntimeError):  # a loop of links
+        real = None
+    if real is not None and real.is_relative_to(root.resolve()):
+        return
+    where = f"to {real}, outside the project folder" if real else "that loops"
+    raise WriteError(
+        f"{own} is a symbolic link {where}: DraftForge writes only inside the project. "
+        f"Replace the link with a folder (`rm {STATS_FILE.parent.as_posix()} && mkdir "
+        f"{STATS_FILE.parent.as_posix()}`, then move the files it held into it)."
+    )
 
 
 def atomic_write(path: Path, text: str) -> None:

@@ -17,6 +17,7 @@ from .config import Config, load_config
 from .counting import TextCounts
 from .dates import utc_iso
 from .discover import FileSelector, discover, project_folder
+from .errors import WriteError
 from .gitrepo import Repository
 from .history import (
     CACHE_FILE,
@@ -37,7 +38,8 @@ from .models import (
     Stats,
     Streaks,
 )
-from .output import STATS_FILE, atomic_write, render, without_timestamps
+from .output import STATS_FILE, atomic_write, check_own_folder, render, without_timestamps
+from .reading import Unreadable, read_manuscript_file
 from .streaks import DayRule, compute_streaks
 from .validation import check_stats, stats_errors
 
@@ -107,8 +109,13 @@ def _compute(
     cache = CountCache(count_code_blocks=settings.count_code_blocks, path=cache_path)
     counter = Counter(repo, cache, count_code_blocks=settings.count_code_blocks)
 
-    def count(rel: str) -> TextCounts:
-        counts, bad_offset = counter.file((root / rel).read_bytes())
+    def count(rel: str) -> TextCounts | None:
+        try:
+            data = read_manuscript_file(root / rel)
+        except Unreadable as exc:  # a pipe, a device, too large, not readable: skip it
+            warnings.append(f"{rel}: {exc}")
+            return None
+        counts, bad_offset = counter.file(data)
         if bad_offset is not None:
             warnings.append(
                 f"{rel}: not valid UTF-8 at byte {bad_offset}; counted with the bad bytes "
@@ -116,8 +123,9 @@ def _compute(
             )
         return counts
 
-    chapter_counts = {rel: count(rel) for rel in found.chapters}
-    manuscript_counts = {rel: count(rel) for rel in found.manuscript}
+    chapter_counts = {rel: counts for rel in found.chapters if (counts := count(rel))}
+    manuscript_counts = {rel: counts for rel in found.manuscript if (counts := count(rel))}
+    counted = list(chapter_counts)
 
     rule = DayRule(settings.zone(), settings.day_starts_at)
     history: History | None = None
@@ -127,7 +135,7 @@ def _compute(
         notes.append("Not a git repository: counts only, with no history or streaks.")
         modified = {
             rel: utc_iso(datetime.fromtimestamp((root / rel).stat().st_mtime, UTC))
-            for rel in found.chapters
+            for rel in counted
         }
     else:
         prefix = "" if root == repo.root else root.relative_to(repo.root).as_posix() + "/"
@@ -145,17 +153,18 @@ def _compute(
             rule=rule,
             counter=counter,
             stored=stored,
-            chapters=found.chapters,
+            chapters=counted,
             progress=progress,
         )
         warnings.extend(history.warnings)
+        warnings.extend(counter.skipped_warnings())
         notes.extend(history.notes)
         modified = history.last_modified
         if save_cache:
             cache.save()
 
     chapters: list[ChapterEntry] = []
-    for rel in found.chapters:
+    for rel in counted:
         counts = chapter_counts[rel]
         chapters.append(
             ChapterEntry(
@@ -312,9 +321,18 @@ def run_stats(
     text = render(stats)
     written = False
     if write and (changed or _read_text(stats_path) != text):
-        if existing.problem is not None and existing.raw is not None:
-            _move_aside(stats_path)
-        atomic_write(stats_path, text)
+        check_own_folder(root)
+        try:
+            if existing.problem is not None and existing.raw is not None:
+                _move_aside(stats_path)
+            atomic_write(stats_path, text)
+        except OSError as exc:
+            raise WriteError(
+                f"Cannot write {display} ({exc.strerror or exc}): make the folder "
+                f"{stats_path.parent} writable for this user (for example `chmod u+w "
+                f"{STATS_FILE.parent.as_posix()}`), or count without writing "
+                "(`draftforge stats --no-write`)."
+            ) from None
         written = True
     history = computed.history
     return StatsRun(

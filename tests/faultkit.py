@@ -12,6 +12,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 from click.testing import CliRunner, Result
@@ -77,19 +78,25 @@ def run_action(world: World) -> Run:
     return world.run(world.env(world.event("workflow_dispatch", ref="refs/heads/main")))
 
 
-def as_nobody(*args: str, cwd: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    """Run `python -m draftforge_stats ARGS...` as the unprivileged user `nobody`.
-
-    The caller owns the folder for that user (chown) first. Needs root or a system where
-    `setpriv` can drop privileges: callers skip otherwise.
+def as_nobody(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    """Run `python -m draftforge_stats ARGS...` as the unprivileged user `nobody`, in `cwd`
+    (made by :func:`nobody_folder`). Callers skip when :func:`can_drop_privileges` is false.
     """
     setpriv = shutil.which("setpriv")
     assert setpriv is not None
     command = [setpriv, f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups"]
+    env = {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "HOME": str(cwd),
+        "GIT_CONFIG_GLOBAL": os.devnull,
+        "GIT_CONFIG_NOSYSTEM": "1",
+        "NO_COLOR": "1",
+        "COLUMNS": "100",
+    }
     return subprocess.run(
         [*command, sys.executable, "-m", "draftforge_stats", *args],
         cwd=cwd,
-        env={**env, "HOME": str(cwd), "NO_COLOR": "1"},
+        env=env,
         capture_output=True,
         text=True,
         check=False,
@@ -102,8 +109,15 @@ def can_drop_privileges() -> bool:
     return os.geteuid() == 0 and shutil.which("setpriv") is not None
 
 
-def give_to_nobody(path: Path) -> None:
-    """Make `nobody` the owner of everything under `path` (and of `path`)."""
-    for folder, dirs, files in os.walk(path):
+def nobody_folder(source: Path) -> Path:
+    """A copy of `source` in a fresh folder `nobody` can reach (pytest's own temporary
+    folders are private to root), owned by `nobody`. Removed at exit by the caller's
+    fixture."""
+    parent = Path(tempfile.mkdtemp(prefix="draftforge-nobody-"))
+    parent.chmod(0o755)
+    target = parent / source.name
+    shutil.copytree(source, target, symlinks=True)
+    for folder, dirs, files in os.walk(target):
         for name in (folder, *(os.path.join(folder, n) for n in (*dirs, *files))):
             os.lchown(name, NOBODY, NOBODY)
+    return target

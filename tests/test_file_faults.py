@@ -1,0 +1,334 @@
+"""What a working tree or a commit can hold that is not a plain chapter: symbolic links (in
+loops, to nothing, out of the project), named pipes, sockets, devices, huge files, files and
+folders this user may not read or write. Each is skipped with a warning naming it, or is one
+clear error naming the folder and the fix; never a traceback, never a hang, never a write
+outside the project. Checked through the CLI and the Action's entry point.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import socket
+import stat
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from draftforge_stats.reading import MAX_FILE_BYTES
+from tests.faultkit import (
+    action_world,
+    as_nobody,
+    can_drop_privileges,
+    cli,
+    nobody_folder,
+    run_action,
+)
+from tests.gitutil import GitRepo
+
+CHAPTER = "# One\n\nOne two three.\n"  # 4 words (the heading's word counts)
+DAY = "2025-03-01T10:00:00+00:00"
+
+
+def book(repo: GitRepo) -> str:
+    """A project with one real chapter, committed."""
+    return repo.commit("Start", DAY, files={"chapters/01-one.md": CHAPTER})
+
+
+def warnings_of(stderr: str) -> list[str]:
+    return [line for line in stderr.replace("\n  ", " ").splitlines() if line.startswith("warn")]
+
+
+def counted(result_stdout: str) -> tuple[int, list[str]]:
+    data = json.loads(result_stdout)
+    return data["current"]["word_count"], [c["file"] for c in data["breakdown"]["chapters"]]
+
+
+def _loop_of_two(chapters: Path) -> None:
+    (chapters / "a.md").symlink_to("b.md")
+    (chapters / "b.md").symlink_to("a.md")
+
+
+LINKS: dict[str, tuple[Callable[[Path, Path], None], str]] = {
+    # name: (make the link in the chapters folder, given it and a folder outside; the warning)
+    "to itself": (
+        lambda ch, out: (ch / "loop.md").symlink_to("loop.md"),
+        "chapters/loop.md: symbolic link in a loop (following it never reaches a file); "
+        "not counted",
+    ),
+    "a loop of two": (
+        lambda ch, out: _loop_of_two(ch),
+        "chapters/a.md: symbolic link in a loop (following it never reaches a file); not counted",
+    ),
+    "to nothing": (
+        lambda ch, out: (ch / "gone.md").symlink_to("missing.md"),
+        "chapters/gone.md: symbolic link to nothing (its target does not exist); not counted",
+    ),
+    "to a file outside": (
+        lambda ch, out: (ch / "far.md").symlink_to(out / "far.md"),
+        "chapters/far.md: symbolic link to a file outside the project folder; not counted",
+    ),
+    "named .md, to a folder outside": (
+        lambda ch, out: (ch / "folder.md").symlink_to(out),
+        "chapters/folder.md: symbolic link to a folder; not followed, its files are not counted",
+    ),
+    "a folder outside": (
+        lambda ch, out: (ch / "part").symlink_to(out),
+        "chapters/part: symbolic link to a folder; not followed, its files are not counted",
+    ),
+    "a folder loop": (
+        lambda ch, out: (ch / "again").symlink_to(".."),
+        "chapters/again: symbolic link to a folder; not followed, its files are not counted",
+    ),
+}
+
+
+@pytest.fixture
+def outside(tmp_path: Path) -> Path:
+    folder = tmp_path / "elsewhere"
+    folder.mkdir()
+    (folder / "far.md").write_text("Many words live outside the book.\n", encoding="utf-8")
+    return folder
+
+
+@pytest.mark.parametrize("case", sorted(LINKS))
+def test_a_committed_symbolic_link_is_skipped_with_a_warning(
+    git_repo: GitRepo, outside: Path, case: str
+) -> None:
+    make, warning = LINKS[case]
+    first = book(git_repo)
+    make(git_repo.path / "chapters", outside)
+    second = git_repo.commit("Add a link", "2025-03-02T10:00:00+00:00")
+    assert git_repo.git("ls-tree", "-r", "HEAD", "chapters").count("120000 blob") >= 1
+
+    result = cli("stats", str(git_repo.path), "--json", "--no-write", "--today", "2025-03-02")
+
+    assert result.exit_code == 0, result.output
+    assert warning in warnings_of(result.stderr)[0]
+    assert counted(result.stdout) == (4, ["chapters/01-one.md"])
+    # In git the link is a blob of mode 120000: not a chapter, so the history is the file's.
+    history = json.loads(result.stdout)["history"]
+    assert [(e["date"], e["word_count"], e["commits"]) for e in history] == [("2025-03-01", 4, 1)]
+    assert history[0]["commit_sha"] == first != second
+
+
+def test_the_action_warns_about_links_pipes_and_writes_its_outputs(
+    tmp_path: Path, bare_remote: Path, git_repo: GitRepo, outside: Path
+) -> None:
+    book(git_repo)
+    (git_repo.path / "chapters/loop.md").symlink_to("loop.md")
+    (git_repo.path / "chapters/part").symlink_to(outside)
+    git_repo.commit("Links", "2025-03-02T10:00:00+00:00")
+    world = action_world(tmp_path, bare_remote, git_repo)
+    os.mkfifo(world.workspace.path / "chapters/02-pipe.md")
+
+    run = run_action(world)
+
+    assert run.code == 0, run.stdout
+    assert [line for line in run.lines() if line.startswith("::warning::")] == [
+        "::warning::chapters/part: symbolic link to a folder; not followed, its files are not "
+        "counted",
+        "::warning::chapters/loop.md: symbolic link in a loop (following it never reaches a "
+        "file); not counted",
+        "::warning::chapters/02-pipe.md: a named pipe (FIFO), not a file; skipped",
+    ]
+    values = run.output_values()
+    assert (values["word-count"], values["chapter-count"], values["changed"]) == ("4", "1", "true")
+
+
+# ------------------------------------------------------------------ not regular files
+
+
+def test_a_named_pipe_a_socket_and_a_device_are_skipped_not_read(tmp_path: Path) -> None:
+    (tmp_path / "chapters").mkdir()
+    (tmp_path / "chapters/01-one.md").write_text(CHAPTER, encoding="utf-8")
+    os.mkfifo(tmp_path / "chapters/02-pipe.md")
+    with socket.socket(socket.AF_UNIX) as sock:
+        sock.bind(str(tmp_path / "chapters/03-socket.md"))
+        expected = [
+            "warning: chapters/02-pipe.md: a named pipe (FIFO), not a file; skipped",
+            "warning: chapters/03-socket.md: a socket, not a file; skipped",
+        ]
+        try:
+            os.mknod(tmp_path / "chapters/04-device.md", 0o600 | stat.S_IFCHR, os.makedev(1, 3))
+            expected.append(
+                "warning: chapters/04-device.md: a character device, not a file; skipped"
+            )
+        except PermissionError:  # creating devices needs CAP_MKNOD
+            pass
+
+        result = cli("stats", str(tmp_path), "--json", "--no-write")
+
+    assert result.exit_code == 0, result.output
+    assert warnings_of(result.stderr) == expected
+    assert counted(result.stdout) == (4, ["chapters/01-one.md"])
+
+
+def test_a_file_past_the_size_bound_is_skipped_in_the_tree_and_in_git(git_repo: GitRepo) -> None:
+    book(git_repo)
+    huge = "word " * (MAX_FILE_BYTES // 5) + "x\n"  # MAX_FILE_BYTES + 2 bytes
+    git_repo.commit("Huge", "2025-03-02T10:00:00+00:00", files={"chapters/02-huge.md": huge})
+
+    result = cli("stats", str(git_repo.path), "--json", "--no-write", "--today", "2025-03-02")
+
+    assert result.exit_code == 0, result.output
+    assert warnings_of(result.stderr) == [
+        "warning: chapters/02-huge.md: 20,000,002 bytes, more than the 20,000,000 bytes a "
+        "manuscript file may have; not counted (split it into smaller chapters)",
+        "warning: 1 version of manuscript files in the git history (the largest 20,000,002 "
+        "bytes, more than the 20,000,000 bytes a manuscript file may have; not counted (split "
+        "it into smaller chapters)) counted as 0 words.",
+    ]
+    assert counted(result.stdout) == (4, ["chapters/01-one.md"])
+    history = json.loads(result.stdout)["history"]
+    assert [(e["date"], e["word_count"], e["chapter_count"]) for e in history] == [
+        ("2025-03-02", 4, 2),
+        ("2025-03-01", 4, 1),
+    ]
+
+
+# ------------------------------------------------------------- links out of the project
+
+
+def test_a_chapters_folder_linked_outside_the_project_is_an_error(
+    git_repo: GitRepo, outside: Path
+) -> None:
+    (git_repo.path / "chapters").symlink_to(outside)
+    git_repo.commit("Linked chapters", DAY)
+
+    result = cli("stats", str(git_repo.path), "--json", "--no-write")
+
+    assert result.exit_code == 1
+    message = " ".join(result.stderr.split())
+    assert message.startswith(
+        f"error: The chapters directory `chapters` is a symbolic link to {outside}, outside the "
+        f"project folder {git_repo.path}; DraftForge does not follow links out of the project."
+    )
+    assert "set `structure.chapters_directory` in .draftforge/config.yml" in message
+    assert "Traceback" not in result.output
+
+
+def test_a_manuscript_folder_linked_outside_is_skipped(git_repo: GitRepo, outside: Path) -> None:
+    book(git_repo)
+    (git_repo.path / "manuscript").symlink_to(outside)
+
+    result = cli("stats", str(git_repo.path), "--json", "--no-write")
+
+    assert result.exit_code == 0
+    assert warnings_of(result.stderr) == [
+        f"warning: manuscript: the manuscript folder is a symbolic link to {outside}, outside "
+        "the project folder; not followed, its files are not counted"
+    ]
+    assert json.loads(result.stdout)["breakdown"]["manuscript"] == []
+
+
+def test_a_draftforge_folder_linked_outside_is_never_written_through(
+    git_repo: GitRepo, outside: Path, tmp_path: Path, bare_remote: Path
+) -> None:
+    book(git_repo)
+    (git_repo.path / ".draftforge").symlink_to(outside)
+    before = sorted(p.name for p in outside.iterdir())
+
+    result = cli("stats", str(git_repo.path))
+
+    assert result.exit_code == 1
+    assert " ".join(result.stderr.split()) == (
+        f"error: {git_repo.path}/.draftforge is a symbolic link to {outside}, outside the "
+        "project folder: DraftForge writes only inside the project. Replace the link with a "
+        "folder (`rm .draftforge && mkdir .draftforge`, then move the files it held into it)."
+    )
+    assert sorted(p.name for p in outside.iterdir()) == before
+    # Counting without writing still works.
+    assert cli("stats", str(git_repo.path), "--no-write", "--quiet").exit_code == 0
+
+    git_repo.commit("Link", "2025-03-02T10:00:00+00:00")
+    world = action_world(tmp_path, bare_remote, git_repo)
+    run = run_action(world)
+    assert run.code == 1
+    assert any(
+        line.startswith(f"::error::{world.workspace.path}/.draftforge is a symbolic link to ")
+        for line in run.lines()
+    )
+    assert sorted(p.name for p in outside.iterdir()) == before
+
+
+# ---------------------------------------------------------------- as an unprivileged user
+
+
+@pytest.fixture
+def as_user() -> Iterator[Callable[[Path], Path]]:
+    """Copies of folders owned by `nobody`, removed afterwards."""
+    if not can_drop_privileges():
+        pytest.skip("needs root and setpriv to run as an unprivileged user")
+    made: list[Path] = []
+
+    def copy(source: Path) -> Path:
+        target = nobody_folder(source)
+        made.append(target.parent)
+        return target
+
+    yield copy
+    for folder in made:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def test_an_unreadable_chapter_is_skipped_with_a_warning(
+    git_repo: GitRepo, as_user: Callable[[Path], Path]
+) -> None:
+    book(git_repo)
+    git_repo.commit(
+        "Two", "2025-03-02T10:00:00+00:00", files={"chapters/02-two.md": "Four five.\n"}
+    )
+    project = as_user(git_repo.path)
+    (project / "chapters/02-two.md").chmod(0)
+
+    run = as_nobody("stats", "--json", "--no-write", "--today", "2025-03-02", cwd=project)
+
+    assert run.returncode == 0, run.stderr
+    assert warnings_of(run.stderr) == [
+        "warning: chapters/02-two.md: cannot be read (permission denied); not counted (make it "
+        "readable: `chmod a+r`)"
+    ]
+    assert counted(run.stdout) == (4, ["chapters/01-one.md"])
+    # The history comes from git, which has the chapter: it is not lost.
+    assert json.loads(run.stdout)["history"][0]["word_count"] == 6
+
+
+def test_an_unreadable_folder_is_reported(
+    git_repo: GitRepo, as_user: Callable[[Path], Path]
+) -> None:
+    book(git_repo)
+    git_repo.commit("Part", DAY, files={"chapters/part-2/01.md": "Four five.\n"})
+    project = as_user(git_repo.path)
+    (project / "chapters/part-2").chmod(0)
+
+    run = as_nobody("stats", "--json", "--no-write", cwd=project)
+
+    assert run.returncode == 0, run.stderr
+    assert warnings_of(run.stderr) == [
+        "warning: chapters/part-2: the folder cannot be read (Permission denied); its files "
+        "are not counted"
+    ]
+
+
+def test_a_read_only_draftforge_folder_is_one_clear_error(
+    git_repo: GitRepo, as_user: Callable[[Path], Path]
+) -> None:
+    book(git_repo)
+    git_repo.write(".draftforge/config.yml", 'version: "1.0"\n')
+    git_repo.commit("Config", "2025-03-02T10:00:00+00:00")
+    project = as_user(git_repo.path)
+    (project / ".draftforge").chmod(0o555)
+
+    run = as_nobody("stats", cwd=project)
+
+    assert run.returncode == 1, run.stderr
+    assert " ".join(run.stderr.split()) == (
+        "error: Cannot write .draftforge/stats.json (Permission denied): make the folder "
+        f"{project}/.draftforge writable for this user (for example `chmod u+w .draftforge`), "
+        "or count without writing (`draftforge stats --no-write`)."
+    )
+    assert sorted(p.name for p in (project / ".draftforge").iterdir()) == ["config.yml"]
+    assert as_nobody("stats", "--no-write", "--quiet", cwd=project).returncode == 0
