@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 
+from draftforge_stats.counting import RULES_VERSION
 from draftforge_stats.errors import ConfigError, StatsFileError
 from draftforge_stats.gitrepo import Repository, parse_raw_log
 from draftforge_stats.history import CountCache, DayRecord, merge_days, to_entries
@@ -484,7 +485,7 @@ def test_the_count_cache_counts_each_version_once_across_runs(git_repo: GitRepo)
     assert (second.history_mode, second.blobs_counted) == ("full", 0)
     assert second.text == first.text
     cache = json.loads((git_repo.path / ".git/draftforge-stats/counts.json").read_text("utf-8"))
-    assert len(cache["sections"]["1:0"]) == 2
+    assert len(cache["sections"][f"{RULES_VERSION}:0"]) == 2
     # --no-write and --check write nothing, not even the cache.
     (git_repo.path / ".git/draftforge-stats/counts.json").unlink()
     run_stats(git_repo.path, now=NOW, write=False)
