@@ -51,7 +51,7 @@ from markdown_it.token import Token
 from mdit_py_plugins.footnote import footnote_plugin
 from mdit_py_plugins.front_matter import front_matter_plugin
 
-from draftforge_stats.sources import SourceError, check_nesting
+from draftforge_stats.sources import SourceError, check_expansion, check_nesting
 
 __all__ = [
     "RULES_VERSION",
@@ -304,7 +304,14 @@ def _front_matter_title(source: str) -> str | None:
     """The ``title`` of a YAML front matter block, if it is a non-blank string."""
     try:
         check_nesting(source, "front matter")  # libyaml would crash on extreme nesting
-        data: Any = yaml.load(source, Loader=_SafeLoader)
+        loader = _SafeLoader(source)
+        try:
+            node = loader.get_single_node()
+            if node is not None:
+                check_expansion(node, "front matter")  # no alias bombs, no recursive values
+            data: Any = loader.construct_document(node) if node is not None else None
+        finally:
+            loader.dispose()
     except (SourceError, yaml.YAMLError, ValueError, TypeError, OverflowError, RecursionError):
         # Not valid YAML (or a value the safe loader cannot build, such as the
         # date 2024-13-45): the block simply has no title.

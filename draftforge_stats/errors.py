@@ -13,6 +13,11 @@ class DraftForgeError(Exception):
     """Base class: something the user can fix. The message says what and how."""
 
 
+MAX_MESSAGE = 300
+"""The longest message (and hint) a :class:`Problem` carries, in characters; longer ones
+(a schema error that quotes a whole value, say) are cut with `…`."""
+
+
 @dataclass(frozen=True)
 class Problem:
     """One problem found in one file, with where it is and how to fix it."""
@@ -24,6 +29,13 @@ class Problem:
     path: str = "$"
     hint: str | None = None
     severity: str = "error"  # "error" or "warning"
+
+    def __post_init__(self) -> None:
+        # A message quotes values from the author's file: never let one carry megabytes.
+        for name in ("message", "hint"):
+            text = getattr(self, name)
+            if text is not None and len(text) > MAX_MESSAGE:
+                object.__setattr__(self, name, text[: MAX_MESSAGE - 1] + "…")
 
     def location(self) -> str:
         where = self.file

@@ -27,6 +27,7 @@ from draftforge_stats.errors import Problem, ProblemsError
 
 __all__ = [
     "MAX_DEPTH",
+    "MAX_VALUES",
     "Document",
     "Position",
     "SourceError",
@@ -46,6 +47,13 @@ MAX_DEPTH = 100
 """YAML mappings and lists nested deeper than this are refused before they are composed:
 deeper nesting runs into Python's recursion limit, and far deeper (some 100,000 levels)
 crashes libyaml's recursive composer, taking the whole process with it."""
+
+MAX_VALUES = 100_000
+"""A YAML document may hold at most this many values (keys, scalars, lists and mappings)
+once its aliases are expanded. Aliases (`*name`) reuse a value without copying it, so a
+few hundred bytes can stand for billions of values ("billion laughs"), which every later
+step (the schema check, the settings) would walk one by one. A real config or metadata
+file holds a few hundred."""
 
 _YamlLoader: type[yaml.SafeLoader] | type[yaml.CSafeLoader]
 try:
@@ -170,6 +178,7 @@ def load_yaml(text: str, file: str) -> Document:
         if node is None:
             doc._values[()] = (1, 1)
             return doc
+        check_expansion(node, file)
         problems: list[Problem] = []
         _walk_yaml(loader, node, (), doc, problems, set())
         if problems:
@@ -194,6 +203,62 @@ def load_yaml(text: str, file: str) -> Document:
         return doc
     finally:
         loader.dispose()
+
+
+def check_expansion(root: yaml.Node, file: str, limit: int = MAX_VALUES) -> None:
+    """Refuse a composed YAML document whose aliases expand to more than `limit` values,
+    or that contains itself (`&a [*a]`). Raises :class:`SourceError` at the smallest value
+    that is too large.
+
+    Each distinct node is sized once (aliases share nodes), without recursion, so the
+    check costs time in proportion to the text, not to the expansion.
+    """
+    sizes: dict[int, int] = {}
+    open_nodes: set[int] = set()
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    while stack:
+        node, finished = stack.pop()
+        key = id(node)
+        children = _children(node)
+        if finished:
+            open_nodes.discard(key)
+            total = 1 + sum(sizes[id(child)] for child in children)
+            if total > limit:
+                line, column = _mark(node)
+                problem = Problem(
+                    file=file,
+                    message=f"with its aliases expanded, this value holds more than {limit:,} "
+                    "values",
+                    line=line,
+                    column=column,
+                    hint="write the values out, or reuse fewer values through aliases like `*name`",
+                )
+                raise SourceError(f"{file} is too large to read", [problem])
+            sizes[key] = total
+            continue
+        if key in sizes:
+            continue
+        if key in open_nodes:
+            line, column = _mark(node)
+            problem = Problem(
+                file=file,
+                message="an alias refers to a value that contains it, so the value never ends",
+                line=line,
+                column=column,
+                hint="remove the alias (`*name`) from inside the value it names (`&name`)",
+            )
+            raise SourceError(f"{file} cannot be read", [problem])
+        open_nodes.add(key)
+        stack.append((node, True))
+        stack.extend((child, False) for child in children)
+
+
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.MappingNode):
+        return [part for pair in node.value for part in pair]
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    return []
 
 
 def check_nesting(text: str, file: str) -> None:
