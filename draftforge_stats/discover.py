@@ -7,7 +7,6 @@ read from git trees (the history), so both always agree.
 from __future__ import annotations
 
 import errno
-import functools
 import os
 import re
 from collections.abc import Iterable
@@ -17,6 +16,7 @@ from pathlib import Path, PurePosixPath
 
 from .config import Config
 from .errors import ManuscriptError
+from .globs import Glob, compile_glob
 
 MARKDOWN_SUFFIXES = (".md", ".markdown")
 
@@ -32,44 +32,6 @@ def natural_key(path: str) -> tuple[tuple[int, int | str], ...]:
     return tuple((0, int(p)) if p.isdigit() else (1, p) for p in parts if p)
 
 
-@functools.lru_cache(maxsize=256)
-def glob_to_regex(pattern: str) -> re.Pattern[str]:
-    """Translate a glob (`*`, `?`, `[...]`, and `**` for any number of folders)."""
-    out: list[str] = []
-    i = 0
-    pattern = pattern.strip().lstrip("./") if pattern.startswith("./") else pattern.strip()
-    while i < len(pattern):
-        c = pattern[i]
-        if pattern.startswith("**/", i):
-            out.append("(?:[^/]+/)*")
-            i += 3
-        elif pattern.startswith("**", i):
-            out.append(".*")
-            i += 2
-        elif c == "*":
-            out.append("[^/]*")
-            i += 1
-        elif c == "?":
-            out.append("[^/]")
-            i += 1
-        elif c == "[":
-            end = pattern.find("]", i + 2)
-            if end == -1:
-                out.append(re.escape(c))
-                i += 1
-            else:
-                body = pattern[i + 1 : end]
-                if body.startswith("!"):
-                    body = "^" + body[1:]
-                out.append(f"[{body}]")
-                i = end + 1
-        else:
-            out.append(re.escape(c))
-            i += 1
-    # A pattern naming a folder matches everything below it too.
-    return re.compile("".join(out) + "(?:/.*)?", re.DOTALL)
-
-
 def _directory(value: str) -> str:
     cleaned = PurePosixPath(value.strip().strip("/") or ".").as_posix()
     return "" if cleaned == "." else cleaned
@@ -83,12 +45,12 @@ class FileSelector:
     manuscript_directory: str
     include: tuple[str, ...] = ()
     exclude: tuple[str, ...] = ()
-    _include: tuple[re.Pattern[str], ...] = field(init=False, repr=False, compare=False)
-    _exclude: tuple[re.Pattern[str], ...] = field(init=False, repr=False, compare=False)
+    _include: tuple[Glob, ...] = field(init=False, repr=False, compare=False)
+    _exclude: tuple[Glob, ...] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "_include", tuple(glob_to_regex(p) for p in self.include))
-        object.__setattr__(self, "_exclude", tuple(glob_to_regex(p) for p in self.exclude))
+        object.__setattr__(self, "_include", tuple(compile_glob(p) for p in self.include))
+        object.__setattr__(self, "_exclude", tuple(compile_glob(p) for p in self.exclude))
 
     @classmethod
     def from_config(cls, config: Config) -> FileSelector:
@@ -105,9 +67,9 @@ class FileSelector:
             return None
         if any(part.startswith(".") for part in path.split("/")):
             return None
-        if self._include and not any(p.fullmatch(path) for p in self._include):
+        if self._include and not any(g.matches(path) for g in self._include):
             return None
-        if any(p.fullmatch(path) for p in self._exclude):
+        if any(g.matches(path) for g in self._exclude):
             return None
         if _is_under(path, self.chapters_directory):
             return Kind.CHAPTER
