@@ -53,6 +53,7 @@ from .models import Stats
 from .notify import NotifyError, build_payload, send_stats
 from .output import STATS_FILE
 from .pipeline import find_project_root, run_stats
+from .reading import Unreadable, read_regular_file
 from .streaks import DayRule
 from .summary import build_summary, words_today
 from .workflow import Inputs, Log, Runner, append_text, format_outputs, input_variable
@@ -415,8 +416,8 @@ def action_outputs(
 
 def load_stored(path: Path) -> Stats | None:
     try:
-        return Stats.model_validate_json(path.read_bytes())
-    except (OSError, ValidationError, ValueError):
+        return Stats.model_validate_json(read_regular_file(path))
+    except (Unreadable, ValidationError, ValueError):
         return None
 
 

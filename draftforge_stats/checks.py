@@ -15,6 +15,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any, TypeGuard, cast
 
 from draftforge_stats.errors import Problem
+from draftforge_stats.reading import Unreadable, read_regular_file
 from draftforge_stats.sources import Document, json_path
 
 __all__ = [
@@ -387,8 +388,8 @@ def _issue_problems(doc: Document, issues: list[Any], project_root: Path | None)
 def _count_lines(path: Path) -> int | None:
     """The number of lines of a file; None when it cannot be read (absent, a folder...)."""
     try:
-        data = path.read_bytes()
-    except OSError:
+        data = read_regular_file(path)
+    except Unreadable:
         return None
     if not data:
         return 0

@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from .checks import config_problems
 from .errors import ConfigError, Problem
+from .reading import Unreadable, read_regular_file
 from .schemas import schema_problems
 from .sources import SourceError, decode_utf8, load_yaml
 
@@ -109,15 +110,14 @@ def load_config(root: Path) -> Config:
     Raises :class:`ConfigError` listing every problem (syntax, schema, unknown time zone).
     """
     path = root / CONFIG_FILE
-    if not path.is_file():
+    if not path.exists():
         return Config()
     display = CONFIG_FILE.as_posix()
     try:
-        text = decode_utf8(path.read_bytes(), display)
-    except OSError as exc:
+        text = decode_utf8(read_regular_file(path), display)
+    except Unreadable as exc:
         raise ConfigError(
-            f"{display} cannot be read",
-            [Problem(display, f"cannot read the file: {exc.strerror or exc}")],
+            f"{display} cannot be read", [Problem(display, f"cannot use the file: {exc}")]
         ) from None
     except SourceError as exc:
         raise ConfigError(exc.summary, exc.problems) from None

@@ -45,7 +45,7 @@ from .discover import FileSelector, Kind
 from .gitrepo import FILE_MODES, CommitInfo, RawCommit, Repository
 from .models import HistoryBasis, HistoryEntry
 from .output import atomic_write
-from .reading import MAX_FILE_BYTES, too_large
+from .reading import MAX_FILE_BYTES
 from .streaks import DayRule
 
 Progress = Callable[[int, int], None]
@@ -187,10 +187,11 @@ class Counter:
         """A warning for the versions in git too large to count, if there were any."""
         if not self.oversized:
             return []
-        largest = max(self.oversized.values())
+        count = len(self.oversized)
         return [
-            f"{_plural(len(self.oversized), 'version')} of manuscript files in the git history "
-            f"(the largest {too_large(largest)}) counted as 0 words."
+            f"{_plural(count, 'version')} of manuscript files in the git history "
+            f"{'is' if count == 1 else 'are'} larger than {MAX_FILE_BYTES:,} bytes (the largest "
+            f"{max(self.oversized.values()):,}) and counted as 0 words: split such files."
         ]
 
     def blobs(self, ids: Iterable[str], progress: Progress | None = None) -> dict[str, TextCounts]:

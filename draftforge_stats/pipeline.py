@@ -39,7 +39,7 @@ from .models import (
     Streaks,
 )
 from .output import STATS_FILE, atomic_write, check_own_folder, render, without_timestamps
-from .reading import Unreadable, read_manuscript_file
+from .reading import Unreadable, read_manuscript_file, read_regular_file
 from .streaks import DayRule, compute_streaks
 from .validation import check_stats, stats_errors
 
@@ -113,7 +113,7 @@ def _compute(
         try:
             data = read_manuscript_file(root / rel)
         except Unreadable as exc:  # a pipe, a device, too large, not readable: skip it
-            warnings.append(f"{rel}: {exc}")
+            warnings.append(f"{rel}: {exc}; not counted")
             return None
         counts, bad_offset = counter.file(data)
         if bad_offset is not None:
@@ -232,12 +232,12 @@ class _Existing:
 
 def _read_existing(path: Path) -> _Existing:
     """Read the stats file and check it against the schema."""
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
+    if not os.path.lexists(path):
         return _Existing()
-    except OSError as exc:
-        return _Existing(problem=f"it cannot be read ({exc.strerror})")
+    try:
+        raw = read_regular_file(path)
+    except Unreadable as exc:
+        return _Existing(problem=f"it cannot be used: {exc}")
     try:
         data = json.loads(raw.decode("utf-8"))
     except UnicodeDecodeError as exc:
@@ -354,8 +354,8 @@ def run_stats(
 
 def _read_text(path: Path) -> str | None:
     try:
-        return path.read_text(encoding="utf-8")
-    except OSError:
+        return read_regular_file(path).decode("utf-8")
+    except (Unreadable, UnicodeDecodeError):
         return None
 
 

@@ -1,4 +1,4 @@
-"""Read one manuscript file's bytes, whatever sits at its path: bounded, never blocking.
+"""Read one of the author's files, whatever sits at its path: bounded, never blocking.
 
 A path found by :mod:`.discover` may hold a named pipe (reading it would wait forever), a
 socket or a device, a file the run may not read, or a file too large to count in
@@ -16,7 +16,7 @@ import os
 import stat
 from pathlib import Path
 
-__all__ = ["MAX_FILE_BYTES", "Unreadable", "read_manuscript_file"]
+__all__ = ["MAX_FILE_BYTES", "Unreadable", "read_manuscript_file", "read_regular_file"]
 
 MAX_FILE_BYTES = 20_000_000
 """The largest manuscript file counted (20 MB, about 3 million words): counting runs at
@@ -45,28 +45,28 @@ def describe_mode(mode: int) -> str:
 
 
 def too_large(size: int) -> str:
-    """The reason given for a file (or a version of one in git) past the size bound."""
-    return (
-        f"{size:,} bytes, more than the {MAX_FILE_BYTES:,} bytes a manuscript file may have; "
-        "not counted (split it into smaller chapters)"
-    )
+    """The reason given for a file past the size bound."""
+    return f"{size:,} bytes, more than the {MAX_FILE_BYTES:,} a file may have (split it)"
 
 
-def read_manuscript_file(path: Path) -> bytes:
-    """The bytes of the regular file at `path` (symbolic links already checked by the
-    caller are followed). Raises :class:`Unreadable` for anything else."""
+def read_regular_file(path: Path) -> bytes:
+    """The bytes of the regular file at `path` (symbolic links are followed: the caller
+    checks where they lead). Raises :class:`Unreadable` for anything else: a pipe, socket,
+    device or folder (never opened for reading, so never a hang), a file over
+    :data:`MAX_FILE_BYTES`, a file that cannot be read. Used for every file of the author's
+    this package reads: chapters, the config, metadata, stats and agent-run files."""
     flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
     try:
         mode = os.stat(path).st_mode  # a socket cannot even be opened: tell what it is
         if not stat.S_ISREG(mode):
-            raise Unreadable(f"{describe_mode(mode)}, not a file; skipped")
+            raise Unreadable(f"{describe_mode(mode)}, not a file")
         fd = os.open(path, flags)
     except OSError as exc:
         raise Unreadable(_os_reason(exc)) from None
     try:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
-            raise Unreadable(f"{describe_mode(info.st_mode)}, not a file; skipped")
+            raise Unreadable(f"{describe_mode(info.st_mode)}, not a file")
         if info.st_size > MAX_FILE_BYTES:
             raise Unreadable(too_large(info.st_size))
         chunks: list[bytes] = []
@@ -88,5 +88,9 @@ def read_manuscript_file(path: Path) -> bytes:
 
 def _os_reason(exc: OSError) -> str:
     if isinstance(exc, PermissionError):
-        return "cannot be read (permission denied); not counted (make it readable: `chmod a+r`)"
-    return f"cannot be read ({exc.strerror or exc}); not counted"
+        return "cannot be read: permission denied (make it readable: `chmod a+r`)"
+    return f"cannot be read: {exc.strerror or exc}"
+
+
+read_manuscript_file = read_regular_file
+"""One chapter or manuscript file (see :func:`read_regular_file`)."""

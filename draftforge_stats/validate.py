@@ -17,6 +17,7 @@ from pathlib import Path
 from draftforge_stats import checks
 from draftforge_stats.discover import project_folder
 from draftforge_stats.errors import DraftForgeError, Problem
+from draftforge_stats.reading import Unreadable, read_regular_file
 from draftforge_stats.schemas import schema_problems
 from draftforge_stats.sources import (
     Document,
@@ -176,8 +177,8 @@ def project_files(root: Path) -> list[tuple[Path, FileKind]]:
 def _manuscript_directory(config: Path) -> str | None:
     """`structure.manuscript_directory` when the config can be read and sets a usable one."""
     try:
-        doc = load_text(config.read_text(encoding="utf-8-sig"), config.name)
-    except (OSError, UnicodeDecodeError, SourceError):
+        doc = load_text(read_regular_file(config).decode("utf-8-sig"), config.name)
+    except (Unreadable, UnicodeDecodeError, SourceError):
         return None
     data = doc.data
     value = None
@@ -217,11 +218,9 @@ def validate_file(
     shown = display or path.as_posix()
     result = FileResult(path=path, display=shown, kind=kind)
     try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        result.problems.append(
-            Problem(file=shown, message=f"cannot read the file: {exc.strerror or exc}")
-        )
+        raw = read_regular_file(path)
+    except Unreadable as exc:
+        result.problems.append(Problem(file=shown, message=f"cannot use the file: {exc}"))
         return result
     load = load_json if kind in {FileKind.AGENT_RUN, FileKind.STATS} else load_yaml
     try:

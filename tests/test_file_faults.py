@@ -12,6 +12,8 @@ import os
 import shutil
 import socket
 import stat
+import subprocess
+import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -132,7 +134,7 @@ def test_the_action_warns_about_links_pipes_and_writes_its_outputs(
         "counted",
         "::warning::chapters/loop.md: symbolic link in a loop (following it never reaches a "
         "file); not counted",
-        "::warning::chapters/02-pipe.md: a named pipe (FIFO), not a file; skipped",
+        "::warning::chapters/02-pipe.md: a named pipe (FIFO), not a file; not counted",
     ]
     values = run.output_values()
     assert (values["word-count"], values["chapter-count"], values["changed"]) == ("4", "1", "true")
@@ -148,13 +150,13 @@ def test_a_named_pipe_a_socket_and_a_device_are_skipped_not_read(tmp_path: Path)
     with socket.socket(socket.AF_UNIX) as sock:
         sock.bind(str(tmp_path / "chapters/03-socket.md"))
         expected = [
-            "warning: chapters/02-pipe.md: a named pipe (FIFO), not a file; skipped",
-            "warning: chapters/03-socket.md: a socket, not a file; skipped",
+            "warning: chapters/02-pipe.md: a named pipe (FIFO), not a file; not counted",
+            "warning: chapters/03-socket.md: a socket, not a file; not counted",
         ]
         try:
             os.mknod(tmp_path / "chapters/04-device.md", 0o600 | stat.S_IFCHR, os.makedev(1, 3))
             expected.append(
-                "warning: chapters/04-device.md: a character device, not a file; skipped"
+                "warning: chapters/04-device.md: a character device, not a file; not counted"
             )
         except PermissionError:  # creating devices needs CAP_MKNOD
             pass
@@ -175,11 +177,10 @@ def test_a_file_past_the_size_bound_is_skipped_in_the_tree_and_in_git(git_repo: 
 
     assert result.exit_code == 0, result.output
     assert warnings_of(result.stderr) == [
-        "warning: chapters/02-huge.md: 20,000,002 bytes, more than the 20,000,000 bytes a "
-        "manuscript file may have; not counted (split it into smaller chapters)",
-        "warning: 1 version of manuscript files in the git history (the largest 20,000,002 "
-        "bytes, more than the 20,000,000 bytes a manuscript file may have; not counted (split "
-        "it into smaller chapters)) counted as 0 words.",
+        "warning: chapters/02-huge.md: 20,000,002 bytes, more than the 20,000,000 a file may "
+        "have (split it); not counted",
+        "warning: 1 version of manuscript files in the git history is larger than 20,000,000 "
+        "bytes (the largest 20,000,002) and counted as 0 words: split such files.",
     ]
     assert counted(result.stdout) == (4, ["chapters/01-one.md"])
     history = json.loads(result.stdout)["history"]
@@ -288,8 +289,8 @@ def test_an_unreadable_chapter_is_skipped_with_a_warning(
 
     assert run.returncode == 0, run.stderr
     assert warnings_of(run.stderr) == [
-        "warning: chapters/02-two.md: cannot be read (permission denied); not counted (make it "
-        "readable: `chmod a+r`)"
+        "warning: chapters/02-two.md: cannot be read: permission denied (make it readable: "
+        "`chmod a+r`); not counted"
     ]
     assert counted(run.stdout) == (4, ["chapters/01-one.md"])
     # The history comes from git, which has the chapter: it is not lost.
@@ -332,3 +333,52 @@ def test_a_read_only_draftforge_folder_is_one_clear_error(
     )
     assert sorted(p.name for p in (project / ".draftforge").iterdir()) == ["config.yml"]
     assert as_nobody("stats", "--no-write", "--quiet", cwd=project).returncode == 0
+
+
+# ----------------------------------------------------- the author's other files, the same
+
+
+def draftforge(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    """In a subprocess with a timeout: a hang fails the test instead of stopping the suite."""
+    return subprocess.run(
+        [sys.executable, "-m", "draftforge_stats", *args],
+        cwd=cwd,
+        env={**os.environ, "NO_COLOR": "1", "COLUMNS": "200"},
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
+    )
+
+
+def test_a_pipe_as_config_or_stats_file_is_never_read(git_repo: GitRepo) -> None:
+    book(git_repo)
+    (git_repo.path / ".draftforge").mkdir()
+    os.mkfifo(git_repo.path / ".draftforge/stats.json")
+
+    run = draftforge("stats", "--no-write", "--quiet", cwd=git_repo.path)
+
+    assert run.returncode == 0, run.stderr
+    assert "(it cannot be used: a named pipe (FIFO), not a file)" in run.stderr
+
+    os.mkfifo(git_repo.path / ".draftforge/config.yml")
+    run = draftforge("stats", "--no-write", cwd=git_repo.path)
+
+    assert run.returncode == 1
+    assert run.stderr.splitlines() == [
+        "error: .draftforge/config.yml cannot be read",
+        "  .draftforge/config.yml: $: cannot use the file: a named pipe (FIFO), not a file",
+    ]
+
+
+def test_validate_never_reads_a_pipe(tmp_path: Path) -> None:
+    (tmp_path / "manuscript").mkdir()
+    os.mkfifo(tmp_path / "manuscript/metadata.yml")
+
+    run = draftforge("validate", "manuscript/metadata.yml", "--format", "json", cwd=tmp_path)
+
+    assert run.returncode == 1
+    problems = json.loads(run.stdout)["problems"]
+    assert [p["message"] for p in problems] == [
+        "cannot use the file: a named pipe (FIFO), not a file"
+    ]
