@@ -8,6 +8,7 @@ Anything that needs the file system gets the folders it may look in as arguments
 from __future__ import annotations
 
 import datetime as _dt
+import os
 import re
 import zoneinfo
 from collections.abc import Hashable, Mapping, Sequence
@@ -197,7 +198,8 @@ def metadata_problems(
     cover = _get(data, "cover_image")
     if isinstance(cover, str) and cover and directory is not None:
         target = directory / cover
-        if project_root is not None and not target.resolve().is_relative_to(project_root.resolve()):
+        real = Path(os.path.realpath(target))  # never raises, even on a loop of links
+        if project_root is not None and not real.is_relative_to(os.path.realpath(project_root)):
             problems.append(
                 _problem(
                     doc,

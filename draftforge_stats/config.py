@@ -7,6 +7,7 @@ objects that carry the defaults. No config file at all is fine: defaults apply.
 
 from __future__ import annotations
 
+import os
 import zoneinfo
 from pathlib import Path
 from typing import Any, Literal
@@ -110,7 +111,7 @@ def load_config(root: Path) -> Config:
     Raises :class:`ConfigError` listing every problem (syntax, schema, unknown time zone).
     """
     path = root / CONFIG_FILE
-    if not path.exists():
+    if not os.path.lexists(path):  # a link to nothing is there, and an error below
         return Config()
     display = CONFIG_FILE.as_posix()
     try:

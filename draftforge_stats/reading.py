@@ -12,6 +12,7 @@ Library code: it reads the one file it is given and returns bytes or raises.
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 from pathlib import Path
@@ -87,6 +88,10 @@ def read_regular_file(path: Path) -> bytes:
 
 
 def _os_reason(exc: OSError) -> str:
+    if exc.errno == errno.ELOOP:
+        return "a symbolic link in a loop (following it never reaches a file)"
+    if exc.errno == errno.ENOENT:
+        return "a symbolic link to nothing (its target does not exist)"
     if isinstance(exc, PermissionError):
         return "cannot be read: permission denied (make it readable: `chmod a+r`)"
     return f"cannot be read: {exc.strerror or exc}"

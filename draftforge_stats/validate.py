@@ -150,21 +150,27 @@ def _project_root_of(path: Path, kind: FileKind) -> Path | None:
     return None
 
 
+def _present(path: Path) -> bool:
+    """Something other than a folder is at `path`: a file, or a pipe or a broken link that
+    validating reports (instead of passing over it in silence)."""
+    return os.path.lexists(path) and not path.is_dir()
+
+
 def project_files(root: Path) -> list[tuple[Path, FileKind]]:
     """The files of these kinds the project at ``root`` has, in a fixed order."""
     found: list[tuple[Path, FileKind]] = []
     config = root / CONFIG_PATH
-    if not config.is_file() and (root / ".draftforge" / "config.yaml").is_file():
+    if not _present(config) and _present(root / ".draftforge" / "config.yaml"):
         config = root / ".draftforge" / "config.yaml"
-    if config.is_file():
+    if _present(config):
         found.append((config, FileKind.CONFIG))
-    manuscript = _manuscript_directory(config) if config.is_file() else None
+    manuscript = _manuscript_directory(config) if _present(config) else None
     for name in METADATA_NAMES:
         metadata = root / (manuscript or checks.DEFAULT_MANUSCRIPT) / name
-        if metadata.is_file():
+        if _present(metadata):
             found.append((metadata, FileKind.METADATA))
             break
-    if (root / STATS_PATH).is_file():
+    if _present(root / STATS_PATH):
         found.append((root / STATS_PATH, FileKind.STATS))
     runs = root / AGENT_RUNS_DIR
     if runs.is_dir():
@@ -302,7 +308,7 @@ def _add(
     base: Path | None,
     root: Path | None,
 ) -> None:
-    key = path.resolve()
+    key = Path(os.path.realpath(path))  # never raises, even on a loop of links
     if key in seen:
         return
     seen.add(key)

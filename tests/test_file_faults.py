@@ -382,3 +382,26 @@ def test_validate_never_reads_a_pipe(tmp_path: Path) -> None:
     assert [p["message"] for p in problems] == [
         "cannot use the file: a named pipe (FIFO), not a file"
     ]
+
+
+def test_validate_reports_links_in_loops_instead_of_crashing(tmp_path: Path) -> None:
+    for folder in (".draftforge", "chapters", "manuscript"):
+        (tmp_path / folder).mkdir()
+    (tmp_path / ".draftforge/config.yml").symlink_to("config.yml")
+    (tmp_path / "manuscript/cover.jpg").symlink_to("cover.jpg")
+    (tmp_path / "manuscript/metadata.yml").write_text(
+        "title: T\ncategories: [Fiction]\ncover_image: cover.jpg\n", encoding="utf-8"
+    )
+
+    checked = draftforge("validate", "--format", "json", cwd=tmp_path)
+    counted = draftforge("stats", "--no-write", cwd=tmp_path)
+
+    assert checked.returncode == 1, checked.stderr
+    problems = json.loads(checked.stdout)["problems"]
+    assert [(p["file"], p["message"]) for p in problems] == [
+        (".draftforge/config.yml", "cannot use the file: a symbolic link in a loop (following "
+         "it never reaches a file)"),
+        ("manuscript/metadata.yml", "the cover image `cover.jpg` does not exist"),
+    ]  # fmt: skip
+    assert counted.returncode == 1
+    assert counted.stderr.splitlines()[0] == "error: .draftforge/config.yml cannot be read"
