@@ -104,6 +104,13 @@ xychart-beta
 """
 
 
+# What a failed job still writes: every output, no counts, nothing changed, pushed or sent.
+FAILED_OUTPUTS = {
+    "word-count": "", "chapter-count": "", "character-count": "", "words-written-today": "",
+    "current-streak": "", "changed": "false", "commit-sha": "", "notified": "false",
+}  # fmt: skip
+
+
 def clone(source: Path | str, target: Path, *args: str) -> GitRepo:
     subprocess.run(["git", "clone", "-q", *args, str(source), str(target)], check=True)
     return GitRepo(target)
@@ -526,7 +533,7 @@ def test_a_branch_that_keeps_moving_fails_clearly(world: World) -> None:
         "Give the workflow a `concurrency` group, and run it again."
     )
     assert git_in(world.origin, "log", "-1", "--format=%s", "main") == "More words 4\n"
-    assert run.outputs == ""
+    assert run.output_values() == FAILED_OUTPUTS
 
 
 def test_uncommitted_changes_are_never_discarded(world: World) -> None:
@@ -1234,7 +1241,7 @@ def test_over_http_a_protected_branch_fails_at_once_without_leaking(
         "The branch is protected: let the workflow's token bypass the rule, or give the action "
         "a token of a user or app that may push (see the README's troubleshooting)."
     ]
-    assert run.outputs == ""
+    assert run.output_values() == FAILED_OUTPUTS
     assert URL_SECRET not in run.stdout
     assert (world.workspace.path / ".git/config").read_text("utf-8") == config
     assert_secrets_hidden(run, config)

@@ -29,6 +29,7 @@ from tests.faultkit import (
     run_action,
 )
 from tests.gitutil import GitRepo
+from tests.test_action import FAILED_OUTPUTS
 
 CHAPTER = "# One\n\nOne two three.\n"  # 4 words (the heading's word counts)
 DAY = "2025-03-01T10:00:00+00:00"
@@ -248,6 +249,8 @@ def test_a_draftforge_folder_linked_outside_is_never_written_through(
     world = action_world(tmp_path, bare_remote, git_repo)
     run = run_action(world)
     assert run.code == 1
+    assert run.output_values() == FAILED_OUTPUTS
+    assert run.summary.startswith("## Writing stats\n\nThe job failed:\n\n```text\n")
     assert any(
         line.startswith(f"::error::{world.workspace.path}/.draftforge is a symbolic link to ")
         for line in run.lines()

@@ -14,6 +14,7 @@ import pytest
 
 from tests.faultkit import action_world
 from tests.gitutil import GitRepo
+from tests.test_action import FAILED_OUTPUTS
 
 CHAPTER = "# One\n\nOne two three.\n"  # 4 words
 
@@ -85,3 +86,5 @@ def test_the_action_without_git_reports_an_error(
         "::error::git is not installed, or not on PATH: install git (2.31 or newer) and run again."
     )
     assert "Traceback" not in run.stdout + run.stderr
+    outputs = Path(env["GITHUB_OUTPUT"]).read_text(encoding="utf-8").splitlines()
+    assert dict(line.split("=", 1) for line in outputs) == FAILED_OUTPUTS

@@ -16,6 +16,7 @@ from draftforge_stats.errors import MAX_MESSAGE
 from draftforge_stats.sources import MAX_VALUES, SourceError, load_yaml
 from tests.faultkit import action_world, cli, run_action
 from tests.gitutil import GitRepo
+from tests.test_action import FAILED_OUTPUTS
 
 
 def bomb(levels: int, under: str, indent: str = "  ") -> str:
@@ -94,6 +95,7 @@ def test_the_action_reports_a_config_bomb(
     run = run_action(world)
 
     assert run.code == 1
+    assert run.output_values() == FAILED_OUTPUTS
     assert run.lines()[-1] == (
         "::error::.draftforge/config.yml is too large to read%0A  .draftforge/config.yml:"
         f"{BOMB_LINE}:5: $: with its aliases expanded, this value holds more than 100,000 values "
