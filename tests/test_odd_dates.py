@@ -178,3 +178,23 @@ def test_the_committer_date_stands_in_for_an_unusable_author_date() -> None:
     assert dated.problem is not None and "committer date" in dated.problem
     assert commit_date("1741255200 +0100", "").problem is None
     assert commit_date("", "").moment is None
+
+
+@pytest.mark.parametrize(
+    ("epoch", "stamp", "current"),
+    [
+        ("253402300799", "9999-12-31T23:59:59Z", 0),  # in +05:00 that is already year 10000
+        ("-62135596800", "0001-01-01T00:00:00Z", 1),  # before the commit: the streak holds
+    ],
+)
+def test_the_run_time_may_be_the_first_or_last_second_there_is(
+    git_repo: GitRepo, epoch: str, stamp: str, current: int
+) -> None:
+    git_repo.commit("Start", "2025-03-01T10:00:00+05:00", files={"chapters/01.md": FIRST})
+
+    result = cli("stats", str(git_repo.path), "--json", env={"SOURCE_DATE_EPOCH": epoch})
+
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert (data["generated_at"], data["current"]["last_updated"]) == (stamp, stamp)
+    assert data["streaks"]["current_days"] == current
