@@ -62,8 +62,12 @@ class FileSelector:
         )
 
     def classify(self, path: str) -> Kind | None:
-        """The kind of the file at project-relative POSIX `path`, or None if it is not counted."""
-        if not path.lower().endswith(MARKDOWN_SUFFIXES):
+        """The kind of the file at project-relative POSIX `path`, or None if it is not counted.
+
+        A name that is not valid UTF-8 (git and the file system accept any bytes) is not
+        counted: the stats file could not name it.
+        """
+        if not path.lower().endswith(MARKDOWN_SUFFIXES) or not valid_name(path):
             return None
         if any(part.startswith(".") for part in path.split("/")):
             return None
@@ -88,6 +92,21 @@ class FileSelector:
             elif kind is Kind.MANUSCRIPT:
                 manuscript.append(path)
         return sorted(chapters, key=natural_key), sorted(manuscript, key=natural_key)
+
+
+def valid_name(path: str) -> bool:
+    """True when `path` (decoded from the file system or git with surrogate escapes) is
+    valid UTF-8, so a JSON file can name it."""
+    try:
+        path.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def shown_name(path: str) -> str:
+    """`path` for a message, its bytes that are not UTF-8 written as `\\xe9`."""
+    return os.fsencode(path).decode("utf-8", "backslashreplace")
 
 
 def _is_under(path: str, directory: str) -> bool:
@@ -144,7 +163,7 @@ def discover(root: Path, selector: FileSelector) -> Discovery:
             continue
 
         def unreadable(error: OSError, base: Path = base) -> None:
-            where = Path(error.filename or base).relative_to(root).as_posix()
+            where = shown_name(Path(error.filename or base).relative_to(root).as_posix())
             warnings.append(
                 f"{where}: the folder cannot be read ({error.strerror or error}); "
                 "its files are not counted"
@@ -157,9 +176,10 @@ def discover(root: Path, selector: FileSelector) -> Discovery:
                 if name.startswith("."):
                     continue
                 if (here / name).is_symlink():
+                    shown = shown_name((here / name).relative_to(root).as_posix())
                     warnings.append(
-                        f"{(here / name).relative_to(root).as_posix()}: symbolic link to a "
-                        "folder; not followed, its files are not counted"
+                        f"{shown}: symbolic link to a folder; not followed, its files are not "
+                        "counted"
                     )
                     continue
                 kept.append(name)
@@ -169,6 +189,12 @@ def discover(root: Path, selector: FileSelector) -> Discovery:
                     continue
                 full = here / name
                 rel = full.relative_to(root).as_posix()
+                if not valid_name(rel) and rel.lower().endswith(MARKDOWN_SUFFIXES):
+                    warnings.append(
+                        f"{shown_name(rel)}: the name is not valid UTF-8; not counted (rename "
+                        "the file)"
+                    )
+                    continue
                 if selector.classify(rel) is None:
                     continue
                 if full.is_symlink():

@@ -408,3 +408,32 @@ def test_validate_reports_links_in_loops_instead_of_crashing(tmp_path: Path) -> 
     ]  # fmt: skip
     assert counted.returncode == 1
     assert counted.stderr.splitlines()[0] == "error: .draftforge/config.yml cannot be read"
+
+
+def test_a_file_name_that_is_not_utf8_is_skipped_in_the_tree_and_in_git(
+    git_repo: GitRepo, tmp_path: Path, bare_remote: Path
+) -> None:
+    book(git_repo)
+    (git_repo.path / os.fsdecode(b"chapters/02-caf\xe9.md")).write_text("Lost.\n", "utf-8")
+    (git_repo.path / os.fsdecode(b"chapters/\xff-part")).mkdir()
+    (git_repo.path / os.fsdecode(b"chapters/\xff-part/03.md")).write_text("Lost too.\n", "utf-8")
+    git_repo.commit("Odd names", "2025-03-02T10:00:00+00:00")
+
+    result = cli("stats", str(git_repo.path), "--today", "2025-03-02")
+
+    assert result.exit_code == 0, result.output
+    assert warnings_of(result.stderr) == [
+        "warning: chapters/02-caf\\xe9.md: the name is not valid UTF-8; not counted (rename the "
+        "file)",
+        "warning: chapters/\\xff-part/03.md: the name is not valid UTF-8; not counted (rename "
+        "the file)",
+    ]
+    data = json.loads((git_repo.path / ".draftforge/stats.json").read_text("utf-8"))
+    assert [c["file"] for c in data["breakdown"]["chapters"]] == ["chapters/01-one.md"]
+    # The history applies the same rule: the commit of those files wrote no words.
+    assert [(e["date"], e["word_count"]) for e in data["history"]] == [("2025-03-01", 4)]
+
+    world = action_world(tmp_path, bare_remote, git_repo)
+    run = run_action(world)
+    assert run.code == 0, run.stdout
+    assert "::warning::chapters/02-caf\\xe9.md: the name is not valid UTF-8" in run.stdout
