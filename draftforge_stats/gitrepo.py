@@ -145,7 +145,16 @@ class Repository:
         try:
             repo = git.Repo(path, search_parent_directories=True)
         except (git.InvalidGitRepositoryError, git.NoSuchPathError):
-            return None
+            top = _work_tree_top(path)
+            if top is None:
+                return None
+            # A `.git` git cannot open (a moved worktree, an empty folder): counting as if
+            # outside git would write a stats file without the history.
+            raise GitError(
+                f"{top / '.git'} is there, but git cannot open it as a repository (a clone or "
+                "worktree that was moved or damaged?): repair it (`git worktree repair`, or "
+                "clone again), or remove it if the folder is not meant to be in git."
+            ) from None
         except git.GitCommandError as exc:  # e.g. "dubious ownership"
             raise GitError(f"git cannot open {path}: {exc.stderr.strip()}") from None
         return cls(repo)

@@ -6,6 +6,7 @@ a subprocess whose PATH has no git (GitPython refuses to be imported without one
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -38,12 +39,17 @@ def draftforge(*args: str, cwd: Path, path: str, **env: str) -> subprocess.Compl
     )
 
 
+def plain_project(folder: Path) -> Path:
+    """A project folder with one chapter, outside any repository."""
+    (folder / "chapters").mkdir(parents=True)
+    (folder / "chapters/01.md").write_text(CHAPTER, encoding="utf-8")
+    return folder
+
+
 def test_outside_a_repository_the_words_are_counted_without_git(
     tmp_path: Path, no_git_path: str
 ) -> None:
-    project = tmp_path / "plain"
-    (project / "chapters").mkdir(parents=True)
-    (project / "chapters/01.md").write_text(CHAPTER, encoding="utf-8")
+    project = plain_project(tmp_path / "plain")
 
     run = draftforge("stats", "--json", cwd=project, path=no_git_path)
 
@@ -88,3 +94,24 @@ def test_the_action_without_git_reports_an_error(
     assert "Traceback" not in run.stdout + run.stderr
     outputs = Path(env["GITHUB_OUTPUT"]).read_text(encoding="utf-8").splitlines()
     assert dict(line.split("=", 1) for line in outputs) == FAILED_OUTPUTS
+
+
+@pytest.mark.parametrize("broken", ["a .git file pointing nowhere", "an empty .git folder"])
+def test_a_git_folder_git_cannot_open_is_an_error_not_a_run_without_history(
+    tmp_path: Path, broken: str
+) -> None:
+    project = plain_project(tmp_path / "book")
+    if broken.startswith("a .git file"):
+        (project / ".git").write_text("gitdir: /nowhere/worktrees/book\n", encoding="utf-8")
+    else:
+        (project / ".git").mkdir()
+
+    run = draftforge("stats", cwd=project, path=os.environ["PATH"])
+
+    assert run.returncode == 1
+    assert " ".join(run.stderr.split()) == (
+        f"error: {project}/.git is there, but git cannot open it as a repository (a clone or "
+        "worktree that was moved or damaged?): repair it (`git worktree repair`, or clone "
+        "again), or remove it if the folder is not meant to be in git."
+    )
+    assert not (project / ".draftforge").exists()
