@@ -8,6 +8,7 @@ through its entry point against a real bare `origin` and a clone as the workspac
 
 from __future__ import annotations
 
+import functools
 import os
 import shutil
 import subprocess
@@ -104,9 +105,23 @@ def as_nobody(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     )
 
 
+@functools.cache
 def can_drop_privileges() -> bool:
-    """True when this process may run commands as `nobody` (it is root and has setpriv)."""
-    return os.geteuid() == 0 and shutil.which("setpriv") is not None
+    """True when this process may run draftforge as `nobody`: it is root, has setpriv, and
+    that user can start this Python and import the package (not so when the interpreter or
+    the checkout sits in a folder private to root)."""
+    setpriv = shutil.which("setpriv")
+    if os.geteuid() != 0 or setpriv is None:
+        return False
+    probe = subprocess.run(
+        [setpriv, f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups", sys.executable,
+         "-c", "import draftforge_stats"],
+        cwd="/",
+        capture_output=True,
+        check=False,
+        timeout=60,
+    )  # fmt: skip
+    return probe.returncode == 0
 
 
 def nobody_folder(source: Path) -> Path:

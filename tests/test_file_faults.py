@@ -265,7 +265,9 @@ def test_a_draftforge_folder_linked_outside_is_never_written_through(
 def as_user() -> Iterator[Callable[[Path], Path]]:
     """Copies of folders owned by `nobody`, removed afterwards."""
     if not can_drop_privileges():
-        pytest.skip("needs root and setpriv to run as an unprivileged user")
+        pytest.skip(
+            "cannot run draftforge as an unprivileged user here (needs root, setpriv, and a Python and checkout that user can read)"
+        )
     made: list[Path] = []
 
     def copy(source: Path) -> Path:
