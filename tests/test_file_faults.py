@@ -29,7 +29,7 @@ from tests.faultkit import (
     run_action,
 )
 from tests.gitutil import GitRepo
-from tests.test_action import FAILED_OUTPUTS
+from tests.test_action import FAILED_OUTPUTS, head_of
 
 CHAPTER = "# One\n\nOne two three.\n"  # 4 words (the heading's word counts)
 DAY = "2025-03-01T10:00:00+00:00"
@@ -195,7 +195,7 @@ def test_a_file_past_the_size_bound_is_skipped_in_the_tree_and_in_git(git_repo: 
 
 
 def test_a_chapters_folder_linked_outside_the_project_is_an_error(
-    git_repo: GitRepo, outside: Path
+    git_repo: GitRepo, outside: Path, tmp_path: Path, bare_remote: Path
 ) -> None:
     (git_repo.path / "chapters").symlink_to(outside)
     git_repo.commit("Linked chapters", DAY)
@@ -210,6 +210,15 @@ def test_a_chapters_folder_linked_outside_the_project_is_an_error(
     )
     assert "set `structure.chapters_directory` in .draftforge/config.yml" in message
     assert "Traceback" not in result.output
+
+    world = action_world(tmp_path, bare_remote, git_repo)
+    run = run_action(world)
+    assert run.code == 1
+    assert run.lines()[-1].startswith(
+        "::error::The chapters directory `chapters` is a symbolic link to "
+    )
+    assert run.output_values() == FAILED_OUTPUTS
+    assert head_of(bare_remote) == git_repo.head()  # nothing pushed
 
 
 def test_a_manuscript_folder_linked_outside_is_skipped(git_repo: GitRepo, outside: Path) -> None:
