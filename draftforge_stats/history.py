@@ -33,7 +33,7 @@ import json
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime, tzinfo
+from datetime import date, datetime, timedelta, tzinfo
 from enum import Enum
 from pathlib import Path
 from typing import Any
@@ -420,6 +420,27 @@ def date_warnings(odd: Sequence[tuple[str, str]]) -> list[str]:
         verb = "has" if more == 1 else "have"
         warnings.append(f"{_plural(more, 'more commit')} of the manuscript {verb} odd dates too.")
     return warnings
+
+
+def future_warnings(entries: Sequence[HistoryEntry], now: datetime) -> list[str]:
+    """A warning for each history day after the day of `now` anywhere on Earth (UTC+14):
+    a commit dated ahead of every clock, which counts on that day as dated."""
+    try:
+        latest = (now + timedelta(days=1)).date()
+    except OverflowError:  # `now` is on 9999-12-31: no day can be after it
+        return []
+    ahead = [entry for entry in entries if date.fromisoformat(entry.date) > latest]
+    ahead.sort(key=lambda entry: entry.date)
+    return date_warnings(
+        [
+            (
+                entry.commit_sha,
+                f"it is dated {entry.date}, after the time of this run "
+                f"({now.date().isoformat()}); it counts on that day",
+            )
+            for entry in ahead
+        ]
+    )
 
 
 def merge_days(base: Iterable[DayRecord], new: Mapping[date, DayRecord]) -> list[DayRecord]:

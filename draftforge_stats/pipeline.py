@@ -28,6 +28,7 @@ from .history import (
     Stored,
     basis_for,
     build_history,
+    future_warnings,
 )
 from .models import (
     Breakdown,
@@ -187,6 +188,7 @@ def _compute(
     ]
 
     entries = history.entries if history else []
+    warnings.extend(future_warnings(entries, now))
     if today is None and history is not None:
         today = rule.today(now, history.author_offset)
     streaks = (

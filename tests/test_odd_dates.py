@@ -198,3 +198,30 @@ def test_the_run_time_may_be_the_first_or_last_second_there_is(
     data = json.loads(result.stdout)
     assert (data["generated_at"], data["current"]["last_updated"]) == (stamp, stamp)
     assert data["streaks"]["current_days"] == current
+
+
+def test_a_commit_dated_far_ahead_of_the_clock_warns_and_counts_on_its_day(
+    git_repo: GitRepo,
+) -> None:
+    _, ahead = odd_repo(git_repo, "32503716000 +0000")  # 3000-01-01T10:00:00Z
+
+    result = cli("stats", str(git_repo.path), "--json", "--no-write",
+                 env={"SOURCE_DATE_EPOCH": "1741600800"})  # 2025-03-10T10:00:00Z  # fmt: skip
+
+    assert result.exit_code == 0, result.output
+    assert warnings(result.stderr) == [
+        f"warning: commit {ahead[:12]}: it is dated 3000-01-01, after the time of this run "
+        "(2025-03-10); it counts on that day. git accepted the commit as it is; to give it a "
+        "proper date, rewrite it (`git rebase` or `git commit --amend --date=...`)."
+    ]
+    data = json.loads(result.stdout)
+    assert [(e["date"], e["word_count"]) for e in data["history"]] == [
+        ("3000-01-01", 5),
+        ("2025-03-01", 3),
+    ]
+    # Ahead of the clock, the last writing day keeps the streak (as the README says).
+    assert data["streaks"]["current_days"] == 1
+
+
+def warnings(stderr: str) -> list[str]:
+    return [line for line in stderr.replace("\n  ", " ").splitlines() if line.startswith("warn")]
