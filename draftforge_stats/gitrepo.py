@@ -1,11 +1,22 @@
-"""Everything the package asks of git. The only module that imports GitPython.
+"""Everything the package asks of git: the one module that talks to git.
 
 The rest of the package sees plain data: commit ids, dates, paths and blob ids.
 
-History is read from the object database, never by checking out old commits: one
-`git log --raw` process lists every first-parent commit with the blobs it changed,
-`git ls-tree` lists the blobs of one commit, and one long-lived `git cat-file --batch`
-process (:class:`BlobReader`) hands over blob contents in batches.
+Which tool for what:
+
+* GitPython (the only import of it) finds the repository (`Repository.find`: the work tree,
+  the git folder, a worktree's common folder) and reads its configuration (the object
+  format); references and the rest are plain git commands run through it (`Repository.git`);
+* plain `git` processes where speed or a clean shutdown needs them: one `git log --raw`
+  lists every first-parent commit with the blobs it changed, `git ls-tree` lists the blobs
+  of one commit, and one long-lived `git cat-file --batch` process (:class:`BlobReader`)
+  hands over blob contents in batches (GitPython's object readers would leave git
+  processes behind). History is read from the object database, never by checking out old
+  commits.
+
+The date of a commit has one rule: git's raw author and committer dates (`--date=raw`,
+:data:`_DATES`) read by :func:`.gitdates.commit_date`, in the author's own offset, so a
+commit whose date git cannot show never stops a run.
 """
 
 from __future__ import annotations
@@ -22,7 +33,7 @@ from pathlib import Path
 from types import ModuleType, TracebackType
 from typing import IO, TYPE_CHECKING
 
-from .errors import GitError
+from .errors import GitError, GitNotFoundError
 from .gitdates import commit_date
 
 if TYPE_CHECKING:
@@ -39,10 +50,6 @@ def _gitpython() -> ModuleType:
     import git as gitpython
 
     return gitpython
-
-
-class GitNotFoundError(GitError):
-    """There is no `git` command to run."""
 
 
 #: Options that keep `git log` output machine-readable whatever the user's configuration.

@@ -5,7 +5,6 @@ Library code: takes arguments, returns a :class:`StatsRun`; it never prints or e
 
 from __future__ import annotations
 
-import json
 import os
 import re
 from dataclasses import dataclass, field
@@ -16,8 +15,8 @@ from typing import Any
 from .config import Config, load_config
 from .counting import TextCounts
 from .dates import utc_iso
-from .discover import FileSelector, discover, project_folder
-from .errors import WriteError
+from .discover import FileSelector, discover, project_folder, project_prefix
+from .errors import UnreadableFileError, WriteError
 from .gitrepo import Repository
 from .history import (
     CACHE_FILE,
@@ -30,7 +29,9 @@ from .history import (
     build_history,
     future_warnings,
 )
-from .models import (
+from .names import STATS_FILE
+from .reading import read_manuscript_file, read_regular_file
+from .statsfile import (
     Breakdown,
     ChapterEntry,
     Current,
@@ -38,11 +39,15 @@ from .models import (
     ProjectInfo,
     Stats,
     Streaks,
+    atomic_write,
+    chapter_totals,
+    check_own_folder,
+    check_stats,
+    read_stats_file,
+    render,
+    without_timestamps,
 )
-from .output import STATS_FILE, atomic_write, check_own_folder, render, without_timestamps
-from .reading import Unreadable, read_manuscript_file, read_regular_file
 from .streaks import DayRule, compute_streaks
-from .validation import check_stats, stats_errors
 
 
 @dataclass
@@ -113,7 +118,7 @@ def _compute(
     def count(rel: str) -> TextCounts | None:
         try:
             data = read_manuscript_file(root / rel)
-        except Unreadable as exc:  # a pipe, a device, too large, not readable: skip it
+        except UnreadableFileError as exc:  # a pipe, a device, too large, not readable: skip it
             warnings.append(f"{rel}: {exc}; not counted")
             return None
         counts, bad_offset = counter.file(data)
@@ -139,7 +144,7 @@ def _compute(
             for rel in counted
         }
     else:
-        prefix = "" if root == repo.root else root.relative_to(repo.root).as_posix() + "/"
+        prefix = project_prefix(root, repo.root)
         history = build_history(
             repo,
             head=head,
@@ -204,10 +209,7 @@ def _compute(
             target_word_count=config.project.target_word_count,
         ),
         current=Current(
-            word_count=sum(c.word_count for c in chapters),
-            chapter_count=len(chapters),
-            character_count=sum(c.character_count for c in chapters),
-            character_count_no_spaces=sum(c.character_count_no_spaces for c in chapters),
+            **chapter_totals(chapters),
             last_updated=stamp,
             last_commit_sha=history.described_sha if history else None,
             last_commit_at=history.last_commit_at if history else None,
@@ -224,7 +226,8 @@ def _compute(
 
 @dataclass(frozen=True)
 class _Existing:
-    """The stats file found on disk: its bytes, data, and why it cannot be used (if so)."""
+    """The stats file found on disk (see :func:`.statsfile.read_stats_file`) and the history
+    it holds, or why it cannot be used."""
 
     raw: bytes | None = None
     data: Any = None
@@ -233,28 +236,15 @@ class _Existing:
 
 
 def _read_existing(path: Path) -> _Existing:
-    """Read the stats file and check it against the schema."""
-    if not os.path.lexists(path):
-        return _Existing()
+    """Read the stats file through its owner, then the history it holds."""
+    found = read_stats_file(path)
+    if not found.usable:
+        return _Existing(found.raw, found.data, problem=found.problem)
     try:
-        raw = read_regular_file(path)
-    except Unreadable as exc:
-        return _Existing(problem=f"it cannot be used: {exc}")
-    try:
-        data = json.loads(raw.decode("utf-8"))
-    except UnicodeDecodeError as exc:
-        return _Existing(raw, problem=f"byte {exc.start} is not UTF-8")
+        stored = Stored.from_data(found.data)
     except ValueError as exc:
-        return _Existing(raw, problem=f"it is not valid JSON: {exc}")
-    errors = stats_errors(data)
-    if errors:
-        more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
-        return _Existing(raw, data, problem=f"it does not match the schema: {errors[0]}{more}")
-    try:
-        stored = Stored.from_data(data)
-    except ValueError as exc:
-        return _Existing(raw, data, problem=str(exc))
-    return _Existing(raw, data, stored=stored)
+        return _Existing(found.raw, found.data, problem=str(exc))
+    return _Existing(found.raw, found.data, stored=stored)
 
 
 def _move_aside(path: Path) -> Path:
@@ -357,7 +347,7 @@ def run_stats(
 def _read_text(path: Path) -> str | None:
     try:
         return read_regular_file(path).decode("utf-8")
-    except (Unreadable, UnicodeDecodeError):
+    except (UnreadableFileError, UnicodeDecodeError):
         return None
 
 

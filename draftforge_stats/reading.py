@@ -4,7 +4,7 @@ A path found by :mod:`.discover` may hold a named pipe (reading it would wait fo
 socket or a device, a file the run may not read, or a file too large to count in
 reasonable time. :func:`read_manuscript_file` opens without waiting (`O_NONBLOCK`),
 checks what it opened (a regular file, at most :data:`MAX_FILE_BYTES`), and turns every
-failure into :class:`Unreadable`, whose message names the reason and the fix; the
+failure into :class:`UnreadableFileError`, whose message names the reason and the fix; the
 pipeline skips that one file with a warning.
 
 Library code: it reads the one file it is given and returns bytes or raises.
@@ -17,7 +17,9 @@ import os
 import stat
 from pathlib import Path
 
-__all__ = ["MAX_FILE_BYTES", "Unreadable", "read_manuscript_file", "read_regular_file"]
+from .errors import UnreadableFileError
+
+__all__ = ["MAX_FILE_BYTES", "read_manuscript_file", "read_regular_file"]
 
 MAX_FILE_BYTES = 20_000_000
 """The largest manuscript file counted (20 MB, about 3 million words): counting runs at
@@ -31,10 +33,6 @@ _KINDS = (
     (stat.S_ISBLK, "a block device"),
     (stat.S_ISDIR, "a folder"),
 )
-
-
-class Unreadable(Exception):
-    """Why one file cannot be counted; `str()` is the reason and the fix."""
 
 
 def describe_mode(mode: int) -> str:
@@ -52,7 +50,7 @@ def too_large(size: int) -> str:
 
 def read_regular_file(path: Path) -> bytes:
     """The bytes of the regular file at `path` (symbolic links are followed: the caller
-    checks where they lead). Raises :class:`Unreadable` for anything else: a pipe, socket,
+    checks where they lead). Raises :class:`UnreadableFileError` for anything else: a pipe, socket,
     device or folder (never opened for reading, so never a hang), a file over
     :data:`MAX_FILE_BYTES`, a file that cannot be read. Used for every file of the author's
     this package reads: chapters, the config, metadata, stats and agent-run files."""
@@ -60,16 +58,16 @@ def read_regular_file(path: Path) -> bytes:
     try:
         mode = os.stat(path).st_mode  # a socket cannot even be opened: tell what it is
         if not stat.S_ISREG(mode):
-            raise Unreadable(f"{describe_mode(mode)}, not a file")
+            raise UnreadableFileError(f"{describe_mode(mode)}, not a file")
         fd = os.open(path, flags)
     except OSError as exc:
-        raise Unreadable(_os_reason(exc)) from None
+        raise UnreadableFileError(_os_reason(exc)) from None
     try:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
-            raise Unreadable(f"{describe_mode(info.st_mode)}, not a file")
+            raise UnreadableFileError(f"{describe_mode(info.st_mode)}, not a file")
         if info.st_size > MAX_FILE_BYTES:
-            raise Unreadable(too_large(info.st_size))
+            raise UnreadableFileError(too_large(info.st_size))
         chunks: list[bytes] = []
         total = 0
         while True:
@@ -78,11 +76,11 @@ def read_regular_file(path: Path) -> bytes:
                 break
             total += len(chunk)
             if total > MAX_FILE_BYTES:  # it grew while being read
-                raise Unreadable(too_large(total))
+                raise UnreadableFileError(too_large(total))
             chunks.append(chunk)
         return b"".join(chunks)
     except OSError as exc:
-        raise Unreadable(_os_reason(exc)) from None
+        raise UnreadableFileError(_os_reason(exc)) from None
     finally:
         os.close(fd)
 

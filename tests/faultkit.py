@@ -19,8 +19,8 @@ from pathlib import Path
 from click.testing import CliRunner, Result
 
 from draftforge_stats.cli import main as cli_main
+from tests.builders import Run, World, clone
 from tests.gitutil import GitRepo
-from tests.test_action import Run, World, clone
 
 #: An unprivileged user and group to drop to (`nobody`), for the faults root cannot see.
 NOBODY = 65534

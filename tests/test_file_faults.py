@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 
 from draftforge_stats.reading import MAX_FILE_BYTES
+from tests.builders import FAILED_OUTPUTS, head_of
 from tests.faultkit import (
     action_world,
     as_nobody,
@@ -29,7 +30,6 @@ from tests.faultkit import (
     run_action,
 )
 from tests.gitutil import GitRepo
-from tests.test_action import FAILED_OUTPUTS, head_of
 
 CHAPTER = "# One\n\nOne two three.\n"  # 4 words (the heading's word counts)
 DAY = "2025-03-01T10:00:00+00:00"

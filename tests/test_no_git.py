@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
+from tests.builders import FAILED_OUTPUTS
 from tests.faultkit import action_world
 from tests.gitutil import GitRepo
-from tests.test_action import FAILED_OUTPUTS
 
 CHAPTER = "# One\n\nOne two three.\n"  # 4 words
 

@@ -13,10 +13,10 @@ import pytest
 
 from draftforge_stats.counting import count_markdown
 from draftforge_stats.errors import MAX_MESSAGE
-from draftforge_stats.sources import MAX_VALUES, SourceError, load_yaml
+from draftforge_stats.validation.documents import MAX_VALUES, SourceError, load_yaml
+from tests.builders import FAILED_OUTPUTS
 from tests.faultkit import action_world, cli, run_action
 from tests.gitutil import GitRepo
-from tests.test_action import FAILED_OUTPUTS
 
 
 def bomb(levels: int, under: str, indent: str = "  ") -> str:
