@@ -139,8 +139,11 @@ def discover(root: Path, selector: FileSelector) -> Discovery:
     root_resolved = root.resolve()
     chapters_dir = root / selector.chapters_directory
     if not chapters_dir.is_dir():
+        what = "does not exist"
+        if chapters_dir.is_symlink():
+            what = "is a symbolic link that leads to no folder (to nothing, or in a loop)"
         raise ManuscriptError(
-            f"The chapters directory `{selector.chapters_directory or '.'}` does not exist "
+            f"The chapters directory `{selector.chapters_directory or '.'}` {what} "
             f"in {root}. Create it, or set `structure.chapters_directory` in "
             ".draftforge/config.yml to the folder that holds your chapters."
         )

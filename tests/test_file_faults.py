@@ -448,3 +448,15 @@ def test_a_file_name_that_is_not_utf8_is_skipped_in_the_tree_and_in_git(
     run = run_action(world)
     assert run.code == 0, run.stdout
     assert "::warning::chapters/02-caf\\xe9.md: the name is not valid UTF-8" in run.stdout
+
+
+def test_a_chapters_folder_that_is_a_link_to_nowhere_says_so(git_repo: GitRepo) -> None:
+    (git_repo.path / "chapters").symlink_to("chapters")
+
+    result = cli("stats", str(git_repo.path), "--no-write")
+
+    assert result.exit_code == 1
+    assert " ".join(result.stderr.split()).startswith(
+        "error: The chapters directory `chapters` is a symbolic link that leads to no folder "
+        "(to nothing, or in a loop) in "
+    )
