@@ -9,7 +9,7 @@ from __future__ import annotations
 import errno
 import os
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path, PurePosixPath
@@ -176,8 +176,7 @@ def discover(root: Path, selector: FileSelector) -> Discovery:
                 "its files are not counted"
             )
 
-        for dirpath, dirnames, filenames in os.walk(base, onerror=unreadable):
-            here = Path(dirpath)
+        for here, dirnames, filenames in _walk(base, unreadable):
             kept: list[str] = []
             for name in sorted(dirnames):
                 if name.startswith("."):
@@ -215,6 +214,33 @@ def discover(root: Path, selector: FileSelector) -> Discovery:
 
 
 _LOOP = "in a loop (following it never reaches a file)"
+
+
+def _walk(
+    top: Path, onerror: Callable[[OSError], None]
+) -> Iterator[tuple[Path, list[str], list[str]]]:
+    """`os.walk(top)` top-down, without following links, but without recursion: Python
+    3.11's `os.walk` recurses once per level, so a folder nested a thousand deep would end
+    the run. The caller may prune the folder names it is given, as with `os.walk`."""
+    stack = [top]
+    while stack:
+        here = stack.pop()
+        try:
+            with os.scandir(here) as scan:
+                entries = list(scan)
+        except OSError as error:
+            onerror(error)
+            continue
+        dirnames: list[str] = []
+        filenames: list[str] = []
+        for entry in entries:
+            try:
+                is_dir = entry.is_dir()
+            except OSError:
+                is_dir = False
+            (dirnames if is_dir else filenames).append(entry.name)
+        yield here, dirnames, filenames
+        stack.extend(here / name for name in reversed(dirnames) if not (here / name).is_symlink())
 
 
 def _leads_outside(folder: Path, root_resolved: Path) -> Path | None:

@@ -460,3 +460,20 @@ def test_a_chapters_folder_that_is_a_link_to_nowhere_says_so(git_repo: GitRepo) 
         "error: The chapters directory `chapters` is a symbolic link that leads to no folder "
         "(to nothing, or in a loop) in "
     )
+
+
+def test_a_folder_nested_1500_deep_is_walked_without_recursion(git_repo: GitRepo) -> None:
+    book(git_repo)
+    deep = git_repo.path / "chapters"
+    for _ in range(1500):  # one by one: `mkdir(parents=True)` recurses too
+        deep = deep / "d"
+        deep.mkdir()
+    (deep / "x.md").write_text("Deep words.\n", encoding="utf-8")
+    git_repo.commit("Deep", "2025-03-02T10:00:00+00:00")
+
+    result = cli("stats", str(git_repo.path), "--json", "--no-write", "--today", "2025-03-02")
+
+    assert result.exit_code == 0, result.output
+    assert counted(result.stdout) == (6, ["chapters/01-one.md", "chapters/" + "d/" * 1500 + "x.md"])
+    history = json.loads(result.stdout)["history"]
+    assert [(e["date"], e["word_count"]) for e in history] == [("2025-03-02", 6), ("2025-03-01", 4)]
