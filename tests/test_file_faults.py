@@ -14,6 +14,7 @@ import socket
 import stat
 import subprocess
 import sys
+import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -36,7 +37,7 @@ DAY = "2025-03-01T10:00:00+00:00"
 
 
 def book(repo: GitRepo) -> str:
-    """A project with one real chapter, committed."""
+    """A project with one real chapter, committed (the chapters folder may exist)."""
     return repo.commit("Start", DAY, files={"chapters/01-one.md": CHAPTER})
 
 
@@ -462,12 +463,35 @@ def test_a_chapters_folder_that_is_a_link_to_nowhere_says_so(git_repo: GitRepo) 
     )
 
 
-def test_a_folder_nested_1500_deep_is_walked_without_recursion(git_repo: GitRepo) -> None:
-    book(git_repo)
-    deep = git_repo.path / "chapters"
-    for _ in range(1500):  # one by one: `mkdir(parents=True)` recurses too
+@pytest.fixture
+def deep_repo() -> Iterator[GitRepo]:
+    """A repository whose `chapters/d/d/.../d` is 1,500 levels deep, made and removed one
+    level at a time (pathlib's `mkdir(parents=True)` and `shutil.rmtree` recurse, and so
+    does pytest's clean-up of its temporary folders: this one is kept out of them)."""
+    repo = GitRepo(Path(tempfile.mkdtemp(prefix="draftforge-deep-")))
+    repo.git("init", "-q", "-b", "main")
+    top = repo.path / "chapters"
+    top.mkdir()
+    deep = top
+    for _ in range(1500):
         deep = deep / "d"
         deep.mkdir()
+    try:
+        yield repo
+    finally:
+        level = deep
+        while level != top:
+            for entry in level.iterdir():
+                entry.unlink()
+            level.rmdir()
+            level = level.parent
+        shutil.rmtree(repo.path)
+
+
+def test_a_folder_nested_1500_deep_is_walked_without_recursion(deep_repo: GitRepo) -> None:
+    git_repo = deep_repo
+    book(git_repo)
+    deep = git_repo.path / ("chapters" + "/d" * 1500)
     (deep / "x.md").write_text("Deep words.\n", encoding="utf-8")
     git_repo.commit("Deep", "2025-03-02T10:00:00+00:00")
 

@@ -151,3 +151,20 @@ def test_no_message_carries_a_huge_value(tmp_path: Path) -> None:
     assert all(len(p["message"]) <= MAX_MESSAGE for p in problems)
     assert all(len(p["hint"] or "") <= MAX_MESSAGE for p in problems)
     assert len(result.stdout) < 5_000
+
+
+def test_aliases_that_nest_deep_values_in_deep_values_are_refused() -> None:
+    # Each value is 90 lists deep (allowed); the alias puts the one before inside it.
+    lines = [
+        f"l{k}: &a{k} " + "[" * 90 + (f"*a{k - 1}" if k else "x") + "]" * 90 for k in range(30)
+    ]
+    with pytest.raises(SourceError) as caught:
+        load_yaml("\n".join(lines) + "\n", "config.yml")
+    problem = caught.value.problems[0]
+    assert problem.message == (
+        "with its aliases expanded, this value is nested more than 100 levels deep"
+    )
+    assert problem.line == 2  # l1: 90 lists around l0's 90
+    # 100 levels (the top mapping, 50 lists, then the 49 of `a`) are fine.
+    flat = "a: &a " + "[" * 49 + "x" + "]" * 49 + "\nb: " + "[" * 50 + "*a" + "]" * 50 + "\n"
+    assert load_yaml(flat, "config.yml").data["a"] is not None

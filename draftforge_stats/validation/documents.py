@@ -204,14 +204,15 @@ def load_yaml(text: str, file: str) -> Document:
 
 
 def check_expansion(root: yaml.Node, file: str, limit: int = MAX_VALUES) -> None:
-    """Refuse a composed YAML document whose aliases expand to more than `limit` values,
-    or that contains itself (`&a [*a]`). Raises :class:`SourceError` at the smallest value
-    that is too large.
+    """Refuse a composed YAML document whose aliases expand to more than `limit` values, to
+    more than :data:`MAX_DEPTH` levels (an alias reuses a deep value inside another deep
+    one), or that contains itself (`&a [*a]`). Raises :class:`SourceError` at the smallest
+    value that is too large or too deep.
 
     Each distinct node is sized once (aliases share nodes), without recursion, so the
     check costs time in proportion to the text, not to the expansion.
     """
-    sizes: dict[int, int] = {}
+    sizes: dict[int, tuple[int, int]] = {}  # node -> (values, depth) once expanded
     open_nodes: set[int] = set()
     stack: list[tuple[yaml.Node, bool]] = [(root, False)]
     while stack:
@@ -220,19 +221,26 @@ def check_expansion(root: yaml.Node, file: str, limit: int = MAX_VALUES) -> None
         children = _children(node)
         if finished:
             open_nodes.discard(key)
-            total = 1 + sum(sizes[id(child)] for child in children)
-            if total > limit:
+            total = 1 + sum(sizes[id(child)][0] for child in children)
+            inner = max((sizes[id(child)][1] for child in children), default=0)
+            depth = inner + (0 if isinstance(node, yaml.ScalarNode) else 1)  # collections
+            if total > limit or depth > MAX_DEPTH:
                 line, column = _mark(node)
+                message = (
+                    f"with its aliases expanded, this value holds more than {limit:,} values"
+                    if total > limit
+                    else "with its aliases expanded, this value is nested more than "
+                    f"{MAX_DEPTH} levels deep"
+                )
                 problem = Problem(
                     file=file,
-                    message=f"with its aliases expanded, this value holds more than {limit:,} "
-                    "values",
+                    message=message,
                     line=line,
                     column=column,
                     hint="write the values out, or reuse fewer values through aliases like `*name`",
                 )
                 raise SourceError(f"{file} is too large to read", [problem])
-            sizes[key] = total
+            sizes[key] = (total, depth)
             continue
         if key in sizes:
             continue
