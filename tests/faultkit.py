@@ -79,9 +79,12 @@ def run_action(world: World) -> Run:
     return world.run(world.env(world.event("workflow_dispatch", ref="refs/heads/main")))
 
 
-def as_nobody(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    """Run `python -m draftforge_stats ARGS...` as the unprivileged user `nobody`, in `cwd`
-    (made by :func:`nobody_folder`). Callers skip when :func:`can_drop_privileges` is false.
+def as_nobody(
+    *args: str, cwd: Path, extra: dict[str, str] | None = None, program: str = ""
+) -> subprocess.CompletedProcess[str]:
+    """Run `python -m draftforge_stats ARGS...` (or `program ARGS...`) as the unprivileged
+    user `nobody`, in `cwd` (made by :func:`nobody_folder`), with `extra` variables. Callers
+    skip when :func:`can_drop_privileges` is false.
     """
     setpriv = shutil.which("setpriv")
     assert setpriv is not None
@@ -93,9 +96,11 @@ def as_nobody(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
         "GIT_CONFIG_NOSYSTEM": "1",
         "NO_COLOR": "1",
         "COLUMNS": "100",
+        **(extra or {}),
     }
+    run = [program] if program else [sys.executable, "-m", "draftforge_stats"]
     return subprocess.run(
-        [*command, sys.executable, "-m", "draftforge_stats", *args],
+        [*command, *run, *args],
         cwd=cwd,
         env=env,
         capture_output=True,

@@ -501,3 +501,57 @@ def test_a_folder_nested_1500_deep_is_walked_without_recursion(deep_repo: GitRep
     assert counted(result.stdout) == (6, ["chapters/01-one.md", "chapters/" + "d/" * 1500 + "x.md"])
     history = json.loads(result.stdout)["history"]
     assert [(e["date"], e["word_count"]) for e in history] == [("2025-03-02", 6), ("2025-03-01", 4)]
+
+
+@pytest.mark.parametrize("fault", ["an unreadable chapter", "a read-only .draftforge"])
+def test_the_action_as_an_unprivileged_user(
+    tmp_path: Path, git_repo: GitRepo, as_user: Callable[[Path], Path], fault: str
+) -> None:
+    book(git_repo)
+    git_repo.commit(
+        "Two", "2025-03-02T10:00:00+00:00",
+        files={"chapters/02-two.md": "Four five.\n", ".draftforge/config.yml": 'version: "1.0"\n'},
+    )  # fmt: skip
+    world_dir = tmp_path / "world"
+    world_dir.mkdir()
+    origin = world_dir / "origin.git"
+    subprocess.run(["git", "init", "-q", "--bare", "-b", "main", str(origin)], check=True)
+    world = action_world(world_dir, origin, git_repo)
+    event = world.event("workflow_dispatch", ref="refs/heads/main")
+    copy = as_user(world_dir)  # origin, workspace and event, owned by `nobody`
+    as_nobody("-C", str(copy / "workspace"), "remote", "set-url", "origin",
+              str(copy / "origin.git"), cwd=copy, program="git")  # fmt: skip
+    if fault == "an unreadable chapter":
+        (copy / "workspace/chapters/02-two.md").chmod(0)
+    else:
+        (copy / "workspace/.draftforge").chmod(0o555)
+    env = world.env(
+        event,
+        GITHUB_WORKSPACE=str(copy / "workspace"),
+        GITHUB_EVENT_PATH=str(copy / Path(event["GITHUB_EVENT_PATH"]).name),
+        GITHUB_OUTPUT=str(copy / "github_output"),
+        GITHUB_STEP_SUMMARY=str(copy / "step_summary.md"),
+    )
+    (copy / "gitconfig").write_text("", encoding="utf-8")
+    os.lchown(copy / "gitconfig", 65534, 65534)
+
+    run = as_nobody("action", cwd=copy, extra={**env, "GIT_CONFIG_GLOBAL": str(copy / "gitconfig")})
+
+    outputs = dict(
+        line.split("=", 1) for line in (copy / "github_output").read_text("utf-8").splitlines()
+    )
+    if fault == "an unreadable chapter":
+        assert run.returncode == 0, run.stdout + run.stderr
+        assert (
+            "::warning::chapters/02-two.md: cannot be read: permission denied (make it readable: "
+            "`chmod a+r`); not counted"
+        ) in run.stdout.splitlines()
+        assert (outputs["word-count"], outputs["changed"]) == ("4", "true")
+        assert outputs["commit-sha"] == head_of(copy / "origin.git")
+    else:
+        assert run.returncode == 1, run.stdout + run.stderr
+        assert run.stdout.splitlines()[-1].startswith(
+            "::error::Cannot write .draftforge/stats.json (Permission denied): make the folder "
+        )
+        assert outputs == FAILED_OUTPUTS
+        assert head_of(copy / "origin.git") == git_repo.head()  # nothing pushed
