@@ -84,6 +84,8 @@ class StatsSettings(_Section):
     include: tuple[str, ...] = ()
     exclude: tuple[str, ...] = ()
     count_code_blocks: bool = False
+    images: bool = True
+    badge: bool = False
 
     def zone(self) -> zoneinfo.ZoneInfo | None:
         """The configured time zone (validated when the config was loaded)."""

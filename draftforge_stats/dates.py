@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 
 
 def utc_iso(moment: datetime) -> str:
@@ -10,3 +10,9 @@ def utc_iso(moment: datetime) -> str:
     writes the year 1 as `1`)."""
     utc = moment.astimezone(UTC).replace(microsecond=0, tzinfo=None)
     return utc.isoformat(timespec="seconds") + "Z"
+
+
+def window_end(end: date, days: int) -> date:
+    """`end`, or the first day a window of `days` days ending there can have: pictures and
+    charts of the last weeks stay within the calendar when "today" is 0001-01-01."""
+    return max(end, date.min + timedelta(days=days))

@@ -15,8 +15,9 @@ Which tool for what:
   commits.
 
 The date of a commit has one rule: git's raw author and committer dates (`--date=raw`,
-:data:`_DATES`) read by :func:`.gitdates.commit_date`, in the author's own offset, so a
-commit whose date git cannot show never stops a run.
+:data:`_DATES`) read by :func:`.gitdates.commit_date` (the author date in the author's own
+offset, else the committer date), so a commit whose date git cannot show never stops a run;
+the committer date alone (:meth:`Repository.committer_date`) is read the same way.
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ from types import ModuleType, TracebackType
 from typing import IO, TYPE_CHECKING
 
 from .errors import GitError, GitNotFoundError
-from .gitdates import commit_date
+from .gitdates import commit_date, parse_raw_date
 
 if TYPE_CHECKING:
     import git
@@ -250,7 +251,19 @@ class Repository:
         return status == 0
 
     def author_date(self, sha: str) -> datetime | None:
-        """The author date of commit `sha` in the author's offset, or None when it is unknown."""
+        """The date commit `sha` counts on (see :func:`.gitdates.commit_date`: its author
+        date in the author's offset), or None when it is unknown or has no usable date."""
+        dates = self._raw_dates(sha)
+        return commit_date(*dates).moment if dates is not None else None
+
+    def committer_date(self, sha: str) -> datetime | None:
+        """The committer date of commit `sha` (when it was last written: a rebase or an amend
+        renews it), or None when it is unknown or git cannot show it."""
+        dates = self._raw_dates(sha)
+        return parse_raw_date(dates[1])[0] if dates is not None else None
+
+    def _raw_dates(self, sha: str) -> tuple[str, str] | None:
+        """Commit `sha`'s author and committer dates as `--date=raw` prints them."""
         status, out = self._git_bytes(
             "log", "-1", "--no-show-signature", "--date=raw", f"--format={_DATES}",
             "--end-of-options", sha, check=False,
@@ -258,7 +271,7 @@ class Repository:
         fields = out.decode("ascii", "replace").strip("\n").split("\0")
         if status != 0 or len(fields) != 2:
             return None
-        return commit_date(*fields).moment
+        return fields[0], fields[1]
 
     # ---------------------------------------------------------------- history
 

@@ -1,4 +1,8 @@
-"""Write `.draftforge/stats.json`: deterministic bytes, atomic replacement, no needless writes."""
+"""Write `.draftforge/stats.json`: deterministic bytes, atomic replacement, no needless writes.
+
+The images beside it (:mod:`draftforge_stats.images`) are written through the same
+:func:`write_if_changed`. I/O: writes only the paths it is given; never prints.
+"""
 
 from __future__ import annotations
 
@@ -9,8 +13,9 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from ..errors import WriteError
+from ..errors import UnreadableFileError, WriteError
 from ..names import STATS_FILE
+from ..reading import read_regular_file
 from .model import Stats
 
 # Fields that record *when* the content changed; they alone never make a file "changed".
@@ -52,6 +57,19 @@ def check_own_folder(root: Path) -> None:
         f"Replace the link with a folder (`rm {STATS_FILE.parent.as_posix()} && mkdir "
         f"{STATS_FILE.parent.as_posix()}`, then move the files it held into it)."
     )
+
+
+def write_if_changed(path: Path, text: str) -> bool:
+    """Write `text` to `path` atomically unless the file already holds exactly that text;
+    True when it was written. A file whose bytes do not change keeps its modification time."""
+    try:
+        # Through the bounded reader: a pipe at `path` is replaced, never waited on.
+        if read_regular_file(path).decode("utf-8") == text:
+            return False
+    except (UnreadableFileError, UnicodeDecodeError):
+        pass
+    atomic_write(path, text)
+    return True
 
 
 def atomic_write(path: Path, text: str) -> None:
