@@ -555,3 +555,18 @@ def test_the_action_as_an_unprivileged_user(
         )
         assert outputs == FAILED_OUTPUTS
         assert head_of(copy / "origin.git") == git_repo.head()  # nothing pushed
+
+
+def test_a_pipe_where_an_image_goes_is_left_alone_not_read(git_repo: GitRepo) -> None:
+    book(git_repo)
+    (git_repo.path / ".draftforge").mkdir()
+    os.mkfifo(git_repo.path / ".draftforge/progress.svg")
+
+    run = draftforge("stats", "--quiet", cwd=git_repo.path)
+
+    assert run.returncode == 0, run.stderr
+    assert " ".join(run.stderr.split()).startswith(
+        "warning: .draftforge/progress.svg was not written by DraftForge Stats; it is left as it is"
+    )
+    assert stat.S_ISFIFO((git_repo.path / ".draftforge/progress.svg").lstat().st_mode)
+    assert (git_repo.path / ".draftforge/stats.json").is_file()
