@@ -5,17 +5,26 @@ Library code: takes arguments, returns a :class:`StatsRun`; it never prints or e
 
 from __future__ import annotations
 
+import functools
+import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import Any, TypeVar
 
 from .config import Config, load_config
 from .counting import TextCounts
 from .dates import utc_iso
 from .discover import FileSelector, discover, project_folder, project_prefix
-from .errors import HistoryLossError, NewerStatsFileError, StatsFileError
+from .errors import (
+    HistoryLossError,
+    NewerStatsFileError,
+    StatsFileError,
+    UnreadableFileError,
+    WriteError,
+)
 from .gitrepo import Repository
 from .history import (
     CACHE_FILE,
@@ -26,10 +35,12 @@ from .history import (
     Stored,
     basis_for,
     build_history,
+    future_warnings,
     stored_days,
 )
 from .images import image_files, written_here
 from .names import STATS_FILE
+from .reading import read_manuscript_file, read_regular_file
 from .statsfile import (
     Breakdown,
     ChapterEntry,
@@ -39,6 +50,7 @@ from .statsfile import (
     Stats,
     Streaks,
     chapter_totals,
+    check_own_folder,
     check_stats,
     describe_problems,
     keep_backup,
@@ -50,6 +62,8 @@ from .statsfile import (
 )
 from .streaks import DayRule, compute_streaks
 from .wording import plural as _plural
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -123,8 +137,13 @@ def _compute(
     cache = CountCache(count_code_blocks=settings.count_code_blocks, path=cache_path)
     counter = Counter(repo, cache, count_code_blocks=settings.count_code_blocks)
 
-    def count(rel: str) -> TextCounts:
-        counts, bad_offset = counter.file((root / rel).read_bytes())
+    def count(rel: str) -> TextCounts | None:
+        try:
+            data = read_manuscript_file(root / rel)
+        except UnreadableFileError as exc:  # a pipe, a device, too large, not readable: skip it
+            warnings.append(f"{rel}: {exc}; not counted")
+            return None
+        counts, bad_offset = counter.file(data)
         if bad_offset is not None:
             warnings.append(
                 f"{rel}: not valid UTF-8 at byte {bad_offset}; counted with the bad bytes "
@@ -132,8 +151,9 @@ def _compute(
             )
         return counts
 
-    chapter_counts = {rel: count(rel) for rel in found.chapters}
-    manuscript_counts = {rel: count(rel) for rel in found.manuscript}
+    chapter_counts = {rel: counts for rel in found.chapters if (counts := count(rel))}
+    manuscript_counts = {rel: counts for rel in found.manuscript if (counts := count(rel))}
+    counted = list(chapter_counts)
 
     rule = DayRule(settings.zone(), settings.day_starts_at)
     history: History | None = None
@@ -143,7 +163,7 @@ def _compute(
         notes.append("Not a git repository: counts only, with no history or streaks.")
         modified = {
             rel: utc_iso(datetime.fromtimestamp((root / rel).stat().st_mtime, UTC))
-            for rel in found.chapters
+            for rel in counted
         }
     else:
         prefix = project_prefix(root, repo.root)
@@ -161,17 +181,18 @@ def _compute(
             rule=rule,
             counter=counter,
             stored=stored,
-            chapters=found.chapters,
+            chapters=counted,
             progress=progress,
         )
         warnings.extend(history.warnings)
+        warnings.extend(counter.skipped_warnings())
         notes.extend(history.notes)
         modified = history.last_modified
         if save_cache:
             cache.save()
 
     chapters: list[ChapterEntry] = []
-    for rel in found.chapters:
+    for rel in counted:
         counts = chapter_counts[rel]
         chapters.append(
             ChapterEntry(
@@ -194,6 +215,7 @@ def _compute(
     ]
 
     entries = history.entries if history else []
+    warnings.extend(future_warnings(entries, now))
     if today is None and history is not None:
         today = rule.today(now, history.author_offset)
     streaks = (
@@ -360,11 +382,9 @@ def run_stats(
         early.append(message)
     elif existing.problem is not None and existing.raw is None and write:
         raise StatsFileError(
-            f"{display} cannot be replaced: {existing.problem}, so its history could not be "
-            "kept. Nothing was written; make it readable and run again."
+            f"{display} is not replaced: {existing.problem}. Its history could not be read, "
+            "so nothing was written."
         )
-    if write:
-        remove_stale_temporaries(stats_path)
     computed = _compute(
         root,
         repo,
@@ -413,13 +433,15 @@ def run_stats(
     written = False
     backup: Path | None = None
     if write:
+        check_own_folder(root)  # never write through a `.draftforge` link out of the project
+        remove_stale_temporaries(stats_path)  # leftovers of interrupted writes
         if (
             existing.problem is not None
             and existing.raw is not None
             and _read_text(stats_path) != text
         ):
             backup = keep_backup(stats_path, existing.raw)
-        written = write_if_changed(stats_path, text)
+        written = _guarded(lambda: write_if_changed(stats_path, text), stats_path, display)
     if existing.problem is not None and existing.newer is None:
         committed = None
         if repo is not None and existing.raw is not None:
@@ -451,7 +473,9 @@ def run_stats(
                 f"away, or turn the file off in the config: `stats.images` or `stats.badge`)."
             )
             del images[rel]
-        elif write and write_if_changed(root / rel, images[rel]):
+        elif write and _guarded(
+            functools.partial(write_if_changed, root / rel, images[rel]), root / rel, str(rel)
+        ):
             written_files.append(rel.as_posix())
     files = [display, *(rel.as_posix() for rel in images)]
     history = computed.history
@@ -476,21 +500,37 @@ def run_stats(
 
 
 def _read_text(path: Path) -> str | None:
+    """The text of the file at `path` now, or None (a pipe or a link loop there is not read)."""
     try:
-        return path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
+        return read_regular_file(path).decode("utf-8")
+    except (UnreadableFileError, UnicodeDecodeError):
         return None
 
 
 def _ours(path: Path, rel: Path) -> bool:
-    """True when the file at `path` may be written: there is none, or this tool wrote it."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
+    """True when the file at `path` may be written: there is none, or this tool wrote it
+    (a pipe or a link in a loop there is not read, and not ours)."""
+    if not os.path.lexists(path):
         return True
-    except (OSError, UnicodeDecodeError):
+    try:
+        text = read_regular_file(path).decode("utf-8")
+    except (UnreadableFileError, UnicodeDecodeError):
         return False
     return written_here(rel, text)
+
+
+def _guarded(write: Callable[[], T], path: Path, shown: str) -> T:
+    """Run `write` (of the file at `path`, `shown` in messages); a file system error becomes
+    one :class:`.WriteError` that names the folder and the fix."""
+    try:
+        return write()
+    except OSError as exc:
+        folder = path.parent
+        raise WriteError(
+            f"Cannot write {shown} ({exc.strerror or exc}): make the folder {folder} writable "
+            f"for this user (for example `chmod u+w {STATS_FILE.parent.as_posix()}`), or count "
+            "without writing (`draftforge stats --no-write`)."
+        ) from None
 
 
 def _par(stats: Stats) -> int | None:

@@ -335,9 +335,10 @@ def test_an_unreadable_stats_file_is_never_replaced(nobodys_folder: Path) -> Non
     result = subprocess.run(command, capture_output=True, text=True, env=_plain_env(tmp_path))
 
     assert result.returncode == 1, result.stderr
-    assert result.stderr.startswith(
-        "error: .draftforge/stats.json cannot be replaced: it cannot be read (Permission "
-        "denied), so its history could not be kept. Nothing was written;"
+    assert " ".join(result.stderr.split()) == (
+        "error: .draftforge/stats.json is not replaced: it cannot be used: cannot be read: "
+        "permission denied (make it readable: `chmod a+r`). Its history could not be read, so "
+        "nothing was written."
     )
     assert sorted(p.name for p in (folder / ".draftforge").iterdir()) == ["stats.json"]
     os.chmod(folder / STATS, 0o644)

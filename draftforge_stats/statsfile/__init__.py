@@ -24,12 +24,14 @@ Library code: it reads and writes only the paths it is given; it never prints.
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..errors import StatsFileError
+from ..errors import StatsFileError, UnreadableFileError
 from ..names import STATS_FILE
+from ..reading import read_regular_file
 from .backup import keep_backup
 from .model import (
     FORMAT_VERSION,
@@ -50,6 +52,7 @@ from .salvage import Salvage, dates_in_text, describe_problems, salvage_history,
 from .write import (
     TIMESTAMP_FIELDS,
     atomic_write,
+    check_own_folder,
     remove_stale_temporaries,
     render,
     without_timestamps,
@@ -74,6 +77,7 @@ __all__ = [
     "Totals",
     "atomic_write",
     "chapter_totals",
+    "check_own_folder",
     "check_stats",
     "dates_in_text",
     "describe_problems",
@@ -187,12 +191,12 @@ def read_stats_file(path: Path) -> StoredFile:
     :func:`stats_errors` or written in a newer format (`version` above
     :data:`FORMAT_VERSION`, or keys this version does not know): `problem` says which, in
     words fit for a warning. Whatever can be kept of the history is in `salvage`."""
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
+    if not os.path.lexists(path):
         return StoredFile()
-    except OSError as exc:
-        return StoredFile(problem=f"it cannot be read ({exc.strerror})")
+    try:
+        raw = read_regular_file(path)  # a pipe, a link loop, a huge file: said, never read
+    except UnreadableFileError as exc:
+        return StoredFile(problem=f"it cannot be used: {exc}")
     try:
         data = json.loads(raw.decode("utf-8"))
     except UnicodeDecodeError as exc:
