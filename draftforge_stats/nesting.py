@@ -71,7 +71,7 @@ def yaml_too_deep(text: str, file: str, loader_class: Any) -> Problem | None:
     ``SafeLoader``). Raises ``yaml.YAMLError`` for bad syntax met before any nesting
     problem.
     """
-    loader = loader_class(text)
+    loader: Any = loader_class(text)
     try:
         found = _deepest(loader, None)
     except yaml.MarkedYAMLError as exc:
@@ -90,7 +90,7 @@ def yaml_too_deep(text: str, file: str, loader_class: Any) -> Problem | None:
 
 
 def _python_recheck(text: str, stop: _Position) -> _Position | None:
-    loader = yaml.SafeLoader(text)
+    loader: Any = yaml.SafeLoader(text)
     try:
         return _deepest(loader, stop)
     except yaml.YAMLError:

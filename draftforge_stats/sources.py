@@ -155,7 +155,7 @@ def load_yaml(text: str, file: str) -> Document:
     for nesting deeper than :data:`MAX_DEPTH`, or for duplicate keys and numbers too
     long to read (one problem each).
     """
-    loader = _YamlLoader(text)
+    loader: Any = _YamlLoader(text)  # PyYAML's stubs type its methods unevenly
     try:
         try:
             check_nesting(text, file)

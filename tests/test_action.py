@@ -1112,8 +1112,10 @@ def test_the_example_workflow_is_safe_to_copy() -> None:
     assert workflow["permissions"] == {"contents": "write"}
     assert "group" in workflow["concurrency"]
     checkout = job["steps"][0]
-    assert checkout["uses"].startswith("actions/checkout@")
-    assert checkout["with"]["fetch-depth"] == 0
+    assert checkout == {
+        "uses": "actions/checkout@v5",
+        "with": {"persist-credentials": False, "fetch-depth": 0},
+    }
     assert job["steps"][1]["uses"] == "draftforge/stats-action@v1"
 
 

@@ -63,7 +63,8 @@ _GitHubYaml.yaml_implicit_resolvers = {
     first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:bool"]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
-_GitHubYaml.add_implicit_resolver(
+_resolver: Any = _GitHubYaml  # typed from types-PyYAML 6.0.12.2026 only
+_resolver.add_implicit_resolver(
     "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
 )
 
@@ -307,7 +308,10 @@ def test_the_workflow_matches_githubs_schema(tmp_path: Path) -> None:
     [job] = workflow["jobs"].values()
     assert "default_branch" in job["if"]
     checkout, action = job["steps"]
-    assert checkout == {"uses": "actions/checkout@v4", "with": {"fetch-depth": 0}}
+    assert checkout == {
+        "uses": "actions/checkout@v5",  # Node 24: runners no longer ship v4's Node 20
+        "with": {"persist-credentials": False, "fetch-depth": 0},  # the action has its token
+    }
     assert action["uses"] == "draftforge/stats-action@v1"
     assert set(action["with"]) == {"token", "api-url", "api-token", "webhook-secret"}
     for key in ("token", "api-token", "webhook-secret"):
