@@ -13,42 +13,35 @@ import json
 import subprocess
 
 import pytest
-from pytest_httpserver import HTTPServer
 
-from tests.gitutil import GitRepo
 from tests.test_action import (
     CHECKOUT_TOKEN,
     TOKEN,
+    GitServer,
     World,
     basic,
-    git_server,
     head_of,
+    http_world,
     world,
 )
 
-__all__ = ["world"]  # the fixture, used below
+__all__ = ["http_world", "world"]  # the fixtures, used below
 
 
 @pytest.mark.parametrize(
     "persisted", [True, False], ids=["checkout-kept-its-token", "persist-credentials-false"]
 )
 def test_the_action_pushes_with_its_own_token(
-    world: World, httpserver: HTTPServer, persisted: bool
+    http_world: tuple[World, GitServer], persisted: bool
 ) -> None:
-    server = git_server(httpserver, world.origin.parent)
-    header = f"http.{server.url}/.extraheader=AUTHORIZATION: {basic(CHECKOUT_TOKEN)}"
-    target = world.tmp / "checkout"
-    # checkout fetches with its token in every case; it writes it to .git/config only
-    # with persist-credentials: true (the default), as this header.
-    subprocess.run(
-        ["git", "-c", header, "clone", "-q", f"{server.url}/{world.origin.name}", str(target)],
-        check=True,
-    )
-    world.workspace = GitRepo(target)
-    if persisted:
-        world.workspace.git("config", *header.split("=", 1))
+    # checkout fetches with its token in every case; it leaves it in .git/config, as this
+    # header, only with persist-credentials: true (its default).
+    world, server = http_world
+    target = world.workspace.path
+    if not persisted:
+        world.workspace.git("config", "--unset", f"http.{server.url}/.extraheader")
     config = (target / ".git" / "config").read_text("utf-8")
-    assert ("extraheader" in config) is persisted
+    assert (f"AUTHORIZATION: {basic(CHECKOUT_TOKEN)}" in config) is persisted
 
     run = world.run(world.env(GITHUB_SERVER_URL=server.url))
 
