@@ -14,18 +14,10 @@ import subprocess
 
 import pytest
 
-from tests.test_action import (
-    CHECKOUT_TOKEN,
-    TOKEN,
-    GitServer,
-    World,
-    basic,
-    head_of,
-    http_world,
-    world,
-)
+from tests.builders import TOKEN, World, basic, head_of
+from tests.test_action_push import CHECKOUT_TOKEN, GitServer, http_world
 
-__all__ = ["http_world", "world"]  # the fixtures, used below
+__all__ = ["http_world"]  # the fixture, used below
 
 
 @pytest.mark.parametrize(

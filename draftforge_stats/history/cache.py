@@ -1,0 +1,178 @@
+"""The count cache of the history: each distinct file content is counted once, ever.
+
+:class:`CountCache` keys counts by blob id, counting-rules version and `count_code_blocks`
+(plus a fingerprint of the package, the Markdown parser and the Unicode database) and lives
+in the git folder between runs; :class:`Counter` counts working-tree files and git blobs
+through it, reading blobs in batches from one `git cat-file --batch` process.
+
+Library code: it reads and writes only the cache file it is given; it never prints.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import importlib.metadata
+import json
+import unicodedata
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+from .. import __version__
+from ..counting import RULES_VERSION, TextCounts, count_markdown, decode_source
+from ..gitrepo import Repository
+from ..statsfile import atomic_write
+
+Progress = Callable[[int, int], None]
+"""Called as `progress(done, total)` while blobs are being counted."""
+
+CACHE_FILE = Path("draftforge-stats") / "counts.json"
+"""Where :class:`CountCache` keeps counts between runs, inside the git folder."""
+CACHE_FORMAT = 1
+CACHE_LIMIT = 200_000
+"""Past this many entries the cache keeps only what the last run used."""
+
+
+@functools.cache
+def _fingerprint() -> str:
+    """What besides the rules version can change a count: this package, the Markdown parser
+    and the Unicode database (a forgotten RULES_VERSION bump never serves stale counts)."""
+    parts = [f"draftforge-stats={__version__}", f"unicode={unicodedata.unidata_version}"]
+    for name in ("markdown-it-py", "mdit-py-plugins"):
+        try:
+            parts.append(f"{name}={importlib.metadata.version(name)}")
+        except importlib.metadata.PackageNotFoundError:
+            parts.append(f"{name}=unknown")
+    return " ".join(parts)
+
+
+class CountCache:
+    """Counts by blob id, for one counting-rules version and `count_code_blocks` setting.
+
+    With a `path` (in the git folder) the counts outlive the run; without one they last
+    as long as the object. A damaged cache file is ignored (and replaced on save).
+    """
+
+    def __init__(self, *, count_code_blocks: bool, path: Path | None = None) -> None:
+        self.path = path
+        self.key = f"{RULES_VERSION}:{int(count_code_blocks)}"
+        self._entries: dict[str, TextCounts] = {}
+        self._others: dict[str, Any] = {}
+        self._used: set[str] = set()
+        self._dirty = False
+        if path is not None:
+            self._load(path)
+
+    def _load(self, path: Path) -> None:
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return
+        if not isinstance(data, dict) or data.get("format") != CACHE_FORMAT:
+            return
+        sections = data.get("sections")
+        if not isinstance(sections, dict):
+            return
+        if data.get("fingerprint") != _fingerprint():
+            return  # another version of the package or its parser: start afresh
+        for key, section in sections.items():
+            if key == self.key and isinstance(section, dict):
+                for blob, row in section.items():
+                    with contextlib.suppress(TypeError, ValueError):
+                        words, chars, no_spaces, title = row
+                        self._entries[blob] = TextCounts(
+                            int(words), int(chars), int(no_spaces), title
+                        )
+            elif str(key).startswith(f"{RULES_VERSION}:"):
+                self._others[key] = section  # the other code-block setting: keep it
+
+    def get(self, blob: str) -> TextCounts | None:
+        counts = self._entries.get(blob)
+        if counts is not None:
+            self._used.add(blob)
+        return counts
+
+    def put(self, blob: str, counts: TextCounts) -> None:
+        self._entries[blob] = counts
+        self._used.add(blob)
+        self._dirty = True
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def save(self) -> None:
+        """Write the cache if it learned something (errors are ignored: it is only a cache)."""
+        if self.path is None or not self._dirty:
+            return
+        entries = self._entries
+        if len(entries) > CACHE_LIMIT:
+            entries = {blob: c for blob, c in entries.items() if blob in self._used}
+        section = {
+            blob: [c.words, c.characters, c.characters_no_spaces, c.title]
+            for blob, c in sorted(entries.items())
+        }
+        data = {
+            "format": CACHE_FORMAT,
+            "fingerprint": _fingerprint(),
+            "sections": {**self._others, self.key: section},
+        }
+        with contextlib.suppress(OSError):
+            atomic_write(self.path, json.dumps(data, ensure_ascii=False, separators=(",", ":")))
+        self._dirty = False
+
+
+class Counter:
+    """Counts files and blobs by the counting rules, each distinct content once."""
+
+    def __init__(
+        self, repo: Repository | None, cache: CountCache, *, count_code_blocks: bool
+    ) -> None:
+        self.repo = repo
+        self.cache = cache
+        self.count_code_blocks = count_code_blocks
+        self.counted = 0
+        """Blobs and files actually counted (not found in the cache) by this object."""
+
+    def _count(self, data: bytes) -> tuple[TextCounts, int | None]:
+        text, bad_offset = decode_source(data)
+        self.counted += 1
+        return count_markdown(text, count_code_blocks=self.count_code_blocks), bad_offset
+
+    def file(self, data: bytes) -> tuple[TextCounts, int | None]:
+        """The counts of a file's bytes, and the offset of its first byte that is not UTF-8."""
+        if self.repo is None:
+            return self._count(data)
+        blob = self.repo.hash_blob(data)
+        cached = self.cache.get(blob)
+        if cached is not None:
+            return cached, decode_source(data)[1]
+        counts, bad_offset = self._count(data)
+        self.cache.put(blob, counts)
+        return counts, bad_offset
+
+    def blobs(self, ids: Iterable[str], progress: Progress | None = None) -> dict[str, TextCounts]:
+        """The counts of every blob in `ids`; blobs not in the cache are read and counted."""
+        found: dict[str, TextCounts] = {}
+        missing: list[str] = []
+        for blob in dict.fromkeys(ids):
+            cached = self.cache.get(blob)
+            if cached is None:
+                missing.append(blob)
+            else:
+                found[blob] = cached
+        if not missing:
+            return found
+        if self.repo is None:
+            raise ValueError("blobs can only be counted in a git repository")
+        total = len(missing)
+        if progress is not None:
+            progress(0, total)
+        with self.repo.blobs() as reader:
+            for done, (blob, data) in enumerate(reader.read(missing), start=1):
+                counts, _ = self._count(data)
+                self.cache.put(blob, counts)
+                found[blob] = counts
+                if progress is not None:
+                    progress(done, total)
+        return found
