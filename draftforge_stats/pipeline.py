@@ -5,17 +5,20 @@ Library code: takes arguments, returns a :class:`StatsRun`; it never prints or e
 
 from __future__ import annotations
 
+import functools
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import Any, TypeVar
 
 from .config import Config, load_config
 from .counting import TextCounts
 from .dates import utc_iso
 from .discover import FileSelector, discover, project_folder, project_prefix
+from .errors import UnreadableFileError, WriteError
 from .gitrepo import Repository
 from .history import (
     CACHE_FILE,
@@ -26,8 +29,11 @@ from .history import (
     Stored,
     basis_for,
     build_history,
+    future_warnings,
 )
+from .images import image_files, written_here
 from .names import STATS_FILE
+from .reading import read_manuscript_file, read_regular_file
 from .statsfile import (
     Breakdown,
     ChapterEntry,
@@ -36,14 +42,17 @@ from .statsfile import (
     ProjectInfo,
     Stats,
     Streaks,
-    atomic_write,
     chapter_totals,
+    check_own_folder,
     check_stats,
     read_stats_file,
     render,
     without_timestamps,
+    write_if_changed,
 )
 from .streaks import DayRule, compute_streaks
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -63,6 +72,11 @@ class StatsRun:
     history_mode: str | None = None  # how the history was made: see history.Mode
     commits_walked: int = 0  # first-parent commits read from git by this run
     blobs_counted: int = 0  # distinct file contents counted (not found in the cache)
+    #: Every file the run maintains, relative to `root`: the stats file, then the images
+    #: (and badge) the config asks for. The Action commits exactly these.
+    files: list[str] = field(default_factory=list)
+    #: Those of `files` this run wrote (their bytes changed).
+    written_files: list[str] = field(default_factory=list)
 
 
 def find_project_root(path: Path) -> tuple[Path, Repository | None]:
@@ -111,8 +125,13 @@ def _compute(
     cache = CountCache(count_code_blocks=settings.count_code_blocks, path=cache_path)
     counter = Counter(repo, cache, count_code_blocks=settings.count_code_blocks)
 
-    def count(rel: str) -> TextCounts:
-        counts, bad_offset = counter.file((root / rel).read_bytes())
+    def count(rel: str) -> TextCounts | None:
+        try:
+            data = read_manuscript_file(root / rel)
+        except UnreadableFileError as exc:  # a pipe, a device, too large, not readable: skip it
+            warnings.append(f"{rel}: {exc}; not counted")
+            return None
+        counts, bad_offset = counter.file(data)
         if bad_offset is not None:
             warnings.append(
                 f"{rel}: not valid UTF-8 at byte {bad_offset}; counted with the bad bytes "
@@ -120,8 +139,9 @@ def _compute(
             )
         return counts
 
-    chapter_counts = {rel: count(rel) for rel in found.chapters}
-    manuscript_counts = {rel: count(rel) for rel in found.manuscript}
+    chapter_counts = {rel: counts for rel in found.chapters if (counts := count(rel))}
+    manuscript_counts = {rel: counts for rel in found.manuscript if (counts := count(rel))}
+    counted = list(chapter_counts)
 
     rule = DayRule(settings.zone(), settings.day_starts_at)
     history: History | None = None
@@ -131,7 +151,7 @@ def _compute(
         notes.append("Not a git repository: counts only, with no history or streaks.")
         modified = {
             rel: utc_iso(datetime.fromtimestamp((root / rel).stat().st_mtime, UTC))
-            for rel in found.chapters
+            for rel in counted
         }
     else:
         prefix = project_prefix(root, repo.root)
@@ -149,17 +169,18 @@ def _compute(
             rule=rule,
             counter=counter,
             stored=stored,
-            chapters=found.chapters,
+            chapters=counted,
             progress=progress,
         )
         warnings.extend(history.warnings)
+        warnings.extend(counter.skipped_warnings())
         notes.extend(history.notes)
         modified = history.last_modified
         if save_cache:
             cache.save()
 
     chapters: list[ChapterEntry] = []
-    for rel in found.chapters:
+    for rel in counted:
         counts = chapter_counts[rel]
         chapters.append(
             ChapterEntry(
@@ -182,6 +203,7 @@ def _compute(
     ]
 
     entries = history.entries if history else []
+    warnings.extend(future_warnings(entries, now))
     if today is None and history is not None:
         today = rule.today(now, history.author_offset)
     streaks = (
@@ -300,11 +322,33 @@ def run_stats(
     check_stats(stats.model_dump(mode="json"))  # nothing invalid is ever written
     text = render(stats)
     written = False
-    if write and (changed or _read_text(stats_path) != text):
+    if write:
+        check_own_folder(root)  # never write through a `.draftforge` link out of the project
         if existing.problem is not None and existing.raw is not None:
-            _move_aside(stats_path)
-        atomic_write(stats_path, text)
-        written = True
+            _guarded(lambda: _move_aside(stats_path), stats_path, display)
+        written = _guarded(lambda: write_if_changed(stats_path, text), stats_path, display)
+    # The images show the run's writing day; outside git, the day the numbers last changed.
+    image_day = computed.today or date.fromisoformat(stats.current.last_updated[:10])
+    images = image_files(
+        stats,
+        today=image_day,
+        images=config.stats.images,
+        badge=config.stats.badge,
+        par=_par(stats),
+    )
+    written_files = [display] if written else []
+    for rel in list(images):
+        if not _ours(root / rel, rel):
+            warnings.append(
+                f"{rel} was not written by DraftForge Stats; it is left as it is (move it "
+                f"away, or turn the file off in the config: `stats.images` or `stats.badge`)."
+            )
+            del images[rel]
+        elif write and _guarded(
+            functools.partial(write_if_changed, root / rel, images[rel]), root / rel, str(rel)
+        ):
+            written_files.append(rel.as_posix())
+    files = [display, *(rel.as_posix() for rel in images)]
     history = computed.history
     return StatsRun(
         root=root,
@@ -320,14 +364,41 @@ def run_stats(
         history_mode=history.mode.value if history else None,
         commits_walked=history.commits_walked if history else 0,
         blobs_counted=computed.counter.counted if computed.counter else 0,
+        files=files,
+        written_files=written_files,
     )
 
 
-def _read_text(path: Path) -> str | None:
+def _ours(path: Path, rel: Path) -> bool:
+    """True when the file at `path` may be written: there is none, or this tool wrote it
+    (a pipe or a link in a loop there is not read, and not ours)."""
+    if not os.path.lexists(path):
+        return True
     try:
-        return path.read_text(encoding="utf-8")
-    except OSError:
-        return None
+        text = read_regular_file(path).decode("utf-8")
+    except (UnreadableFileError, UnicodeDecodeError):
+        return False
+    return written_here(rel, text)
+
+
+def _guarded(write: Callable[[], T], path: Path, shown: str) -> T:
+    """Run `write` (of the file at `path`, `shown` in messages); a file system error becomes
+    one :class:`.WriteError` that names the folder and the fix."""
+    try:
+        return write()
+    except OSError as exc:
+        folder = path.parent
+        raise WriteError(
+            f"Cannot write {shown} ({exc.strerror or exc}): make the folder {folder} writable "
+            f"for this user (for example `chmod u+w {STATS_FILE.parent.as_posix()}`), or count "
+            "without writing (`draftforge stats --no-write`)."
+        ) from None
+
+
+def _par(stats: Stats) -> int | None:
+    """Where the author should be today, when the stats have a goal with a deadline."""
+    par = getattr(getattr(stats, "goal", None), "par", None)
+    return par if isinstance(par, int) else None
 
 
 __all__ = ["StatsRun", "find_project_root", "run_stats"]

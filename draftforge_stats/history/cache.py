@@ -22,7 +22,9 @@ from typing import Any
 from .. import __version__
 from ..counting import RULES_VERSION, TextCounts, count_markdown, decode_source
 from ..gitrepo import Repository
+from ..reading import MAX_FILE_BYTES
 from ..statsfile import atomic_write
+from ..wording import plural
 
 Progress = Callable[[int, int], None]
 """Called as `progress(done, total)` while blobs are being counted."""
@@ -30,6 +32,8 @@ Progress = Callable[[int, int], None]
 CACHE_FILE = Path("draftforge-stats") / "counts.json"
 """Where :class:`CountCache` keeps counts between runs, inside the git folder."""
 CACHE_FORMAT = 1
+#: The counts of a version too large to count (see :data:`..reading.MAX_FILE_BYTES`).
+_NOTHING = TextCounts(0, 0, 0, None)
 CACHE_LIMIT = 200_000
 """Past this many entries the cache keeps only what the last run used."""
 
@@ -133,6 +137,9 @@ class Counter:
         self.count_code_blocks = count_code_blocks
         self.counted = 0
         """Blobs and files actually counted (not found in the cache) by this object."""
+        self.oversized: dict[str, int] = {}
+        """Versions in git larger than :data:`..reading.MAX_FILE_BYTES` (blob -> size):
+        counted as empty, never read into memory."""
 
     def _count(self, data: bytes) -> tuple[TextCounts, int | None]:
         text, bad_offset = decode_source(data)
@@ -150,6 +157,17 @@ class Counter:
         counts, bad_offset = self._count(data)
         self.cache.put(blob, counts)
         return counts, bad_offset
+
+    def skipped_warnings(self) -> list[str]:
+        """A warning for the versions in git too large to count, if there were any."""
+        if not self.oversized:
+            return []
+        count = len(self.oversized)
+        return [
+            f"{plural(count, 'version')} of manuscript files in the git history "
+            f"{'is' if count == 1 else 'are'} larger than {MAX_FILE_BYTES:,} bytes (the largest "
+            f"{max(self.oversized.values()):,}) and counted as 0 words: split such files."
+        ]
 
     def blobs(self, ids: Iterable[str], progress: Progress | None = None) -> dict[str, TextCounts]:
         """The counts of every blob in `ids`; blobs not in the cache are read and counted."""
@@ -169,10 +187,16 @@ class Counter:
         if progress is not None:
             progress(0, total)
         with self.repo.blobs() as reader:
-            for done, (blob, data) in enumerate(reader.read(missing), start=1):
-                counts, _ = self._count(data)
-                self.cache.put(blob, counts)
-                found[blob] = counts
+            for done, (blob, data) in enumerate(
+                reader.read_bounded(missing, max_size=MAX_FILE_BYTES), start=1
+            ):
+                if isinstance(data, int):  # too large: its size
+                    self.oversized[blob] = data
+                    found[blob] = _NOTHING
+                else:
+                    counts, _ = self._count(data)
+                    self.cache.put(blob, counts)
+                    found[blob] = counts
                 if progress is not None:
                     progress(done, total)
         return found

@@ -28,7 +28,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, tzinfo
+from datetime import date, datetime, timedelta, tzinfo
 from enum import Enum
 
 from ..counting import RULES_VERSION, TextCounts
@@ -63,6 +63,8 @@ class _Replay:
     touched: dict[str, datetime] = field(default_factory=dict)  # chapter -> last change
     authored: dict[str, datetime] = field(default_factory=dict)  # recorded sha -> date
     state: dict[str, str] = field(default_factory=dict)  # chapter -> blob after the walk
+    odd_dates: list[tuple[str, str]] = field(default_factory=list)
+    """(commit, problem) for each manuscript commit whose date was odd (see .gitdates)."""
 
 
 class _Paths:
@@ -107,6 +109,8 @@ def _replay(
     """
     result = _Replay(state=state)
     words = sum(counts[blob].words for blob in state.values())
+    undated = 0  # manuscript commits without a usable date, carried to the next dated one
+    undated_touched: list[str] = []
     for index, commit in enumerate(commits):
         at_boundary = boundary and index == 0
         changed = False
@@ -115,8 +119,14 @@ def _replay(
             hit = paths(change.path)
             if hit is None:
                 continue
-            changed = True
             rel, kind = hit
+            # A symbolic link (mode 120000) or submodule added, changed or removed where no
+            # chapter was changes no text. (A manuscript file's deletion, a `D` change of mode
+            # 000000, still counts.)
+            was_text = rel in state if kind is Kind.CHAPTER else change.status == "D"
+            if not change.is_file and not was_text:
+                continue
+            changed = True
             if kind is not Kind.CHAPTER:
                 continue
             old = state.pop(rel, None)
@@ -131,16 +141,62 @@ def _replay(
             chapters_changed = []  # what the boundary changed is unknown
         if not changed:
             continue
-        for rel in chapters_changed:
+        if commit.date_problem is not None:
+            result.odd_dates.append((commit.sha, commit.date_problem))
+        if commit.authored_at is None:
+            undated += 1
+            undated_touched.extend(chapters_changed)
+            continue
+        for rel in (*undated_touched, *chapters_changed):
             result.touched[rel] = commit.authored_at
         day = rule.day(commit.authored_at)
         previous = result.days.get(day)
         result.days[day] = DayRecord(
-            day, words, len(state), (previous.commits if previous else 0) + 1, commit.sha
+            day, words, len(state), (previous.commits if previous else 0) + 1 + undated, commit.sha
         )
+        undated, undated_touched = 0, []
         result.last = commit
         result.authored[commit.sha] = commit.authored_at
     return result
+
+
+#: At most this many commits with odd dates are named one by one in the warnings.
+ODD_DATES_NAMED = 5
+
+
+def date_warnings(odd: Sequence[tuple[str, str]]) -> list[str]:
+    """One warning per commit with an odd date (the first few), then how many more."""
+    warnings = [
+        f"commit {sha[:12]}: {problem}. git accepted the commit as it is; to give it a "
+        "proper date, rewrite it (`git rebase` or `git commit --amend --date=...`)."
+        for sha, problem in odd[:ODD_DATES_NAMED]
+    ]
+    if len(odd) > ODD_DATES_NAMED:
+        more = len(odd) - ODD_DATES_NAMED
+        verb = "has" if more == 1 else "have"
+        warnings.append(f"{_plural(more, 'more commit')} of the manuscript {verb} odd dates too.")
+    return warnings
+
+
+def future_warnings(entries: Sequence[HistoryEntry], now: datetime) -> list[str]:
+    """A warning for each history day after the day of `now` anywhere on Earth (UTC+14):
+    a commit dated ahead of every clock, which counts on that day as dated."""
+    try:
+        latest = (now + timedelta(days=1)).date()
+    except OverflowError:  # `now` is on 9999-12-31: no day can be after it
+        return []
+    ahead = [entry for entry in entries if date.fromisoformat(entry.date) > latest]
+    ahead.sort(key=lambda entry: entry.date)
+    return date_warnings(
+        [
+            (
+                entry.commit_sha,
+                f"it is dated {entry.date}, after the time of this run "
+                f"({now.date().isoformat()}); it counts on that day",
+            )
+            for entry in ahead
+        ]
+    )
 
 
 @dataclass
@@ -374,7 +430,10 @@ class _Builder:
         stored_days = list(stored.days) if stored else []
         log = self.repo.first_parent_log()
         boundary = self._starts_at_boundary(log)
-        oldest = min(self.rule.day(commit.authored_at) for commit in log)
+        oldest = min(
+            (self.rule.day(commit.authored_at) for commit in log if commit.authored_at),
+            default=date.max,
+        )
         kept = [record for record in stored_days if record.day < oldest]
         replay = self._walk(log, {}, boundary=boundary, reference=kept[-1] if kept else None)
         if moved:
@@ -452,7 +511,7 @@ class _Builder:
                     if hit is not None and hit[1] is Kind.CHAPTER:
                         needed.append(change.blob)
         counts = self.counter.blobs(needed, self.progress)
-        return _replay(
+        replay = _replay(
             log,
             paths=self.paths,
             state=dict(baseline),
@@ -461,9 +520,12 @@ class _Builder:
             boundary=boundary,
             reference=reference,
         )
+        self.warnings.extend(date_warnings(replay.odd_dates))
+        return replay
 
     def _shallow_warning(self, first: RawCommit, *, kept: int) -> str:
-        start = self.rule.day(first.authored_at).isoformat()
+        when = first.authored_at
+        start = self.rule.day(when).isoformat() if when is not None else "a commit without a date"
         before = (
             f"the {_plural(kept, 'day')} before it come{'s' if kept == 1 else ''} from the "
             "stored stats file"
@@ -481,7 +543,7 @@ class _Builder:
         """Turn the days into the file's history, with the facts around it."""
         days, replay, mode, stored = outcome.days, outcome.replay, outcome.mode, self.stored
         last_commit_at: str | None = None
-        if replay.last is not None:
+        if replay.last is not None and replay.last.authored_at is not None:
             last_commit_at = utc_iso(replay.last.authored_at)
         elif stored is not None and stored.days and set(stored.days) <= set(days):
             last_commit_at = stored.last_commit_at  # every stored day is still there
@@ -538,4 +600,6 @@ __all__ = [
     "Mode",
     "basis_for",
     "build_history",
+    "date_warnings",
+    "future_warnings",
 ]

@@ -9,8 +9,9 @@ the schema.
 * :func:`stats_errors` / :func:`check_stats` check data with the very checks `draftforge
   validate` runs on the file (the schema with the same format checks, then the rules of
   :func:`draftforge_stats.validation.rules.stats_problems`);
-* :func:`render` gives the exact, deterministic text and :func:`atomic_write` replaces the
-  file atomically (:mod:`.write`).
+* :func:`render` gives the exact, deterministic text, :func:`atomic_write` replaces the
+  file atomically and :func:`write_if_changed` writes only changed bytes (:mod:`.write`), the
+  one no-needless-write rule for the stats file and the images beside it.
 
 This package's top level is what the rest of the package uses: everything goes through it.
 
@@ -20,12 +21,14 @@ Library code: it reads and writes only the paths it is given; it never prints.
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..errors import StatsFileError
+from ..errors import StatsFileError, UnreadableFileError
 from ..names import STATS_FILE
+from ..reading import read_regular_file
 from .model import (
     FORMAT_VERSION,
     GENERATED_BY,
@@ -41,7 +44,14 @@ from .model import (
     Totals,
     chapter_totals,
 )
-from .write import TIMESTAMP_FIELDS, atomic_write, render, without_timestamps
+from .write import (
+    TIMESTAMP_FIELDS,
+    atomic_write,
+    check_own_folder,
+    render,
+    without_timestamps,
+    write_if_changed,
+)
 
 __all__ = [
     "FORMAT_VERSION",
@@ -60,12 +70,14 @@ __all__ = [
     "Totals",
     "atomic_write",
     "chapter_totals",
+    "check_own_folder",
     "check_stats",
     "load_stats",
     "read_stats_file",
     "render",
     "stats_errors",
     "without_timestamps",
+    "write_if_changed",
 ]
 
 # ---------------------------------------------------------------------------- checking
@@ -144,12 +156,12 @@ def read_stats_file(path: Path) -> StoredFile:
     No file: an empty result. Not readable, not UTF-8, not JSON, not valid by
     :func:`stats_errors` or written in a newer format (`version` above
     :data:`FORMAT_VERSION`): `problem` says which, in words fit for a warning."""
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
+    if not os.path.lexists(path):
         return StoredFile()
-    except OSError as exc:
-        return StoredFile(problem=f"it cannot be read ({exc.strerror})")
+    try:
+        raw = read_regular_file(path)  # a pipe, a link loop, a huge file: said, never read
+    except UnreadableFileError as exc:
+        return StoredFile(problem=f"it cannot be used: {exc}")
     try:
         data = json.loads(raw.decode("utf-8"))
     except UnicodeDecodeError as exc:
