@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from types import ModuleType, TracebackType
-from typing import IO, TYPE_CHECKING
+from typing import IO, TYPE_CHECKING, Any
 
 from .errors import GitError, GitNotFoundError
 from .gitdates import commit_date, parse_raw_date
@@ -174,8 +174,11 @@ class Repository:
         """
         git = _gitpython()
         try:
-            out: str = self._repo.git.execute(
-                ["git", *args], strip_newline_in_stdout=False, env=dict(env) if env else None
+            out: str = _execute(
+                self._repo.git,
+                ["git", *args],
+                strip_newline_in_stdout=False,
+                env=dict(env) if env else None,
             )
         except git.GitCommandError as exc:
             raise GitError(f"`git {args[0]}` failed: {_stderr(exc)}") from None
@@ -183,7 +186,8 @@ class Repository:
 
     def _git_bytes(self, *args: str, check: bool = True) -> tuple[int, bytes]:
         """Run git; its exit status and raw standard output (raises on failure if `check`)."""
-        status, out, err = self._repo.git.execute(
+        status, out, err = _execute(
+            self._repo.git,
             ["git", *args],
             with_extended_output=True,
             with_exceptions=False,
@@ -529,9 +533,19 @@ def run_git(*args: str, cwd: Path, env: Mapping[str, str] | None = None) -> str:
     """Run git outside any opened repository (`git config --global ...`, `git clone ...`)."""
     git = _gitpython()
     try:
-        out: str = git.Git(str(cwd)).execute(
-            ["git", *args], strip_newline_in_stdout=False, env=dict(env) if env else None
+        out: str = _execute(
+            git.Git(str(cwd)),
+            ["git", *args],
+            strip_newline_in_stdout=False,
+            env=dict(env) if env else None,
         )
     except git.GitCommandError as exc:
         raise GitError(f"`git {args[0]}` failed: {_stderr(exc)}") from None
     return out
+
+
+def _execute(runner: git.Git, command: list[str], **options: Any) -> Any:
+    """``runner.execute(command, **options)``: GitPython's overloads of ``execute`` differ
+    between the releases this package allows, so each caller names the type it gets."""
+    execute: Any = runner.execute
+    return execute(command, **options)
