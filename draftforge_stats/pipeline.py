@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path, PurePosixPath
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from .config import Config, load_config
 from .counting import TextCounts
@@ -36,11 +36,17 @@ from .history import (
     basis_for,
     build_history,
     future_warnings,
-    stored_days,
 )
 from .images import image_files, written_here
 from .names import STATS_FILE
 from .reading import read_manuscript_file, read_regular_file
+from .safekeeping import (
+    dropped_days_message,
+    invalid_file_warning,
+    newer_file_message,
+    read_existing,
+    shortened_warning,
+)
 from .statsfile import (
     Breakdown,
     ChapterEntry,
@@ -52,16 +58,13 @@ from .statsfile import (
     chapter_totals,
     check_own_folder,
     check_stats,
-    describe_problems,
     keep_backup,
-    read_stats_file,
     remove_stale_temporaries,
     render,
     without_timestamps,
     write_if_changed,
 )
 from .streaks import DayRule, compute_streaks
-from .wording import plural as _plural
 
 T = TypeVar("T")
 
@@ -246,105 +249,6 @@ def _compute(
     return _Computed(stats, warnings, notes, today, history, counter)
 
 
-@dataclass(frozen=True)
-class _Existing:
-    """The stats file found on disk (see :func:`.statsfile.read_stats_file`) and the history
-    it holds, or why it cannot be used and what of its history can still be kept."""
-
-    raw: bytes | None = None
-    data: Any = None
-    problem: str | None = None
-    newer: str | None = None  # why it was written by a newer version (never overwritten)
-    stored: Stored | None = None
-    left_out: tuple[str, ...] = ()  # its history entries that could not be kept, and why
-    days: frozenset[date] = frozenset()  # every day its history names: none may be dropped
-
-
-def _read_existing(path: Path) -> _Existing:
-    """Read the stats file through its owner, then the history it holds: all of it when the
-    file is valid, else every valid entry (see :mod:`.statsfile.salvage`)."""
-    found = read_stats_file(path)
-    salvage = found.salvage
-    problem = found.problem
-    if found.usable:
-        try:
-            stored = Stored.from_data(found.data)
-        except ValueError as exc:
-            problem = str(exc)
-        else:
-            return _Existing(found.raw, found.data, stored=stored, days=salvage.dates)
-    return _Existing(
-        found.raw,
-        found.data,
-        problem=problem,
-        newer=found.newer,
-        stored=stored_days(salvage.entries) if salvage.entries else None,
-        left_out=salvage.problems,
-        days=salvage.dates,
-    )
-
-
-def _newer_file_message(display: str, why: str) -> str:
-    return (
-        f"{display} was written by a newer version of DraftForge Stats ({why}). This version "
-        "would lose what it does not understand, so nothing was written. Upgrade DraftForge "
-        "Stats (`pip install --upgrade draftforge-stats`; in a workflow, use the newest "
-        "release of the action), or remove the keys if you added them by hand."
-    )
-
-
-def _dropped_days_message(
-    display: str, dropped: list[date], stored_count: int, in_git: bool
-) -> str:
-    named = ", ".join(day.isoformat() for day in dropped[:5])
-    if len(dropped) > 5:
-        named += f" and {len(dropped) - 5} more"
-    why = (
-        "this folder is not in a git repository"
-        if not in_git
-        else "git cannot make them again: a shallow clone (fetch the whole history with "
-        "`git fetch --unshallow`; in GitHub Actions, actions/checkout with `fetch-depth: 0`), "
-        "a rewritten history, or changed settings"
-    )
-    return (
-        f"The new stats would drop {_plural(len(dropped), 'day')} of the "
-        f"{_plural(stored_count, 'day')} of history stored in {display} ({named}): {why}. "
-        "Nothing was written. To replace the stored history with the shorter one anyway, run "
-        "`draftforge stats --allow-shorter-history` (in the GitHub Action: "
-        "`allow-shorter-history: true`)."
-    )
-
-
-def _invalid_file_warning(
-    display: str,
-    existing: _Existing,
-    *,
-    backup: str | None,
-    committed: str | None,
-    write: bool,
-) -> str:
-    kept = len(existing.stored.days) if existing.stored is not None else 0
-    parts = [f"{display} is not a valid stats file ({existing.problem})"]
-    if existing.left_out:
-        parts.append(
-            f"its history was read entry by entry: {_plural(kept, 'day')} kept, "
-            f"{len(existing.left_out)} left out ({describe_problems(existing.left_out)})"
-        )
-    elif existing.data is not None:
-        parts.append(f"the {_plural(kept, 'day')} of its history were kept")
-    if not write:
-        parts.append("it would be made again (nothing written now)")
-        return "; ".join(parts) + "."
-    where = f"its exact bytes are kept in {backup}" if backup else "it was made again"
-    if committed:
-        where += (
-            f", and its last committed version is in commit {committed[:12]} "
-            f"(`git show {committed[:12]}:{display}`)"
-        )
-    parts.append(f"it was made again; {where}" if backup else where)
-    return "; ".join(parts) + "."
-
-
 def run_stats(
     path: Path,
     *,
@@ -373,10 +277,10 @@ def run_stats(
     config = load_config(root)
     stats_path = root / STATS_FILE
     display = STATS_FILE.as_posix()
-    existing = _read_existing(stats_path)
+    existing = read_existing(stats_path)
     early: list[str] = []
     if existing.newer is not None:
-        message = _newer_file_message(display, existing.newer)
+        message = newer_file_message(display, existing.newer)
         if write:
             raise NewerStatsFileError(message)
         early.append(message)
@@ -402,19 +306,13 @@ def run_stats(
     dropped = sorted(existing.days - kept_days)
     moved_only = computed.history is not None and computed.history.covers_stored
     if dropped and existing.newer is None and not moved_only:
-        message = _dropped_days_message(display, dropped, len(existing.days), repo is not None)
+        message = dropped_days_message(display, dropped, len(existing.days), repo is not None)
         if write and not allow_shorter_history:
             raise HistoryLossError(message)
         if not allow_shorter_history:
             warnings.insert(0, message.replace("Nothing was written.", "Nothing is written now."))
         else:
-            warnings.insert(
-                0,
-                f"The stored history of {display} was replaced by a shorter one, as asked "
-                f"(--allow-shorter-history): {_plural(len(dropped), 'day')} dropped "
-                f"({', '.join(day.isoformat() for day in dropped[:5])}"
-                f"{' and more' if len(dropped) > 5 else ''}).",
-            )
+            warnings.insert(0, shortened_warning(display, dropped))
 
     new_data = stats.model_dump(mode="json")
     old_data = existing.data if existing.problem is None else None
@@ -448,7 +346,7 @@ def run_stats(
             committed = repo.last_change(project_prefix(root, repo.root) + display)
         warnings.insert(
             0,
-            _invalid_file_warning(
+            invalid_file_warning(
                 display,
                 existing,
                 backup=backup.relative_to(root).as_posix() if backup else None,

@@ -18,7 +18,8 @@ from draftforge_stats.counting import RULES_VERSION
 from draftforge_stats.errors import ConfigError, HistoryLossError, StatsFileError
 from draftforge_stats.gitrepo import Repository, parse_raw_log
 from draftforge_stats.history import CountCache, DayRecord, merge_days, to_entries
-from draftforge_stats.pipeline import StatsRun, _read_existing, run_stats
+from draftforge_stats.pipeline import StatsRun, run_stats
+from draftforge_stats.safekeeping import read_existing
 from draftforge_stats.statsfile import Stats, check_stats, stats_errors
 from tests.gitutil import GitRepo
 
@@ -724,7 +725,7 @@ def test_a_schema_invalid_stats_file_is_kept_aside(
 def test_a_computed_file_that_breaks_the_schema_is_never_written(git_repo: GitRepo) -> None:
     git_repo.commit("a", "2025-05-01T09:00:00+00:00", files={"chapters/01.md": words(5)})
     run(git_repo.path)
-    existing = _read_existing(git_repo.path / STATS)
+    existing = read_existing(git_repo.path / STATS)
     assert existing.stored is not None and existing.problem is None
     stats = Stats.model_validate(existing.data)
     broken = stats.history[0].model_copy(update={"date": "2025-05-02", "commits": 0})
