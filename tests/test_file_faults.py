@@ -179,10 +179,10 @@ def test_a_file_past_the_size_bound_is_skipped_in_the_tree_and_in_git(git_repo: 
 
     assert result.exit_code == 0, result.output
     assert warnings_of(result.stderr) == [
-        "warning: chapters/02-huge.md: 20,000,002 bytes, more than the 20,000,000 a file may "
+        "warning: chapters/02-huge.md: 5,000,002 bytes, more than the 5,000,000 a file may "
         "have (split it); not counted",
-        "warning: 1 version of manuscript files in the git history is larger than 20,000,000 "
-        "bytes (the largest 20,000,002) and counted as 0 words: split such files.",
+        "warning: 1 version of manuscript files in the git history is larger than 5,000,000 "
+        "bytes (the largest 5,000,002) and counted as 0 words: split such files.",
     ]
     assert counted(result.stdout) == (4, ["chapters/01-one.md"])
     history = json.loads(result.stdout)["history"]
