@@ -78,6 +78,10 @@ LINKS: dict[str, tuple[Callable[[Path, Path], None], str]] = {
         lambda ch, out: (ch / "folder.md").symlink_to(out),
         "chapters/folder.md: symbolic link to a folder; not followed, its files are not counted",
     ),
+    "into .git": (
+        lambda ch, out: (ch / "config.md").symlink_to("../.git/config"),
+        "chapters/config.md: symbolic link to a hidden file (such as one in `.git`); not counted",
+    ),
     "a folder outside": (
         lambda ch, out: (ch / "part").symlink_to(out),
         "chapters/part: symbolic link to a folder; not followed, its files are not counted",
