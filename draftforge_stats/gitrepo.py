@@ -461,7 +461,11 @@ class BlobReader:
                 header = stdout.readline().split()
                 if len(header) != 3:
                     what = b" ".join(header).decode("ascii", "replace") or "no answer"
-                    raise GitError(f"`git cat-file` could not read blob {oid}: {what}")
+                    raise GitError(
+                        f"`git cat-file` could not read blob {oid} ({what}): the repository "
+                        "is damaged or incomplete; `git fsck` lists what is missing, and a "
+                        "fresh clone repairs it."
+                    )
                 size = int(header[2])
                 if max_size is not None and size > max_size:
                     left = size
