@@ -27,6 +27,7 @@ from tests.faultkit import (
     as_nobody,
     can_drop_privileges,
     cli,
+    give_away,
     nobody_folder,
     run_action,
 )
@@ -277,11 +278,10 @@ def test_a_draftforge_folder_linked_outside_is_never_written_through(
 
 @pytest.fixture
 def as_user() -> Iterator[Callable[[Path], Path]]:
-    """Copies of folders owned by `nobody`, removed afterwards."""
+    """Copies of folders for commands run without privileges (see `faultkit.Unprivileged`),
+    removed afterwards."""
     if not can_drop_privileges():
-        pytest.skip(
-            "cannot run draftforge as an unprivileged user here (needs root, setpriv, and a Python and checkout that user can read)"
-        )
+        pytest.skip("cannot run draftforge without privileges here (needs root and setpriv)")
     made: list[Path] = []
 
     def copy(source: Path) -> Path:
@@ -540,7 +540,7 @@ def test_the_action_as_an_unprivileged_user(
         GITHUB_STEP_SUMMARY=str(copy / "step_summary.md"),
     )
     (copy / "gitconfig").write_text("", encoding="utf-8")
-    os.lchown(copy / "gitconfig", 65534, 65534)
+    give_away(copy / "gitconfig")
 
     run = as_nobody("action", cwd=copy, extra={**env, "GIT_CONFIG_GLOBAL": str(copy / "gitconfig")})
 
