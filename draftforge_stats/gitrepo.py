@@ -29,7 +29,7 @@ import shutil
 import subprocess
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from types import ModuleType, TracebackType
 from typing import IO, TYPE_CHECKING, Any
@@ -262,9 +262,17 @@ class Repository:
 
     def committer_date(self, sha: str) -> datetime | None:
         """The committer date of commit `sha` (when it was last written: a rebase or an amend
-        renews it), or None when it is unknown or git cannot show it."""
+        renews it), or None when the commit is unknown. A committer date git cannot show
+        gives way to the author date; with neither, the start of 1970."""
         dates = self._raw_dates(sha)
-        return parse_raw_date(dates[1])[0] if dates is not None else None
+        if dates is None:
+            return None
+        author, committer = dates
+        return (
+            parse_raw_date(committer)[0]
+            or commit_date(author, committer).moment
+            or datetime.fromtimestamp(0, UTC)
+        )
 
     def _raw_dates(self, sha: str) -> tuple[str, str] | None:
         """Commit `sha`'s author and committer dates as `--date=raw` prints them."""
@@ -465,7 +473,11 @@ class BlobReader:
                 header = stdout.readline().split()
                 if len(header) != 3:
                     what = b" ".join(header).decode("ascii", "replace") or "no answer"
-                    raise GitError(f"`git cat-file` could not read blob {oid}: {what}")
+                    raise GitError(
+                        f"`git cat-file` could not read blob {oid} ({what}): the repository "
+                        "is damaged or incomplete; `git fsck` lists what is missing, and a "
+                        "fresh clone repairs it."
+                    )
                 size = int(header[2])
                 if max_size is not None and size > max_size:
                     left = size
