@@ -55,9 +55,12 @@ from draftforge_stats.sources import SourceError, check_nesting
 
 __all__ = [
     "RULES_VERSION",
+    "Block",
     "TextCounts",
     "count_markdown",
+    "count_with_blocks",
     "count_words",
+    "counted_blocks",
     "decode_source",
 ]
 
@@ -330,8 +333,21 @@ def _plain_text(children: Sequence[Token]) -> str:
     return " ".join("".join(pieces).split())
 
 
-def count_markdown(text: str, *, count_code_blocks: bool = False) -> TextCounts:
-    """Count one Markdown document by the counting rules of :data:`RULES_VERSION`."""
+@dataclass(frozen=True)
+class _Stream:
+    """The counted text of a document as :func:`_stream` gathers it."""
+
+    parts: list[str]
+    """Pieces of counted text; every block ends with a "\\n" piece."""
+    codes: list[str]
+    """The content of each ``_CODE`` marker, in order."""
+    block_ends: list[int]
+    """Index in ``parts`` just after each block's closing "\\n"."""
+    title: str | None
+
+
+def _stream(text: str, count_code_blocks: bool) -> _Stream:
+    """Walk the tokens of one document once: the counted text, block by block."""
     if text.startswith(_BOM):
         text = text[1:]
     if _CODE in text:
@@ -342,6 +358,8 @@ def count_markdown(text: str, *, count_code_blocks: bool = False) -> TextCounts:
     parts: list[str] = []
     append = parts.append
     codes: list[str] = []
+    ends: list[int] = []
+    end = ends.append
     fixed = _INLINE_FIXED
     front_title: str | None = None
     heading_title: str | None = None
@@ -381,6 +399,7 @@ def count_markdown(text: str, *, count_code_blocks: bool = False) -> TextCounts:
                 else:
                     append(child.content)
             append("\n")
+            end(len(parts))
         elif kind == "heading_open":
             in_heading = True
         elif kind == "heading_close":
@@ -388,15 +407,28 @@ def count_markdown(text: str, *, count_code_blocks: bool = False) -> TextCounts:
         elif kind == "html_block":
             append(_html_block_text(token.content))
             append("\n")
+            end(len(parts))
         elif kind in ("fence", "code_block"):
             if count_code_blocks:
                 append(_CODE)
                 codes.append(token.content)
                 append("\n")
+                end(len(parts))
         elif kind == "front_matter":
             front_title = _front_matter_title(token.content)
 
-    stream = "".join(parts)
+    return _Stream(parts, codes, ends, front_title if front_title is not None else heading_title)
+
+
+def count_markdown(text: str, *, count_code_blocks: bool = False) -> TextCounts:
+    """Count one Markdown document by the counting rules of :data:`RULES_VERSION`."""
+    return _counts(_stream(text, count_code_blocks))
+
+
+def _counts(gathered: _Stream) -> TextCounts:
+    """The counts of a gathered document."""
+    codes = gathered.codes
+    stream = "".join(gathered.parts)
     words = len(_find_words(stream))
     if codes:
         words += sum(len(code.split()) for code in codes)
@@ -416,5 +448,50 @@ def count_markdown(text: str, *, count_code_blocks: bool = False) -> TextCounts:
         words=words,
         characters=characters,
         characters_no_spaces=no_spaces,
-        title=front_title if front_title is not None else heading_title,
+        title=gathered.title,
     )
+
+
+Block = tuple[str, ...]
+"""The counted words of one block (a paragraph, a heading, a list item's paragraph, a table
+row's cells, a code block when counted...), in order."""
+
+
+def _blocks(gathered: _Stream) -> list[Block]:
+    """The counted words of each block, exactly the words :func:`_counts` counts."""
+    parts, codes = gathered.parts, gathered.codes
+    blocks: list[Block] = []
+    start = 0
+    code_index = 0
+    for stop in gathered.block_ends:
+        text = "".join(parts[start:stop])
+        start = stop
+        if _CODE not in text:
+            blocks.append(tuple(_find_words(text)))
+            continue
+        words: list[str] = []
+        pieces = text.split(_CODE)
+        words.extend(_find_words(pieces[0]))
+        for piece in pieces[1:]:
+            words.extend(codes[code_index].split())
+            code_index += 1
+            words.extend(_find_words(piece))
+        blocks.append(tuple(words))
+    return blocks
+
+
+def counted_blocks(text: str, *, count_code_blocks: bool = False) -> list[Block]:
+    """The counted words of each block of one Markdown document, in document order.
+
+    Made by the same walk as :func:`count_markdown`: the words of all blocks together are
+    exactly the words it counts (a block without counted words gives an empty tuple).
+    """
+    return _blocks(_stream(text, count_code_blocks))
+
+
+def count_with_blocks(
+    text: str, *, count_code_blocks: bool = False
+) -> tuple[TextCounts, list[Block]]:
+    """:func:`count_markdown` and :func:`counted_blocks` from one parse."""
+    gathered = _stream(text, count_code_blocks)
+    return _counts(gathered), _blocks(gathered)
