@@ -18,6 +18,7 @@ from .counting import TextCounts
 from .dates import utc_iso
 from .discover import FileSelector, discover, project_folder
 from .gitrepo import Repository
+from .goals import chapter_target, compute_goal, front_matter_target, weekday_numbers
 from .history import (
     CACHE_FILE,
     CountCache,
@@ -117,6 +118,12 @@ def _compute(
         return counts
 
     chapter_counts = {rel: count(rel) for rel in found.chapters}
+    targets = dict(settings.chapter_targets)
+    for rel in found.chapters:
+        if rel not in targets:
+            front = _front_matter_target(root / rel)
+            if front is not None:
+                targets[rel] = front
     manuscript_counts = {rel: count(rel) for rel in found.manuscript}
 
     rule = DayRule(settings.zone(), settings.day_starts_at)
@@ -165,6 +172,7 @@ def _compute(
                 character_count=counts.characters,
                 character_count_no_spaces=counts.characters_no_spaces,
                 last_modified=modified.get(rel),
+                target=chapter_target(counts.words, targets.get(rel)),
             )
         )
     manuscript = [
@@ -185,6 +193,15 @@ def _compute(
         if today
         else Streaks()
     )
+    word_count = sum(c.word_count for c in chapters)
+    goal = compute_goal(
+        entries,
+        word_count=word_count,
+        target=config.project.target_word_count,
+        deadline=settings.deadline,
+        writing_days=weekday_numbers(settings.writing_days),
+        today=today or rule.day(now),
+    )
     stamp = utc_iso(now)
     stats = Stats(
         project=ProjectInfo(
@@ -193,7 +210,7 @@ def _compute(
             target_word_count=config.project.target_word_count,
         ),
         current=Current(
-            word_count=sum(c.word_count for c in chapters),
+            word_count=word_count,
             chapter_count=len(chapters),
             character_count=sum(c.character_count for c in chapters),
             character_count_no_spaces=sum(c.character_count_no_spaces for c in chapters),
@@ -205,6 +222,7 @@ def _compute(
         breakdown=Breakdown(chapters=chapters, manuscript=manuscript),
         history=entries,
         streaks=streaks,
+        goal=goal,
         history_basis=history.basis if history else None,
         generated_at=stamp,
     )
@@ -332,6 +350,20 @@ def run_stats(
         commits_walked=history.commits_walked if history else 0,
         blobs_counted=computed.counter.counted if computed.counter else 0,
     )
+
+
+def _front_matter_target(path: Path) -> int | None:
+    """`target_words` of a chapter file's front matter (only its start is read)."""
+    try:
+        with path.open("rb") as stream:
+            head = stream.read(_FRONT_MATTER_LIMIT)
+    except OSError:
+        return None
+    return front_matter_target(head.decode("utf-8", errors="replace").replace("\r\n", "\n"))
+
+
+_FRONT_MATTER_LIMIT = 64 * 1024
+"""Front matter is looked for in a chapter's first 64 KiB."""
 
 
 def _read_text(path: Path) -> str | None:
