@@ -57,21 +57,35 @@ class RawChange:
     status: str  # "A" added, "M" modified, "D" deleted, "T" type changed
     mode: str  # the new mode ("000000" when deleted)
     blob: str  # the new blob id (all zeros when deleted)
+    old_mode: str = "000000"  # the mode before ("000000" when added)
+    old_blob: str = ""  # the blob id before (all zeros when added)
 
     @property
     def is_file(self) -> bool:
         """True when the path holds a regular file after the commit."""
         return self.status != "D" and self.mode in FILE_MODES
 
+    @property
+    def was_file(self) -> bool:
+        """True when the path held a regular file before the commit."""
+        return self.status != "A" and self.old_mode in FILE_MODES
+
+
+IMPORT_TRAILER = "DraftForge"
+"""The commit-message trailer key that marks a commit (`DraftForge: import`)."""
+
 
 @dataclass(frozen=True)
 class RawCommit:
-    """One first-parent commit and what it changed."""
+    """One commit and what it changed against its first parent."""
 
     sha: str
     parents: tuple[str, ...]  # as git sees them: none for a root or a shallow boundary
     authored_at: datetime  # aware, in the author's own offset
     changes: tuple[RawChange, ...]
+    committed_at: datetime | None = None  # aware; None when not read
+    is_import: bool = False
+    """The message has the trailer `DraftForge: import` (git's trailer rules)."""
 
 
 @dataclass(frozen=True)
@@ -231,6 +245,45 @@ class Repository:
         )
         return parse_raw_log(out)
 
+    def log(self, since: str | None = None) -> list[RawCommit]:
+        """Every commit reachable from HEAD, parents before children (`--topo-order`), with
+        the files each changed against its first parent, its committer date and whether its
+        message marks it as an import (the trailer `DraftForge: import`).
+
+        `since` (a commit id) leaves out that commit and everything reachable from it. One
+        `git log` process; a root commit, and a shallow clone's boundary, show all their
+        files as added; renames are a deletion plus an addition of the same blob.
+        """
+        revisions = ["HEAD"] if since is None else ["HEAD", f"^{since}"]
+        _, out = self._git_bytes(
+            "log",
+            "--topo-order",
+            "--reverse",
+            "--raw",
+            "-z",
+            "--root",
+            "--diff-merges=first-parent",
+            *_LOG_OPTIONS,
+            f"--format=%x1e%H %P%x00%aI%x00%cI%x00"
+            f"%(trailers:key={IMPORT_TRAILER},valueonly,unfold,separator=%x1f)",
+            "--end-of-options",
+            *revisions,
+            "--",
+        )
+        return parse_raw_log(out, full=True)
+
+    def generations(self) -> dict[str, int]:
+        """The generation of every commit reachable from HEAD (1 for a root, else one more
+        than its parents' highest), from one `git rev-list --parents` (no diffs: fast)."""
+        _, out = self._git_bytes(
+            "rev-list", "--topo-order", "--reverse", "--parents", "--end-of-options", "HEAD", "--"
+        )
+        result: dict[str, int] = {}
+        for line in out.decode("ascii").splitlines():
+            sha, *parents = line.split()
+            result[sha] = 1 + max((result.get(p, 0) for p in parents), default=0)
+        return result
+
     def tree(self, commit: str) -> list[TreeEntry]:
         """Every file of commit `commit` (recursively), without reading any blob."""
         _, out = self._git_bytes("ls-tree", "-r", "-z", "--full-tree", "--end-of-options", commit)
@@ -275,12 +328,14 @@ class Repository:
         return found
 
 
-def parse_raw_log(out: bytes) -> list[RawCommit]:
-    """Parse `git log --raw -z --format=%x1e%H %P%x00%aI` output.
+def parse_raw_log(out: bytes, *, full: bool = False) -> list[RawCommit]:
+    """Parse `git log --raw -z --format=%x1e%H %P%x00%aI` output (with `full`, the format
+    of :meth:`Repository.log`: the committer date and the import trailer's values follow).
 
-    Read as a stream of NUL-separated fields: a header (`\\x1e<sha> <parents>`), the date,
-    then pairs of (`:<modes> <blobs> <status>`, path) until the next header. A path is
-    always taken whole after its metadata, so no byte in a file name can confuse it.
+    Read as a stream of NUL-separated fields: a header (`\\x1e<sha> <parents>`), the dates
+    (and trailer values), then pairs of (`:<modes> <blobs> <status>`, path) until the next
+    header. A path is always taken whole after its metadata, so no byte in a file name can
+    confuse it.
     """
     fields = out.split(b"\0")
     commits: list[RawCommit] = []
@@ -296,16 +351,25 @@ def parse_raw_log(out: bytes) -> list[RawCommit]:
         ids = token[1:].decode("ascii").split()
         date = datetime.fromisoformat(fields[i].decode("ascii").strip())
         i += 1
+        committed: datetime | None = None
+        is_import = False
+        if full:
+            committed = datetime.fromisoformat(fields[i].decode("ascii").strip())
+            values = fields[i + 1].decode("utf-8", "replace").split("\x1f")
+            is_import = any(value.strip().lower() == "import" for value in values)
+            i += 2
         changes: list[RawChange] = []
         while i < count:
             meta = fields[i].lstrip(b"\n")
             if not meta.startswith(b":"):
                 break
-            _old_mode, new_mode, _old_blob, new_blob, status = meta[1:].decode("ascii").split()
+            old_mode, new_mode, old_blob, new_blob, status = meta[1:].decode("ascii").split()
             path = os.fsdecode(fields[i + 1])
             i += 2
-            changes.append(RawChange(path, status[:1], new_mode, new_blob))
-        commits.append(RawCommit(ids[0], tuple(ids[1:]), date, tuple(changes)))
+            changes.append(RawChange(path, status[:1], new_mode, new_blob, old_mode, old_blob))
+        commits.append(
+            RawCommit(ids[0], tuple(ids[1:]), date, tuple(changes), committed, is_import)
+        )
     return commits
 
 

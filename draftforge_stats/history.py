@@ -31,7 +31,8 @@ import importlib.metadata
 import itertools
 import json
 import unicodedata
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections import OrderedDict
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, tzinfo
 from enum import Enum
@@ -39,12 +40,30 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__
-from .counting import RULES_VERSION, TextCounts, count_markdown, decode_source
+from .counting import (
+    RULES_VERSION,
+    Block,
+    TextCounts,
+    count_markdown,
+    count_with_blocks,
+    decode_source,
+)
 from .dates import utc_iso
 from .discover import FileSelector, Kind
-from .gitrepo import FILE_MODES, CommitInfo, RawCommit, Repository
-from .models import HistoryBasis, HistoryEntry
+from .gitrepo import FILE_MODES, BlobReader, CommitInfo, RawCommit, Repository
+from .models import FORMAT_VERSION, HistoryBasis, HistoryEntry
 from .output import atomic_write
+from .replay import (
+    Day,
+    Replay,
+    Totals,
+    chapter_blobs,
+    commit_key,
+    diffs_words,
+    generations,
+    replay,
+    word_changes,
+)
 from .streaks import DayRule
 
 Progress = Callable[[int, int], None]
@@ -204,6 +223,64 @@ class Counter:
         return found
 
 
+class _BlobSource(Mapping[str, TextCounts]):
+    """Counts (a mapping) and blocks of counted words (:meth:`blocks`) by blob id.
+
+    A blob is read and parsed once for both, when first asked for (in walk order), and its
+    counts go to the cache. Blocks are kept for the last :data:`BLOCKS_KEPT` blobs: a
+    commit's old version of a chapter is nearly always a recent commit's new one.
+    """
+
+    def __init__(
+        self, reader: BlobReader, counter: Counter, progress: Progress | None, total: int
+    ) -> None:
+        self.total = total
+        self.reader = reader
+        self.counter = counter
+        self.progress = progress
+        self.parsed = 0
+        self._blocks: OrderedDict[str, list[Block]] = OrderedDict()
+
+    def _parse(self, blob: str) -> tuple[TextCounts, list[Block]]:
+        [(_, data)] = list(self.reader.read([blob]))
+        text, _ = decode_source(data)
+        counts, blocks = count_with_blocks(text, count_code_blocks=self.counter.count_code_blocks)
+        self._blocks[blob] = blocks
+        if len(self._blocks) > BLOCKS_KEPT:
+            self._blocks.popitem(last=False)
+        if self.counter.cache.get(blob) is None:  # a new content (else only its blocks)
+            self.counter.cache.put(blob, counts)
+            self.counter.counted += 1
+            self.parsed += 1
+            if self.progress is not None:
+                self.progress(self.parsed, max(self.parsed, self.total))
+        return counts, blocks
+
+    def __getitem__(self, blob: str) -> TextCounts:
+        counts = self.counter.cache.get(blob)
+        return counts if counts is not None else self._parse(blob)[0]
+
+    def __contains__(self, blob: object) -> bool:
+        return isinstance(blob, str) and self.counter.cache.get(blob) is not None
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(())
+
+    def __len__(self) -> int:
+        return 0
+
+    def blocks(self, blob: str) -> list[Block]:
+        found = self._blocks.get(blob)
+        if found is not None:
+            self._blocks.move_to_end(blob)
+            return found
+        return self._parse(blob)[1]
+
+
+BLOCKS_KEPT = 256
+"""Blobs whose blocks of counted words are kept in memory during a walk."""
+
+
 # ----------------------------------------------------------------------------- stored
 
 
@@ -216,6 +293,9 @@ class DayRecord:
     chapter_count: int
     commits: int
     commit_sha: str
+    added: int | None = None
+    deleted: int | None = None
+    """Words added and deleted (None on a day kept from a 1.0.0 file)."""
 
 
 @dataclass(frozen=True)
@@ -228,6 +308,8 @@ class Stored:
     basis: HistoryBasis | None
     rules_version: int | None
     last_modified: Mapping[str, str | None]
+    version: str = FORMAT_VERSION
+    """The file's format version: a 1.0.0 file has no words added and deleted."""
 
     @classmethod
     def from_data(cls, data: Mapping[str, Any]) -> Stored:
@@ -240,6 +322,8 @@ class Stored:
                 e["chapter_count"],
                 e["commits"],
                 e["commit_sha"],
+                e.get("words_added"),
+                e.get("words_deleted"),
             )
             for e in reversed(data["history"])
         )
@@ -260,6 +344,7 @@ class Stored:
             last_modified={
                 c["file"]: c.get("last_modified") for c in data["breakdown"]["chapters"]
             },
+            version=data.get("version", FORMAT_VERSION),
         )
 
 
@@ -280,10 +365,24 @@ class Mode(Enum):
 @dataclass
 class _Replay:
     days: dict[date, DayRecord] = field(default_factory=dict)
-    last: RawCommit | None = None  # the last commit that changed the manuscript
+    last: RawCommit | None = None  # the latest commit that changed the manuscript
     touched: dict[str, datetime] = field(default_factory=dict)  # chapter -> last change
     authored: dict[str, datetime] = field(default_factory=dict)  # recorded sha -> date
-    state: dict[str, str] = field(default_factory=dict)  # chapter -> blob after the walk
+
+
+def _records(days: Mapping[date, Day]) -> dict[date, DayRecord]:
+    return {
+        day: DayRecord(
+            day,
+            record.totals.words,
+            record.totals.chapters,
+            record.commits,
+            record.sha,
+            record.changes.added,
+            record.changes.deleted,
+        )
+        for day, record in days.items()
+    }
 
 
 class _Paths:
@@ -309,74 +408,31 @@ class _Paths:
         return hit
 
 
-def _replay(
-    commits: Sequence[RawCommit],
-    *,
-    paths: _Paths,
-    state: dict[str, str],
-    counts: Mapping[str, TextCounts],
-    rule: DayRule,
-    boundary: bool,
-    reference: DayRecord | None,
-) -> _Replay:
-    """Walk `commits` forward from the chapters `state` (path -> blob), recording each day.
-
-    With `boundary`, the first commit is a shallow clone's boundary: git shows all its
-    files as added, so what it really changed is unknown. Its files become the state; it
-    counts as a commit only when there is no `reference` day (the history starts there)
-    or when its totals differ from the reference's.
-    """
-    result = _Replay(state=state)
-    words = sum(counts[blob].words for blob in state.values())
-    for index, commit in enumerate(commits):
-        at_boundary = boundary and index == 0
-        changed = False
-        chapters_changed: list[str] = []
-        for change in commit.changes:
-            hit = paths(change.path)
-            if hit is None:
-                continue
-            changed = True
-            rel, kind = hit
-            if kind is not Kind.CHAPTER:
-                continue
-            old = state.pop(rel, None)
-            if old is not None:
-                words -= counts[old].words
-            if change.is_file:
-                state[rel] = change.blob
-                words += counts[change.blob].words
-            chapters_changed.append(rel)
-        if at_boundary and reference is not None:
-            changed = (words, len(state)) != (reference.word_count, reference.chapter_count)
-            chapters_changed = []  # what the boundary changed is unknown
-        if not changed:
-            continue
-        for rel in chapters_changed:
-            result.touched[rel] = commit.authored_at
-        day = rule.day(commit.authored_at)
-        previous = result.days.get(day)
-        result.days[day] = DayRecord(
-            day, words, len(state), (previous.commits if previous else 0) + 1, commit.sha
-        )
-        result.last = commit
-        result.authored[commit.sha] = commit.authored_at
-    return result
-
-
-def merge_days(base: Iterable[DayRecord], new: Mapping[date, DayRecord]) -> list[DayRecord]:
+def merge_days(
+    base: Iterable[DayRecord], new: Mapping[date, DayRecord], *, add: bool = True
+) -> list[DayRecord]:
     """Days of `base` with the `new` days (from later commits) on top, oldest first.
 
-    A day in both keeps the new totals (its later commits) and adds up the commits, so a
-    day split between two runs comes out as one run makes it.
+    With `add`, a day in both keeps the new totals (its later commits) and adds up the
+    commits and the words added and deleted; without it, the new day replaces the old one
+    (it was made again whole).
     """
     by_day = {record.day: record for record in base}
     for day, record in new.items():
         old = by_day.get(day)
-        by_day[day] = (
-            record if old is None else replace(record, commits=old.commits + record.commits)
-        )
+        if old is not None and add:
+            record = replace(
+                record,
+                commits=old.commits + record.commits,
+                added=_sum(old.added, record.added),
+                deleted=_sum(old.deleted, record.deleted),
+            )
+        by_day[day] = record
     return [by_day[day] for day in sorted(by_day)]
+
+
+def _sum(a: int | None, b: int | None) -> int | None:
+    return None if a is None or b is None else a + b
 
 
 def to_entries(days: Sequence[DayRecord]) -> list[HistoryEntry]:
@@ -392,6 +448,8 @@ def to_entries(days: Sequence[DayRecord]) -> list[HistoryEntry]:
                 chapter_count=record.chapter_count,
                 commits=record.commits,
                 words_written=record.word_count - previous,
+                words_added=record.added,
+                words_deleted=record.deleted if record.added is not None else None,
                 commit_sha=record.commit_sha,
             )
         )
@@ -525,6 +583,7 @@ class _Builder:
             stored is not None
             and stored.basis is not None
             and stored.rules_version == RULES_VERSION
+            and stored.version == FORMAT_VERSION
             and _same_settings(stored.basis, self.basis)
             and stored.last_commit_sha is not None
         )
@@ -537,6 +596,12 @@ class _Builder:
             if stored.rules_version != RULES_VERSION:
                 self.notes.append(
                     "The counting rules changed: the history was counted again from git."
+                )
+            elif stored.version != FORMAT_VERSION:
+                self.notes.append(
+                    f"The stats file was made in format {stored.version}: the history was made "
+                    "again from git, to add the words added and deleted each day (days older "
+                    "than git's first commit are kept as they were)."
                 )
             elif moved:
                 self.notes.append(
@@ -563,9 +628,10 @@ class _Builder:
                 )
         return self._rebuild(head, rewritten=rewritten, moved=moved)
 
-    def _described(self, log: Sequence[RawCommit], fallback: str) -> str:
-        """The newest commit of `log` that changed something besides this tool's own output
-        (the project's `.draftforge/` files other than `config.yml`), else `fallback`.
+    def _described(self, log: Sequence[RawCommit], head: str, fallback: str) -> str:
+        """The commit the numbers describe: from `head` back along first parents, the first
+        commit of `log` that changed something besides this tool's own output (the
+        project's `.draftforge/` files other than `config.yml`), else `fallback`.
 
         So committing the stats file (or an empty commit) does not make the stats out of
         date: `draftforge stats --check` passes right after `git commit` of the file, and a
@@ -573,27 +639,31 @@ class _Builder:
         """
         own = self.paths.prefix + ".draftforge/"
         config = own + "config.yml"
-        for commit in reversed(log):
+        by_sha = {commit.sha: commit for commit in log}
+        commit = by_sha.get(head)
+        while commit is not None:
             if any(not c.path.startswith(own) or c.path == config for c in commit.changes):
                 return commit.sha
+            commit = by_sha.get(commit.parents[0]) if commit.parents else None
         return fallback
 
     def _extend(self, stored: Stored, head: CommitInfo) -> _Outcome | None:
-        """Add to the stored days, or None when the stored commit is not a first-parent
-        ancestor of HEAD (history rewritten) and this is not a shallow clone without it."""
+        """Add to the stored days, or None when the stored commit is not an ancestor of HEAD
+        (history rewritten) and this is not a shallow clone without it."""
         since = stored.last_commit_sha
         assert since is not None and stored.basis is not None
         complete = stored.basis.complete
         if since == head.sha:
             return _Outcome(list(stored.days), _Replay(), Mode.UNCHANGED, complete, described=since)
         if self.repo.has_commit(since):
-            log = self.repo.first_parent_log(since=since)
-            if not log or log[0].parents[:1] != (since,):
+            if not self.repo.is_ancestor(since, head.sha):
                 return None
-            baseline = self._chapter_blobs(since)
-            replay = self._walk(log, baseline, boundary=False, reference=None)
-            days = merge_days(stored.days, replay.days)
-            described = self._described(log, since)
+            log = self.repo.log(since=since)
+            if not log:
+                return None
+            replay = self._incremental(stored, log)
+            days = merge_days(stored.days, replay.days, add=False)
+            described = self._described(log, head.sha, since)
             return _Outcome(
                 days,
                 replay,
@@ -605,18 +675,73 @@ class _Builder:
         if not self.boundaries:
             return None
         # A shallow clone without the stored commit: keep the stored days as they are and
-        # add what the clone has, its boundary commit as the starting point.
-        log = self.repo.first_parent_log()
-        if not self._starts_at_boundary(log):
+        # add what the clone has, its boundary commits as the starting point.
+        log = self.repo.log()
+        first = self._first_boundary(log)
+        if first is None:
             return None
         reference = stored.days[-1] if stored.days else None
-        replay = self._walk(log, {}, boundary=True, reference=reference)
-        self.warnings.append(self._shallow_warning(log[0], kept=len(stored.days)))
+        replay = self._walk(log, reference=reference)
+        self.warnings.append(self._shallow_warning(first, kept=len(stored.days)))
         days = merge_days(stored.days, replay.days)
-        described = self._described(log, head.sha)
+        described = self._described(log, head.sha, head.sha)
         return _Outcome(
             days, replay, Mode.SHALLOW, complete=False, commits_walked=len(log), described=described
         )
+
+    def _incremental(self, stored: Stored, log: Sequence[RawCommit]) -> _Replay:
+        """Replay the commits after the stored commit, exactly as a full walk would.
+
+        A day that already has stored commits is made again whole: its earlier commits are
+        found in the full log (one more `git log`, only then) and their words compared again,
+        so moves between its commits are seen whichever run they fell in; its totals are
+        those of its latest commit among old and new.
+        """
+        new_days = {self.rule.day(commit.authored_at) for commit in log}
+        stored_by_day = {record.day: record for record in stored.days}
+        overlap = new_days & set(stored_by_day)
+        generation = generations(log, self.repo.generations())
+        seeds: dict[date, Day] = {}
+        with self._sources() as (counts, blocks):
+            if overlap:
+                full = self.repo.log()
+                new = {commit.sha for commit in log}
+                by_sha = {commit.sha: commit for commit in full}
+                for day in sorted(overlap):
+                    record = stored_by_day[day]
+                    seed = seeds[day] = Day(day, commits=record.commits)
+                    latest = by_sha.get(record.commit_sha)
+                    if latest is not None:
+                        seed.take(
+                            commit_key(latest, generation[latest.sha]),
+                            record.commit_sha,
+                            Totals(record.word_count, record.chapter_count),
+                            latest.authored_at,
+                        )
+                    if record.added is None:
+                        continue  # a day from a 1.0.0 file: its words stay unknown
+                for commit in full:
+                    if commit.sha in new:
+                        continue
+                    day = self.rule.day(commit.authored_at)
+                    if day in seeds and diffs_words(commit, boundaries=self.boundaries):
+                        seeds[day].changes.add_all(word_changes(commit, self.paths, blocks))
+            walked = replay(
+                log,
+                paths=self.paths,
+                counts=counts,
+                blocks=blocks,
+                parent_totals=lambda sha: self._totals(sha, counts),
+                rule=self.rule,
+                generation=generation,
+                boundaries=self.boundaries,
+                days=seeds,
+            )
+        result = self._result(walked)
+        for day, record in stored_by_day.items():
+            if day in result.days and record.added is None:
+                result.days[day] = replace(result.days[day], added=None, deleted=None)
+        return result
 
     def _rebuild(self, head: CommitInfo, *, rewritten: bool, moved: bool) -> _Outcome:
         """Walk the whole first-parent history; keep the stored days older than the oldest
@@ -634,14 +759,18 @@ class _Builder:
         """
         stored = self.stored
         stored_days = list(stored.days) if stored else []
-        log = self.repo.first_parent_log()
-        boundary = self._starts_at_boundary(log)
+        log = self.repo.log()
+        first_boundary = self._first_boundary(log)
+        boundary = first_boundary is not None
         oldest = min(self.rule.day(commit.authored_at) for commit in log)
         kept = [record for record in stored_days if record.day < oldest]
-        replay = self._walk(log, {}, boundary=boundary, reference=kept[-1] if kept else None)
+        replay = self._walk(log, reference=kept[-1] if kept else None)
         if moved:
             first = min(replay.days, default=None)
             kept = [record for record in stored_days if first is None or record.day < first]
+            if kept and first is not None:
+                # The move brings the chapters under the new folder: it writes no words.
+                replay.days[first] = replace(replay.days[first], added=0, deleted=0)
         days = merge_days(kept, replay.days)
         if rewritten:
             assert stored is not None and stored.last_commit_sha is not None
@@ -672,8 +801,8 @@ class _Builder:
                         f"{made_at}, which is not in the history of HEAD (was the history "
                         f"rewritten?): {outcome}."
                     )
-        if boundary:
-            self.warnings.append(self._shallow_warning(log[0], kept=len(kept)))
+        if first_boundary is not None:
+            self.warnings.append(self._shallow_warning(first_boundary, kept=len(kept)))
         mode = Mode.REBUILT if stored_days and (rewritten or kept) else Mode.FULL
         return _Outcome(
             days,
@@ -682,46 +811,75 @@ class _Builder:
             complete=not boundary,
             all_walked=not boundary,
             commits_walked=len(log),
-            described=self._described(log, head.sha),
+            described=self._described(log, head.sha, head.sha),
         )
 
-    def _starts_at_boundary(self, log: Sequence[RawCommit]) -> bool:
-        return bool(log) and not log[0].parents and log[0].sha in self.boundaries
-
-    def _chapter_blobs(self, commit: str) -> dict[str, str]:
-        """The chapters of `commit`: project path -> blob id."""
-        state: dict[str, str] = {}
-        for entry in self.repo.tree(commit):
-            hit = self.paths(entry.path)
-            if hit is not None and hit[1] is Kind.CHAPTER and entry.mode in FILE_MODES:
-                state[hit[0]] = entry.blob
-        return state
-
-    def _walk(
-        self,
-        log: Sequence[RawCommit],
-        baseline: Mapping[str, str],
-        *,
-        boundary: bool,
-        reference: DayRecord | None,
-    ) -> _Replay:
-        """Count the blobs the walk needs (each once), then replay the commits."""
-        needed = list(baseline.values())
+    def _first_boundary(self, log: Sequence[RawCommit]) -> RawCommit | None:
+        """The first commit of `log` at a shallow clone's boundary (shown without parents)."""
         for commit in log:
-            for change in commit.changes:
-                if change.is_file:
-                    hit = self.paths(change.path)
-                    if hit is not None and hit[1] is Kind.CHAPTER:
-                        needed.append(change.blob)
-        counts = self.counter.blobs(needed, self.progress)
-        return _replay(
-            log,
-            paths=self.paths,
-            state=dict(baseline),
-            counts=counts,
-            rule=self.rule,
-            boundary=boundary,
-            reference=reference,
+            if not commit.parents and commit.sha in self.boundaries:
+                return commit
+        return None
+
+    def _totals(self, commit: str, counts: Mapping[str, TextCounts]) -> Totals:
+        """The chapters' totals of a commit outside the walk, from its tree."""
+        blobs = [
+            entry.blob
+            for entry in self.repo.tree(commit)
+            if entry.mode in FILE_MODES
+            and (hit := self.paths(entry.path)) is not None
+            and hit[1] is Kind.CHAPTER
+        ]
+        found = self.counter.blobs([blob for blob in blobs if blob not in counts])
+        return Totals(
+            sum((counts[blob] if blob in counts else found[blob]).words for blob in blobs),
+            len(blobs),
+        )
+
+    @contextlib.contextmanager
+    def _sources(
+        self, total: int = 0
+    ) -> Iterator[tuple[Mapping[str, TextCounts], Callable[[str], list[Block]]]]:
+        """Counts and blocks of counted words by blob id, each blob read and parsed once
+        (`total`: how many are expected to be parsed, for the progress bar)."""
+        with self.repo.blobs() as reader:
+            source = _BlobSource(reader, self.counter, self.progress, total)
+            yield source, source.blocks
+
+    def _walk(self, log: Sequence[RawCommit], *, reference: DayRecord | None) -> _Replay:
+        """Replay the whole `log`, reading and parsing each blob it needs once."""
+        total = 0
+        if self.progress is not None:
+            cache = self.counter.cache
+            total = len({b for b in chapter_blobs(log, self.paths) if cache.get(b) is None})
+            self.progress(0, total)
+        with self._sources(total) as (counts, blocks):
+            walked = replay(
+                log,
+                paths=self.paths,
+                counts=counts,
+                blocks=blocks,
+                parent_totals=lambda sha: self._totals(sha, counts),
+                rule=self.rule,
+                generation=generations(log),
+                boundaries=self.boundaries,
+                reference=(
+                    Totals(reference.word_count, reference.chapter_count) if reference else None
+                ),
+            )
+        return self._result(walked)
+
+    @staticmethod
+    def _result(walked: Replay) -> _Replay:
+        return _Replay(
+            days=_records(walked.days),
+            last=walked.last,
+            touched=walked.touched,
+            authored={
+                day.sha: day.authored_at
+                for day in walked.days.values()
+                if day.authored_at is not None
+            },
         )
 
     def _shallow_warning(self, first: RawCommit, *, kept: int) -> str:
@@ -764,7 +922,7 @@ class _Builder:
                 last_modified[rel] = utc_iso(touched)
             elif stored_dates.get(rel) is not None:
                 last_modified[rel] = stored_dates[rel]
-            elif outcome.all_walked or (mode is Mode.INCREMENTAL and rel not in replay.state):
+            elif outcome.all_walked:
                 last_modified[rel] = None  # never committed
             else:
                 unknown.append(rel)

@@ -168,6 +168,13 @@ class DayChanges:
         self._added_blocks.update(change.added_blocks)
         self._deleted_blocks.update(change.deleted_blocks)
 
+    def add_all(self, other: DayChanges) -> None:
+        """Add every change of `other` (another part of the same day)."""
+        self._added += other._added
+        self._deleted += other._deleted
+        self._added_blocks.update(other._added_blocks)
+        self._deleted_blocks.update(other._deleted_blocks)
+
     @property
     def added(self) -> int:
         return self._added - self._moved()

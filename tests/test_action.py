@@ -162,9 +162,9 @@ class World:
         """The history the pushed manuscript has: two writing days."""
         return [
             {"date": "2025-03-10", "word_count": 11, "chapter_count": 2, "commits": 1,
-             "words_written": 4, "commit_sha": self.pushed},
+             "words_written": 4, "words_added": 4, "words_deleted": 0, "commit_sha": self.pushed},
             {"date": "2025-03-09", "word_count": 7, "chapter_count": 1, "commits": 1,
-             "words_written": 7, "commit_sha": self.base},
+             "words_written": 7, "words_added": 7, "words_deleted": 0, "commit_sha": self.base},
         ]  # fmt: skip
 
     def event(self, name: str = "push", **payload: Any) -> dict[str, str]:
@@ -497,6 +497,8 @@ def test_a_workspace_behind_origin_moves_onto_the_new_head_and_pushes(world: Wor
         "chapter_count": 3,
         "commits": 2,
         "words_written": 7,
+        "words_added": 7,  # two new chapters, 4 + 3 words
+        "words_deleted": 0,
         "commit_sha": other,
     }
     assert run.output_values()["word-count"] == "14"

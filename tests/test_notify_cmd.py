@@ -89,6 +89,8 @@ def test_sends_the_committed_stats_signed(project: GitRepo, httpserver: HTTPServ
                     "chapter_count": 1,
                     "commits": 1,
                     "words_written": 6,
+                    "words_added": 6,
+                    "words_deleted": 0,
                     "commit_sha": opening,
                 }
             ],
