@@ -8,6 +8,7 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
+from .goaltext import goal_lines, today_line
 from .models import HistoryEntry, Stats
 
 #: Width of the progress bar toward the target, in characters.
@@ -120,6 +121,12 @@ def words_chart(stats: Stats, today: date | None = None) -> RenderableType | Non
     return Group(caption, bars)
 
 
+def _today(stats: Stats, today: date | None) -> Text | None:
+    """Today's words added and deleted (only when `today` is known)."""
+    line = today_line(stats, today.isoformat()) if today is not None else None
+    return Text(line, style="dim") if line is not None else None
+
+
 def build_report(stats: Stats, today: date | None = None) -> RenderableType:
     """The whole report: headline, progress, streak, chart, chapters, manuscript files.
 
@@ -134,7 +141,9 @@ def build_report(stats: Stats, today: date | None = None) -> RenderableType:
     parts: list[RenderableType | None] = [
         headline,
         progress_line(stats),
+        *(Text(line) for line in goal_lines(stats.goal)),
         streak_line(stats),
+        _today(stats, today),
         words_chart(stats, today),
         chapters_table(stats),
         manuscript_table(stats),

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from .goaltext import goal_lines, today_changes
 from .models import HistoryEntry, Stats
 
 #: How many writing days the chart shows at most (the most recent ones).
@@ -82,6 +83,13 @@ def word_chart(history: Sequence[HistoryEntry], days: int = CHART_DAYS) -> list[
     ]
 
 
+def _changes_rows(stats: Stats, today: str) -> list[str]:
+    changes = today_changes(stats, today)
+    if changes is None:
+        return []
+    return [f"| Added today | {_n(changes[0])} |", f"| Deleted today | {_n(changes[1])} |"]
+
+
 def build_summary(
     stats: Stats,
     *,
@@ -113,6 +121,7 @@ def build_summary(
         f"| Chapters | {_n(current.chapter_count)} |",
         f"| Characters | {_n(current.character_count)} |",
         f"| Written today ({today}) | {_n(words_today(stats, today))} |",
+        *_changes_rows(stats, today),
         f"| Current streak | {_days(streak.current_days)} |",
         f"| Longest streak | {_days(streak.longest_days)} |",
     ]
@@ -125,6 +134,9 @@ def build_summary(
             "",
             f"`{progress_bar(current.word_count, target)}`",
         ]
+        goal = goal_lines(stats.goal)
+        if goal:
+            lines += ["", *(f"- {line}" for line in goal)]
     chart = word_chart(stats.history)
     if chart:
         shown = min(len(stats.history), CHART_DAYS)

@@ -77,12 +77,17 @@ Committed the stats to main as `{sha}`.
 | Chapters | 2 |
 | Characters | 57 |
 | Written today (2025-03-10) | 4 |
+| Added today | 4 |
+| Deleted today | 0 |
 | Current streak | 2 days |
 | Longest streak | 2 days |
 
 **Progress:** 11 of 100 words (11.0%)
 
 `▓▓░░░░░░░░░░░░░░░░░░`
+
+- Goal: 100 words (no deadline): 89 words to go.
+- Recent pace: 0 words a writing day (last 14 days): no finish date to project.
 
 ### Word count, last 2 days of writing
 
@@ -287,6 +292,9 @@ def test_push_of_the_manuscript_commits_the_stats_back(world: World) -> None:
         "chapter-count": "2",
         "character-count": "57",
         "words-written-today": "4",
+        "words-added-today": "4",
+        "words-per-day-needed": "",
+        "projected-finish": "",
         "current-streak": "2",
         "changed": "true",
         "commit-sha": stats_sha,
@@ -343,6 +351,9 @@ def test_a_second_run_with_nothing_new_commits_nothing(world: World) -> None:
         "chapter-count": "2",
         "character-count": "57",
         "words-written-today": "4",
+        "words-added-today": "4",
+        "words-per-day-needed": "",
+        "projected-finish": "",
         "current-streak": "2",
         "changed": "false",
         "commit-sha": "",
@@ -1307,6 +1318,9 @@ def test_a_run_without_pushed_commits_computes_even_on_a_stats_commit(
         "chapter-count": "2",
         "character-count": "57",
         "words-written-today": "0",
+        "words-added-today": "0",
+        "words-per-day-needed": "",
+        "projected-finish": "",
         "current-streak": "0",
         "changed": "true",
         "commit-sha": head_of(world.origin),
