@@ -3,7 +3,7 @@
 The rest of the package sees plain data: commit ids, dates, paths and blob ids.
 
 History is read from the object database, never by checking out old commits: one
-`git log --raw` process lists every first-parent commit with the blobs it changed,
+`git log --raw` process lists every commit with the blobs it changed,
 `git ls-tree` lists the blobs of one commit, and one long-lived `git cat-file --batch`
 process (:class:`BlobReader`) hands over blob contents in batches.
 """
@@ -219,31 +219,6 @@ class Repository:
         return datetime.fromisoformat(text)
 
     # ---------------------------------------------------------------- history
-
-    def first_parent_log(self, since: str | None = None) -> list[RawCommit]:
-        """Every first-parent commit of HEAD, oldest first, with the files it changed.
-
-        `since` (a commit id) leaves out that commit and everything before it. A merge
-        shows what it changed against its first parent (merged branches arrive on the day
-        of their merge); a root commit, and the first commit of a shallow clone, show all
-        their files as added. Renames are a deletion plus an addition of the same blob.
-        """
-        revisions = ["HEAD"] if since is None else ["HEAD", f"^{since}"]
-        _, out = self._git_bytes(
-            "log",
-            "--first-parent",
-            "--reverse",
-            "--raw",
-            "-z",
-            "--root",
-            "--diff-merges=first-parent",
-            *_LOG_OPTIONS,
-            "--format=%x1e%H %P%x00%aI",
-            "--end-of-options",
-            *revisions,
-            "--",
-        )
-        return parse_raw_log(out)
 
     def log(self, since: str | None = None) -> list[RawCommit]:
         """Every commit reachable from HEAD, parents before children (`--topo-order`), with

@@ -718,25 +718,13 @@ class _Builder:
                             Totals(record.word_count, record.chapter_count),
                             latest.authored_at,
                         )
-                    if record.added is None:
-                        continue  # a day from a 1.0.0 file: its words stay unknown
                 for commit in full:
                     if commit.sha in new:
                         continue
                     day = self.rule.day(commit.authored_at)
                     if day in seeds and diffs_words(commit, boundaries=self.boundaries):
                         seeds[day].changes.add_all(word_changes(commit, self.paths, blocks))
-            walked = replay(
-                log,
-                paths=self.paths,
-                counts=counts,
-                blocks=blocks,
-                parent_totals=lambda sha: self._totals(sha, counts),
-                rule=self.rule,
-                generation=generation,
-                boundaries=self.boundaries,
-                days=seeds,
-            )
+            walked = self._replay(log, counts, blocks, generation, days=seeds)
         result = self._result(walked)
         for day, record in stored_by_day.items():
             if day in result.days and record.added is None:
@@ -854,20 +842,39 @@ class _Builder:
             total = len({b for b in chapter_blobs(log, self.paths) if cache.get(b) is None})
             self.progress(0, total)
         with self._sources(total) as (counts, blocks):
-            walked = replay(
+            walked = self._replay(
                 log,
-                paths=self.paths,
-                counts=counts,
-                blocks=blocks,
-                parent_totals=lambda sha: self._totals(sha, counts),
-                rule=self.rule,
-                generation=generations(log),
-                boundaries=self.boundaries,
+                counts,
+                blocks,
+                generations(log),
                 reference=(
                     Totals(reference.word_count, reference.chapter_count) if reference else None
                 ),
             )
         return self._result(walked)
+
+    def _replay(
+        self,
+        log: Sequence[RawCommit],
+        counts: Mapping[str, TextCounts],
+        blocks: Callable[[str], list[Block]],
+        generation: Mapping[str, int],
+        *,
+        reference: Totals | None = None,
+        days: dict[date, Day] | None = None,
+    ) -> Replay:
+        return replay(
+            log,
+            paths=self.paths,
+            counts=counts,
+            blocks=blocks,
+            parent_totals=lambda sha: self._totals(sha, counts),
+            rule=self.rule,
+            generation=generation,
+            boundaries=self.boundaries,
+            reference=reference,
+            days=days,
+        )
 
     @staticmethod
     def _result(walked: Replay) -> _Replay:

@@ -10,28 +10,17 @@ the one further from the root, then the later committer date).
 from __future__ import annotations
 
 import json
-from datetime import UTC, date, datetime
+from datetime import date
 from pathlib import Path
 
-from draftforge_stats.pipeline import StatsRun, run_stats
-from draftforge_stats.validation import stats_errors
+from draftforge_stats.pipeline import StatsRun
 from tests.gitutil import GitRepo
+from tests.test_history import full_run_text, run, words
 
-NOW = datetime(2025, 12, 1, 12, 0, tzinfo=UTC)
 STATS = Path(".draftforge") / "stats.json"
 
 Row = tuple[str, int, int, int, int, int | None, int | None]
 # date, word_count, chapter_count, commits, words_written, words_added, words_deleted
-
-
-def words(n: int, word: str = "word") -> str:
-    return " ".join([word] * n) + "\n"
-
-
-def run(root: Path, **kwargs: object) -> StatsRun:
-    result = run_stats(root, now=NOW, **kwargs)  # type: ignore[arg-type]
-    assert stats_errors(json.loads(result.text)) == []
-    return result
 
 
 def rows(result: StatsRun) -> list[Row]:
@@ -47,20 +36,6 @@ def rows(result: StatsRun) -> list[Row]:
         )
         for e in result.stats.history
     ]
-
-
-def full_run_text(root: Path) -> str:
-    stats = root / STATS
-    saved = stats.read_bytes() if stats.exists() else None
-    if saved is not None:
-        stats.unlink()
-    try:
-        result = run_stats(root, now=NOW, write=False)
-        assert result.history_mode == "full"
-        return result.text
-    finally:
-        if saved is not None:
-            stats.write_bytes(saved)
 
 
 def merge(repo: GitRepo, when: str, *args: str) -> str:
