@@ -82,6 +82,7 @@ class StatsSettings(_Section):
     include: tuple[str, ...] = ()
     exclude: tuple[str, ...] = ()
     count_code_blocks: bool = False
+    case_sensitive_globs: bool = False
     deadline: datetime.date | None = None
     """For `project.target_word_count` (YAML gives a date; a quoted string is read too)."""
     writing_days: tuple[str, ...] = ()

@@ -82,12 +82,18 @@ class FileSelector:
     manuscript_directory: str
     include: tuple[str, ...] = ()
     exclude: tuple[str, ...] = ()
+    case_sensitive: bool = False
+    """Match `include`/`exclude` with case; by default both sides are case-folded first."""
     _include: tuple[re.Pattern[str], ...] = field(init=False, repr=False, compare=False)
     _exclude: tuple[re.Pattern[str], ...] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "_include", tuple(glob_to_regex(p) for p in self.include))
-        object.__setattr__(self, "_exclude", tuple(glob_to_regex(p) for p in self.exclude))
+        fold = self._fold
+        object.__setattr__(self, "_include", tuple(glob_to_regex(fold(p)) for p in self.include))
+        object.__setattr__(self, "_exclude", tuple(glob_to_regex(fold(p)) for p in self.exclude))
+
+    def _fold(self, text: str) -> str:
+        return text if self.case_sensitive else text.casefold()
 
     @classmethod
     def from_config(cls, config: Config) -> FileSelector:
@@ -96,6 +102,7 @@ class FileSelector:
             manuscript_directory=_directory(config.structure.manuscript_directory),
             include=config.stats.include,
             exclude=config.stats.exclude,
+            case_sensitive=config.stats.case_sensitive_globs,
         )
 
     def classify(self, path: str) -> Kind | None:
@@ -104,10 +111,12 @@ class FileSelector:
             return None
         if any(part.startswith(".") for part in path.split("/")):
             return None
-        if self._include and not any(p.fullmatch(path) for p in self._include):
-            return None
-        if any(p.fullmatch(path) for p in self._exclude):
-            return None
+        if self._include or self._exclude:
+            folded = self._fold(path)
+            if self._include and not any(p.fullmatch(folded) for p in self._include):
+                return None
+            if any(p.fullmatch(folded) for p in self._exclude):
+                return None
         if _is_under(path, self.chapters_directory):
             return Kind.CHAPTER
         if _is_under(path, self.manuscript_directory):

@@ -489,6 +489,7 @@ def basis_for(
         manuscript_directory=selector.manuscript_directory,
         include=list(selector.include),
         exclude=list(selector.exclude),
+        case_sensitive_globs=selector.case_sensitive,
         count_code_blocks=count_code_blocks,
         timezone=timezone,
         day_starts_at=day_starts_at,

@@ -114,6 +114,7 @@ class HistoryBasis(_Model):
     manuscript_directory: str
     include: list[str]
     exclude: list[str]
+    case_sensitive_globs: bool = False
     count_code_blocks: bool
     timezone: str | None
     day_starts_at: int
