@@ -50,9 +50,7 @@ def test_a_chapter_renamed_in_case_keeps_its_early_days(git_repo: GitRepo) -> No
     assert result.stats.history_basis is not None
     assert result.stats.history_basis.case_sensitive_globs is False
 
-    config(
-        git_repo, "stats:\n  include: ['chapters/Chapter*.md']\n  case_sensitive_globs: true\n"
-    )
+    config(git_repo, "stats:\n  include: ['chapters/Chapter*.md']\n  case_sensitive_globs: true\n")
     sensitive = run(git_repo.path)
     assert any("settings that decide the history changed" in note for note in sensitive.notes)
     # With case, the old name never matched: the history starts with the renamed file.
