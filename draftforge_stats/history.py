@@ -50,7 +50,7 @@ from .counting import (
 )
 from .dates import utc_iso
 from .discover import FileSelector, Kind
-from .gitrepo import FILE_MODES, BlobReader, CommitInfo, RawCommit, Repository
+from .gitrepo import BLOB_BATCH, FILE_MODES, BlobReader, CommitInfo, RawCommit, Repository
 from .models import FORMAT_VERSION, HistoryBasis, HistoryEntry
 from .output import atomic_write
 from .replay import (
@@ -228,11 +228,18 @@ class _BlobSource(Mapping[str, TextCounts]):
 
     A blob is read and parsed once for both, when first asked for (in walk order), and its
     counts go to the cache. Blocks are kept for the last :data:`BLOCKS_KEPT` blobs: a
-    commit's old version of a chapter is nearly always a recent commit's new one.
+    commit's old version of a chapter is nearly always a recent commit's new one. Blobs are
+    read in batches of :data:`~.gitrepo.BLOB_BATCH`: with the one asked for, the next ones of
+    `plan` (the walk's blobs in the order it will want them) not read yet.
     """
 
     def __init__(
-        self, reader: BlobReader, counter: Counter, progress: Progress | None, total: int
+        self,
+        reader: BlobReader,
+        counter: Counter,
+        progress: Progress | None,
+        total: int,
+        plan: Sequence[str] = (),
     ) -> None:
         self.total = total
         self.reader = reader
@@ -240,9 +247,29 @@ class _BlobSource(Mapping[str, TextCounts]):
         self.progress = progress
         self.parsed = 0
         self._blocks: OrderedDict[str, list[Block]] = OrderedDict()
+        self._plan = list(dict.fromkeys(plan))
+        self._next = 0  # the first blob of the plan not read yet
+        self._read: dict[str, bytes] = {}  # read ahead, not parsed yet
+
+    def _data(self, blob: str) -> bytes:
+        data = self._read.pop(blob, None)
+        if data is not None:
+            return data
+        batch = [blob]
+        plan = self._plan
+        while self._next < len(plan) and len(batch) < BLOB_BATCH:
+            ahead = plan[self._next]
+            self._next += 1
+            if ahead != blob and ahead not in self._read and ahead not in self._blocks:
+                batch.append(ahead)
+        found = dict(self.reader.read(batch))
+        self._read.update((ahead, found[ahead]) for ahead in batch[1:])
+        while len(self._read) > 4 * BLOB_BATCH:  # read ahead but never asked for (merges)
+            del self._read[next(iter(self._read))]
+        return found[blob]
 
     def _parse(self, blob: str) -> tuple[TextCounts, list[Block]]:
-        [(_, data)] = list(self.reader.read([blob]))
+        data = self._data(blob)
         text, _ = decode_source(data)
         counts, blocks = count_with_blocks(text, count_code_blocks=self.counter.count_code_blocks)
         self._blocks[blob] = blocks
@@ -703,7 +730,7 @@ class _Builder:
         overlap = new_days & set(stored_by_day)
         generation = generations(log, self.repo.generations())
         seeds: dict[date, Day] = {}
-        with self._sources() as (counts, blocks):
+        with self._sources(plan=chapter_blobs(log, self.paths)) as (counts, blocks):
             if overlap:
                 full = self.repo.log()
                 new = {commit.sha for commit in log}
@@ -827,22 +854,24 @@ class _Builder:
 
     @contextlib.contextmanager
     def _sources(
-        self, total: int = 0
+        self, total: int = 0, plan: Sequence[str] = ()
     ) -> Iterator[tuple[Mapping[str, TextCounts], Callable[[str], list[Block]]]]:
         """Counts and blocks of counted words by blob id, each blob read and parsed once
-        (`total`: how many are expected to be parsed, for the progress bar)."""
+        (`total`: how many are expected to be parsed, for the progress bar; `plan`: the
+        blobs in the order they will be asked for, to read them in batches)."""
         with self.repo.blobs() as reader:
-            source = _BlobSource(reader, self.counter, self.progress, total)
+            source = _BlobSource(reader, self.counter, self.progress, total, plan)
             yield source, source.blocks
 
     def _walk(self, log: Sequence[RawCommit], *, reference: DayRecord | None) -> _Replay:
         """Replay the whole `log`, reading and parsing each blob it needs once."""
+        plan = chapter_blobs(log, self.paths)
         total = 0
         if self.progress is not None:
             cache = self.counter.cache
-            total = len({b for b in chapter_blobs(log, self.paths) if cache.get(b) is None})
+            total = len({b for b in plan if cache.get(b) is None})
             self.progress(0, total)
-        with self._sources(total) as (counts, blocks):
+        with self._sources(total, plan) as (counts, blocks):
             walked = self._replay(
                 log,
                 counts,

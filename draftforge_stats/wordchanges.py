@@ -77,6 +77,15 @@ def _set_aside(old: Sequence[Block], new: Sequence[Block]) -> tuple[list[Block],
     """Old and new blocks less the blocks they have in common (unchanged or moved)."""
     old = [block for block in old if block]
     new = [block for block in new if block]
+    # Most changes touch a few blocks: take off the blocks the two share at both ends first.
+    start, limit = 0, min(len(old), len(new))
+    while start < limit and old[start] == new[start]:
+        start += 1
+    end_old, end_new = len(old), len(new)
+    while end_old > start and end_new > start and old[end_old - 1] == new[end_new - 1]:
+        end_old -= 1
+        end_new -= 1
+    old, new = old[start:end_old], new[start:end_new]
     common = Counter(old) & Counter(new)
     if not common:
         return old, new
