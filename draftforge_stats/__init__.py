@@ -19,7 +19,7 @@ _EXPORTS = {
     "DraftForgeError": "errors",
     "count_markdown": "counting",
     "run_stats": "pipeline",
-    "verify_webhook": "webhooks",
+    "verify_webhook": "webhook.signing",
 }
 
 __all__ = ["DraftForgeError", "__version__", "count_markdown", "run_stats", "verify_webhook"]
@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from .counting import count_markdown
     from .errors import DraftForgeError
     from .pipeline import run_stats
-    from .webhooks import verify_webhook
+    from .webhook.signing import verify_webhook
 
 
 def __getattr__(name: str) -> Any:
@@ -36,3 +36,7 @@ def __getattr__(name: str) -> Any:
     if module is None:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
     return getattr(importlib.import_module(f".{module}", __name__), name)
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)

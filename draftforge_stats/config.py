@@ -10,20 +10,21 @@ from __future__ import annotations
 import datetime
 import zoneinfo
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from .checks import config_problems
 from .errors import ConfigError, Problem
-from .schemas import schema_problems
-from .sources import SourceError, decode_utf8, load_yaml
-
-CONFIG_FILE = Path(".draftforge") / "config.yml"
-
-ProjectType = Literal[
-    "novel", "screenplay", "technical-book", "non-fiction", "poetry", "short-story"
-]
+from .names import (
+    CONFIG_FILE,
+    DEFAULT_CHAPTERS,
+    DEFAULT_MANUSCRIPT,
+    DEFAULT_PROJECT_TYPE,
+    ProjectType,
+)
+from .validation.documents import SourceError, decode_utf8, load_yaml
+from .validation.messages import schema_problems
+from .validation.rules import config_problems
 
 
 class _Section(BaseModel):
@@ -32,15 +33,15 @@ class _Section(BaseModel):
 
 class ProjectConfig(_Section):
     name: str | None = None
-    type: ProjectType = "novel"
+    type: ProjectType = DEFAULT_PROJECT_TYPE
     genre: str | None = None
     language: str | None = None
     target_word_count: int | None = None
 
 
 class StructureConfig(_Section):
-    chapters_directory: str = "chapters"
-    manuscript_directory: str = "manuscript"
+    chapters_directory: str = DEFAULT_CHAPTERS
+    manuscript_directory: str = DEFAULT_MANUSCRIPT
     assets_directory: str = "assets"
 
 

@@ -51,7 +51,7 @@ from markdown_it.token import Token
 from mdit_py_plugins.footnote import footnote_plugin
 from mdit_py_plugins.front_matter import front_matter_plugin
 
-from draftforge_stats.sources import SourceError, check_nesting
+from draftforge_stats.validation.documents import SourceError, check_nesting
 
 __all__ = [
     "RULES_VERSION",

@@ -13,9 +13,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING
 
-from .config import Config
 from .errors import ManuscriptError
+from .names import DRAFTFORGE_DIR
+
+if TYPE_CHECKING:
+    from .config import Config
 
 MARKDOWN_SUFFIXES = (".md", ".markdown")
 
@@ -193,6 +197,12 @@ def discover(root: Path, selector: FileSelector) -> Discovery:
     return Discovery(chapters=chapters, manuscript=manuscript, warnings=warnings)
 
 
+def is_project_marked(folder: Path) -> bool:
+    """True when `folder` has a `.draftforge` folder or is the top of a git work tree: where
+    the search for a project folder stops."""
+    return (folder / DRAFTFORGE_DIR).is_dir() or (folder / ".git").exists()
+
+
 def project_folder(start: Path) -> Path:
     """The project folder for ``start``: the nearest folder upwards with a `.draftforge`
     folder, not above the top of the git work tree (a folder with `.git`); else that top,
@@ -200,6 +210,12 @@ def project_folder(start: Path) -> Path:
     """
     absolute = start.absolute()
     for folder in (absolute, *absolute.parents):
-        if (folder / ".draftforge").is_dir() or (folder / ".git").exists():
+        if is_project_marked(folder):
             return start if folder == absolute else folder
     return start
+
+
+def project_prefix(root: Path, repo_root: Path) -> str:
+    """The project's folder as a prefix of paths relative to the repository's root: `""` when
+    the project is the repository, else e.g. `"book/"`. The one rule for it."""
+    return "" if root == repo_root else root.relative_to(repo_root).as_posix() + "/"

@@ -1,16 +1,35 @@
-"""The one exception hierarchy of the package.
+"""The one exception hierarchy of the package, each class with the exit code it maps to.
 
-Every error the library raises on purpose is a :class:`DraftForgeError`. The CLI turns
-one into a readable message and exit code 1; anything else is a bug (exit code 3).
+Every error the library raises on purpose is a :class:`DraftForgeError`; its class attribute
+``exit_code`` is what the CLI exits with (:data:`EXIT_CODES` is the table, read top to
+bottom). The library never raises click's exceptions: a usage mistake found by library code
+is a :class:`UsageError`. Anything else that escapes is a bug (exit code 3).
+
+Exit codes: 0 ok, 1 the check or job failed, 2 usage, 3 a bug, 130 interrupted.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
+
+EXIT_OK = 0
+EXIT_FAILED = 1
+EXIT_USAGE = 2
+EXIT_BUG = 3
+EXIT_INTERRUPTED = 130
 
 
 class DraftForgeError(Exception):
     """Base class: something the user can fix. The message says what and how."""
+
+    exit_code = EXIT_FAILED
+
+
+class UsageError(DraftForgeError):
+    """The command was called in a way that cannot work; the message says what to pass."""
+
+    exit_code = EXIT_USAGE
 
 
 @dataclass(frozen=True)
@@ -71,3 +90,54 @@ class ActionError(DraftForgeError):
 
 class InputError(ActionError):
     """An input of the GitHub Action has a value it cannot use (exit code 2)."""
+
+    exit_code = EXIT_USAGE
+
+
+class SourceError(ProblemsError):
+    """The text of a YAML or JSON file cannot be read: bad syntax or duplicate keys."""
+
+
+class UnknownFileKindError(DraftForgeError):
+    """A file was named that `validate` cannot tell the kind of (a usage error)."""
+
+    exit_code = EXIT_USAGE
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        super().__init__(
+            f"cannot tell what kind of DraftForge file {path} is: expected "
+            "`.draftforge/config.yml`, `.draftforge/stats.json`, "
+            "`.draftforge/agent-runs/*.json` or a `metadata.yml`"
+        )
+
+
+class InitError(ProblemsError):
+    """The options would make a project that does not validate (nothing was written)."""
+
+
+class PushRejectedError(ActionError):
+    """The branch moved on the remote since the checkout: fetch, recompute, try again."""
+
+
+class NotifyError(DraftForgeError):
+    """The webhook cannot be sent as configured (bad api-url, secret, token or stats)."""
+
+
+class WebhookSecretError(DraftForgeError):
+    """The webhook secret cannot be used as a signing key (empty, or bad base64 after whsec_)."""
+
+
+class WebhookVerificationError(DraftForgeError):
+    """A received webhook is not authentic, is too old or too new, or is not JSON."""
+
+
+def _all_errors(base: type[DraftForgeError]) -> list[type[DraftForgeError]]:
+    found = [base]
+    for sub in base.__subclasses__():
+        found.extend(_all_errors(sub))
+    return found
+
+
+EXIT_CODES: dict[str, int] = {cls.__name__: cls.exit_code for cls in _all_errors(DraftForgeError)}
+"""Every error class of the package and its exit code, in hierarchy order."""

@@ -1,11 +1,21 @@
-"""Everything the package asks of git. The only module that imports GitPython.
+"""Everything the package asks of git: the one module that talks to git.
 
 The rest of the package sees plain data: commit ids, dates, paths and blob ids.
 
-History is read from the object database, never by checking out old commits: one
-`git log --raw` process lists every commit with the blobs it changed,
-`git ls-tree` lists the blobs of one commit, and one long-lived `git cat-file --batch`
-process (:class:`BlobReader`) hands over blob contents in batches.
+Which tool for what:
+
+* GitPython (the only import of it) finds the repository (`Repository.find`: the work tree,
+  the git folder, a worktree's common folder) and reads its configuration (the object
+  format); references and the rest are plain git commands run through it (`Repository.git`);
+* plain `git` processes where speed or a clean shutdown needs them: one `git log --raw`
+  lists every commit reachable from HEAD with the blobs it changed, `git rev-list
+  --parents` gives every commit's parents, `git ls-tree` lists the blobs of one commit, and
+  one long-lived `git cat-file --batch` process (:class:`BlobReader`) hands over blob
+  contents in batches (GitPython's object readers would leave git processes behind).
+  History is read from the object database, never by checking out old commits.
+
+The author date of a commit has one rule, here: git's strict ISO 8601 author date
+(:data:`AUTHOR_DATE_FORMAT`) read by :func:`parse_author_date`, in the author's own offset.
 """
 
 from __future__ import annotations
@@ -24,6 +34,15 @@ from typing import IO
 import git
 
 from .errors import GitError
+
+#: The `git log` format of a commit's author date: strict ISO 8601, in the author's offset.
+AUTHOR_DATE_FORMAT = "%aI"
+
+
+def parse_author_date(text: str) -> datetime:
+    """A commit's author date as `git log --format=%aI` prints it: an aware datetime."""
+    return datetime.fromisoformat(text.strip())
+
 
 #: Options that keep `git log` output machine-readable whatever the user's configuration.
 _LOG_OPTIONS = (
@@ -158,12 +177,18 @@ class Repository:
         """HEAD's commit, or None in a repository with no commits yet."""
         # One plain `git log`: GitPython's object readers would leave git processes behind.
         status, out = self._git_bytes(
-            "log", "-1", "--no-show-signature", "--format=%H %aI", "HEAD", "--", check=False
+            "log",
+            "-1",
+            "--no-show-signature",
+            f"--format=%H {AUTHOR_DATE_FORMAT}",
+            "HEAD",
+            "--",
+            check=False,
         )
         fields = out.decode("ascii", "replace").split()
         if status != 0 or len(fields) != 2:
             return None  # no commits yet
-        return CommitInfo(fields[0], datetime.fromisoformat(fields[1]))
+        return CommitInfo(fields[0], parse_author_date(fields[1]))
 
     # ------------------------------------------------------------------ facts
 
@@ -211,12 +236,18 @@ class Repository:
     def author_date(self, sha: str) -> datetime | None:
         """The author date of commit `sha` in the author's offset, or None when it is unknown."""
         status, out = self._git_bytes(
-            "log", "-1", "--no-show-signature", "--format=%aI", "--end-of-options", sha, check=False
+            "log",
+            "-1",
+            "--no-show-signature",
+            f"--format={AUTHOR_DATE_FORMAT}",
+            "--end-of-options",
+            sha,
+            check=False,
         )
         text = out.decode("ascii", "replace").strip()
         if status != 0 or not text:
             return None
-        return datetime.fromisoformat(text)
+        return parse_author_date(text)
 
     # ---------------------------------------------------------------- history
 
@@ -239,7 +270,7 @@ class Repository:
             "--root",
             "--diff-merges=first-parent",
             *_LOG_OPTIONS,
-            f"--format=%x1e%H %P%x00%aI%x00%cI%x00"
+            f"--format=%x1e%H %P%x00{AUTHOR_DATE_FORMAT}%x00%cI%x00"
             f"%(trailers:key={IMPORT_TRAILER},valueonly,unfold,separator=%x1f)",
             "--end-of-options",
             *revisions,
@@ -286,14 +317,14 @@ class Repository:
             return found
         output = self.git(
             "log", "--first-parent", "--diff-merges=first-parent", *_LOG_OPTIONS, "-z",
-            "--format=%x1e%aI", "--name-only", "HEAD", "--",
+            f"--format=%x1e{AUTHOR_DATE_FORMAT}", "--name-only", "HEAD", "--",
             *sorted({p.rsplit("/", 1)[0] if "/" in p else p for p in wanted}),
         )  # fmt: skip
         for record in output.split("\x1e"):
             if not record:
                 continue
             date_text, _, names = record.partition("\n")
-            when = datetime.fromisoformat(date_text.strip("\0").strip())
+            when = parse_author_date(date_text.strip("\0"))
             for name in names.strip("\n").split("\0"):
                 name = name.strip("\n")
                 if name in wanted and name not in found:
@@ -324,7 +355,7 @@ def parse_raw_log(out: bytes, *, full: bool = False) -> list[RawCommit]:
         if not token.startswith(b"\x1e"):
             raise GitError(f"unexpected `git log` output near {token[:60]!r}")
         ids = token[1:].decode("ascii").split()
-        date = datetime.fromisoformat(fields[i].decode("ascii").strip())
+        date = parse_author_date(fields[i].decode("ascii"))
         i += 1
         committed: datetime | None = None
         is_import = False

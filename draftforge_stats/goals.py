@@ -33,8 +33,8 @@ from typing import Any
 
 import yaml
 
-from .models import GoalInfo, HistoryEntry, TargetInfo
-from .sources import SourceError, check_nesting
+from .statsfile import GoalInfo, HistoryEntry, TargetInfo
+from .validation.documents import SourceError, check_nesting
 
 __all__ = [
     "OVERRUN_THRESHOLD",

@@ -6,7 +6,7 @@ Action's job summary both show these lines, so they say the same thing.
 
 from __future__ import annotations
 
-from .models import GoalInfo, Stats
+from .statsfile import GoalInfo, Stats
 
 __all__ = ["goal_lines", "today_changes", "today_line"]
 

@@ -5,7 +5,6 @@ Library code: takes arguments, returns a :class:`StatsRun`; it never prints or e
 
 from __future__ import annotations
 
-import json
 import os
 import re
 from dataclasses import dataclass, field
@@ -16,7 +15,7 @@ from typing import Any
 from .config import Config, load_config
 from .counting import TextCounts
 from .dates import utc_iso
-from .discover import FileSelector, discover, project_folder
+from .discover import FileSelector, discover, project_folder, project_prefix
 from .gitrepo import Repository
 from .goals import chapter_target, compute_goal, front_matter_target, weekday_numbers
 from .history import (
@@ -29,7 +28,8 @@ from .history import (
     basis_for,
     build_history,
 )
-from .models import (
+from .names import STATS_FILE
+from .statsfile import (
     Breakdown,
     ChapterEntry,
     Current,
@@ -37,10 +37,14 @@ from .models import (
     ProjectInfo,
     Stats,
     Streaks,
+    atomic_write,
+    chapter_totals,
+    check_stats,
+    read_stats_file,
+    render,
+    without_timestamps,
 )
-from .output import STATS_FILE, atomic_write, render, without_timestamps
 from .streaks import DayRule, compute_streaks
-from .validation import check_stats, stats_errors
 
 
 @dataclass
@@ -137,7 +141,7 @@ def _compute(
             for rel in found.chapters
         }
     else:
-        prefix = "" if root == repo.root else root.relative_to(repo.root).as_posix() + "/"
+        prefix = project_prefix(root, repo.root)
         history = build_history(
             repo,
             head=head,
@@ -193,10 +197,9 @@ def _compute(
         if today
         else Streaks()
     )
-    word_count = sum(c.word_count for c in chapters)
     goal = compute_goal(
         entries,
-        word_count=word_count,
+        word_count=chapter_totals(chapters)["word_count"],
         target=config.project.target_word_count,
         deadline=settings.deadline,
         writing_days=weekday_numbers(settings.writing_days),
@@ -210,10 +213,7 @@ def _compute(
             target_word_count=config.project.target_word_count,
         ),
         current=Current(
-            word_count=word_count,
-            chapter_count=len(chapters),
-            character_count=sum(c.character_count for c in chapters),
-            character_count_no_spaces=sum(c.character_count_no_spaces for c in chapters),
+            **chapter_totals(chapters),
             last_updated=stamp,
             last_commit_sha=history.described_sha if history else None,
             last_commit_at=history.last_commit_at if history else None,
@@ -231,7 +231,8 @@ def _compute(
 
 @dataclass(frozen=True)
 class _Existing:
-    """The stats file found on disk: its bytes, data, and why it cannot be used (if so)."""
+    """The stats file found on disk (see :func:`.statsfile.read_stats_file`) and the history
+    it holds, or why it cannot be used."""
 
     raw: bytes | None = None
     data: Any = None
@@ -240,28 +241,15 @@ class _Existing:
 
 
 def _read_existing(path: Path) -> _Existing:
-    """Read the stats file and check it against the schema."""
+    """Read the stats file through its owner, then the history it holds."""
+    found = read_stats_file(path)
+    if not found.usable:
+        return _Existing(found.raw, found.data, problem=found.problem)
     try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        return _Existing()
-    except OSError as exc:
-        return _Existing(problem=f"it cannot be read ({exc.strerror})")
-    try:
-        data = json.loads(raw.decode("utf-8"))
-    except UnicodeDecodeError as exc:
-        return _Existing(raw, problem=f"byte {exc.start} is not UTF-8")
+        stored = Stored.from_data(found.data)
     except ValueError as exc:
-        return _Existing(raw, problem=f"it is not valid JSON: {exc}")
-    errors = stats_errors(data)
-    if errors:
-        more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
-        return _Existing(raw, data, problem=f"it does not match the schema: {errors[0]}{more}")
-    try:
-        stored = Stored.from_data(data)
-    except ValueError as exc:
-        return _Existing(raw, data, problem=str(exc))
-    return _Existing(raw, data, stored=stored)
+        return _Existing(found.raw, found.data, problem=str(exc))
+    return _Existing(found.raw, found.data, stored=stored)
 
 
 def _move_aside(path: Path) -> Path:

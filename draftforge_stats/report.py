@@ -9,17 +9,16 @@ from rich.table import Table
 from rich.text import Text
 
 from .goaltext import goal_lines, today_line
-from .models import HistoryEntry, Stats
+from .statsfile import HistoryEntry, Stats
+from .wording import days as _days
+from .wording import number as _n
+from .wording import plural
 
 #: Width of the progress bar toward the target, in characters.
 PROGRESS_WIDTH = 40
 #: Days in the chart of words written.
 CHART_DAYS = 30
 _BLOCKS = "▁▂▃▄▅▆▇█"
-
-
-def _n(value: int) -> str:
-    return f"{value:,}"
 
 
 def progress_line(stats: Stats) -> RenderableType | None:
@@ -67,10 +66,6 @@ def manuscript_table(stats: Stats) -> Table | None:
     return table
 
 
-def _days(n: int) -> str:
-    return f"{n} day" + ("" if n == 1 else "s")
-
-
 def streak_line(stats: Stats) -> Text | None:
     """`Streak: 5 days (longest 12; 40 writing days, the last on 2025-10-29)`."""
     streak = stats.streaks
@@ -79,8 +74,8 @@ def streak_line(stats: Stats) -> Text | None:
     return Text.assemble(
         "Streak: ",
         (_days(streak.current_days), "bold" if streak.current_days else "dim"),
-        f" (longest {_days(streak.longest_days)}; {streak.total_writing_days} writing "
-        f"day{'' if streak.total_writing_days == 1 else 's'}, the last on "
+        f" (longest {_days(streak.longest_days)}; "
+        f"{plural(streak.total_writing_days, 'writing day')}, the last on "
         f"{streak.last_write_date})",
     )
 

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, tzinfo
 
-from .models import HistoryEntry, Streaks
+from .statsfile import HistoryEntry, Streaks
 
 
 @dataclass(frozen=True)

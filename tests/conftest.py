@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.builders import world  # noqa: F401  (a fixture shared by the Action's tests)
 from tests.gitutil import GitRepo
 
 

@@ -18,7 +18,7 @@ from draftforge_stats.goals import (
     nth_writing_day,
     weekday_numbers,
 )
-from draftforge_stats.models import HistoryEntry, TargetInfo
+from draftforge_stats.statsfile import HistoryEntry, TargetInfo
 
 WEEKDAYS = weekday_numbers(["monday", "tuesday", "wednesday", "thursday", "friday"])
 SHA = "a" * 40

@@ -17,9 +17,8 @@ import pytest
 from draftforge_stats.errors import ConfigError, StatsFileError
 from draftforge_stats.gitrepo import Repository, parse_raw_log
 from draftforge_stats.history import CountCache, DayRecord, merge_days, to_entries
-from draftforge_stats.models import Stats
 from draftforge_stats.pipeline import StatsRun, _read_existing, run_stats
-from draftforge_stats.validation import check_stats, stats_errors
+from draftforge_stats.statsfile import Stats, check_stats, stats_errors
 from tests.gitutil import GitRepo
 
 NOW = datetime(2025, 12, 1, 12, 0, tzinfo=UTC)
@@ -707,7 +706,7 @@ def test_a_corrupt_stats_file_is_moved_aside_and_rebuilt(git_repo: GitRepo) -> N
     ("edit", "reason"),
     [
         (lambda d: d["history"][0].update(commits=0), "does not match the schema"),
-        (lambda d: d["history"].append(dict(d["history"][0])), "not one entry per day"),
+        (lambda d: d["history"].append(dict(d["history"][0])), "appears twice in the history"),
     ],
 )
 def test_a_schema_invalid_stats_file_is_moved_aside(

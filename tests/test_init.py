@@ -23,9 +23,9 @@ from draftforge_stats.scaffold import (
     InitOptions,
     render_project,
 )
-from draftforge_stats.schemas import SCHEMA_NAMES, schema_text
-from draftforge_stats.sources import load_yaml
-from draftforge_stats.validate import validate as validate_paths
+from draftforge_stats.validation import validate as validate_paths
+from draftforge_stats.validation.documents import load_yaml
+from draftforge_stats.validation.schemas import SCHEMA_NAMES, schema_text
 from tests.gitutil import GitRepo
 
 REPO = Path(__file__).resolve().parent.parent

@@ -2,33 +2,25 @@
 
 The same signed `stats.updated` webhook the GitHub Action sends, for a first sync, a test of the
 API settings, or a repository that is not on GitHub. The command parses its options into a
-:class:`NotifyOptions` and hands it to :func:`execute`, which does the work.
+:class:`NotifyOptions`; :func:`execute` calls the library
+(:func:`draftforge_stats.webhook.notify.prepare_payload`, then
+:func:`draftforge_stats.webhook.delivery.send_stats`) and prints.
 """
 
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
 
 import click
 
-from ..action import load_stored
-from ..errors import GitError
-from ..gitrepo import Repository
-from ..gitsync import head_changes, is_own_path
-from ..models import Stats
-from ..notify import NotifyError, build_payload, check_api_url, send_stats
-from ..output import STATS_FILE
-from ..pipeline import find_project_root, run_stats
-from .arguments import project_path
+from ..errors import NotifyError
+from ..webhook.delivery import check_api_url, send_stats
+from ..webhook.notify import prepare_payload
+from .arguments import project_path, run_time
 from .console import error_console
-from .stats_cmd import run_time
-
-_REMOTE = re.compile(r"[:/](?P<owner>[^/:]+)/(?P<name>[^/]+?)(?:\.git)?/?$")
 
 
 @dataclass(frozen=True)
@@ -43,88 +35,11 @@ class NotifyOptions:
     max_attempts: int
 
 
-def repository_from_url(url: str) -> str | None:
-    """`owner/name` from a remote URL (https, ssh or scp-like), or None."""
-    match = _REMOTE.search(url.strip())
-    return f"{match['owner']}/{match['name']}" if match else None
-
-
-def _git(repo: Repository, *args: str) -> str | None:
-    try:
-        return repo.git(*args).strip()
-    except GitError:
-        return None
-
-
-def _committed_stats(root: Path, repo: Repository) -> tuple[Stats, str] | None:
-    """The stored stats and HEAD's id when HEAD is a stats commit with a clean stats file.
-
-    Such stats describe the manuscript as it is (HEAD changed nothing else), while stats
-    computed now would describe the stats commit itself.
-    """
-    if repo.head() is None:
-        return None
-    prefix = "" if root == repo.root else root.relative_to(repo.root).as_posix() + "/"
-    relative = prefix + STATS_FILE.as_posix()
-    changes = head_changes(repo)
-    if not changes or not all(is_own_path(p, prefix) for p in changes):
-        return None
-    if relative not in changes or _git(repo, "status", "--porcelain", "--", relative):
-        return None
-    stats = load_stored(root / STATS_FILE)
-    head = repo.head()
-    return (stats, head.sha) if stats is not None and head is not None else None
-
-
-def prepare(options: NotifyOptions, now: datetime) -> tuple[dict[str, Any], list[str]]:
-    """The webhook payload for the project at `options.path`, and notes for the user.
-
-    When HEAD is a stats commit (one that changed only `.draftforge/` files), the committed
-    stats are sent, naming that commit; otherwise the stats are computed now (nothing is
-    written) and name no stats commit. Raises :class:`click.UsageError` when the repository
-    or ref cannot be found out.
-    """
-    root, repo = find_project_root(options.path)
-    notes: list[str] = []
-    repository = options.repository
-    if not repository and repo is not None:
-        url = _git(repo, "remote", "get-url", "origin")
-        repository = repository_from_url(url) if url else None
-    if not repository:
-        raise click.UsageError(
-            "cannot tell the repository's name from an `origin` remote: pass "
-            "--repository OWNER/NAME"
-        )
-    ref = options.ref
-    if not ref and repo is not None:
-        ref = _git(repo, "symbolic-ref", "-q", "HEAD")
-    if not ref:
-        raise click.UsageError("HEAD is not on a branch: pass --ref (for example refs/heads/main)")
-
-    committed = _committed_stats(root, repo) if repo is not None else None
-    if committed is not None:
-        stats, stats_commit = committed
-        notes.append(f"sending the stats committed in {stats_commit[:7]}")
-    else:
-        result = run_stats(root, now=now, write=False)
-        notes.extend(result.warnings)
-        stats, stats_commit = result.stats, None
-        notes.append("sending the stats computed now; they are not committed")
-    try:
-        payload = build_payload(
-            stats.model_dump(mode="json"),
-            repository=repository,
-            ref=ref,
-            stats_commit_sha=stats_commit,
-        )
-    except NotifyError as exc:
-        raise click.UsageError(str(exc)) from None
-    return payload, notes
-
-
 def execute(options: NotifyOptions, *, now: datetime | None = None) -> int:
     """Send (or with `dry_run`, print) the webhook; the exit code."""
-    payload, notes = prepare(options, now or run_time())
+    payload, notes = prepare_payload(
+        options.path, repository=options.repository, ref=options.ref, now=now or run_time()
+    )
     errors = error_console()
     for note in notes:
         errors.print(f"note: {note}", highlight=False)
@@ -230,4 +145,4 @@ def notify(
         raise click.exceptions.Exit(code)
 
 
-__all__ = ["NotifyOptions", "execute", "notify", "prepare", "repository_from_url"]
+__all__ = ["NotifyOptions", "execute", "notify"]

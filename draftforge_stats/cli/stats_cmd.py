@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import os
 import time
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from pathlib import Path
 from types import TracebackType
 
@@ -22,24 +21,11 @@ from rich.progress import (
 
 from ..pipeline import run_stats
 from ..report import build_report
-from .arguments import project_path
+from .arguments import project_path, run_time
 from .console import error_console, output_console
 
 #: The progress bar appears only when counting the history takes longer than this (seconds).
 PROGRESS_DELAY = 0.5
-
-
-def run_time() -> datetime:
-    """The time of this run: `SOURCE_DATE_EPOCH` when set (reproducible builds), else now."""
-    value = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if value:
-        try:
-            return datetime.fromtimestamp(int(value), UTC)
-        except (ValueError, OverflowError, OSError):
-            raise click.BadParameter(
-                f"SOURCE_DATE_EPOCH must be a whole number of seconds, not {value!r}"
-            ) from None
-    return datetime.now(UTC)
 
 
 class HistoryProgress:

@@ -13,9 +13,9 @@ from pathlib import Path
 
 import click
 
-from ..reporting import FORMATS, github_report, json_report, text_report
-from ..validate import UnknownFileKindError
-from ..validate import validate as validate_paths
+from ..validation import UnknownFileKindError
+from ..validation import validate as validate_paths
+from ..validation.reporters import FORMATS, github_report, json_report, text_report
 from .console import output_console
 
 
