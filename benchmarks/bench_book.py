@@ -12,17 +12,12 @@ of `--repeat`. It prints both times, their ratio, and what this version's histor
 from __future__ import annotations
 
 import argparse
+import json
 import shutil
 import subprocess
 import sys
 import time
-from datetime import UTC, datetime
 from pathlib import Path
-
-# Runnable from a checkout without installing the package.
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from draftforge_stats.pipeline import run_stats
 
 COMMAND = "import sys; from draftforge_stats.cli import main; sys.exit(main())"
 
@@ -56,19 +51,25 @@ def main() -> None:
     for _ in range(args.repeat):
         theirs.append(timed(args.baseline, path))
         ours.append(timed(sys.executable, path))
-    shutil.rmtree(path / ".git" / "draftforge-stats", ignore_errors=True)
-    run = run_stats(path, now=datetime.now(UTC), write=False)
-    history = run.stats.history
-    commits = subprocess.run(
-        ["git", "rev-list", "--count", "HEAD"], cwd=path, capture_output=True, text=True
-    ).stdout.strip()
-    print(f"{path}: {commits} commits; this version's history: {len(history)} days,")
-    print(
-        f"  {run.stats.current.total_commits} manuscript commits, {run.blobs_counted} blobs counted"
-    )
     print(f"baseline ({args.baseline}): best {min(theirs):.1f} s of {len(theirs)}")
     print(f"this version ({sys.executable}): best {min(ours):.1f} s of {len(ours)}")
     print(f"this version takes {min(ours) / min(theirs):.2f} x the baseline's time")
+    shutil.rmtree(path / ".git" / "draftforge-stats", ignore_errors=True)
+    out = subprocess.run(
+        [sys.executable, "-c", COMMAND, "stats", "--json", "--no-write", str(path)],
+        cwd=path.parent,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    stats = json.loads(out)
+    commits = subprocess.run(
+        ["git", "rev-list", "--count", "HEAD"], cwd=path, capture_output=True, text=True
+    ).stdout.strip()
+    print(
+        f"{path}: {commits} commits; this version's history: {len(stats['history'])} days, "
+        f"{stats['current']['total_commits']} manuscript commits"
+    )
 
 
 if __name__ == "__main__":
