@@ -90,6 +90,8 @@ class StatsSettings(_Section):
     """Weekday names (`monday`...); empty means every day."""
     chapter_targets: dict[str, int] = Field(default_factory=dict)
     """Target words by chapter file (project path)."""
+    images: bool = True
+    badge: bool = False
 
     def zone(self) -> zoneinfo.ZoneInfo | None:
         """The configured time zone (validated when the config was loaded)."""

@@ -125,7 +125,8 @@ class NotifyError(DraftForgeError):
 
 
 class WebhookSecretError(DraftForgeError):
-    """The webhook secret cannot be used as a signing key (empty, or bad base64 after whsec_)."""
+    """The webhook secret cannot be used as a signing key (empty, bad base64 after whsec_, or a
+    whsec_ key shorter than 24 or longer than 64 bytes)."""
 
 
 class WebhookVerificationError(DraftForgeError):

@@ -15,7 +15,9 @@ Which tool for what:
   History is read from the object database, never by checking out old commits.
 
 The author date of a commit has one rule, here: git's strict ISO 8601 author date
-(:data:`AUTHOR_DATE_FORMAT`) read by :func:`parse_author_date`, in the author's own offset.
+(:data:`AUTHOR_DATE_FORMAT`) read by :func:`parse_author_date`, in the author's own offset;
+the committer date (:data:`COMMITTER_DATE_FORMAT`, :meth:`Repository.committer_date`) is read
+the same way.
 """
 
 from __future__ import annotations
@@ -37,10 +39,13 @@ from .errors import GitError
 
 #: The `git log` format of a commit's author date: strict ISO 8601, in the author's offset.
 AUTHOR_DATE_FORMAT = "%aI"
+#: The same for the committer date (when the commit was last written; the webhook's order).
+COMMITTER_DATE_FORMAT = "%cI"
 
 
 def parse_author_date(text: str) -> datetime:
-    """A commit's author date as `git log --format=%aI` prints it: an aware datetime."""
+    """A commit's author date as `git log --format=%aI` prints it: an aware datetime (also
+    the committer date of `%cI`, which git prints the same way)."""
     return datetime.fromisoformat(text.strip())
 
 
@@ -235,11 +240,19 @@ class Repository:
 
     def author_date(self, sha: str) -> datetime | None:
         """The author date of commit `sha` in the author's offset, or None when it is unknown."""
+        return self._commit_date(sha, AUTHOR_DATE_FORMAT)
+
+    def committer_date(self, sha: str) -> datetime | None:
+        """The committer date of commit `sha` (when it was last written: a rebase or an amend
+        renews it), or None when it is unknown."""
+        return self._commit_date(sha, COMMITTER_DATE_FORMAT)
+
+    def _commit_date(self, sha: str, date_format: str) -> datetime | None:
         status, out = self._git_bytes(
             "log",
             "-1",
             "--no-show-signature",
-            f"--format={AUTHOR_DATE_FORMAT}",
+            f"--format={date_format}",
             "--end-of-options",
             sha,
             check=False,

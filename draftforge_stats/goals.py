@@ -33,6 +33,7 @@ from typing import Any
 
 import yaml
 
+from .images.days import words_added
 from .statsfile import GoalInfo, HistoryEntry, TargetInfo
 from .validation.documents import SourceError, check_nesting
 
@@ -104,12 +105,6 @@ def nth_writing_day(first: date, n: int, weekdays: Collection[int]) -> date | No
     return day
 
 
-def _added(entry: HistoryEntry) -> int:
-    if entry.words_added is not None:
-        return entry.words_added
-    return max(entry.words_written, 0)
-
-
 def compute_goal(
     history: Sequence[HistoryEntry],
     *,
@@ -129,7 +124,7 @@ def compute_goal(
     first_counted = today + timedelta(days=1) if written_today else today
 
     window_start = today - timedelta(days=PACE_WINDOW - 1)
-    added = sum(_added(entry) for day, entry in by_day.items() if window_start <= day <= today)
+    added = sum(words_added(entry) for day, entry in by_day.items() if window_start <= day <= today)
     window_days = count_writing_days(window_start, today, weekdays)
     pace = added // window_days if window_days else 0
 

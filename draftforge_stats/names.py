@@ -18,6 +18,12 @@ STATS_FILE = Path(DRAFTFORGE_DIR) / "stats.json"
 AGENT_RUNS_DIR = Path(DRAFTFORGE_DIR) / "agent-runs"
 SCHEMAS_DIR = Path(DRAFTFORGE_DIR) / "schemas"
 """Where a project keeps its copy of the schemas (editors read them offline)."""
+PROGRESS_FILE = Path(DRAFTFORGE_DIR) / "progress.svg"
+CALENDAR_FILE = Path(DRAFTFORGE_DIR) / "calendar.svg"
+BADGE_FILE = Path(DRAFTFORGE_DIR) / "badge.json"
+IMAGE_FILES = (PROGRESS_FILE, CALENDAR_FILE, BADGE_FILE)
+"""Every picture of the stats the tool may write (see :mod:`.images`), in their fixed order.
+Inside `.draftforge/`, so :func:`is_own_path` counts them among the tool's own files."""
 
 DEFAULT_CHAPTERS = "chapters"
 DEFAULT_MANUSCRIPT = "manuscript"
@@ -27,6 +33,10 @@ ProjectType = Literal[
 ]
 PROJECT_TYPES: tuple[str, ...] = get_args(ProjectType)
 DEFAULT_PROJECT_TYPE: ProjectType = "novel"
+
+#: Which branches notify the DraftForge API (the Action's `notify-branches` input,
+#: `draftforge notify --branches`): the default branch only, or all.
+NOTIFY_BRANCHES = ("default", "all")
 
 #: Files inside `.draftforge/` that do change the stats, so they are never this tool's own.
 NOT_OWN_FILES = frozenset({CONFIG_FILE.name})

@@ -28,6 +28,7 @@ from .history import (
     basis_for,
     build_history,
 )
+from .images import image_files, written_here
 from .names import STATS_FILE
 from .statsfile import (
     Breakdown,
@@ -37,12 +38,12 @@ from .statsfile import (
     ProjectInfo,
     Stats,
     Streaks,
-    atomic_write,
     chapter_totals,
     check_stats,
     read_stats_file,
     render,
     without_timestamps,
+    write_if_changed,
 )
 from .streaks import DayRule, compute_streaks
 
@@ -64,6 +65,11 @@ class StatsRun:
     history_mode: str | None = None  # how the history was made: see history.Mode
     commits_walked: int = 0  # first-parent commits read from git by this run
     blobs_counted: int = 0  # distinct file contents counted (not found in the cache)
+    #: Every file the run maintains, relative to `root`: the stats file, then the images
+    #: (and badge) the config asks for. The Action commits exactly these.
+    files: list[str] = field(default_factory=list)
+    #: Those of `files` this run wrote (their bytes changed).
+    written_files: list[str] = field(default_factory=list)
 
 
 def find_project_root(path: Path) -> tuple[Path, Repository | None]:
@@ -317,11 +323,30 @@ def run_stats(
     check_stats(stats.model_dump(mode="json"))  # nothing invalid is ever written
     text = render(stats)
     written = False
-    if write and (changed or _read_text(stats_path) != text):
+    if write:
         if existing.problem is not None and existing.raw is not None:
             _move_aside(stats_path)
-        atomic_write(stats_path, text)
-        written = True
+        written = write_if_changed(stats_path, text)
+    # The images show the run's writing day; outside git, the day the numbers last changed.
+    image_day = computed.today or date.fromisoformat(stats.current.last_updated[:10])
+    images = image_files(
+        stats,
+        today=image_day,
+        images=config.stats.images,
+        badge=config.stats.badge,
+        par=_par(stats),
+    )
+    written_files = [display] if written else []
+    for rel in list(images):
+        if not _ours(root / rel, rel):
+            warnings.append(
+                f"{rel} was not written by DraftForge Stats; it is left as it is (move it "
+                f"away, or turn the file off in the config: `stats.images` or `stats.badge`)."
+            )
+            del images[rel]
+        elif write and write_if_changed(root / rel, images[rel]):
+            written_files.append(rel.as_posix())
+    files = [display, *(rel.as_posix() for rel in images)]
     history = computed.history
     return StatsRun(
         root=root,
@@ -337,6 +362,8 @@ def run_stats(
         history_mode=history.mode.value if history else None,
         commits_walked=history.commits_walked if history else 0,
         blobs_counted=computed.counter.counted if computed.counter else 0,
+        files=files,
+        written_files=written_files,
     )
 
 
@@ -354,11 +381,21 @@ _FRONT_MATTER_LIMIT = 64 * 1024
 """Front matter is looked for in a chapter's first 64 KiB."""
 
 
-def _read_text(path: Path) -> str | None:
+def _ours(path: Path, rel: Path) -> bool:
+    """True when the file at `path` may be written: there is none, or this tool wrote it."""
     try:
-        return path.read_text(encoding="utf-8")
-    except OSError:
-        return None
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return True
+    except (OSError, UnicodeDecodeError):
+        return False
+    return written_here(rel, text)
+
+
+def _par(stats: Stats) -> int | None:
+    """Where the author should be today, when the stats have a goal with a deadline."""
+    par = getattr(getattr(stats, "goal", None), "par", None)
+    return par if isinstance(par, int) else None
 
 
 __all__ = ["StatsRun", "find_project_root", "run_stats"]

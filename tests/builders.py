@@ -77,9 +77,16 @@ MESSAGE = "chore(stats): update writing stats [skip ci]"
 TOKEN = "ghs_TOKENMARKER0a1b2c3d4e5f"
 API_TOKEN = "dfk_APITOKENMARKER9z8y7x"
 SECRET = "whsec_" + base64.b64encode(b"SECRETMARKER-32-bytes-of-key!!!!").decode()
+# The event payload's repository, as GitHub sends it (trimmed to what the action reads).
+REPOSITORY: dict[str, Any] = {
+    "id": 812345678,
+    "full_name": "author/lighthouse",
+    "default_branch": "main",
+}
 CONFIG = 'version: "1.0"\nproject:\n  name: Lighthouse\n  target_word_count: 100\n'
 CH1 = "# The Start\n\nOne two three four five.\n"  # 7 words, 34 characters
 CH2 = "# Middle\n\nSix seven eight.\n"  # 4 words, 23 characters
+CH3 = "# Late\n\nNine ten.\n"  # 3 words, 14 characters
 
 
 def clone(source: Path | str, target: Path, *args: str) -> GitRepo:
@@ -141,6 +148,8 @@ class World:
     def event(self, name: str = "push", **payload: Any) -> dict[str, str]:
         if name == "push" and not payload:
             payload = {"before": self.base, "after": self.pushed, "ref": "refs/heads/main"}
+        if name != "schedule":  # a scheduled run's payload has no repository
+            payload.setdefault("repository", REPOSITORY)
         path = self.tmp / f"event-{name}.json"
         path.write_text(json.dumps(payload), encoding="utf-8")
         return {"GITHUB_EVENT_NAME": name, "GITHUB_EVENT_PATH": str(path)}
@@ -150,6 +159,7 @@ class World:
             "GITHUB_ACTIONS": "true",
             "GITHUB_WORKSPACE": str(self.workspace.path),
             "GITHUB_REPOSITORY": "author/lighthouse",
+            "GITHUB_REPOSITORY_ID": str(REPOSITORY["id"]),
             "GITHUB_REF": "refs/heads/main",
             "GITHUB_REF_NAME": "main",
             "GITHUB_REF_TYPE": "branch",
@@ -213,6 +223,25 @@ def world(tmp_path: Path, bare_remote: Path) -> World:
     return World(tmp_path, bare_remote, author, workspace, base, pushed)
 
 
+def on_branch(world: World, branch: str) -> dict[str, str]:
+    """The author pushes `branch` with one more chapter; the workspace checks it out. The
+    runner's environment for that push."""
+    world.author.git("checkout", "-q", "-b", branch)
+    pushed = world.author.commit(
+        "Late chapter", "2025-03-10T10:00:00+00:00", files={"chapters/03-late.md": CH3}
+    )
+    world.author.git("push", "-q", "origin", branch)
+    world.workspace.git("fetch", "-q", "origin")
+    world.workspace.git("checkout", "-q", "-b", branch, f"origin/{branch}")
+    event = world.event("push", before=world.pushed, after=pushed, ref=f"refs/heads/{branch}")
+    return world.env(
+        event,
+        GITHUB_REF=f"refs/heads/{branch}",
+        GITHUB_REF_NAME=branch,
+        GITHUB_SHA=pushed,
+    )
+
+
 def assert_secrets_hidden(run: Run, *places: str) -> None:
     """The secrets appear nowhere but in `::add-mask::` lines."""
     texts = [
@@ -224,6 +253,17 @@ def assert_secrets_hidden(run: Run, *places: str) -> None:
     for text in texts:
         for secret in (TOKEN, basic(TOKEN).removeprefix("basic "), API_TOKEN, SECRET):
             assert secret not in text
+
+
+#: The job summary's chart of the 30 days ending on 10 March 2025 (from 9 February): a date on
+#: every fifth day counted back from the last, by index.
+MARCH_LABELS = {4: "Feb 13", 9: "Feb 18", 14: "Feb 23", 19: "Feb 28", 24: "Mar 5", 29: "Mar 10"}
+
+
+def chart_labels(shown: dict[int, str]) -> str:
+    """The chart's x axis of 30 labels: the dates shown, and distinct invisible ones (i + 1
+    zero-width spaces) for the other days."""
+    return ", ".join(f'"{shown.get(i, chr(0x200B) * (i + 1))}"' for i in range(30))
 
 
 def summary_stats(history: list[HistoryEntry], target: int | None = 1000) -> Stats:

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 from datetime import UTC, datetime, timedelta
 from importlib import resources
@@ -31,7 +30,9 @@ from tests.builders import (
     API_TOKEN,
     CH1,
     CH2,
+    CH3,
     CONFIG,
+    MARCH_LABELS,
     MESSAGE,
     NOW,
     REPO_ROOT,
@@ -39,6 +40,7 @@ from tests.builders import (
     TOKEN,
     World,
     assert_secrets_hidden,
+    chart_labels,
     clone,
     git_in,
     head_of,
@@ -46,10 +48,10 @@ from tests.builders import (
     summary_stats,
 )
 from tests.gitutil import GitRepo
+from tests.netutil import free_port
 
 ZERO = "0" * 40
 BOT = "github-actions[bot] <41898282+github-actions[bot]@users.noreply.github.com>"
-CH3 = "# Late\n\nNine ten.\n"  # 3 words, 14 characters
 
 
 SUMMARY = """\
@@ -57,7 +59,7 @@ SUMMARY = """\
 
 Committed the stats to main as `{sha}`.
 
-| | |
+| Measure | Value |
 | --- | ---: |
 | Words | 11 |
 | Chapters | 2 |
@@ -75,14 +77,15 @@ Committed the stats to main as `{sha}`.
 - Goal: 100 words (no deadline): 89 words to go.
 - Recent pace: 0 words a writing day (last 14 days): no finish date to project.
 
-### Word count, last 2 days of writing
+### Words added, last 30 days
 
 ```mermaid
+%%{{init: {{"themeVariables": {{"xyChart": {{"plotColorPalette": "#3a8e4f"}}}}}}}}%%
 xychart-beta
-    title "Words over the last writing days"
-    x-axis ["2025-03-09", "2025-03-10"]
-    y-axis "Words" 0 --> 11
-    line [7, 11]
+    title "Words added per day, 2025-02-09 to 2025-03-10"
+    x-axis [{labels}]
+    y-axis "Words added" 0 --> 7
+    bar [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 7, 4]
 ```
 
 ### Chapters
@@ -93,13 +96,6 @@ xychart-beta
 | 2 | Middle | `chapters/02-middle.md` | 4 |
 | | **Total** | | **11** |
 """
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-    return port
 
 
 def stats_at(origin: Path, ref: str = "main") -> dict[str, Any]:
@@ -121,7 +117,7 @@ def test_push_of_the_manuscript_commits_the_stats_back(world: World) -> None:
         f"{BOT}\n{BOT}\n{MESSAGE}\n\n"
     )
     assert git_in(world.origin, "show", "--format=", "--name-only", "main") == (
-        ".draftforge/stats.json\n"
+        ".draftforge/calendar.svg\n.draftforge/progress.svg\n.draftforge/stats.json\n"
     )
     on_origin = git_in(world.origin, "show", "main:.draftforge/stats.json")
     assert on_origin == (world.workspace.path / ".draftforge/stats.json").read_text("utf-8")
@@ -144,7 +140,7 @@ def test_push_of_the_manuscript_commits_the_stats_back(world: World) -> None:
     }
     assert f"::notice::Committed the stats to main as {stats_sha[:7]} and pushed." in run.lines()
     assert "11 words in 2 chapters; the stats changed." in run.lines()
-    assert run.summary == SUMMARY.format(sha=stats_sha[:7])
+    assert run.summary == SUMMARY.format(sha=stats_sha[:7], labels=chart_labels(MARCH_LABELS))
     # The token went nowhere: not into .git/config, not into any output.
     config_text = (world.workspace.path / ".git/config").read_text("utf-8")
     assert "extraheader" not in config_text
@@ -330,7 +326,7 @@ def test_a_workspace_behind_origin_moves_onto_the_new_head_and_pushes(world: Wor
     assert run.sleeps == [2.0]
     assert git_in(world.origin, "rev-parse", "main~1").strip() == other
     assert git_in(world.origin, "show", "--format=", "--name-only", "main") == (
-        ".draftforge/stats.json\n"
+        ".draftforge/calendar.svg\n.draftforge/progress.svg\n.draftforge/stats.json\n"
     )
     stats = stats_at(world.origin)
     assert stats["current"]["last_commit_sha"] == other
@@ -481,29 +477,40 @@ def test_the_api_answering_500_twice_then_200_gets_one_signed_delivery(
     assert len(run.sleeps) == 2  # the webhook's two backoffs
     body, headers = received[-1]
     payload = verify_webhook(body, headers, SECRET)
-    stats_sha = head_of(world.origin)
     assert headers["Authorization"] == f"Bearer {API_TOKEN}"
-    assert headers["Webhook-Id"] == webhook_id_for("author/lighthouse", world.pushed)
+    assert headers["Webhook-Id"] == webhook_id_for(body)
     assert {received[0][1]["Webhook-Id"], received[1][1]["Webhook-Id"]} == {headers["Webhook-Id"]}
+    assert {received[0][0], received[1][0]} == {body}
+    generated_at = stats_at(world.origin)["generated_at"]
     assert payload == {
-        "event": "stats.updated",
-        "repository": "author/lighthouse",
-        "ref": "refs/heads/main",
-        "commit_sha": world.pushed,
-        "stats_commit_sha": stats_sha,
-        "project_stats": {
-            "word_count": 11,
-            "chapter_count": 2,
-            "character_count": 57,
-            "last_commit_sha": world.pushed,
-            "last_commit_at": "2025-03-10T09:00:00Z",
-            "total_commits": 2,
-            "current_streak_days": 2,
-            "longest_streak_days": 2,
-            "last_write_date": "2025-03-10",
-            "stats_history": world.history(),
+        "type": "stats.updated",
+        "timestamp": generated_at,
+        "data": {
+            "repository": {"id": 812345678, "full_name": "author/lighthouse"},
+            "ref": "refs/heads/main",
+            "default_branch": "main",
+            "is_default_branch": True,
+            "order": {"last_commit_at": "2025-03-10T09:00:00Z", "generated_at": generated_at},
+            "project_stats": {
+                "word_count": 11,
+                "chapter_count": 2,
+                "character_count": 57,
+                "last_commit_sha": world.pushed,
+                "last_commit_at": "2025-03-10T09:00:00Z",
+                "total_commits": 2,
+                "current_streak_days": 2,
+                "longest_streak_days": 2,
+                "last_write_date": "2025-03-10",
+                "stats_history": [
+                    {"date": "2025-03-10", "word_count": 11, "chapter_count": 2,
+                     "words_written_today": 4, "commits": 1},
+                    {"date": "2025-03-09", "word_count": 7, "chapter_count": 1,
+                     "words_written_today": 7, "commits": 1},
+                ],
+            },
         },
-    }
+    }  # fmt: skip
+    assert generated_at == "2025-03-10T12:00:00Z"  # NOW, the run that made the file
     assert run.output_values()["notified"] == "true"
     assert f"Notified the DraftForge API ({headers['Webhook-Id']}, 3 attempts)." in run.lines()
     assert run.lines()[:4] == [
@@ -639,6 +646,7 @@ def test_a_project_in_a_subfolder(world: World) -> None:
 
     assert run.code == 0, run.stdout
     assert git_in(world.origin, "show", "--format=", "--name-only", "main") == (
+        "novel/.draftforge/calendar.svg\nnovel/.draftforge/progress.svg\n"
         "novel/.draftforge/stats.json\n"
     )
     assert run.output_values()["word-count"] == "11"
@@ -855,7 +863,7 @@ def test_an_ignored_stats_file_is_still_committed(world: World) -> None:
 
     assert run.code == 0, run.stdout
     assert git_in(world.origin, "show", "--format=", "--name-only", "main") == (
-        ".draftforge/stats.json\n"
+        ".draftforge/calendar.svg\n.draftforge/progress.svg\n.draftforge/stats.json\n"
     )
     assert git_in(world.origin, "rev-parse", "main~1").strip() == ignored
     assert (
@@ -879,6 +887,7 @@ def test_the_early_return_looks_at_the_projects_own_folder(world: World) -> None
     assert world.run(world.env(event, GITHUB_SHA=moved, INPUT_PATH="book")).code == 0
     stats_sha = head_of(world.origin)
     assert git_in(world.origin, "show", "--format=", "--name-only", "main") == (
+        "book/.draftforge/calendar.svg\nbook/.draftforge/progress.svg\n"
         "book/.draftforge/stats.json\n"
     )
     world.author.git("pull", "-q")
@@ -932,9 +941,9 @@ def test_a_push_that_also_changed_the_stats_file_is_recomputed_not_merged(world:
 
 
 def test_a_run_that_commits_nothing_still_notifies(world: World, httpserver: HTTPServer) -> None:
-    # Decision: every run that computed the stats of a branch or tag notifies (the webhook-id
-    # is the described commit's, so the API drops repeats); only pull requests and the early
-    # return for the action's own commits do not.
+    # Decision: every run that computed the stats of the default branch notifies (the
+    # webhook-id is the body's, so the API can drop repeats); pull requests, other branches
+    # (unless `notify-branches: all`) and the early return for the action's own commits do not.
     received: list[bytes] = []
 
     def handler(request: Request) -> Response:
@@ -949,10 +958,10 @@ def test_a_run_that_commits_nothing_still_notifies(world: World, httpserver: HTT
     assert run.code == 0, run.stdout
     assert head_of(world.origin) == world.pushed
     assert len(received) == 1
-    payload = json.loads(received[0])
-    assert (payload["commit_sha"], payload["stats_commit_sha"]) == (world.pushed, None)
-    assert payload["ref"] == "refs/heads/main"
-    assert list(payload["project_stats"]) == [
+    data = json.loads(received[0])["data"]
+    assert data["project_stats"]["last_commit_sha"] == world.pushed
+    assert data["ref"] == "refs/heads/main"
+    assert list(data["project_stats"]) == [
         "word_count", "chapter_count", "character_count", "last_commit_sha", "last_commit_at",
         "total_commits", "current_streak_days", "longest_streak_days", "last_write_date",
         "stats_history",

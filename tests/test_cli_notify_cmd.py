@@ -31,7 +31,9 @@ def project(git_repo: GitRepo) -> GitRepo:
 
 
 def invoke(project: GitRepo, *args: str, env: dict[str, str] | None = None) -> Result:
-    return CliRunner().invoke(main, ["notify", str(project.path), *args], env=env)
+    # The repository's id and default branch, as the runner (or the user) gives them.
+    defaults = ["--repository-id", "31415", "--default-branch", "main"]
+    return CliRunner().invoke(main, ["notify", str(project.path), *defaults, *args], env=env)
 
 
 def recorder(httpserver: HTTPServer, *statuses: int) -> list[tuple[bytes, dict[str, str]]]:
@@ -65,35 +67,39 @@ def test_sends_the_committed_stats_signed(project: GitRepo, httpserver: HTTPServ
     body, headers = received[0]
     payload: dict[str, Any] = verify_webhook(body, headers, SECRET)
     assert headers["Authorization"] == f"Bearer {TOKEN}"
-    assert headers["Webhook-Id"] == webhook_id_for("author/novel", opening)
+    assert headers["Webhook-Id"] == webhook_id_for(body)
     assert payload == {
-        "event": "stats.updated",
-        "repository": "author/novel",
-        "ref": "refs/heads/main",
-        "commit_sha": opening,
-        "stats_commit_sha": stats_commit,
-        "project_stats": {
-            "word_count": 6,
-            "chapter_count": 1,
-            "character_count": 32,
-            "last_commit_sha": opening,
-            "last_commit_at": "2025-03-10T09:00:00Z",
-            "total_commits": 1,
-            "current_streak_days": 1,
-            "longest_streak_days": 1,
-            "last_write_date": "2025-03-10",
-            "stats_history": [
-                {
-                    "date": "2025-03-10",
-                    "word_count": 6,
-                    "chapter_count": 1,
-                    "commits": 1,
-                    "words_written": 6,
-                    "words_added": 6,
-                    "words_deleted": 0,
-                    "commit_sha": opening,
-                }
-            ],
+        "type": "stats.updated",
+        "timestamp": "2025-03-10T12:00:00Z",
+        "data": {
+            "repository": {"id": 31415, "full_name": "author/novel"},
+            "ref": "refs/heads/main",
+            "default_branch": "main",
+            "is_default_branch": True,
+            "order": {
+                "last_commit_at": "2025-03-10T09:00:00Z",
+                "generated_at": "2025-03-10T12:00:00Z",
+            },
+            "project_stats": {
+                "word_count": 6,
+                "chapter_count": 1,
+                "character_count": 32,
+                "last_commit_sha": opening,
+                "last_commit_at": "2025-03-10T09:00:00Z",
+                "total_commits": 1,
+                "current_streak_days": 1,
+                "longest_streak_days": 1,
+                "last_write_date": "2025-03-10",
+                "stats_history": [
+                    {
+                        "date": "2025-03-10",
+                        "word_count": 6,
+                        "chapter_count": 1,
+                        "words_written_today": 6,
+                        "commits": 1,
+                    }
+                ],
+            },
         },
     }
     assert result.output.splitlines() == [
@@ -109,10 +115,9 @@ def test_uncommitted_stats_are_computed_now(project: GitRepo, httpserver: HTTPSe
     result = invoke(project, "--api-url", httpserver.url_for("/hook"), "--repository", "a/b")
 
     assert result.exit_code == 0, result.output
-    payload = json.loads(received[0][0])
-    assert payload["repository"] == "a/b"
-    assert payload["commit_sha"] == project.head()
-    assert payload["stats_commit_sha"] is None
+    data = json.loads(received[0][0])["data"]
+    assert data["repository"] == {"id": 31415, "full_name": "a/b"}
+    assert data["project_stats"]["last_commit_sha"] == project.head()
     assert "signature" not in {name.lower().split("-")[-1] for name in received[0][1]}
     assert result.output.splitlines()[0] == (
         "note: sending the stats computed now; they are not committed"
@@ -121,16 +126,15 @@ def test_uncommitted_stats_are_computed_now(project: GitRepo, httpserver: HTTPSe
 
 
 def test_dry_run_prints_the_payload(project: GitRepo) -> None:
-    result = invoke(
-        project, "--api-url", "https://api.example.com/hook", "--ref", "refs/heads/x", "--dry-run"
-    )
+    result = invoke(project, "--ref", "refs/heads/x", "--branches", "all", "--dry-run")
 
     assert result.exit_code == 0, result.output
     start = result.output.index("{")
     payload = json.loads(result.output[start:])
-    assert payload["event"] == "stats.updated"
-    assert payload["ref"] == "refs/heads/x"
-    assert payload["project_stats"]["chapter_count"] == 1
+    assert payload["type"] == "stats.updated"
+    assert payload["data"]["ref"] == "refs/heads/x"
+    assert payload["data"]["is_default_branch"] is False
+    assert payload["data"]["project_stats"]["chapter_count"] == 1
 
 
 def test_an_api_error_fails_with_exit_1(project: GitRepo, httpserver: HTTPServer) -> None:
@@ -175,17 +179,19 @@ def test_a_plain_http_url_is_a_usage_error(project: GitRepo) -> None:
     assert "api-url http://api.example.com/hook uses plain http://" in result.output
 
 
-def test_a_missing_api_url_is_a_usage_error(project: GitRepo) -> None:
+def test_a_missing_api_url_is_a_usage_error_naming_the_variable(project: GitRepo) -> None:
     result = invoke(project)
 
     assert result.exit_code == 2
-    assert "Missing option '--api-url'" in result.output
+    assert "no API address: set the DRAFTFORGE_API_URL variable or pass --api-url URL" in (
+        " ".join(result.output.split())
+    )
 
 
 def test_without_origin_the_repository_must_be_given(project: GitRepo) -> None:
     project.git("remote", "remove", "origin")
 
-    result = invoke(project, "--api-url", "https://api.example.com/hook", "--dry-run")
+    result = invoke(project, "--dry-run")
 
     assert result.exit_code == 2
     assert "pass --repository OWNER/NAME" in result.output
@@ -194,7 +200,7 @@ def test_without_origin_the_repository_must_be_given(project: GitRepo) -> None:
 def test_a_detached_head_needs_a_ref(project: GitRepo) -> None:
     project.git("checkout", "-q", "--detach")
 
-    result = invoke(project, "--api-url", "https://api.example.com/hook", "--dry-run")
+    result = invoke(project, "--dry-run")
 
     assert result.exit_code == 2
     assert "HEAD is not on a branch: pass --ref" in result.output

@@ -73,9 +73,22 @@ def test_the_draftforge_files_are_where_the_scaffolds_put_them() -> None:
         ("book/.draftforge/config.yml", "book/", False),
         (".draftforge/stats.json", "book/", False),  # another project's file
         ("book/.draftforge-old/stats.json", "book/", False),
+        (".draftforge/progress.svg", "", True),  # the images are the tool's own too
+        ("book/.draftforge/calendar.svg", "book/", True),
+        ("book/.draftforge/badge.json", "book/", True),
     ],
 )
 def test_own_files_are_the_project_draftforge_folder_but_the_config(
     path: str, prefix: str, own: bool
 ) -> None:
     assert names.is_own_path(path, prefix) is own
+
+
+def test_every_image_is_one_of_the_tools_own_files() -> None:
+    assert [path.as_posix() for path in names.IMAGE_FILES] == [
+        ".draftforge/progress.svg",
+        ".draftforge/calendar.svg",
+        ".draftforge/badge.json",
+    ]
+    assert all(names.is_own_path(path.as_posix(), "") for path in names.IMAGE_FILES)
+    assert all(names.is_own_path("book/" + path.as_posix(), "book/") for path in names.IMAGE_FILES)

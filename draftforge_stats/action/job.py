@@ -28,12 +28,12 @@ from ..discover import project_prefix
 from ..errors import ActionError, DraftForgeError, GitError, InputError, NotifyError
 from ..gitrepo import Repository
 from ..goaltext import today_changes
-from ..names import STATS_FILE
+from ..names import IMAGE_FILES, STATS_FILE
 from ..pipeline import find_project_root, run_stats
 from ..statsfile import Stats, load_stats
 from ..streaks import DayRule
-from ..webhook.delivery import send_stats
-from ..webhook.payload import build_payload
+from ..webhook.delivery import check_secret, send_stats
+from ..webhook.payload import make_identity, payload_for
 from ..wording import plural as _plural
 from .push import (
     OWN_FOLDER,
@@ -94,6 +94,7 @@ def main(
                 log.mask(auth_header(value).partition("basic ")[2])
     try:
         inputs = Inputs.from_env(env)
+        _check_webhook_secret(inputs)
         runner = Runner.from_env(env)
         outcome = run_action(inputs, runner, log, now=now, sleep=sleep, before_push=before_push)
     except InputError as exc:
@@ -110,6 +111,14 @@ def main(
     if outcome.summary is not None and runner.summary_path is not None:
         append_text(runner.summary_path, log.scrub(outcome.summary))
     return outcome.exit_code
+
+
+def _check_webhook_secret(inputs: Inputs) -> None:
+    """An unusable `webhook-secret` is an input error before any work is done."""
+    try:
+        check_secret(inputs.webhook_secret or None)
+    except NotifyError as exc:
+        raise InputError(f"input `webhook-secret`: {exc}") from None
 
 
 def run_action(
@@ -161,6 +170,7 @@ def run_action(
     owned = [root / STATS_FILE]
     if not (root / OWN_FOLDER).exists():
         owned.append(root / OWN_FOLDER)
+    owned += [root / image for image in IMAGE_FILES]
     try:
         if is_shallow(repo):
             job.unshallow()
@@ -205,10 +215,16 @@ class _Job:
     status: str = ""
     notes: list[str] = field(default_factory=list)
     today: str | None = None  # the writing day the pipeline counted the streaks to
+    files: list[str] = field(default_factory=list)  # the run's own files, from the repo's top
 
     @property
     def stats_rel(self) -> str:
         return self.prefix + STATS_FILE.as_posix()
+
+    @property
+    def own_files(self) -> list[str]:
+        """The files the run maintains (the stats file and the images), committed together."""
+        return self.files or [self.stats_rel]
 
     def unshallow(self) -> None:
         """Fetch the whole history; on failure go on with what there is, and say so."""
@@ -253,22 +269,24 @@ class _Job:
             )
         self.stats = run.stats
         self.changed = run.changed
+        self.files = [self.prefix + rel for rel in run.files]
         self.today = run.today.isoformat() if run.today is not None else None
 
     def commit_and_push(self, branch: str) -> None:
         """Commit the stats file and push it; when the branch moved, move onto it and redo."""
         for attempt in range(1, PUSH_ATTEMPTS + 1):
-            state = file_state(self.repo, self.stats_rel)
+            state = file_state(self.repo, self.own_files)
             if not state:
                 self.status = "The stats file is up to date; nothing to commit."
                 self.log.info(self.status)
                 return
-            if state.startswith("!!"):
-                self.log.warning(
-                    f"{self.stats_rel} is ignored by a .gitignore; it is committed anyway "
-                    "(set `commit: false` to keep it out of git)."
-                )
-            sha = commit_stats(self.repo, self.stats_rel, self.inputs, self.now)
+            for line in state:
+                if line.startswith("!!"):
+                    self.log.warning(
+                        f"{line[3:]} is ignored by a .gitignore; it is committed anyway "
+                        "(set `commit: false` to keep it out of git)."
+                    )
+            sha = commit_stats(self.repo, self.own_files, self.inputs, self.now)
             if self.before_push is not None:
                 self.before_push(attempt)
             try:
@@ -286,7 +304,7 @@ class _Job:
                     f"head in {wait:g} s (attempt {attempt + 1} of {PUSH_ATTEMPTS})."
                 )
                 self.sleep(wait)
-                head = move_to_remote_head(self.repo, branch, self.stats_rel, self.git_env)
+                head = move_to_remote_head(self.repo, branch, self.own_files, self.git_env)
                 paths = head_changes(self.repo)
                 if paths and all(is_own_path(p, self.prefix) for p in paths):
                     self.stats = load_stats(self.root / STATS_FILE) or self.stats
@@ -310,13 +328,24 @@ class _Job:
         `fail-on-notify-error`) an :class:`ActionError`."""
         assert self.stats is not None
         inputs = self.inputs
+        runner = self.runner
         try:
-            payload = build_payload(
-                self.stats.model_dump(mode="json"),
-                repository=self.runner.repository,
-                ref=f"refs/heads/{branch}" if branch else self.runner.ref,
-                stats_commit_sha=self.commit_sha or None,
+            identity = make_identity(
+                repository=runner.repository,
+                repository_id=runner.repository_id,
+                ref=f"refs/heads/{branch}" if branch else runner.ref,
+                event=runner.event,
+                event_name=runner.event_name,
             )
+            if inputs.notify_branches == "default" and not identity.is_default_branch:
+                default = identity.default_branch or "unknown: the event has no repository"
+                self.log.info(
+                    f"The DraftForge API is notified for the default branch only ({default}); "
+                    f"this run is for {identity.ref}. Set `notify-branches: all` to change that."
+                )
+                self.notes.append("The DraftForge API is notified for the default branch only.")
+                return False
+            payload = payload_for(self.repo, self.stats, identity)
             delivery = send_stats(
                 inputs.api_url,
                 payload,

@@ -12,7 +12,7 @@ from __future__ import annotations
 import base64
 import os
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -175,16 +175,18 @@ def commit_target(
     return branch, None
 
 
-def file_state(repo: Repository, relpath: str) -> str:
-    """`git status --porcelain` for one file: empty when it matches HEAD, `!! <path>` when it
-    is new and matched by a `.gitignore`."""
-    return repo.git(
-        "status", "--porcelain", "--untracked-files=all", "--ignored=matching", "--", relpath
-    ).strip()
+def file_state(repo: Repository, relpaths: Sequence[str]) -> list[str]:
+    """`git status --porcelain` lines for these files: none when they all match HEAD,
+    `!! <path>` for a new one matched by a `.gitignore`."""
+    out = repo.git(
+        "status", "--porcelain", "--untracked-files=all", "--ignored=matching", "--", *relpaths
+    )
+    return [line for line in out.splitlines() if line.strip()]
 
 
-def commit_stats(repo: Repository, relpath: str, inputs: Inputs, now: datetime) -> str:
-    """Commit only `relpath` with the action's identity and message; the new commit's id."""
+def commit_stats(repo: Repository, relpaths: Sequence[str], inputs: Inputs, now: datetime) -> str:
+    """Commit only `relpaths` (the stats file and the images) with the action's identity and
+    message, in one commit; the new commit's id."""
     stamp = now.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S+0000")
     identity = {
         "GIT_AUTHOR_NAME": inputs.commit_user_name,
@@ -194,10 +196,10 @@ def commit_stats(repo: Repository, relpath: str, inputs: Inputs, now: datetime) 
         "GIT_AUTHOR_DATE": stamp,
         "GIT_COMMITTER_DATE": stamp,
     }
-    repo.git("add", "--force", "--", relpath)  # even when a .gitignore matches it
+    repo.git("add", "--force", "--", *relpaths)  # even when a .gitignore matches them
     repo.git(
         "commit", "--quiet", "--no-verify", "--no-gpg-sign", "--only",
-        "--message", inputs.commit_message, "--", relpath,
+        "--message", inputs.commit_message, "--", *relpaths,
         env=identity,
     )  # fmt: skip
     return repo.git("rev-parse", "HEAD").strip()
@@ -238,11 +240,13 @@ def push(repo: Repository, branch: str, env: Mapping[str, str]) -> None:
         ) from None
 
 
-def move_to_remote_head(repo: Repository, branch: str, relpath: str, env: Mapping[str, str]) -> str:
+def move_to_remote_head(
+    repo: Repository, branch: str, relpaths: Sequence[str], env: Mapping[str, str]
+) -> str:
     """Fetch `branch` and put the checkout on its new head (our unpushed commit is dropped).
 
-    Refuses when tracked files other than the stats file have uncommitted changes: a hard
-    reset would destroy them. Returns the new head's id.
+    Refuses when tracked files other than the run's own (`relpaths`) have uncommitted
+    changes: a hard reset would destroy them. Returns the new head's id.
     """
     remote_ref = f"refs/remotes/origin/{branch}"
     repo.git(
@@ -251,7 +255,8 @@ def move_to_remote_head(repo: Repository, branch: str, relpath: str, env: Mappin
     status = repo.git("status", "--porcelain", "-z", "--no-renames", "--untracked-files=no").split(
         "\0"
     )
-    others = sorted({entry[3:] for entry in status if entry and entry[3:] != relpath})
+    own = set(relpaths)
+    others = sorted({entry[3:] for entry in status if entry and entry[3:] not in own})
     if others:
         raise ActionError(
             f"{branch} moved on the remote, and moving onto its new head would discard "

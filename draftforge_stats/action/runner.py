@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from ..errors import InputError
+from ..names import NOTIFY_BRANCHES
 
 # ---------------------------------------------------------------------------------------------
 # Inputs and the runner's context
@@ -37,6 +38,7 @@ class Inputs:
     api_token: str = ""
     webhook_secret: str = ""
     fail_on_notify_error: bool = False
+    notify_branches: str = "default"
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> Inputs:
@@ -55,6 +57,11 @@ class Inputs:
                 values[name] = raw.strip()
             else:
                 values[name] = raw.strip() or default
+        if values["notify_branches"] not in NOTIFY_BRANCHES:
+            raise InputError(
+                f"input `notify-branches` must be {' or '.join(NOTIFY_BRANCHES)}, not "
+                f"{values['notify_branches']!r}"
+            )
         return cls(**values)
 
 
@@ -81,6 +88,7 @@ class Runner:
 
     workspace: Path
     repository: str = ""
+    repository_id: str = ""
     ref: str = ""
     ref_name: str = ""
     ref_type: str = ""
@@ -100,6 +108,7 @@ class Runner:
         return cls(
             workspace=path_of("GITHUB_WORKSPACE") or Path.cwd(),
             repository=env.get("GITHUB_REPOSITORY", ""),
+            repository_id=env.get("GITHUB_REPOSITORY_ID", "").strip(),
             ref=env.get("GITHUB_REF", ""),
             ref_name=env.get("GITHUB_REF_NAME", ""),
             ref_type=env.get("GITHUB_REF_TYPE", ""),

@@ -6,16 +6,24 @@ exact lines. GitHub renders the Markdown (and the Mermaid chart) on the workflow
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Sequence
+from datetime import date, timedelta
 
 from ..goaltext import goal_lines, today_changes
+from ..images.days import MONTHS, words_added
 from ..statsfile import HistoryEntry, Stats
 from ..wording import days as _days
 from ..wording import number as _n
 
-#: How many writing days the chart shows at most (the most recent ones).
+#: How many days the chart shows: the last 30, ending on the run's writing day.
 CHART_DAYS = 30
+#: One day in this many has a date label on the chart's axis.
+_LABEL_EVERY = 5
+#: The bars' colour: a contrast of at least 3 to 1 on white, on GitHub's dark background
+#: (#0d1117) and on Mermaid's dark theme (#333333).
+CHART_COLOUR = "#3a8e4f"
 _BAR_CELLS = 20
 
 
@@ -54,25 +62,39 @@ def progress_bar(words: int, target: int) -> str:
     return "▓" * filled + "░" * (_BAR_CELLS - filled)
 
 
-def word_chart(history: Sequence[HistoryEntry], days: int = CHART_DAYS) -> list[str]:
-    """A Mermaid `xychart-beta` of the word count over the last `days` writing days.
+def _chart_label(day: date, index: int, days: int) -> str:
+    """A date label on every :data:`_LABEL_EVERY`-th day counted back from the last; the
+    other days get labels that show nothing but are unique (zero-width spaces), because
+    Mermaid merges equal categories."""
+    if (days - 1 - index) % _LABEL_EVERY == 0:
+        return f"{MONTHS[day.month - 1]} {day.day}"
+    return "\u200b" * (index + 1)
 
-    `history` is newest first (as in the file); the chart runs oldest to newest. No lines with
-    fewer than two days: a line through one point draws nothing.
+
+def word_chart(history: Sequence[HistoryEntry], end: date, days: int = CHART_DAYS) -> list[str]:
+    """A Mermaid `xychart-beta` bar chart of the words added on each of the `days` days up to
+    `end`, days without writing included (as 0), oldest first.
+
+    The bars' colour is set (`plotColorPalette`) to one that shows on GitHub's light and dark
+    backgrounds; one day in :data:`_LABEL_EVERY` is labelled, so at most 6 labels in 30 days.
+    No chart without history.
     """
-    recent = list(reversed(history[:days]))
-    if len(recent) < 2:
+    if not history:
         return []
-    dates = ", ".join(f'"{entry.date}"' for entry in recent)
-    counts = ", ".join(str(entry.word_count) for entry in recent)
-    top = max(entry.word_count for entry in recent)
+    added = {entry.date: words_added(entry) for entry in history}
+    start = end - timedelta(days=days - 1)
+    span = [start + timedelta(days=i) for i in range(days)]
+    values = [added.get(day.isoformat(), 0) for day in span]
+    labels = ", ".join(f'"{_chart_label(day, i, days)}"' for i, day in enumerate(span))
+    palette = json.dumps({"themeVariables": {"xyChart": {"plotColorPalette": CHART_COLOUR}}})
     return [
         "```mermaid",
+        f"%%{{init: {palette}}}%%",
         "xychart-beta",
-        '    title "Words over the last writing days"',
-        f"    x-axis [{dates}]",
-        f'    y-axis "Words" 0 --> {max(top, 1)}',
-        f"    line [{counts}]",
+        f'    title "Words added per day, {start.isoformat()} to {end.isoformat()}"',
+        f"    x-axis [{labels}]",
+        f'    y-axis "Words added" 0 --> {max(max(values), 1)}',
+        f"    bar [{', '.join(str(value) for value in values)}]",
         "```",
     ]
 
@@ -109,7 +131,7 @@ def build_summary(
     streak = stats.streaks
     lines += [
         "",
-        "| | |",
+        "| Measure | Value |",
         "| --- | ---: |",
         f"| Words | {_n(current.word_count)} |",
         f"| Chapters | {_n(current.chapter_count)} |",
@@ -131,10 +153,9 @@ def build_summary(
         goal = goal_lines(stats.goal)
         if goal:
             lines += ["", *(f"- {line}" for line in goal)]
-    chart = word_chart(stats.history)
+    chart = word_chart(stats.history, date.fromisoformat(today))
     if chart:
-        shown = min(len(stats.history), CHART_DAYS)
-        lines += ["", f"### Word count, last {_days(shown)} of writing", "", *chart]
+        lines += ["", f"### Words added, last {CHART_DAYS} days", "", *chart]
     chapters = stats.breakdown.chapters
     lines += ["", "### Chapters", ""]
     if chapters:
@@ -150,4 +171,11 @@ def build_summary(
     return "\n".join(lines) + "\n"
 
 
-__all__ = ["CHART_DAYS", "build_summary", "progress_bar", "word_chart", "words_today"]
+__all__ = [
+    "CHART_COLOUR",
+    "CHART_DAYS",
+    "build_summary",
+    "progress_bar",
+    "word_chart",
+    "words_today",
+]

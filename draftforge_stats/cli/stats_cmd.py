@@ -22,7 +22,7 @@ from rich.progress import (
 from ..pipeline import run_stats
 from ..report import build_report
 from .arguments import project_path, run_time
-from .console import error_console, output_console
+from .console import error_console, output_console, print_report
 
 #: The progress bar appears only when counting the history takes longer than this (seconds).
 PROGRESS_DELAY = 0.5
@@ -142,10 +142,10 @@ def stats(
     if quiet:
         return
     console = output_console()
-    console.print(build_report(result.stats, today=result.today))
+    print_report(console, build_report(result.stats, today=result.today))
     where = result.path.relative_to(result.root)
-    if result.written:
-        console.print(f"Wrote {where}.", highlight=False)
+    if result.written_files:
+        console.print(f"Wrote {', '.join(result.written_files)}.", highlight=False)
     elif no_write:
         console.print("Nothing written (--no-write).", highlight=False)
     else:

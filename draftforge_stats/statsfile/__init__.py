@@ -9,8 +9,9 @@ the schema.
 * :func:`stats_errors` / :func:`check_stats` check data with the very checks `draftforge
   validate` runs on the file (the schema with the same format checks, then the rules of
   :func:`draftforge_stats.validation.rules.stats_problems`);
-* :func:`render` gives the exact, deterministic text and :func:`atomic_write` replaces the
-  file atomically (:mod:`.write`).
+* :func:`render` gives the exact, deterministic text, :func:`atomic_write` replaces the
+  file atomically and :func:`write_if_changed` writes only changed bytes (:mod:`.write`), the
+  one no-needless-write rule for the stats file and the images beside it.
 
 This package's top level is what the rest of the package uses: everything goes through it.
 
@@ -43,7 +44,7 @@ from .model import (
     Totals,
     chapter_totals,
 )
-from .write import TIMESTAMP_FIELDS, atomic_write, render, without_timestamps
+from .write import TIMESTAMP_FIELDS, atomic_write, render, without_timestamps, write_if_changed
 
 __all__ = [
     "FORMAT_VERSION",
@@ -70,6 +71,7 @@ __all__ = [
     "render",
     "stats_errors",
     "without_timestamps",
+    "write_if_changed",
 ]
 
 # ---------------------------------------------------------------------------- checking

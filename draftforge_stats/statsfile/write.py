@@ -1,4 +1,8 @@
-"""Write `.draftforge/stats.json`: deterministic bytes, atomic replacement, no needless writes."""
+"""Write `.draftforge/stats.json`: deterministic bytes, atomic replacement, no needless writes.
+
+The images beside it (:mod:`draftforge_stats.images`) are written through the same
+:func:`write_if_changed`. I/O: writes only the paths it is given; never prints.
+"""
 
 from __future__ import annotations
 
@@ -32,6 +36,18 @@ def without_timestamps(data: Any) -> Any:
         if isinstance(node, dict):
             node.pop(path[-1], None)
     return copy
+
+
+def write_if_changed(path: Path, text: str) -> bool:
+    """Write `text` to `path` atomically unless the file already holds exactly that text;
+    True when it was written. A file whose bytes do not change keeps its modification time."""
+    try:
+        if path.read_text(encoding="utf-8") == text:
+            return False
+    except (OSError, UnicodeDecodeError):
+        pass
+    atomic_write(path, text)
+    return True
 
 
 def atomic_write(path: Path, text: str) -> None:

@@ -1,10 +1,11 @@
 """Deliver the stats webhook to the DraftForge API: signed, with retries.
 
-:func:`send_stats` delivers a payload made by :func:`.payload.build_payload` (Standard
+:func:`send_stats` delivers a payload made by :func:`.payload.payload_for` (Standard
 Webhooks headers, see :mod:`.signing`) and returns a :class:`Delivery`. A delivery that
 fails is a result, not an exception: the caller decides whether it is a warning or an error.
-Only configuration mistakes raise :class:`NotifyError`. The secret and the token never
-appear in any text this module produces.
+Only configuration mistakes raise :class:`NotifyError`. Each attempt and the whole delivery
+are bounded in wall time (:mod:`.deadline`). The secret and the token never appear in any
+text this module produces.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from typing import Any
 import httpx
 
 from draftforge_stats.errors import NotifyError
+from draftforge_stats.webhook.deadline import Deadline
 from draftforge_stats.webhook.payload import serialize_payload, user_agent
 from draftforge_stats.webhook.signing import (
     WebhookSecretError,
@@ -30,12 +32,19 @@ from draftforge_stats.webhook.signing import (
 )
 
 __all__ = [
+    "ATTEMPT_TIMEOUT_SECONDS",
+    "MAX_TOTAL_SECONDS",
     "Delivery",
     "check_api_url",
+    "check_secret",
     "parse_retry_after",
     "send_stats",
 ]
 
+#: Each attempt gets this long, in wall time (Standard Webhooks suggests 15 to 30 s).
+ATTEMPT_TIMEOUT_SECONDS = 20.0
+#: All attempts and the waits between them together get this long, in wall time.
+MAX_TOTAL_SECONDS = 60.0
 #: The first retry waits between half of this and this many seconds; each further one doubles.
 BACKOFF_BASE_SECONDS = 1.0
 #: No computed backoff is longer than this (a ``Retry-After`` may be, within the time budget).
@@ -122,6 +131,20 @@ def check_api_url(url: str) -> httpx.URL:
     )
 
 
+def check_secret(secret: str | None) -> str | None:
+    """`secret` when it can sign (None for no secret), else :class:`NotifyError` saying why.
+
+    Callers check it before doing any work, so that a mistyped secret fails at once.
+    """
+    if not secret:
+        return None
+    try:
+        secret_key(secret)
+    except WebhookSecretError as exc:
+        raise NotifyError(str(exc)) from None
+    return secret
+
+
 def _check_token(token: str | None) -> str | None:
     if token is None:
         return None
@@ -204,10 +227,11 @@ def _status_text(response: httpx.Response, redact: _Redactor) -> str:
     return f"{text}: {excerpt}" if excerpt else text
 
 
-def _describe_exception(exc: httpx.HTTPError, shown: str, timeout: float) -> str:
+def _describe_exception(exc: httpx.HTTPError, shown: str, limit: str, expired: bool = False) -> str:
+    """What went wrong with an attempt; `limit` says how long it had ("within 20 s")."""
     detail = str(exc) or type(exc).__name__
-    if isinstance(exc, httpx.TimeoutException):
-        return f"no answer from {shown} within {timeout:g} s ({type(exc).__name__})"
+    if expired or isinstance(exc, httpx.TimeoutException):
+        return f"no complete answer from {shown} {limit}"
     if isinstance(exc, httpx.ConnectError):
         return f"could not connect to {shown}: {detail}"
     return f"request to {shown} failed: {type(exc).__name__}: {detail}"
@@ -223,29 +247,15 @@ def _count(attempts: int) -> str:
     return "1 attempt" if attempts == 1 else f"{attempts} attempts"
 
 
-def _webhook_id_of(payload: Mapping[str, Any]) -> str:
-    repository = payload.get("repository")
-    commit_sha = payload.get("commit_sha")
-    if not isinstance(repository, str) or not isinstance(commit_sha, str):
-        raise NotifyError(
-            "the payload has no 'repository' and 'commit_sha' to make the webhook-id from: "
-            "build it with build_payload(), or pass webhook_id"
-        )
-    try:
-        return webhook_id_for(repository, commit_sha)
-    except ValueError as exc:
-        raise NotifyError(f"cannot make the webhook-id: {exc}") from None
-
-
 def send_stats(
     url: str,
     payload: Mapping[str, Any],
     *,
     secret: str | None,
     token: str | None,
-    timeout: float = 10.0,
+    timeout: float = ATTEMPT_TIMEOUT_SECONDS,
     max_attempts: int = 5,
-    max_total_seconds: float = 60.0,
+    max_total_seconds: float = MAX_TOTAL_SECONDS,
     sleep: Callable[[float], None] = time.sleep,
     rng: random.Random | None = None,
     transport: httpx.BaseTransport | None = None,
@@ -254,15 +264,17 @@ def send_stats(
 ) -> Delivery:
     """POST `payload` to `url` as a Standard Webhook and return what became of it.
 
-    Every attempt carries the same ``webhook-id`` (by default :func:`webhook_id_for` the
-    payload's repository and commit) and a fresh ``webhook-timestamp`` (from `clock`) and
+    Every attempt carries the same ``webhook-id`` (by default :func:`webhook_id_for` the body:
+    the same data, the same id) and a fresh ``webhook-timestamp`` (from `clock`) and
     signature. Without `secret` (None or "") there is no ``webhook-signature`` header; without
     `token` no ``Authorization`` header.
 
     Connection errors, timeouts, 429 and 5xx answers are retried, up to `max_attempts` attempts
     in all, waiting an exponential backoff with jitter (from `rng`) or the ``Retry-After`` of a
-    429/503 if that is longer. Time spent in requests and waiting together stays within
-    `max_total_seconds`: a wait that would pass it ends the delivery instead. Other answers
+    429/503 if that is longer. Each attempt ends after `timeout` seconds and the time spent in
+    requests and waiting together stays within `max_total_seconds`, both in wall time (a
+    server that answers one byte at a time is cut off, see :mod:`.deadline`): a wait
+    that would pass the total ends the delivery instead. Other answers
     (2xx: delivered; 3xx and other 4xx: not delivered) end it at once; redirects are not
     followed. `sleep` and `rng` are there so tests need not wait.
 
@@ -275,16 +287,10 @@ def send_stats(
         raise NotifyError(f"max_attempts must be at least 1 (got {max_attempts})")
     if not timeout > 0 or not max_total_seconds > 0:
         raise NotifyError("timeout and max_total_seconds must be more than 0 seconds")
-    if secret:
-        try:
-            secret_key(secret)
-        except WebhookSecretError as exc:
-            raise NotifyError(str(exc)) from None
-    else:
-        secret = None
+    secret = check_secret(secret)
     token = _check_token(token)
-    msg_id = webhook_id if webhook_id is not None else _webhook_id_of(payload)
     body = serialize_payload(payload)
+    msg_id = webhook_id if webhook_id is not None else webhook_id_for(body)
     rng = rng if rng is not None else random.Random()
     redact = _Redactor(secret, token)
 
@@ -304,12 +310,18 @@ def send_stats(
             webhook_id=msg_id,
         )
 
-    spent = 0.0  # seconds in requests and waits so far
+    begun = time.monotonic()
     attempts = 0
     with httpx.Client(transport=transport, follow_redirects=False) as client:
+        spent = time.monotonic() - begun  # seconds in set-up, requests and waits so far
         while True:
             attempts += 1
             attempt_timeout = min(timeout, max_total_seconds - spent)
+            limit = (
+                f"within {round(timeout, 1):g} s"
+                if attempt_timeout == timeout
+                else f"before the limit of {max_total_seconds:g} s in all"
+            )
             headers = {
                 **base_headers,
                 **signature_headers(msg_id, int(clock()), body, secret),
@@ -317,10 +329,19 @@ def send_stats(
             status: int | None = None
             retry_after: float | None = None
             started = time.monotonic()
+            deadline = Deadline(attempt_timeout)
             try:
-                with client.stream(
-                    "POST", target, content=body, headers=headers, timeout=attempt_timeout
-                ) as response:
+                with (
+                    deadline,
+                    client.stream(
+                        "POST",
+                        target,
+                        content=body,
+                        headers=headers,
+                        timeout=attempt_timeout,
+                        extensions={"trace": deadline.trace},
+                    ) as response,
+                ):
                     status = response.status_code
                     if response.is_success:
                         return result(True, attempts, status, None)
@@ -339,9 +360,9 @@ def send_stats(
                     if status in (429, 503) and "retry-after" in response.headers:
                         retry_after = parse_retry_after(response.headers["retry-after"])
             except _RETRYABLE_ERRORS as exc:
-                problem = _describe_exception(exc, shown, attempt_timeout)
+                problem = _describe_exception(exc, shown, limit, deadline.expired)
             except httpx.HTTPError as exc:
-                problem = _describe_exception(exc, shown, attempt_timeout)
+                problem = _describe_exception(exc, shown, limit, deadline.expired)
                 return result(False, attempts, status, problem)
             finally:
                 spent += time.monotonic() - started

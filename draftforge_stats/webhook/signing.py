@@ -3,7 +3,8 @@
 The sender signs ``"<webhook-id>.<webhook-timestamp>.<body>"`` with HMAC-SHA256 and sends
 ``webhook-signature: v1,<base64 digest>`` (https://www.standardwebhooks.com/). The digest is
 made by the reference implementation, the ``standardwebhooks`` package; this module adds what
-it leaves out: how our secrets are turned into keys, the stable webhook-id, a verification with
+it leaves out: how our secrets are turned into keys (a ``whsec_`` key is 24 to 64 bytes, as the
+spec requires), the webhook-id made from the body, a verification with
 a configurable tolerance and errors that are :class:`DraftForgeError` subclasses.
 
 No function here puts a secret into any message it produces.
@@ -27,6 +28,8 @@ from draftforge_stats.errors import WebhookSecretError, WebhookVerificationError
 
 __all__ = [
     "DEFAULT_TOLERANCE_SECONDS",
+    "SECRET_MAX_BYTES",
+    "SECRET_MIN_BYTES",
     "SECRET_PREFIX",
     "WebhookSecretError",
     "WebhookVerificationError",
@@ -38,6 +41,9 @@ __all__ = [
 ]
 
 SECRET_PREFIX = "whsec_"
+#: Standard Webhooks 1.0: a ``whsec_`` secret is base64 of 24 to 64 random bytes.
+SECRET_MIN_BYTES = 24
+SECRET_MAX_BYTES = 64
 DEFAULT_TOLERANCE_SECONDS = 300
 
 _ID_HEADER = "webhook-id"
@@ -49,8 +55,9 @@ def secret_key(secret: str) -> bytes:
     """The HMAC key for `secret`.
 
     A Standard Webhooks secret (``whsec_`` followed by base64) gives the decoded bytes; any other
-    string gives its own UTF-8 bytes. Raises :class:`WebhookSecretError` for an empty key or for
-    ``whsec_`` followed by something that is not base64.
+    string gives its own UTF-8 bytes. Raises :class:`WebhookSecretError` for an empty key, for
+    ``whsec_`` followed by something that is not base64, and for a ``whsec_`` key that is not
+    24 to 64 bytes long (Standard Webhooks 1.0).
     """
     if secret.startswith(SECRET_PREFIX):
         encoded = "".join(secret[len(SECRET_PREFIX) :].split())  # whitespace means nothing here
@@ -63,6 +70,12 @@ def secret_key(secret: str) -> bytes:
                 "exactly as the DraftForge API showed it, or a plain secret without the "
                 "'whsec_' prefix"
             ) from None
+        if key and not SECRET_MIN_BYTES <= len(key) <= SECRET_MAX_BYTES:
+            raise WebhookSecretError(
+                f"webhook-secret starts with 'whsec_' but its key is {len(key)} bytes long; "
+                f"Standard Webhooks requires {SECRET_MIN_BYTES} to {SECRET_MAX_BYTES} bytes: use "
+                "the secret exactly as the DraftForge API showed it (a copy cut short?)"
+            )
     else:
         key = secret.encode("utf-8")
     if not key:
@@ -73,20 +86,15 @@ def secret_key(secret: str) -> bytes:
     return key
 
 
-def webhook_id_for(repository: str, commit_sha: str) -> str:
-    """The webhook-id for the stats of `commit_sha` in `repository`: the same for the same pair.
+def webhook_id_for(body: bytes) -> str:
+    """The webhook-id of a delivery with this `body`: the same for the same bytes.
 
-    ``"msg_"`` followed by the first 32 hex digits of the SHA-256 of
-    ``"<repository>@<commit sha>"``, both lower-cased and stripped. Every delivery (and retry, and
-    re-run of the workflow) for the same repository and commit carries the same id, so the
-    receiver can drop duplicates.
+    ``"msg_"`` followed by the first 32 hex digits of the SHA-256 of the body. The body is
+    made only from the data (its envelope timestamp is the data's own ``generated_at``), so
+    every retry and re-send of the same data, from the Action or ``draftforge notify``, carries
+    the same id, and any change in the data gives a new one.
     """
-    repository = repository.strip().lower()
-    commit_sha = commit_sha.strip().lower()
-    if not repository or not commit_sha:
-        raise ValueError("webhook_id_for() needs a repository and a commit sha")
-    digest = hashlib.sha256(f"{repository}@{commit_sha}".encode()).hexdigest()
-    return f"msg_{digest[:32]}"
+    return f"msg_{hashlib.sha256(body).hexdigest()[:32]}"
 
 
 def sign_webhook(webhook_id: str, timestamp: int, body: bytes, secret: str) -> str:
