@@ -73,18 +73,25 @@ def _without(blocks: Sequence[Block], drop: Counter[Block]) -> list[Block]:
     return kept
 
 
+def _common_ends(a: Sequence[object], b: Sequence[object]) -> tuple[int, int, int]:
+    """`(start, end_a, end_b)`: `a[:start]` equals `b[:start]`, and `a[end_a:]` equals
+    `b[end_b:]` (the longest such ends, not overlapping)."""
+    start, limit = 0, min(len(a), len(b))
+    while start < limit and a[start] == b[start]:
+        start += 1
+    end_a, end_b = len(a), len(b)
+    while end_a > start and end_b > start and a[end_a - 1] == b[end_b - 1]:
+        end_a -= 1
+        end_b -= 1
+    return start, end_a, end_b
+
+
 def _set_aside(old: Sequence[Block], new: Sequence[Block]) -> tuple[list[Block], list[Block]]:
     """Old and new blocks less the blocks they have in common (unchanged or moved)."""
     old = [block for block in old if block]
     new = [block for block in new if block]
     # Most changes touch a few blocks: take off the blocks the two share at both ends first.
-    start, limit = 0, min(len(old), len(new))
-    while start < limit and old[start] == new[start]:
-        start += 1
-    end_old, end_new = len(old), len(new)
-    while end_old > start and end_new > start and old[end_old - 1] == new[end_new - 1]:
-        end_old -= 1
-        end_new -= 1
+    start, end_old, end_new = _common_ends(old, new)
     old, new = old[start:end_old], new[start:end_new]
     common = Counter(old) & Counter(new)
     if not common:
@@ -96,14 +103,7 @@ def _word_diff(old: Sequence[Block], new: Sequence[Block], result: WordChanges) 
     """Add the word-level difference of two block sequences to `result`."""
     a = [word for block in old for word in block]
     b = [word for block in new for word in block]
-    start = 0
-    limit = min(len(a), len(b))
-    while start < limit and a[start] == b[start]:
-        start += 1
-    end_a, end_b = len(a), len(b)
-    while end_a > start and end_b > start and a[end_a - 1] == b[end_b - 1]:
-        end_a -= 1
-        end_b -= 1
+    start, end_a, end_b = _common_ends(a, b)
     middle_a, middle_b = a[start:end_a], b[start:end_b]
     if len(middle_a) * len(middle_b) > MAX_PAIRS:
         # Bounded fallback: the multiset difference, no whole blocks.
