@@ -190,8 +190,9 @@ class BlobSource(Mapping[str, TextCounts]):
     """Counts (a mapping) and blocks of counted words (:meth:`blocks`) by blob id.
 
     A blob is read and parsed once for both, when first asked for (in walk order), and its
-    counts go to the cache. Blocks are kept for the last :data:`BLOCKS_KEPT` blobs: a
-    commit's old version of a chapter is nearly always a recent commit's new one. Blobs are
+    counts go to the cache. Blocks are kept for the last :data:`BLOCKS_KEPT` blobs, with at
+    most :data:`BLOCK_WORDS_KEPT` words in all: a commit's old version of a chapter is nearly
+    always a recent commit's new one. Blobs are
     read in batches of :data:`~.gitrepo.BLOB_BATCH`: with the one asked for, the next ones of
     `plan` (the walk's blobs in the order it will want them) not read yet.
     """
@@ -210,6 +211,7 @@ class BlobSource(Mapping[str, TextCounts]):
         self.progress = progress
         self.parsed = 0
         self._blocks: OrderedDict[str, list[Block]] = OrderedDict()
+        self._kept_words = 0  # words in the blocks kept
         self._plan = list(dict.fromkeys(plan))
         self._next = 0  # the first blob of the plan not read yet
         self._read: dict[str, bytes] = {}  # read ahead, not parsed yet
@@ -236,8 +238,12 @@ class BlobSource(Mapping[str, TextCounts]):
         text, _ = decode_source(data)
         counts, blocks = count_with_blocks(text, count_code_blocks=self.counter.count_code_blocks)
         self._blocks[blob] = blocks
-        if len(self._blocks) > BLOCKS_KEPT:
-            self._blocks.popitem(last=False)
+        self._kept_words += sum(map(len, blocks))
+        while len(self._blocks) > 1 and (
+            len(self._blocks) > BLOCKS_KEPT or self._kept_words > BLOCK_WORDS_KEPT
+        ):
+            _, dropped = self._blocks.popitem(last=False)
+            self._kept_words -= sum(map(len, dropped))
         if self.counter.cache.get(blob) is None:  # a new content (else only its blocks)
             self.counter.cache.put(blob, counts)
             self.counter.counted += 1
@@ -268,4 +274,6 @@ class BlobSource(Mapping[str, TextCounts]):
 
 
 BLOCKS_KEPT = 256
+BLOCK_WORDS_KEPT = 2_000_000
+"""And at most this many words in them (huge chapters keep fewer), so memory stays bounded."""
 """Blobs whose blocks of counted words are kept in memory during a walk."""
