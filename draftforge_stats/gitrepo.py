@@ -321,15 +321,16 @@ class Repository:
         return BlobReader(["git", "cat-file", "--batch"], cwd=self.root, env=env)
 
     def last_modified(self, paths: list[str]) -> dict[str, datetime]:
-        """For each repository-relative path, the author date of the last first-parent commit
-        that changed it (the same rule as the history walk); paths never committed are left out.
-        """
+        """For each repository-relative path, the author date of the latest commit reachable
+        from HEAD that changed it (against its first parent; `--topo-order`, so a commit comes
+        before its ancestors), as the history walk sees changes; paths never committed are left
+        out."""
         wanted = set(paths)
         found: dict[str, datetime] = {}
         if not wanted or self.head() is None:
             return found
         output = self.git(
-            "log", "--first-parent", "--diff-merges=first-parent", *_LOG_OPTIONS, "-z",
+            "log", "--topo-order", "--diff-merges=first-parent", *_LOG_OPTIONS, "-z",
             f"--format=%x1e{AUTHOR_DATE_FORMAT}", "--name-only", "HEAD", "--",
             *sorted({p.rsplit("/", 1)[0] if "/" in p else p for p in wanted}),
         )  # fmt: skip
