@@ -8,13 +8,14 @@ objects that carry the defaults. No config file at all is fine: defaults apply.
 from __future__ import annotations
 
 import datetime
+import os
 import zoneinfo
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from .errors import ConfigError, Problem
+from .errors import ConfigError, Problem, UnreadableFileError
 from .names import (
     CONFIG_FILE,
     DEFAULT_CHAPTERS,
@@ -22,6 +23,7 @@ from .names import (
     DEFAULT_PROJECT_TYPE,
     ProjectType,
 )
+from .reading import read_regular_file
 from .validation.documents import SourceError, decode_utf8, load_yaml
 from .validation.messages import schema_problems
 from .validation.rules import config_problems
@@ -120,15 +122,14 @@ def load_config(root: Path) -> Config:
     Raises :class:`ConfigError` listing every problem (syntax, schema, unknown time zone).
     """
     path = root / CONFIG_FILE
-    if not path.is_file():
+    if not os.path.lexists(path):  # a link to nothing is there, and an error below
         return Config()
     display = CONFIG_FILE.as_posix()
     try:
-        text = decode_utf8(path.read_bytes(), display)
-    except OSError as exc:
+        text = decode_utf8(read_regular_file(path), display)
+    except UnreadableFileError as exc:
         raise ConfigError(
-            f"{display} cannot be read",
-            [Problem(display, f"cannot read the file: {exc.strerror or exc}")],
+            f"{display} cannot be read", [Problem(display, f"cannot use the file: {exc}")]
         ) from None
     except SourceError as exc:
         raise ConfigError(exc.summary, exc.problems) from None

@@ -32,6 +32,11 @@ class UsageError(DraftForgeError):
     exit_code = EXIT_USAGE
 
 
+MAX_MESSAGE = 300
+"""The longest message (and hint) a :class:`Problem` carries, in characters; longer ones
+(a schema error that quotes a whole value, say) are cut with `…`."""
+
+
 @dataclass(frozen=True)
 class Problem:
     """One problem found in one file, with where it is and how to fix it."""
@@ -43,6 +48,13 @@ class Problem:
     path: str = "$"
     hint: str | None = None
     severity: str = "error"  # "error" or "warning"
+
+    def __post_init__(self) -> None:
+        # A message quotes values from the author's file: never let one carry megabytes.
+        for name in ("message", "hint"):
+            text = getattr(self, name)
+            if text is not None and len(text) > MAX_MESSAGE:
+                object.__setattr__(self, name, text[: MAX_MESSAGE - 1] + "…")
 
     def location(self) -> str:
         where = self.file
@@ -80,8 +92,23 @@ class GitError(DraftForgeError):
     """A git operation failed in a way the user can act on."""
 
 
+class GitNotFoundError(GitError):
+    """There is no `git` command to run."""
+
+
 class StatsFileError(DraftForgeError):
     """The produced stats do not validate: this is reported, never written."""
+
+
+class WriteError(DraftForgeError):
+    """The stats file cannot be written where it belongs (a read-only folder, a
+    `.draftforge` link out of the project); the message names the folder and the fix."""
+
+
+class UnreadableFileError(DraftForgeError):
+    """One of the author's files is not a regular file this run can read (a pipe, a device,
+    a link in a loop, too large, no permission); `str()` is the reason and the fix. Where it
+    is one chapter, the run skips it with a warning."""
 
 
 class ActionError(DraftForgeError):

@@ -14,10 +14,10 @@ Which tool for what:
   contents in batches (GitPython's object readers would leave git processes behind).
   History is read from the object database, never by checking out old commits.
 
-The author date of a commit has one rule, here: git's strict ISO 8601 author date
-(:data:`AUTHOR_DATE_FORMAT`) read by :func:`parse_author_date`, in the author's own offset;
-the committer date (:data:`COMMITTER_DATE_FORMAT`, :meth:`Repository.committer_date`) is read
-the same way.
+The date of a commit has one rule: git's raw author and committer dates (`--date=raw`,
+:data:`_DATES`) read by :func:`.gitdates.commit_date` (the author date in the author's own
+offset, else the committer date), so a commit whose date git cannot show never stops a run;
+the committer date alone (:meth:`Repository.committer_date`) is read the same way.
 """
 
 from __future__ import annotations
@@ -25,28 +25,32 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
+import shutil
 import subprocess
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from types import TracebackType
-from typing import IO
+from types import ModuleType, TracebackType
+from typing import IO, TYPE_CHECKING
 
-import git
+from .errors import GitError, GitNotFoundError
+from .gitdates import commit_date, parse_raw_date
 
-from .errors import GitError
-
-#: The `git log` format of a commit's author date: strict ISO 8601, in the author's offset.
-AUTHOR_DATE_FORMAT = "%aI"
-#: The same for the committer date (when the commit was last written; the webhook's order).
-COMMITTER_DATE_FORMAT = "%cI"
+if TYPE_CHECKING:
+    import git
 
 
-def parse_author_date(text: str) -> datetime:
-    """A commit's author date as `git log --format=%aI` prints it: an aware datetime (also
-    the committer date of `%cI`, which git prints the same way)."""
-    return datetime.fromisoformat(text.strip())
+def _gitpython() -> ModuleType:
+    """GitPython, imported on first use: it refuses to be imported at all when there is no
+    `git` command, and counting outside a repository needs no git."""
+    if shutil.which("git") is None:
+        raise GitNotFoundError(
+            "git is not installed, or not on PATH: install git (2.31 or newer) and run again."
+        )
+    import git as gitpython
+
+    return gitpython
 
 
 #: Options that keep `git log` output machine-readable whatever the user's configuration.
@@ -58,6 +62,8 @@ _LOG_OPTIONS = (
     "--no-ext-diff",
     "--no-textconv",
 )
+#: The author and committer dates as `--date=raw` prints them (see :mod:`.gitdates`).
+_DATES = "%ad%x00%cd"
 #: How many object ids are written to `git cat-file --batch` before its answers are read.
 #: 64 ids are ~2.6 KB, far below any pipe buffer, so writing never blocks while git waits
 #: for us to read (the deadlock of a naive "write everything, then read").
@@ -70,7 +76,7 @@ FILE_MODES = frozenset({"100644", "100755"})
 @dataclass(frozen=True)
 class CommitInfo:
     sha: str
-    authored_at: datetime  # aware, in the author's own offset
+    authored_at: datetime | None  # aware, in the author's own offset (see .gitdates)
 
 
 @dataclass(frozen=True)
@@ -105,9 +111,10 @@ class RawCommit:
 
     sha: str
     parents: tuple[str, ...]  # as git sees them: none for a root or a shallow boundary
-    authored_at: datetime  # aware, in the author's own offset
+    authored_at: datetime | None  # aware, in the author's own offset; None: no usable date
     changes: tuple[RawChange, ...]
-    committed_at: datetime | None = None  # aware; None when not read
+    date_problem: str | None = None  # what was odd about its date (see .gitdates)
+    committed_at: datetime | None = None  # aware; None when not read or not usable
     is_import: bool = False
     """The message has the trailer `DraftForge: import` (git's trailer rules)."""
 
@@ -142,11 +149,34 @@ class Repository:
 
     @classmethod
     def find(cls, path: Path) -> Repository | None:
-        """The repository containing `path`, or None when it is not inside one."""
+        """The repository containing `path`, or None when it is not inside one.
+
+        Without a `git` command: None outside a repository (counting needs no git), and a
+        :class:`GitNotFoundError` inside one (its history needs git).
+        """
+        try:
+            git = _gitpython()
+        except GitNotFoundError:
+            top = _work_tree_top(path)
+            if top is None:
+                return None
+            raise GitNotFoundError(
+                f"git is not installed, or not on PATH, but {path} is in a git repository "
+                f"({top}) whose history needs it: install git (2.31 or newer) and run again."
+            ) from None
         try:
             repo = git.Repo(path, search_parent_directories=True)
         except (git.InvalidGitRepositoryError, git.NoSuchPathError):
-            return None
+            top = _work_tree_top(path)
+            if top is None:
+                return None
+            # A `.git` git cannot open (a moved worktree, an empty folder): counting as if
+            # outside git would write a stats file without the history.
+            raise GitError(
+                f"{top / '.git'} is there, but git cannot open it as a repository (a clone or "
+                "worktree that was moved or damaged?): repair it (`git worktree repair`, or "
+                "clone again), or remove it if the folder is not meant to be in git."
+            ) from None
         except git.GitCommandError as exc:  # e.g. "dubious ownership"
             raise GitError(f"git cannot open {path}: {exc.stderr.strip()}") from None
         return cls(repo)
@@ -156,6 +186,7 @@ class Repository:
 
         `env` adds variables for this one command (never put secrets in `args`).
         """
+        git = _gitpython()
         try:
             out: str = self._repo.git.execute(
                 ["git", *args], strip_newline_in_stdout=False, env=dict(env) if env else None
@@ -182,18 +213,13 @@ class Repository:
         """HEAD's commit, or None in a repository with no commits yet."""
         # One plain `git log`: GitPython's object readers would leave git processes behind.
         status, out = self._git_bytes(
-            "log",
-            "-1",
-            "--no-show-signature",
-            f"--format=%H {AUTHOR_DATE_FORMAT}",
-            "HEAD",
-            "--",
-            check=False,
-        )
-        fields = out.decode("ascii", "replace").split()
-        if status != 0 or len(fields) != 2:
+            "log", "-1", "--no-show-signature", "--date=raw", f"--format=%H%x00{_DATES}",
+            "HEAD", "--", check=False,
+        )  # fmt: skip
+        fields = out.decode("ascii", "replace").strip("\n").split("\0")
+        if status != 0 or len(fields) != 3 or not fields[0]:
             return None  # no commits yet
-        return CommitInfo(fields[0], parse_author_date(fields[1]))
+        return CommitInfo(fields[0], commit_date(fields[1], fields[2]).moment)
 
     # ------------------------------------------------------------------ facts
 
@@ -239,28 +265,27 @@ class Repository:
         return status == 0
 
     def author_date(self, sha: str) -> datetime | None:
-        """The author date of commit `sha` in the author's offset, or None when it is unknown."""
-        return self._commit_date(sha, AUTHOR_DATE_FORMAT)
+        """The date commit `sha` counts on (see :func:`.gitdates.commit_date`: its author
+        date in the author's offset), or None when it is unknown or has no usable date."""
+        dates = self._raw_dates(sha)
+        return commit_date(*dates).moment if dates is not None else None
 
     def committer_date(self, sha: str) -> datetime | None:
         """The committer date of commit `sha` (when it was last written: a rebase or an amend
-        renews it), or None when it is unknown."""
-        return self._commit_date(sha, COMMITTER_DATE_FORMAT)
+        renews it), or None when it is unknown or git cannot show it."""
+        dates = self._raw_dates(sha)
+        return parse_raw_date(dates[1])[0] if dates is not None else None
 
-    def _commit_date(self, sha: str, date_format: str) -> datetime | None:
+    def _raw_dates(self, sha: str) -> tuple[str, str] | None:
+        """Commit `sha`'s author and committer dates as `--date=raw` prints them."""
         status, out = self._git_bytes(
-            "log",
-            "-1",
-            "--no-show-signature",
-            f"--format={date_format}",
-            "--end-of-options",
-            sha,
-            check=False,
-        )
-        text = out.decode("ascii", "replace").strip()
-        if status != 0 or not text:
+            "log", "-1", "--no-show-signature", "--date=raw", f"--format={_DATES}",
+            "--end-of-options", sha, check=False,
+        )  # fmt: skip
+        fields = out.decode("ascii", "replace").strip("\n").split("\0")
+        if status != 0 or len(fields) != 2:
             return None
-        return parse_author_date(text)
+        return fields[0], fields[1]
 
     # ---------------------------------------------------------------- history
 
@@ -283,7 +308,8 @@ class Repository:
             "--root",
             "--diff-merges=first-parent",
             *_LOG_OPTIONS,
-            f"--format=%x1e%H %P%x00{AUTHOR_DATE_FORMAT}%x00%cI%x00"
+            "--date=raw",
+            f"--format=%x1e%H %P%x00{_DATES}%x00"
             f"%(trailers:key={IMPORT_TRAILER},valueonly,unfold,separator=%x1f)",
             "--end-of-options",
             *revisions,
@@ -331,17 +357,18 @@ class Repository:
             return found
         output = self.git(
             "log", "--topo-order", "--diff-merges=first-parent", *_LOG_OPTIONS, "-z",
-            f"--format=%x1e{AUTHOR_DATE_FORMAT}", "--name-only", "HEAD", "--",
+            "--date=raw", f"--format=%x1e{_DATES}", "--name-only", "HEAD", "--",
             *sorted({p.rsplit("/", 1)[0] if "/" in p else p for p in wanted}),
         )  # fmt: skip
         for record in output.split("\x1e"):
             if not record:
                 continue
             date_text, _, names = record.partition("\n")
-            when = parse_author_date(date_text.strip("\0"))
+            author, _, committer = date_text.strip("\0").partition("\0")
+            when = commit_date(author, committer).moment
             for name in names.strip("\n").split("\0"):
                 name = name.strip("\n")
-                if name in wanted and name not in found:
+                if when is not None and name in wanted and name not in found:
                     found[name] = when
             if len(found) == len(wanted):
                 break
@@ -349,11 +376,12 @@ class Repository:
 
 
 def parse_raw_log(out: bytes, *, full: bool = False) -> list[RawCommit]:
-    """Parse `git log --raw -z --format=%x1e%H %P%x00%aI` output (with `full`, the format
-    of :meth:`Repository.log`: the committer date and the import trailer's values follow).
+    """Parse `git log --raw -z --date=raw --format=%x1e%H %P%x00%ad%x00%cd` output (with
+    `full`, the format of :meth:`Repository.log`: the import trailer's values follow).
 
-    Read as a stream of NUL-separated fields: a header (`\\x1e<sha> <parents>`), the dates
-    (and trailer values), then pairs of (`:<modes> <blobs> <status>`, path) until the next
+    Read as a stream of NUL-separated fields: a header (`\\x1e<sha> <parents>`), the author
+    and committer dates (read by :func:`.gitdates.commit_date`, so no date crashes; and the
+    trailer values), then pairs of (`:<modes> <blobs> <status>`, path) until the next
     header. A path is always taken whole after its metadata, so no byte in a file name can
     confuse it.
     """
@@ -369,15 +397,16 @@ def parse_raw_log(out: bytes, *, full: bool = False) -> list[RawCommit]:
         if not token.startswith(b"\x1e"):
             raise GitError(f"unexpected `git log` output near {token[:60]!r}")
         ids = token[1:].decode("ascii").split()
-        date = parse_author_date(fields[i].decode("ascii"))
-        i += 1
-        committed: datetime | None = None
+        author = fields[i].decode("ascii", "replace")
+        committer = fields[i + 1].decode("ascii", "replace") if i + 1 < count else ""
+        when = commit_date(author, committer)
+        committed, _ = parse_raw_date(committer)
+        i += 2
         is_import = False
         if full:
-            committed = datetime.fromisoformat(fields[i].decode("ascii").strip())
-            values = fields[i + 1].decode("utf-8", "replace").split("\x1f")
+            values = fields[i].decode("utf-8", "replace").split("\x1f") if i < count else []
             is_import = any(value.strip().lower() == "import" for value in values)
-            i += 2
+            i += 1
         changes: list[RawChange] = []
         while i < count:
             meta = fields[i].lstrip(b"\n")
@@ -388,7 +417,15 @@ def parse_raw_log(out: bytes, *, full: bool = False) -> list[RawCommit]:
             i += 2
             changes.append(RawChange(path, status[:1], new_mode, new_blob, old_mode, old_blob))
         commits.append(
-            RawCommit(ids[0], tuple(ids[1:]), date, tuple(changes), committed, is_import)
+            RawCommit(
+                ids[0],
+                tuple(ids[1:]),
+                when.moment,
+                tuple(changes),
+                when.problem,
+                committed,
+                is_import,
+            )
         )
     return commits
 
@@ -434,12 +471,21 @@ class BlobReader:
 
     def read(self, ids: Sequence[str]) -> Iterator[tuple[str, bytes]]:
         """Yield `(id, contents)` for each id, in order; a missing object is an error."""
+        for oid, data in self.read_bounded(ids, max_size=None):
+            assert isinstance(data, bytes)
+            yield oid, data
+
+    def read_bounded(
+        self, ids: Sequence[str], *, max_size: int | None
+    ) -> Iterator[tuple[str, bytes | int]]:
+        """Like :meth:`read`, but a blob larger than `max_size` bytes is never held in
+        memory: its contents are read past in pieces and its size is yielded instead."""
         process = self._start()
         assert process.stdin is not None and process.stdout is not None
         stdin, stdout = process.stdin, process.stdout
         finished = False
         try:
-            yield from self._exchange(stdin, stdout, ids)
+            yield from self._exchange(stdin, stdout, ids, max_size)
             finished = True
         finally:
             if not finished:
@@ -448,8 +494,8 @@ class BlobReader:
 
     @staticmethod
     def _exchange(
-        stdin: IO[bytes], stdout: IO[bytes], ids: Sequence[str]
-    ) -> Iterator[tuple[str, bytes]]:
+        stdin: IO[bytes], stdout: IO[bytes], ids: Sequence[str], max_size: int | None
+    ) -> Iterator[tuple[str, bytes | int]]:
         for start in range(0, len(ids), BLOB_BATCH):
             chunk = ids[start : start + BLOB_BATCH]
             try:
@@ -463,6 +509,16 @@ class BlobReader:
                     what = b" ".join(header).decode("ascii", "replace") or "no answer"
                     raise GitError(f"`git cat-file` could not read blob {oid}: {what}")
                 size = int(header[2])
+                if max_size is not None and size > max_size:
+                    left = size
+                    while left > 0:
+                        piece = stdout.read(min(left, 1 << 20))
+                        if not piece:
+                            raise GitError(f"`git cat-file` stopped while reading blob {oid}")
+                        left -= len(piece)
+                    stdout.read(1)
+                    yield oid, size
+                    continue
                 data = stdout.read(size)
                 stdout.read(1)  # the newline after the contents
                 if len(data) != size:
@@ -487,6 +543,15 @@ class BlobReader:
         process.stdout.close()
 
 
+def _work_tree_top(path: Path) -> Path | None:
+    """The nearest folder from `path` upwards that has a `.git` (folder or file), or None."""
+    absolute = path.absolute()
+    for folder in (absolute, *absolute.parents):
+        if (folder / ".git").exists():
+            return folder
+    return None
+
+
 def _stderr(exc: git.GitCommandError) -> str:
     text = str(exc.stderr or "").strip()
     # GitPython wraps git's message as `stderr: '...'`: remove that wrapping, not git's quotes.
@@ -499,6 +564,7 @@ def _stderr(exc: git.GitCommandError) -> str:
 
 def run_git(*args: str, cwd: Path, env: Mapping[str, str] | None = None) -> str:
     """Run git outside any opened repository (`git config --global ...`, `git clone ...`)."""
+    git = _gitpython()
     try:
         out: str = git.Git(str(cwd)).execute(
             ["git", *args], strip_newline_in_stdout=False, env=dict(env) if env else None

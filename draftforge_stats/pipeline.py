@@ -5,17 +5,20 @@ Library code: takes arguments, returns a :class:`StatsRun`; it never prints or e
 
 from __future__ import annotations
 
+import functools
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import Any, TypeVar
 
 from .config import Config, load_config
-from .counting import TextCounts
+from .counting import TextCounts, decode_source
 from .dates import utc_iso
 from .discover import FileSelector, discover, project_folder, project_prefix
+from .errors import UnreadableFileError, WriteError
 from .gitrepo import Repository
 from .goals import chapter_target, compute_goal, front_matter_target, weekday_numbers
 from .history import (
@@ -27,9 +30,11 @@ from .history import (
     Stored,
     basis_for,
     build_history,
+    future_warnings,
 )
 from .images import image_files, written_here
 from .names import STATS_FILE
+from .reading import read_manuscript_file, read_regular_file
 from .statsfile import (
     Breakdown,
     ChapterEntry,
@@ -39,6 +44,7 @@ from .statsfile import (
     Stats,
     Streaks,
     chapter_totals,
+    check_own_folder,
     check_stats,
     read_stats_file,
     render,
@@ -46,6 +52,8 @@ from .statsfile import (
     write_if_changed,
 )
 from .streaks import DayRule, compute_streaks
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -118,8 +126,18 @@ def _compute(
     cache = CountCache(count_code_blocks=settings.count_code_blocks, path=cache_path)
     counter = Counter(repo, cache, count_code_blocks=settings.count_code_blocks)
 
-    def count(rel: str) -> TextCounts:
-        counts, bad_offset = counter.file((root / rel).read_bytes())
+    fronts: dict[str, int] = {}  # `target_words` of the files' front matter
+
+    def count(rel: str) -> TextCounts | None:
+        try:
+            data = read_manuscript_file(root / rel)
+        except UnreadableFileError as exc:  # a pipe, a device, too large, not readable: skip it
+            warnings.append(f"{rel}: {exc}; not counted")
+            return None
+        front = front_matter_target(decode_source(data[:_FRONT_MATTER_LIMIT])[0])
+        if front is not None:
+            fronts[rel] = front
+        counts, bad_offset = counter.file(data)
         if bad_offset is not None:
             warnings.append(
                 f"{rel}: not valid UTF-8 at byte {bad_offset}; counted with the bad bytes "
@@ -127,14 +145,13 @@ def _compute(
             )
         return counts
 
-    chapter_counts = {rel: count(rel) for rel in found.chapters}
+    chapter_counts = {rel: counts for rel in found.chapters if (counts := count(rel))}
+    manuscript_counts = {rel: counts for rel in found.manuscript if (counts := count(rel))}
+    counted = list(chapter_counts)
     targets = dict(settings.chapter_targets)
-    for rel in found.chapters:
-        if rel not in targets:
-            front = _front_matter_target(root / rel)
-            if front is not None:
-                targets[rel] = front
-    manuscript_counts = {rel: count(rel) for rel in found.manuscript}
+    for rel in chapter_counts:
+        if rel not in targets and rel in fronts:
+            targets[rel] = fronts[rel]
 
     rule = DayRule(settings.zone(), settings.day_starts_at)
     history: History | None = None
@@ -144,7 +161,7 @@ def _compute(
         notes.append("Not a git repository: counts only, with no history or streaks.")
         modified = {
             rel: utc_iso(datetime.fromtimestamp((root / rel).stat().st_mtime, UTC))
-            for rel in found.chapters
+            for rel in counted
         }
     else:
         prefix = project_prefix(root, repo.root)
@@ -162,17 +179,18 @@ def _compute(
             rule=rule,
             counter=counter,
             stored=stored,
-            chapters=found.chapters,
+            chapters=counted,
             progress=progress,
         )
         warnings.extend(history.warnings)
+        warnings.extend(counter.skipped_warnings())
         notes.extend(history.notes)
         modified = history.last_modified
         if save_cache:
             cache.save()
 
     chapters: list[ChapterEntry] = []
-    for rel in found.chapters:
+    for rel in counted:
         counts = chapter_counts[rel]
         chapters.append(
             ChapterEntry(
@@ -196,6 +214,7 @@ def _compute(
     ]
 
     entries = history.entries if history else []
+    warnings.extend(future_warnings(entries, now))
     if today is None and history is not None:
         today = rule.today(now, history.author_offset)
     streaks = (
@@ -324,9 +343,10 @@ def run_stats(
     text = render(stats)
     written = False
     if write:
+        check_own_folder(root)  # never write through a `.draftforge` link out of the project
         if existing.problem is not None and existing.raw is not None:
-            _move_aside(stats_path)
-        written = write_if_changed(stats_path, text)
+            _guarded(lambda: _move_aside(stats_path), stats_path, display)
+        written = _guarded(lambda: write_if_changed(stats_path, text), stats_path, display)
     # The images show the run's writing day; outside git, the day the numbers last changed.
     image_day = computed.today or date.fromisoformat(stats.current.last_updated[:10])
     images = image_files(
@@ -344,7 +364,9 @@ def run_stats(
                 f"away, or turn the file off in the config: `stats.images` or `stats.badge`)."
             )
             del images[rel]
-        elif write and write_if_changed(root / rel, images[rel]):
+        elif write and _guarded(
+            functools.partial(write_if_changed, root / rel, images[rel]), root / rel, str(rel)
+        ):
             written_files.append(rel.as_posix())
     files = [display, *(rel.as_posix() for rel in images)]
     history = computed.history
@@ -367,29 +389,34 @@ def run_stats(
     )
 
 
-def _front_matter_target(path: Path) -> int | None:
-    """`target_words` of a chapter file's front matter (only its start is read)."""
-    try:
-        with path.open("rb") as stream:
-            head = stream.read(_FRONT_MATTER_LIMIT)
-    except OSError:
-        return None
-    return front_matter_target(head.decode("utf-8", errors="replace").replace("\r\n", "\n"))
-
-
 _FRONT_MATTER_LIMIT = 64 * 1024
-"""Front matter is looked for in a chapter's first 64 KiB."""
+"""Front matter (`target_words`) is looked for in a chapter's first 64 KiB."""
 
 
 def _ours(path: Path, rel: Path) -> bool:
-    """True when the file at `path` may be written: there is none, or this tool wrote it."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
+    """True when the file at `path` may be written: there is none, or this tool wrote it
+    (a pipe or a link in a loop there is not read, and not ours)."""
+    if not os.path.lexists(path):
         return True
-    except (OSError, UnicodeDecodeError):
+    try:
+        text = read_regular_file(path).decode("utf-8")
+    except (UnreadableFileError, UnicodeDecodeError):
         return False
     return written_here(rel, text)
+
+
+def _guarded(write: Callable[[], T], path: Path, shown: str) -> T:
+    """Run `write` (of the file at `path`, `shown` in messages); a file system error becomes
+    one :class:`.WriteError` that names the folder and the fix."""
+    try:
+        return write()
+    except OSError as exc:
+        folder = path.parent
+        raise WriteError(
+            f"Cannot write {shown} ({exc.strerror or exc}): make the folder {folder} writable "
+            f"for this user (for example `chmod u+w {STATS_FILE.parent.as_posix()}`), or count "
+            "without writing (`draftforge stats --no-write`)."
+        ) from None
 
 
 def _par(stats: Stats) -> int | None:

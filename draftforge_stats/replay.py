@@ -16,6 +16,8 @@ Which commits count (the README's "Which commits"):
   commit by :func:`commit_key`: a commit always comes after its ancestors (so a rebased
   commit with an old author date still comes after its parent); between commits of
   parallel lines, the one further from the root, then the later committer date;
+* a commit whose date git cannot use counts (its commit, its words) on the day of the next
+  dated commit of the walk;
 * words added and deleted are each non-merge commit's own, against its parent, by
   :mod:`.wordchanges`, with moves between the commits of one day set aside; a merge adds
   and deletes nothing (its branch's commits count on their own days); a commit whose
@@ -57,8 +59,9 @@ def commit_key(commit: RawCommit, generation: int) -> Key:
     path from a root: a commit always comes after its ancestors), then its committer date,
     its author date and its id. Nothing here depends on where HEAD is, so a day's latest
     commit is the same whichever run sees it."""
-    committed = commit.committed_at or commit.authored_at
-    return (generation, committed.timestamp(), commit.authored_at.timestamp(), commit.sha)
+    authored = commit.authored_at.timestamp() if commit.authored_at is not None else 0.0
+    committed = commit.committed_at.timestamp() if commit.committed_at is not None else authored
+    return (generation, committed, authored, commit.sha)
 
 
 def generations(
@@ -100,6 +103,8 @@ class Replay:
     last_key: Key | None = None
     touched: dict[str, datetime] = field(default_factory=dict)  # chapter -> last change
     touched_key: dict[str, Key] = field(default_factory=dict)
+    odd_dates: list[tuple[str, str]] = field(default_factory=list)
+    """(commit, problem) for each manuscript commit whose date was odd (see .gitdates)."""
 
 
 @dataclass(frozen=True)
@@ -117,13 +122,17 @@ def _edits(commit: RawCommit, paths: PathKind) -> tuple[bool, list[_ChapterEdit]
         hit = paths(change.path)
         if hit is None:
             continue
-        changed = True
         rel, kind = hit
         if kind is not Kind.CHAPTER:
+            # A symbolic link or submodule added or changed changes no text; a deletion
+            # still counts.
+            if change.is_file or change.status == "D":
+                changed = True
             continue
         old = change.old_blob if change.was_file else None
         new = change.blob if change.is_file else None
-        if old is not None or new is not None:
+        if old is not None or new is not None:  # else a link or submodule: no text
+            changed = True
             edits.append(_ChapterEdit(rel, old, new))
     return changed, edits
 
@@ -191,6 +200,10 @@ def replay(
     """
     result = Replay(days=days if days is not None else {})
     totals_of = result.totals
+    # Manuscript commits without a usable date count on the day of the next dated one.
+    undated = 0
+    undated_changes = DayChanges()
+    undated_edits: list[_ChapterEdit] = []
     for commit in commits:
         first = commit.parents[0] if commit.parents else None
         if first is None:
@@ -215,15 +228,11 @@ def replay(
             edits = []  # what the boundary changed is unknown
         if not changed:
             continue
-        key = commit_key(commit, generation[commit.sha])
-        day_of = rule.day(commit.authored_at)
-        day = result.days.get(day_of)
-        if day is None:
-            day = result.days[day_of] = Day(day_of)
-        day.commits += 1
-        day.take(key, commit.sha, totals, commit.authored_at)
+        if commit.date_problem is not None:
+            result.odd_dates.append((commit.sha, commit.date_problem))
+        own = DayChanges()
         if edits and diffs_words(commit, boundaries=boundaries):
-            day.changes.add(
+            own.add(
                 diff_change(
                     ChapterChange(
                         blocks(e.old) if e.old is not None else (),
@@ -232,6 +241,22 @@ def replay(
                     for e in edits
                 )
             )
+        if commit.authored_at is None:
+            undated += 1
+            undated_changes.add_all(own)
+            undated_edits.extend(edits)
+            continue
+        key = commit_key(commit, generation[commit.sha])
+        day_of = rule.day(commit.authored_at)
+        day = result.days.get(day_of)
+        if day is None:
+            day = result.days[day_of] = Day(day_of)
+        day.commits += 1 + undated
+        day.take(key, commit.sha, totals, commit.authored_at)
+        day.changes.add_all(undated_changes)
+        day.changes.add_all(own)
+        edits = [*undated_edits, *edits]
+        undated, undated_changes, undated_edits = 0, DayChanges(), []
         for edit in edits:
             if edit.rel not in result.touched_key or key > result.touched_key[edit.rel]:
                 result.touched_key[edit.rel] = key

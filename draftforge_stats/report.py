@@ -8,6 +8,7 @@ from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderR
 from rich.table import Table
 from rich.text import Text
 
+from .dates import window_end
 from .goaltext import goal_lines, today_line
 from .images.calendar import LEVELS
 from .images.calendar import level as heat_level
@@ -160,6 +161,7 @@ def heatmap_lines(history: list[HistoryEntry], end: date, weeks: int = HEATMAP_W
     """The words added per day over the last `weeks` weeks (Monday at the top, the week of
     `end` last), one character a day at the heatmap's levels, with month labels and a legend."""
     added = added_by_day(history)
+    end = window_end(end, 7 * weeks)
     start = end - timedelta(days=end.weekday() + 7 * (weeks - 1))
     months = Text("    ")
     for week in range(weeks):
@@ -171,9 +173,10 @@ def heatmap_lines(history: list[HistoryEntry], end: date, weeks: int = HEATMAP_W
     for row in range(7):
         line = Text(_WEEKDAYS[row].ljust(4), "dim")
         for week in range(weeks):
-            day = start + timedelta(days=7 * week + row)
-            if day > end:
+            offset = 7 * week + row
+            if offset > (end - start).days:  # after `end` (compared first: 9999-12-31 is a Friday)
                 break
+            day = start + timedelta(days=offset)
             level = heat_level(added.get(day, 0))
             line.append(_HEAT[level], _HEAT_STYLES[level])
         lines.append(line)
@@ -204,6 +207,7 @@ def streak_block(stats: Stats, today: date | None = None) -> RenderableType | No
 def chart_cells(history: list[HistoryEntry], end: date, days: int = CHART_DAYS) -> list[int | None]:
     """Words written on each of the `days` days up to `end`, oldest first (None: no entry)."""
     by_day = {entry.date: entry.words_written for entry in history}
+    end = window_end(end, days)
     start = end - timedelta(days=days - 1)
     return [by_day.get((start + timedelta(days=i)).isoformat()) for i in range(days)]
 
@@ -213,7 +217,7 @@ def words_chart(stats: Stats, today: date | None = None) -> RenderableType | Non
     the newest history day). A dot is a day without commits, a red bar a day that cut."""
     if not stats.history:
         return None
-    end = today or date.fromisoformat(stats.history[0].date)
+    end = window_end(today or date.fromisoformat(stats.history[0].date), CHART_DAYS)
     cells = chart_cells(stats.history, end)
     top = max((c for c in cells if c is not None and c > 0), default=0)
     bars = Text()

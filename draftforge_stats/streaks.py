@@ -25,9 +25,16 @@ class DayRule:
     day_starts_at: int = 0
 
     def day(self, moment: datetime) -> date:
-        """The writing day of an aware `moment` (wall-clock arithmetic across DST)."""
-        local = moment.astimezone(self.zone) if self.zone is not None else moment
-        return (local - timedelta(hours=self.day_starts_at)).date()
+        """The writing day of an aware `moment` (wall-clock arithmetic across DST).
+
+        Moments within hours of the ends of the calendar (0001-01-01, 9999-12-31) whose
+        local day would fall outside it take the first or last day there is.
+        """
+        try:
+            local = moment.astimezone(self.zone) if self.zone is not None else moment
+            return (local - timedelta(hours=self.day_starts_at)).date()
+        except OverflowError:
+            return date.max if moment.year > 1 else date.min
 
     def today(self, now: datetime, author_offset: tzinfo | None = None) -> date:
         """The writing day of the run at `now`.
@@ -38,7 +45,10 @@ class DayRule:
         no history. So a streak does not end at UTC midnight for an author in California.
         """
         if self.zone is None:
-            return self.day(now.astimezone(author_offset or UTC))
+            try:
+                now = now.astimezone(author_offset or UTC)
+            except OverflowError:  # `now` within hours of 0001-01-01 or 9999-12-31
+                return date.max if now.year > 1 else date.min
         return self.day(now)
 
 
@@ -71,7 +81,7 @@ def compute_streaks(
         run = run + 1 if day - previous == timedelta(days=1) else 1
         longest = max(longest, run)
     last = days[-1]
-    current = run if last >= today - timedelta(days=1) else 0
+    current = run if (today - last).days <= 1 else 0  # (no `today - 1`: today may be 0001-01-01)
     return Streaks(
         current_days=current,
         longest_days=longest,

@@ -89,6 +89,14 @@ CH2 = "# Middle\n\nSix seven eight.\n"  # 4 words, 23 characters
 CH3 = "# Late\n\nNine ten.\n"  # 3 words, 14 characters
 
 
+# What a failed job still writes: every output, no counts, nothing changed, pushed or sent.
+FAILED_OUTPUTS = {
+    "word-count": "", "chapter-count": "", "character-count": "", "words-written-today": "",
+    "words-added-today": "", "words-per-day-needed": "", "projected-finish": "",
+    "current-streak": "", "changed": "false", "commit-sha": "", "notified": "false",
+}  # fmt: skip
+
+
 def clone(source: Path | str, target: Path, *args: str) -> GitRepo:
     subprocess.run(["git", "clone", "-q", *args, str(source), str(target)], check=True)
     return GitRepo(target)

@@ -32,6 +32,7 @@ from tests.builders import (
     CH2,
     CH3,
     CONFIG,
+    FAILED_OUTPUTS,
     MARCH_LABELS,
     MESSAGE,
     NOW,
@@ -368,7 +369,7 @@ def test_a_branch_that_keeps_moving_fails_clearly(world: World) -> None:
         "Give the workflow a `concurrency` group, and run it again."
     )
     assert git_in(world.origin, "log", "-1", "--format=%s", "main") == "More words 4\n"
-    assert run.outputs == ""
+    assert run.output_values() == FAILED_OUTPUTS
 
 
 def test_uncommitted_changes_are_never_discarded(world: World) -> None:

@@ -26,6 +26,7 @@ from draftforge_stats.action.runner import (
     Runner,
 )
 from tests.builders import (
+    FAILED_OUTPUTS,
     TOKEN,
     World,
     assert_secrets_hidden,
@@ -247,7 +248,7 @@ def test_over_http_a_protected_branch_fails_at_once_without_leaking(
         "The branch is protected: let the workflow's token bypass the rule, or give the action "
         "a token of a user or app that may push (see the README's troubleshooting)."
     ]
-    assert run.outputs == ""
+    assert run.output_values() == FAILED_OUTPUTS
     assert URL_SECRET not in run.stdout
     assert (world.workspace.path / ".git/config").read_text("utf-8") == config
     assert_secrets_hidden(run, config)

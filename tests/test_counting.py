@@ -65,7 +65,7 @@ def test_vector(case: dict[str, Any]) -> None:
 
 
 def test_rules_version() -> None:
-    assert RULES_VERSION == 1
+    assert RULES_VERSION == 2
 
 
 def test_text_counts_is_frozen() -> None:

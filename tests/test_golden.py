@@ -2,7 +2,9 @@
 
 `tests/data/golden_stats.json` was written by the package before the modules were
 reorganised (commit c16a552) from the repository `tests/golden_repo.py` builds; any change
-of behaviour shows here as a difference of bytes.
+of behaviour shows here as a difference of bytes. Since then `counting_rules_version`
+changed (2: lists and quotes nested past the parser's limit are counted; this repository
+has none, so every count is the same).
 
 Format 1.1.0 changed it on purpose, each difference checked by hand: the version; each day's
 `words_added`/`words_deleted` (1 March: `# Dawn` + 40 words, then 15 more, 56/0; 2 March:

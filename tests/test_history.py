@@ -8,12 +8,13 @@ from __future__ import annotations
 import json
 import subprocess
 from collections.abc import Callable
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from draftforge_stats.counting import RULES_VERSION
 from draftforge_stats.errors import ConfigError, StatsFileError
 from draftforge_stats.gitrepo import Repository, parse_raw_log
 from draftforge_stats.history import CountCache, DayRecord, merge_days, to_entries
@@ -499,7 +500,7 @@ def test_the_count_cache_counts_each_version_once_across_runs(git_repo: GitRepo)
     assert (second.history_mode, second.blobs_counted) == ("full", 0)
     assert second.text == first.text
     cache = json.loads((git_repo.path / ".git/draftforge-stats/counts.json").read_text("utf-8"))
-    assert len(cache["sections"]["1:0"]) == 2
+    assert len(cache["sections"][f"{RULES_VERSION}:0"]) == 2
     # --no-write and --check write nothing, not even the cache.
     (git_repo.path / ".git/draftforge-stats/counts.json").unlink()
     run_stats(git_repo.path, now=NOW, write=False)
@@ -802,13 +803,17 @@ def test_no_git_means_no_history(tmp_path: Path) -> None:
 def test_parse_raw_log_reads_names_whole() -> None:
     blob = "b" * 40
     out = (
-        b"\x1e" + b"a" * 40 + b" \x002025-01-01T10:00:00+01:00\x00\n"
+        b"\x1e" + b"a" * 40 + b" \x001735722000 +0100\x001735722000 +0100\x00\n"
         b":000000 100644 " + b"0" * 40 + b" " + blob.encode() + b" A\x00:odd\x1e.md\x00"
-        b"\x1e" + b"c" * 40 + b" " + b"a" * 40 + b"\x002025-01-02T10:00:00+01:00\x00"
+        b"\x1e" + b"c" * 40 + b" " + b"a" * 40 + b"\x001735808400 +0100\x001735808400 +0100\x00"
     )
     first, second = parse_raw_log(out)
     assert [(c.path, c.status, c.blob) for c in first.changes] == [(":odd\x1e.md", "A", blob)]
     assert (second.parents, second.changes) == (("a" * 40,), ())
+    assert (first.authored_at, first.date_problem) == (
+        datetime(2025, 1, 1, 10, tzinfo=timezone(timedelta(hours=1))),
+        None,
+    )
 
 
 def test_merge_days_adds_commits_of_a_shared_day() -> None:

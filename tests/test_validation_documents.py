@@ -83,13 +83,16 @@ class TestYamlPositions:
         assert load_yaml("", "e.yml").locate(("a",)) == (1, 1)
 
     def test_aliases_and_merge_keys(self) -> None:
-        text = (
-            "base: &b {model: m, trigger: pr}\nstyle:\n  <<: *b\n  enabled: true\nloop: &l [*l]\n"
-        )
+        text = "base: &b {model: m, trigger: pr}\nstyle:\n  <<: *b\n  enabled: true\n"
         doc = load_yaml(text, "a.yml")
         assert doc.data["style"] == {"model": "m", "trigger": "pr", "enabled": True}
         assert doc.locate(("style", "enabled")) == (4, 12)
         assert doc.locate(("base", "trigger")) == (1, 30)
+        # A value that contains itself never ends once expanded: refused at its place.
+        with pytest.raises(SourceError) as error:
+            load_yaml(text + "loop: &l [*l]\n", "a.yml")
+        [problem] = _problems(error)
+        assert (problem.line, problem.column) == (5, 7)
 
     def test_non_string_keys_are_located(self) -> None:
         doc = load_yaml("on:\n  push: {}\n2: two\n", "w.yml")

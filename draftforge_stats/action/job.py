@@ -92,17 +92,17 @@ def main(
             log.mask(value)
             if name == "token":
                 log.mask(auth_header(value).partition("basic ")[2])
+    runner: Runner | None = None
     try:
         inputs = Inputs.from_env(env)
         _check_webhook_secret(inputs)
         runner = Runner.from_env(env)
         outcome = run_action(inputs, runner, log, now=now, sleep=sleep, before_push=before_push)
-    except InputError as exc:
-        log.error(str(exc))
-        return 2
     except DraftForgeError as exc:
         log.error(str(exc))
-        return 1
+        outcome = failed(exc, exc.exit_code)
+        if runner is None:
+            return outcome.exit_code
     if runner.output_path is not None:
         append_text(runner.output_path, log.scrub(format_outputs(outcome.outputs)))
     else:
@@ -111,6 +111,14 @@ def main(
     if outcome.summary is not None and runner.summary_path is not None:
         append_text(runner.summary_path, log.scrub(outcome.summary))
     return outcome.exit_code
+
+
+def failed(error: DraftForgeError, exit_code: int) -> Outcome:
+    """A job that stopped on `error`: its outputs (no counts, nothing changed, committed or
+    notified), so later steps still find every output, and a summary that says why."""
+    outputs = action_outputs(None, today="", changed=False, commit_sha="", notified=False)
+    summary = f"## Writing stats\n\nThe job failed:\n\n```text\n{error}\n```\n"
+    return Outcome(exit_code, outputs, summary)
 
 
 def _check_webhook_secret(inputs: Inputs) -> None:

@@ -11,6 +11,7 @@ import re
 from collections.abc import Sequence
 from datetime import date, timedelta
 
+from ..dates import window_end
 from ..goaltext import goal_lines, today_changes
 from ..images.days import MONTHS, words_added
 from ..statsfile import HistoryEntry, Stats
@@ -82,6 +83,7 @@ def word_chart(history: Sequence[HistoryEntry], end: date, days: int = CHART_DAY
     if not history:
         return []
     added = {entry.date: words_added(entry) for entry in history}
+    end = window_end(end, days)
     start = end - timedelta(days=days - 1)
     span = [start + timedelta(days=i) for i in range(days)]
     values = [added.get(day.isoformat(), 0) for day in span]

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from .cache import CACHE_FILE, CountCache, Counter, Progress
 from .days import DayRecord, Stored, merge_days, to_entries
-from .walk import History, Mode, basis_for, build_history
+from .walk import History, Mode, basis_for, build_history, date_warnings, future_warnings
 
 __all__ = [
     "CACHE_FILE",
@@ -23,6 +23,8 @@ __all__ = [
     "Stored",
     "basis_for",
     "build_history",
+    "date_warnings",
+    "future_warnings",
     "merge_days",
     "to_entries",
 ]

@@ -30,7 +30,9 @@ from ..counting import (
     decode_source,
 )
 from ..gitrepo import BLOB_BATCH, BlobReader, Repository
+from ..reading import MAX_FILE_BYTES
 from ..statsfile import atomic_write
+from ..wording import plural
 
 Progress = Callable[[int, int], None]
 """Called as `progress(done, total)` while blobs are being counted."""
@@ -38,6 +40,8 @@ Progress = Callable[[int, int], None]
 CACHE_FILE = Path("draftforge-stats") / "counts.json"
 """Where :class:`CountCache` keeps counts between runs, inside the git folder."""
 CACHE_FORMAT = 1
+#: The counts of a version too large to count (see :data:`..reading.MAX_FILE_BYTES`).
+_NOTHING = TextCounts(0, 0, 0, None)
 CACHE_LIMIT = 200_000
 """Past this many entries the cache keeps only what the last run used."""
 
@@ -141,6 +145,9 @@ class Counter:
         self.count_code_blocks = count_code_blocks
         self.counted = 0
         """Blobs and files actually counted (not found in the cache) by this object."""
+        self.oversized: dict[str, int] = {}
+        """Versions in git larger than :data:`..reading.MAX_FILE_BYTES` (blob -> size):
+        counted as empty, never read into memory."""
 
     def _count(self, data: bytes) -> tuple[TextCounts, int | None]:
         text, bad_offset = decode_source(data)
@@ -158,6 +165,17 @@ class Counter:
         counts, bad_offset = self._count(data)
         self.cache.put(blob, counts)
         return counts, bad_offset
+
+    def skipped_warnings(self) -> list[str]:
+        """A warning for the versions in git too large to count, if there were any."""
+        if not self.oversized:
+            return []
+        count = len(self.oversized)
+        return [
+            f"{plural(count, 'version')} of manuscript files in the git history "
+            f"{'is' if count == 1 else 'are'} larger than {MAX_FILE_BYTES:,} bytes (the largest "
+            f"{max(self.oversized.values()):,}) and counted as 0 words: split such files."
+        ]
 
     def blobs(self, ids: Iterable[str], progress: Progress | None = None) -> dict[str, TextCounts]:
         """The counts of every blob in `ids`; blobs not in the cache are read and counted."""
@@ -177,10 +195,16 @@ class Counter:
         if progress is not None:
             progress(0, total)
         with self.repo.blobs() as reader:
-            for done, (blob, data) in enumerate(reader.read(missing), start=1):
-                counts, _ = self._count(data)
-                self.cache.put(blob, counts)
-                found[blob] = counts
+            for done, (blob, data) in enumerate(
+                reader.read_bounded(missing, max_size=MAX_FILE_BYTES), start=1
+            ):
+                if isinstance(data, int):  # too large: its size
+                    self.oversized[blob] = data
+                    found[blob] = _NOTHING
+                else:
+                    counts, _ = self._count(data)
+                    self.cache.put(blob, counts)
+                    found[blob] = counts
                 if progress is not None:
                     progress(done, total)
         return found
@@ -214,9 +238,10 @@ class BlobSource(Mapping[str, TextCounts]):
         self._kept_words = 0  # words in the blocks kept
         self._plan = list(dict.fromkeys(plan))
         self._next = 0  # the first blob of the plan not read yet
-        self._read: dict[str, bytes] = {}  # read ahead, not parsed yet
+        self._read: dict[str, bytes | int] = {}  # read ahead, not parsed yet (int: too large)
 
-    def _data(self, blob: str) -> bytes:
+    def _data(self, blob: str) -> bytes | int:
+        """The blob's bytes, or its size when it is larger than MAX_FILE_BYTES (not read)."""
         data = self._read.pop(blob, None)
         if data is not None:
             return data
@@ -227,7 +252,7 @@ class BlobSource(Mapping[str, TextCounts]):
             self._next += 1
             if ahead != blob and ahead not in self._read and ahead not in self._blocks:
                 batch.append(ahead)
-        found = dict(self.reader.read(batch))
+        found = dict(self.reader.read_bounded(batch, max_size=MAX_FILE_BYTES))
         self._read.update((ahead, found[ahead]) for ahead in batch[1:])
         while len(self._read) > 4 * BLOB_BATCH:  # read ahead but never asked for (merges)
             del self._read[next(iter(self._read))]
@@ -235,6 +260,9 @@ class BlobSource(Mapping[str, TextCounts]):
 
     def _parse(self, blob: str) -> tuple[TextCounts, list[Block]]:
         data = self._data(blob)
+        if isinstance(data, int):  # too large: counted as empty, like Counter.blobs does
+            self.counter.oversized[blob] = data
+            return _NOTHING, []
         text, _ = decode_source(data)
         counts, blocks = count_with_blocks(text, count_code_blocks=self.counter.count_code_blocks)
         self._blocks[blob] = blocks
@@ -254,7 +282,9 @@ class BlobSource(Mapping[str, TextCounts]):
 
     def __getitem__(self, blob: str) -> TextCounts:
         counts = self.counter.cache.get(blob)
-        return counts if counts is not None else self._parse(blob)[0]
+        if counts is not None:
+            return counts
+        return _NOTHING if blob in self.counter.oversized else self._parse(blob)[0]
 
     def __contains__(self, blob: object) -> bool:
         return isinstance(blob, str) and self.counter.cache.get(blob) is not None
@@ -266,6 +296,8 @@ class BlobSource(Mapping[str, TextCounts]):
         return 0
 
     def blocks(self, blob: str) -> list[Block]:
+        if blob in self.counter.oversized:
+            return []
         found = self._blocks.get(blob)
         if found is not None:
             self._blocks.move_to_end(blob)

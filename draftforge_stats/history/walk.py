@@ -29,7 +29,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime, tzinfo
+from datetime import date, datetime, timedelta, tzinfo
 from enum import Enum
 
 from ..counting import RULES_VERSION, Block, TextCounts
@@ -112,6 +112,45 @@ class _Paths:
                 hit = (rel, kind)
         self._memo[repo_path] = hit
         return hit
+
+
+#: At most this many commits with odd dates are named one by one in the warnings.
+ODD_DATES_NAMED = 5
+
+
+def date_warnings(odd: Sequence[tuple[str, str]]) -> list[str]:
+    """One warning per commit with an odd date (the first few), then how many more."""
+    warnings = [
+        f"commit {sha[:12]}: {problem}. git accepted the commit as it is; to give it a "
+        "proper date, rewrite it (`git rebase` or `git commit --amend --date=...`)."
+        for sha, problem in odd[:ODD_DATES_NAMED]
+    ]
+    if len(odd) > ODD_DATES_NAMED:
+        more = len(odd) - ODD_DATES_NAMED
+        verb = "has" if more == 1 else "have"
+        warnings.append(f"{_plural(more, 'more commit')} of the manuscript {verb} odd dates too.")
+    return warnings
+
+
+def future_warnings(entries: Sequence[HistoryEntry], now: datetime) -> list[str]:
+    """A warning for each history day after the day of `now` anywhere on Earth (UTC+14):
+    a commit dated ahead of every clock, which counts on that day as dated."""
+    try:
+        latest = (now + timedelta(days=1)).date()
+    except OverflowError:  # `now` is on 9999-12-31: no day can be after it
+        return []
+    ahead = [entry for entry in entries if date.fromisoformat(entry.date) > latest]
+    ahead.sort(key=lambda entry: entry.date)
+    return date_warnings(
+        [
+            (
+                entry.commit_sha,
+                f"it is dated {entry.date}, after the time of this run "
+                f"({now.date().isoformat()}); it counts on that day",
+            )
+            for entry in ahead
+        ]
+    )
 
 
 @dataclass
@@ -349,7 +388,7 @@ class _Builder:
         so moves between its commits are seen whichever run they fell in; its totals are
         those of its latest commit among old and new.
         """
-        new_days = {self.rule.day(commit.authored_at) for commit in log}
+        new_days = {self.rule.day(c.authored_at) for c in log if c.authored_at is not None}
         stored_by_day = {record.day: record for record in stored.days}
         overlap = new_days & set(stored_by_day)
         generation = generations(log, self.repo.generations())
@@ -363,7 +402,7 @@ class _Builder:
                     record = stored_by_day[day]
                     seed = seeds[day] = Day(day, commits=record.commits)
                     latest = by_sha.get(record.commit_sha)
-                    if latest is not None:
+                    if latest is not None and latest.authored_at is not None:
                         seed.take(
                             commit_key(latest, generation[latest.sha]),
                             record.commit_sha,
@@ -373,10 +412,13 @@ class _Builder:
                 for commit in full:
                     if commit.sha in new:
                         continue
+                    if commit.authored_at is None:
+                        continue  # counted with a dated commit, whose day is remade if new
                     day = self.rule.day(commit.authored_at)
                     if day in seeds and diffs_words(commit, boundaries=self.boundaries):
                         seeds[day].changes.add_all(word_changes(commit, self.paths, blocks))
             walked = self._replay(log, counts, blocks, generation, days=seeds)
+        self.warnings.extend(date_warnings(walked.odd_dates))
         result = self._result(walked)
         for day, record in stored_by_day.items():
             if day in result.days and record.added is None:
@@ -402,7 +444,10 @@ class _Builder:
         log = self.repo.log()
         first_boundary = self._first_boundary(log)
         boundary = first_boundary is not None
-        oldest = min(self.rule.day(commit.authored_at) for commit in log)
+        oldest = min(
+            (self.rule.day(commit.authored_at) for commit in log if commit.authored_at),
+            default=date.max,
+        )
         kept = [record for record in stored_days if record.day < oldest]
         replay = self._walk(log, reference=kept[-1] if kept else None)
         if moved:
@@ -505,6 +550,7 @@ class _Builder:
                     Totals(reference.word_count, reference.chapter_count) if reference else None
                 ),
             )
+        self.warnings.extend(date_warnings(walked.odd_dates))
         return self._result(walked)
 
     def _replay(
@@ -544,7 +590,8 @@ class _Builder:
         )
 
     def _shallow_warning(self, first: RawCommit, *, kept: int) -> str:
-        start = self.rule.day(first.authored_at).isoformat()
+        when = first.authored_at
+        start = self.rule.day(when).isoformat() if when is not None else "a commit without a date"
         before = (
             f"the {_plural(kept, 'day')} before it come{'s' if kept == 1 else ''} from the "
             "stored stats file"
@@ -562,7 +609,7 @@ class _Builder:
         """Turn the days into the file's history, with the facts around it."""
         days, replay, mode, stored = outcome.days, outcome.replay, outcome.mode, self.stored
         last_commit_at: str | None = None
-        if replay.last is not None:
+        if replay.last is not None and replay.last.authored_at is not None:
             last_commit_at = utc_iso(replay.last.authored_at)
         elif stored is not None and stored.days and set(stored.days) <= set(days):
             last_commit_at = stored.last_commit_at  # every stored day is still there
@@ -619,4 +666,6 @@ __all__ = [
     "Mode",
     "basis_for",
     "build_history",
+    "date_warnings",
+    "future_warnings",
 ]

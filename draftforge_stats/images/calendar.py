@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from ..dates import window_end
 from ..statsfile import Stats
 from ..wording import days as _days
 from ..wording import plural
@@ -49,6 +50,7 @@ def cell_origin(day: date, end: date) -> tuple[int, int]:
 
 def render_calendar(stats: Stats, *, end: date) -> str:
     """The heatmap's SVG for the year that ends on `end` (the writing day of the run)."""
+    end = window_end(end, 7 * WEEKS)
     added = added_by_day(stats.history)
     start = first_day(end)
     days = (end - start).days + 1

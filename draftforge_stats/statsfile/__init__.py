@@ -21,12 +21,14 @@ Library code: it reads and writes only the paths it is given; it never prints.
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..errors import StatsFileError
+from ..errors import StatsFileError, UnreadableFileError
 from ..names import STATS_FILE
+from ..reading import read_regular_file
 from .model import (
     FORMAT_VERSION,
     GENERATED_BY,
@@ -44,7 +46,14 @@ from .model import (
     Totals,
     chapter_totals,
 )
-from .write import TIMESTAMP_FIELDS, atomic_write, render, without_timestamps, write_if_changed
+from .write import (
+    TIMESTAMP_FIELDS,
+    atomic_write,
+    check_own_folder,
+    render,
+    without_timestamps,
+    write_if_changed,
+)
 
 __all__ = [
     "FORMAT_VERSION",
@@ -65,6 +74,7 @@ __all__ = [
     "Totals",
     "atomic_write",
     "chapter_totals",
+    "check_own_folder",
     "check_stats",
     "load_stats",
     "read_stats_file",
@@ -150,12 +160,12 @@ def read_stats_file(path: Path) -> StoredFile:
     No file: an empty result. Not readable, not UTF-8, not JSON, not valid by
     :func:`stats_errors` or written in a newer format (`version` above
     :data:`FORMAT_VERSION`): `problem` says which, in words fit for a warning."""
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
+    if not os.path.lexists(path):
         return StoredFile()
-    except OSError as exc:
-        return StoredFile(problem=f"it cannot be read ({exc.strerror})")
+    try:
+        raw = read_regular_file(path)  # a pipe, a link loop, a huge file: said, never read
+    except UnreadableFileError as exc:
+        return StoredFile(problem=f"it cannot be used: {exc}")
     try:
         data = json.loads(raw.decode("utf-8"))
     except UnicodeDecodeError as exc:

@@ -13,6 +13,9 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from ..errors import UnreadableFileError, WriteError
+from ..names import STATS_FILE
+from ..reading import read_regular_file
 from .model import Stats
 
 # Fields that record *when* the content changed; they alone never make a file "changed".
@@ -38,13 +41,32 @@ def without_timestamps(data: Any) -> Any:
     return copy
 
 
+def check_own_folder(root: Path) -> None:
+    """Refuse to write when the project's `.draftforge` leads out of the project folder
+    (a symbolic link to another place): raises :class:`.WriteError` naming it and the fix."""
+    own = root / STATS_FILE.parent
+    try:
+        real = own.resolve(strict=False)
+    except (OSError, RuntimeError):  # a loop of links
+        real = None
+    if real is not None and real.is_relative_to(root.resolve()):
+        return
+    where = f"to {real}, outside the project folder" if real else "that loops"
+    raise WriteError(
+        f"{own} is a symbolic link {where}: DraftForge writes only inside the project. "
+        f"Replace the link with a folder (`rm {STATS_FILE.parent.as_posix()} && mkdir "
+        f"{STATS_FILE.parent.as_posix()}`, then move the files it held into it)."
+    )
+
+
 def write_if_changed(path: Path, text: str) -> bool:
     """Write `text` to `path` atomically unless the file already holds exactly that text;
     True when it was written. A file whose bytes do not change keeps its modification time."""
     try:
-        if path.read_text(encoding="utf-8") == text:
+        # Through the bounded reader: a pipe at `path` is replaced, never waited on.
+        if read_regular_file(path).decode("utf-8") == text:
             return False
-    except (OSError, UnicodeDecodeError):
+    except (UnreadableFileError, UnicodeDecodeError):
         pass
     atomic_write(path, text)
     return True

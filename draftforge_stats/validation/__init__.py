@@ -16,8 +16,9 @@ from pathlib import Path
 from typing import Protocol
 
 from draftforge_stats.discover import is_project_marked, project_folder
-from draftforge_stats.errors import Problem, UnknownFileKindError
+from draftforge_stats.errors import Problem, UnknownFileKindError, UnreadableFileError
 from draftforge_stats.names import AGENT_RUNS_DIR, CONFIG_FILE, DRAFTFORGE_DIR, STATS_FILE
+from draftforge_stats.reading import read_regular_file
 from draftforge_stats.validation import rules
 from draftforge_stats.validation.documents import (
     Document,
@@ -152,21 +153,27 @@ def _project_root_of(path: Path, kind: FileKind) -> Path | None:
     return None
 
 
+def _present(path: Path) -> bool:
+    """Something other than a folder is at `path`: a file, or a pipe or a broken link that
+    validating reports (instead of passing over it in silence)."""
+    return os.path.lexists(path) and not path.is_dir()
+
+
 def project_files(root: Path) -> list[tuple[Path, FileKind]]:
     """The files of these kinds the project at ``root`` has, in a fixed order."""
     found: list[tuple[Path, FileKind]] = []
     config = root / CONFIG_PATH
-    if not config.is_file() and (root / DRAFTFORGE_DIR / "config.yaml").is_file():
+    if not _present(config) and _present(root / DRAFTFORGE_DIR / "config.yaml"):
         config = root / DRAFTFORGE_DIR / "config.yaml"
-    if config.is_file():
+    if _present(config):
         found.append((config, FileKind.CONFIG))
-    manuscript = _manuscript_directory(config) if config.is_file() else None
+    manuscript = _manuscript_directory(config) if _present(config) else None
     for name in METADATA_NAMES:
         metadata = root / (manuscript or rules.DEFAULT_MANUSCRIPT) / name
-        if metadata.is_file():
+        if _present(metadata):
             found.append((metadata, FileKind.METADATA))
             break
-    if (root / STATS_PATH).is_file():
+    if _present(root / STATS_PATH):
         found.append((root / STATS_PATH, FileKind.STATS))
     runs = root / AGENT_RUNS_DIR
     if runs.is_dir():
@@ -179,8 +186,8 @@ def project_files(root: Path) -> list[tuple[Path, FileKind]]:
 def _manuscript_directory(config: Path) -> str | None:
     """`structure.manuscript_directory` when the config can be read and sets a usable one."""
     try:
-        doc = load_text(config.read_text(encoding="utf-8-sig"), config.name)
-    except (OSError, UnicodeDecodeError, SourceError):
+        doc = load_text(read_regular_file(config).decode("utf-8-sig"), config.name)
+    except (UnreadableFileError, UnicodeDecodeError, SourceError):
         return None
     data = doc.data
     value = None
@@ -220,11 +227,9 @@ def validate_file(
     shown = display or path.as_posix()
     result = FileResult(path=path, display=shown, kind=kind)
     try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        result.problems.append(
-            Problem(file=shown, message=f"cannot read the file: {exc.strerror or exc}")
-        )
+        raw = read_regular_file(path)
+    except UnreadableFileError as exc:
+        result.problems.append(Problem(file=shown, message=f"cannot use the file: {exc}"))
         return result
     load = load_json if kind in {FileKind.AGENT_RUN, FileKind.STATS} else load_yaml
     try:
@@ -306,7 +311,7 @@ def _add(
     base: Path | None,
     root: Path | None,
 ) -> None:
-    key = path.resolve()
+    key = Path(os.path.realpath(path))  # never raises, even on a loop of links
     if key in seen:
         return
     seen.add(key)

@@ -28,9 +28,11 @@ from draftforge_stats.wording import plural
 
 __all__ = [
     "MAX_DEPTH",
+    "MAX_VALUES",
     "Document",
     "Position",
     "SourceError",
+    "check_expansion",
     "check_nesting",
     "decode_utf8",
     "load_json",
@@ -47,6 +49,13 @@ MAX_DEPTH = 100
 """YAML mappings and lists nested deeper than this are refused before they are composed:
 deeper nesting runs into Python's recursion limit, and far deeper (some 100,000 levels)
 crashes libyaml's recursive composer, taking the whole process with it."""
+
+MAX_VALUES = 100_000
+"""A YAML document may hold at most this many values (keys, scalars, lists and mappings)
+once its aliases are expanded. Aliases (`*name`) reuse a value without copying it, so a
+few hundred bytes can stand for billions of values ("billion laughs"), which every later
+step (the schema check, the settings) would walk one by one. A real config or metadata
+file holds a few hundred."""
 
 _YamlLoader: type[yaml.SafeLoader] | type[yaml.CSafeLoader]
 try:
@@ -167,6 +176,7 @@ def load_yaml(text: str, file: str) -> Document:
         if node is None:
             doc._values[()] = (1, 1)
             return doc
+        check_expansion(node, file)
         problems: list[Problem] = []
         _walk_yaml(loader, node, (), doc, problems, set())
         if problems:
@@ -191,6 +201,70 @@ def load_yaml(text: str, file: str) -> Document:
         return doc
     finally:
         loader.dispose()
+
+
+def check_expansion(root: yaml.Node, file: str, limit: int = MAX_VALUES) -> None:
+    """Refuse a composed YAML document whose aliases expand to more than `limit` values, to
+    more than :data:`MAX_DEPTH` levels (an alias reuses a deep value inside another deep
+    one), or that contains itself (`&a [*a]`). Raises :class:`SourceError` at the smallest
+    value that is too large or too deep.
+
+    Each distinct node is sized once (aliases share nodes), without recursion, so the
+    check costs time in proportion to the text, not to the expansion.
+    """
+    sizes: dict[int, tuple[int, int]] = {}  # node -> (values, depth) once expanded
+    open_nodes: set[int] = set()
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    while stack:
+        node, finished = stack.pop()
+        key = id(node)
+        children = _children(node)
+        if finished:
+            open_nodes.discard(key)
+            total = 1 + sum(sizes[id(child)][0] for child in children)
+            inner = max((sizes[id(child)][1] for child in children), default=0)
+            depth = inner + (0 if isinstance(node, yaml.ScalarNode) else 1)  # collections
+            if total > limit or depth > MAX_DEPTH:
+                line, column = _mark(node)
+                message = (
+                    f"with its aliases expanded, this value holds more than {limit:,} values"
+                    if total > limit
+                    else "with its aliases expanded, this value is nested more than "
+                    f"{MAX_DEPTH} levels deep"
+                )
+                problem = Problem(
+                    file=file,
+                    message=message,
+                    line=line,
+                    column=column,
+                    hint="write the values out, or reuse fewer values through aliases like `*name`",
+                )
+                raise SourceError(f"{file} is too large to read", [problem])
+            sizes[key] = (total, depth)
+            continue
+        if key in sizes:
+            continue
+        if key in open_nodes:
+            line, column = _mark(node)
+            problem = Problem(
+                file=file,
+                message="an alias refers to a value that contains it, so the value never ends",
+                line=line,
+                column=column,
+                hint="remove the alias (`*name`) from inside the value it names (`&name`)",
+            )
+            raise SourceError(f"{file} cannot be read", [problem])
+        open_nodes.add(key)
+        stack.append((node, True))
+        stack.extend((child, False) for child in children)
+
+
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.MappingNode):
+        return [part for pair in node.value for part in pair]
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    return []
 
 
 def check_nesting(text: str, file: str) -> None:

@@ -8,14 +8,16 @@ Anything that needs the file system gets the folders it may look in as arguments
 from __future__ import annotations
 
 import datetime as _dt
+import os
 import re
 import zoneinfo
 from collections.abc import Hashable, Mapping, Sequence
 from pathlib import Path, PurePosixPath
 from typing import Any, TypeGuard, cast
 
-from draftforge_stats.errors import Problem
+from draftforge_stats.errors import Problem, UnreadableFileError
 from draftforge_stats.names import DEFAULT_CHAPTERS, DEFAULT_MANUSCRIPT
+from draftforge_stats.reading import read_regular_file
 from draftforge_stats.validation.documents import Document, json_path
 from draftforge_stats.wording import days as _days
 from draftforge_stats.wording import plural
@@ -230,7 +232,8 @@ def metadata_problems(
     cover = _get(data, "cover_image")
     if isinstance(cover, str) and cover and directory is not None:
         target = directory / cover
-        if project_root is not None and not target.resolve().is_relative_to(project_root.resolve()):
+        real = Path(os.path.realpath(target))  # never raises, even on a loop of links
+        if project_root is not None and not real.is_relative_to(os.path.realpath(project_root)):
             problems.append(
                 _problem(
                     doc,
@@ -420,8 +423,8 @@ def _issue_problems(doc: Document, issues: list[Any], project_root: Path | None)
 def _count_lines(path: Path) -> int | None:
     """The number of lines of a file; None when it cannot be read (absent, a folder...)."""
     try:
-        data = path.read_bytes()
-    except OSError:
+        data = read_regular_file(path)
+    except UnreadableFileError:
         return None
     if not data:
         return 0
