@@ -27,7 +27,8 @@ SECOND = "Four five.\n"  # 2 words
 
 def first_day(sha: str) -> dict[str, object]:
     return {"date": "2025-03-01", "word_count": 3, "chapter_count": 1, "commits": 1,
-            "words_written": 3, "commit_sha": sha}  # fmt: skip
+            "words_written": 3, "words_added": 3, "words_deleted": 0,
+            "commit_sha": sha}  # fmt: skip
 
 
 def odd_repo(repo: GitRepo, author: str, committer: str = MARCH_6) -> tuple[str, str]:
@@ -62,7 +63,7 @@ def test_an_odd_author_date_warns_and_counts_on_a_defined_day(git_repo: GitRepo,
     data = json.loads(result.stdout)
     assert data["history"] == [
         {"date": "2025-03-06", "word_count": 5, "chapter_count": 2, "commits": 1,
-         "words_written": 2, "commit_sha": odd},
+         "words_written": 2, "words_added": 2, "words_deleted": 0, "commit_sha": odd},
         first_day(first),
     ]  # fmt: skip
     assert data["streaks"]["current_days"] == 1
@@ -86,7 +87,8 @@ def test_a_commit_without_any_usable_date_counts_on_the_next_dated_commit(
     data = json.loads(result.stdout)
     assert data["history"] == [
         {"date": "2025-03-08", "word_count": 6, "chapter_count": 3, "commits": 2,
-         "words_written": 3, "commit_sha": last},
+         "words_written": 3, "words_added": 3, "words_deleted": 0,  # 2 carried, 1 its own
+         "commit_sha": last},
         first_day(first),
     ]  # fmt: skip
     assert data["current"]["total_commits"] == 3
