@@ -15,10 +15,14 @@ the same run:
 * an incremental run after one new commit (the stats file from the backfill in place), with
   the count cache in the git folder (a writer's own clone) and without it (a fresh CI clone);
 * `draftforge --version` (start-up), `draftforge stats --help` (the stats command's modules
-  loaded, no work done), and `draftforge stats -q` when nothing changed.
+  loaded, no work done), and `draftforge stats -q` when nothing changed;
+* with `--baseline PYTHON` (the interpreter of a virtual environment where another version
+  of the package is installed, such as the release before words added and deleted), the
+  same full backfill with that version, the two timed in turns, and the ratio.
 
     python benchmarks/bench_history.py [--commits 2000] [--days 400] [--chapters 40]
                                        [--words 100000] [--repeat 3] [--naive-sample 200]
+                                       [--baseline PYTHON]
 """
 
 from __future__ import annotations
@@ -199,9 +203,9 @@ def _env() -> dict[str, str]:
     return env
 
 
-def _draftforge() -> list[str]:
+def _draftforge(python: str | None = None) -> list[str]:
     return [
-        sys.executable,
+        python or sys.executable,
         "-c",
         "import sys; from draftforge_stats.cli import main; sys.exit(main())",
     ]
@@ -250,6 +254,11 @@ def main() -> None:
     parser.add_argument("--naive-sample", type=int, default=200)
     parser.add_argument("--seed", type=int, default=2024)
     parser.add_argument("--keep", type=Path, default=None, help="build the repository here")
+    parser.add_argument(
+        "--baseline",
+        default=None,
+        help="a Python with another version of draftforge-stats installed, to compare backfills",
+    )
     args = parser.parse_args()
 
     base = args.keep or Path(tempfile.mkdtemp(prefix="bench-history-"))
@@ -286,6 +295,16 @@ def main() -> None:
     # command's own start-up, the floor under any incremental run.
     loaded = best(args.repeat * 3, lambda: timed([*_draftforge(), "stats", "--help"], repo_path))
     full = best(args.repeat, lambda: timed(cli, repo_path, cold))
+    baseline_full: float | None = None
+    if args.baseline:
+        # In turns, so that both see the same machine load.
+        base_cli = [*_draftforge(args.baseline), "stats", "-q"]
+        ours: list[float] = []
+        theirs: list[float] = []
+        for _ in range(args.repeat):
+            theirs.append(timed(base_cli, repo_path, cold))
+            ours.append(timed(cli, repo_path, cold))
+        baseline_full, full = min(theirs), min([full, *ours])
 
     cold()
     now = datetime(2025, 2, 10, tzinfo=UTC)
@@ -347,6 +366,11 @@ def main() -> None:
         f"  in-process: {in_process * 1000:.0f} ms, {blobs / in_process:,.0f} distinct blobs "
         "counted per second (whole run, incl. the working tree)"
     )
+    if baseline_full is not None:
+        print(
+            f"full backfill with the baseline ({args.baseline}): {baseline_full * 1000:8.0f} ms;"
+            f" this version takes {full / baseline_full:.2f} x the baseline's time"
+        )
     print(
         f"naive walk (every chapter, every commit): {naive_total:8.1f} s "
         f"({naive_commits} of {all_commits} commits timed: {naive_time:.1f} s)"

@@ -7,6 +7,7 @@ objects that carry the defaults. No config file at all is fine: defaults apply.
 
 from __future__ import annotations
 
+import datetime
 import os
 import zoneinfo
 from pathlib import Path
@@ -84,6 +85,13 @@ class StatsSettings(_Section):
     include: tuple[str, ...] = ()
     exclude: tuple[str, ...] = ()
     count_code_blocks: bool = False
+    case_sensitive_globs: bool = False
+    deadline: datetime.date | None = None
+    """For `project.target_word_count` (YAML gives a date; a quoted string is read too)."""
+    writing_days: tuple[str, ...] = ()
+    """Weekday names (`monday`...); empty means every day."""
+    chapter_targets: dict[str, int] = Field(default_factory=dict)
+    """Target words by chapter file (project path)."""
     images: bool = True
     badge: bool = False
 

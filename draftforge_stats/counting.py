@@ -55,9 +55,12 @@ from draftforge_stats.validation.documents import SourceError, check_expansion, 
 
 __all__ = [
     "RULES_VERSION",
+    "Block",
     "TextCounts",
     "count_markdown",
+    "count_with_blocks",
     "count_words",
+    "counted_blocks",
     "decode_source",
 ]
 
@@ -393,15 +396,50 @@ def count_markdown(text: str, *, count_code_blocks: bool = False) -> TextCounts:
     (their paragraphs, emphasis, links... counted as anywhere else). This costs one more
     parse of those lines, so the work stays linear in the size of the document.
     """
+    return _total(_gather(text, count_code_blocks))
+
+
+def _gather(text: str, count_code_blocks: bool) -> list[_Stream]:
+    """The counted text of a document: the parse, then (when the parser dropped content
+    nested past its limit) the parse of those lines flattened."""
     parser = _parser()
     tokens = parser.parse(_prepared(text))
-    counts = _count_tokens(tokens, count_code_blocks=count_code_blocks)
+    streams = [_stream(tokens, count_code_blocks)]
     regions = _dropped_regions(tokens, parser.options["maxNesting"])
     if regions:
         flat = _prepared(_flattened(text, regions))
-        inner = _count_tokens(parser.parse(flat), count_code_blocks=count_code_blocks)
-        counts = _combined(counts, inner)
+        streams.append(_stream(parser.parse(flat), count_code_blocks))
+    return streams
+
+
+def _total(streams: Sequence[_Stream]) -> TextCounts:
+    counts = _counts(streams[0])
+    for more in streams[1:]:
+        counts = _combined(counts, _counts(more))
     return counts
+
+
+Block = tuple[str, ...]
+"""The counted words of one block (a paragraph, a heading, a list item's paragraph, a table
+cell, a code block when counted...), in order."""
+
+
+def counted_blocks(text: str, *, count_code_blocks: bool = False) -> list[Block]:
+    """The counted words of each block of one Markdown document, in document order (content
+    nested past the parser's limit last).
+
+    Made by the same walk as :func:`count_markdown`: the words of all blocks together are
+    exactly the words it counts (a block without counted words gives an empty tuple).
+    """
+    return [block for stream in _gather(text, count_code_blocks) for block in _blocks(stream)]
+
+
+def count_with_blocks(
+    text: str, *, count_code_blocks: bool = False
+) -> tuple[TextCounts, list[Block]]:
+    """:func:`count_markdown` and :func:`counted_blocks` from one parse."""
+    streams = _gather(text, count_code_blocks)
+    return _total(streams), [block for stream in streams for block in _blocks(stream)]
 
 
 def _prepared(text: str) -> str:
@@ -415,11 +453,26 @@ def _prepared(text: str) -> str:
     return text
 
 
-def _count_tokens(tokens: Sequence[Token], *, count_code_blocks: bool) -> TextCounts:
-    """Count a parsed document's tokens."""
+@dataclass(frozen=True)
+class _Stream:
+    """The counted text of a parsed document, as :func:`_stream` gathers it."""
+
+    parts: list[str]
+    """Pieces of counted text; every block ends with a newline piece."""
+    codes: list[str]
+    """The content of each ``_CODE`` marker, in order."""
+    block_ends: list[int]
+    """Index in ``parts`` just after each block's closing newline."""
+    title: str | None
+
+
+def _stream(tokens: Sequence[Token], count_code_blocks: bool) -> _Stream:
+    """Walk a parsed document's tokens once: the counted text, block by block."""
     parts: list[str] = []
     append = parts.append
     codes: list[str] = []
+    ends: list[int] = []
+    end = ends.append
     fixed = _INLINE_FIXED
     front_title: str | None = None
     heading_title: str | None = None
@@ -459,6 +512,7 @@ def _count_tokens(tokens: Sequence[Token], *, count_code_blocks: bool) -> TextCo
                 else:
                     append(child.content)
             append("\n")
+            end(len(parts))
         elif kind == "heading_open":
             in_heading = True
         elif kind == "heading_close":
@@ -466,15 +520,23 @@ def _count_tokens(tokens: Sequence[Token], *, count_code_blocks: bool) -> TextCo
         elif kind == "html_block":
             append(_html_block_text(token.content))
             append("\n")
+            end(len(parts))
         elif kind in ("fence", "code_block"):
             if count_code_blocks:
                 append(_CODE)
                 codes.append(token.content)
                 append("\n")
+                end(len(parts))
         elif kind == "front_matter":
             front_title = _front_matter_title(token.content)
 
-    stream = "".join(parts)
+    return _Stream(parts, codes, ends, front_title if front_title is not None else heading_title)
+
+
+def _counts(gathered: _Stream) -> TextCounts:
+    """The counts of a gathered document."""
+    codes = gathered.codes
+    stream = "".join(gathered.parts)
     words = len(_find_words(stream))
     if codes:
         words += sum(len(code.split()) for code in codes)
@@ -494,5 +556,28 @@ def _count_tokens(tokens: Sequence[Token], *, count_code_blocks: bool) -> TextCo
         words=words,
         characters=characters,
         characters_no_spaces=no_spaces,
-        title=front_title if front_title is not None else heading_title,
+        title=gathered.title,
     )
+
+
+def _blocks(gathered: _Stream) -> list[Block]:
+    """The counted words of each block, exactly the words :func:`_counts` counts."""
+    parts, codes = gathered.parts, gathered.codes
+    blocks: list[Block] = []
+    start = 0
+    code_index = 0
+    for stop in gathered.block_ends:
+        text = "".join(parts[start:stop])
+        start = stop
+        if _CODE not in text:
+            blocks.append(tuple(_find_words(text)))
+            continue
+        words: list[str] = []
+        pieces = text.split(_CODE)
+        words.extend(_find_words(pieces[0]))
+        for piece in pieces[1:]:
+            words.extend(codes[code_index].split())
+            code_index += 1
+            words.extend(_find_words(piece))
+        blocks.append(tuple(words))
+    return blocks

@@ -15,7 +15,7 @@ from pathlib import Path, PurePosixPath
 from typing import TypeVar
 
 from .config import Config, load_config
-from .counting import TextCounts
+from .counting import TextCounts, decode_source
 from .dates import utc_iso
 from .discover import FileSelector, discover, project_folder, project_prefix
 from .errors import (
@@ -26,6 +26,7 @@ from .errors import (
     WriteError,
 )
 from .gitrepo import Repository
+from .goals import chapter_target, compute_goal, front_matter_target, weekday_numbers
 from .history import (
     CACHE_FILE,
     CountCache,
@@ -140,12 +141,17 @@ def _compute(
     cache = CountCache(count_code_blocks=settings.count_code_blocks, path=cache_path)
     counter = Counter(repo, cache, count_code_blocks=settings.count_code_blocks)
 
+    fronts: dict[str, int] = {}  # `target_words` of the files' front matter
+
     def count(rel: str) -> TextCounts | None:
         try:
             data = read_manuscript_file(root / rel)
         except UnreadableFileError as exc:  # a pipe, a device, too large, not readable: skip it
             warnings.append(f"{rel}: {exc}; not counted")
             return None
+        front = front_matter_target(decode_source(data[:_FRONT_MATTER_LIMIT])[0])
+        if front is not None:
+            fronts[rel] = front
         counts, bad_offset = counter.file(data)
         if bad_offset is not None:
             warnings.append(
@@ -157,6 +163,10 @@ def _compute(
     chapter_counts = {rel: counts for rel in found.chapters if (counts := count(rel))}
     manuscript_counts = {rel: counts for rel in found.manuscript if (counts := count(rel))}
     counted = list(chapter_counts)
+    targets = dict(settings.chapter_targets)
+    for rel in chapter_counts:
+        if rel not in targets and rel in fronts:
+            targets[rel] = fronts[rel]
 
     rule = DayRule(settings.zone(), settings.day_starts_at)
     history: History | None = None
@@ -205,6 +215,7 @@ def _compute(
                 character_count=counts.characters,
                 character_count_no_spaces=counts.characters_no_spaces,
                 last_modified=modified.get(rel),
+                target=chapter_target(counts.words, targets.get(rel)),
             )
         )
     manuscript = [
@@ -226,6 +237,14 @@ def _compute(
         if today
         else Streaks()
     )
+    goal = compute_goal(
+        entries,
+        word_count=chapter_totals(chapters)["word_count"],
+        target=config.project.target_word_count,
+        deadline=settings.deadline,
+        writing_days=weekday_numbers(settings.writing_days),
+        today=today or rule.day(now),
+    )
     stamp = utc_iso(now)
     stats = Stats(
         project=ProjectInfo(
@@ -243,6 +262,7 @@ def _compute(
         breakdown=Breakdown(chapters=chapters, manuscript=manuscript),
         history=entries,
         streaks=streaks,
+        goal=goal,
         history_basis=history.basis if history else None,
         generated_at=stamp,
     )
@@ -403,6 +423,10 @@ def _read_text(path: Path) -> str | None:
         return read_regular_file(path).decode("utf-8")
     except (UnreadableFileError, UnicodeDecodeError):
         return None
+
+
+_FRONT_MATTER_LIMIT = 64 * 1024
+"""Front matter (`target_words`) is looked for in a chapter's first 64 KiB."""
 
 
 def _ours(path: Path, rel: Path) -> bool:

@@ -53,10 +53,15 @@ class DayRule:
 
 
 def is_writing_day(entry: HistoryEntry, daily_goal: int | None) -> bool:
-    """A history day with a manuscript commit; with a goal, only when the goal was met."""
+    """A history day with a manuscript commit; with a goal, only when the day's words added
+    reached it (so a day of heavy revision that wrote enough new words counts). A day kept
+    from a 1.0.0 file, without `words_added`, is measured by its `words_written`."""
     if entry.commits < 1:
         return False
-    return daily_goal is None or entry.words_written >= daily_goal
+    if daily_goal is None:
+        return True
+    added = entry.words_added if entry.words_added is not None else entry.words_written
+    return added >= daily_goal
 
 
 def compute_streaks(

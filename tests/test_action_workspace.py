@@ -22,7 +22,7 @@ from click.testing import CliRunner
 
 from draftforge_stats.action import job
 from draftforge_stats.cli import main as cli_main
-from tests.builders import CONFIG, NOW, World, build_world, git_in, head_of
+from tests.builders import CONFIG, FAILED_OUTPUTS, NOW, World, build_world, git_in, head_of
 from tests.conftest import NOBODY
 from tests.gitutil import GitRepo
 
@@ -354,16 +354,7 @@ def test_a_broken_config_is_one_annotation_per_problem_with_outputs_and_summary(
         "as `Europe/Paris` or `America/New_York`, or `UTC`",
     ]
     assert lines[-1] == ".draftforge/config.yml is not a valid DraftForge config:"
-    assert run.output_values() == {
-        "word-count": "",
-        "chapter-count": "",
-        "character-count": "",
-        "words-written-today": "",
-        "current-streak": "",
-        "changed": "false",
-        "commit-sha": "",
-        "notified": "false",
-    }
+    assert run.output_values() == FAILED_OUTPUTS
     assert run.summary.splitlines()[:6] == [
         "## Writing stats: the job failed",
         "",

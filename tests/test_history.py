@@ -46,6 +46,11 @@ def rows(result: StatsRun) -> list[Row]:
     ]
 
 
+def changes(result: StatsRun) -> list[tuple[int | None, int | None]]:
+    """(words_added, words_deleted) of each day, newest first."""
+    return [(e.words_added, e.words_deleted) for e in result.stats.history]
+
+
 def full_run_text(root: Path) -> str:
     """What a run with no stored file and no cache makes (nothing written)."""
     stats = root / STATS
@@ -127,7 +132,9 @@ def test_an_unknown_time_zone_is_a_config_error(git_repo: GitRepo) -> None:
 # ------------------------------------------------------------------ what counts, and how
 
 
-def test_merges_arrive_on_the_day_of_the_merge(git_repo: GitRepo) -> None:
+def test_a_merged_branch_counts_on_its_own_days(git_repo: GitRepo) -> None:
+    """Every commit reachable from HEAD counts on its own day; on 2 April the main line's
+    c2 (committed at 12:00) is later than the branch's s1 (10:00), both one step from c1."""
     git_repo.commit("c1", "2025-04-01T10:00:00+00:00", files={"chapters/01.md": words(10)})
     git_repo.git("checkout", "-q", "-b", "side")
     git_repo.commit("s1", "2025-04-02T10:00:00+00:00", files={"chapters/02.md": words(4)})
@@ -141,11 +148,14 @@ def test_merges_arrive_on_the_day_of_the_merge(git_repo: GitRepo) -> None:
     )  # fmt: skip
     result = run(git_repo.path)
     assert rows(result) == [
-        ("2025-04-05", 17, 2, 1, 6),
-        ("2025-04-02", 11, 1, 1, 1),
+        ("2025-04-05", 17, 2, 1, 1),  # the merge: c2's 11 + 02.md's 6
+        ("2025-04-03", 16, 2, 1, 5),  # s2: the branch's 10 + 6
+        ("2025-04-02", 11, 1, 2, 1),  # s1 and c2; the totals are c2's
         ("2025-04-01", 10, 1, 1, 10),
     ]
-    assert result.stats.current.total_commits == 3
+    # Words added: c1 10; s1 4 (a new file) + c2 1; s2 2; the merge adds nothing itself.
+    assert changes(result) == [(0, 0), (2, 0), (5, 0), (10, 0)]
+    assert result.stats.current.total_commits == 5
     dates = {c.file: c.last_modified for c in result.stats.breakdown.chapters}
     assert dates == {
         "chapters/01.md": "2025-04-02T12:00:00Z",
@@ -207,9 +217,9 @@ def test_deleting_every_chapter_makes_a_day_of_zero_words(git_repo: GitRepo) -> 
     assert result.stats.streaks.current_days == 2  # a day with a manuscript commit
 
 
-def test_side_commits_on_earlier_days_are_one_commit_on_the_merge_day(git_repo: GitRepo) -> None:
-    """The merged branch's three commits (on 2 and 3 April) make no days of their own: they
-    arrive as the merge, one commit on 4 April, also when the run before it was on 4 April."""
+def test_side_commits_on_earlier_days_count_on_their_days_incrementally(git_repo: GitRepo) -> None:
+    """The merged branch's three commits (on 2 and 3 April) count on their own days, also
+    when the run before the merge was on 4 April: that day is made again whole."""
     git_repo.commit("c1", "2025-04-01T10:00:00+00:00", files={"chapters/01.md": words(10)})
     git_repo.git("checkout", "-q", "-b", "side")
     git_repo.commit("s1", "2025-04-02T10:00:00+00:00", files={"chapters/02.md": words(4)})
@@ -224,9 +234,15 @@ def test_side_commits_on_earlier_days_are_one_commit_on_the_merge_day(git_repo: 
         env={"GIT_AUTHOR_DATE": when, "GIT_COMMITTER_DATE": when},
     )  # fmt: skip
     result = run(git_repo.path)
-    assert (result.history_mode, result.commits_walked) == ("incremental", 1)
-    assert rows(result) == [("2025-04-04", 19, 3, 2, 9), ("2025-04-01", 10, 1, 1, 10)]
-    assert result.stats.current.total_commits == 3
+    assert (result.history_mode, result.commits_walked) == ("incremental", 4)
+    assert rows(result) == [
+        ("2025-04-04", 19, 3, 2, 2),  # c2 and the merge (12 + 6 + 1), the merge is later
+        ("2025-04-03", 17, 3, 2, 3),  # s2 and s3: 10 + 6 + 1
+        ("2025-04-02", 14, 2, 1, 4),  # s1: 10 + 4
+        ("2025-04-01", 10, 1, 1, 10),
+    ]
+    assert changes(result) == [(2, 0), (3, 0), (4, 0), (10, 0)]
+    assert result.stats.current.total_commits == 6
     assert result.text == full_run_text(git_repo.path)
 
 
@@ -856,7 +872,7 @@ def test_hash_blob_matches_git(git_repo: GitRepo) -> None:
     assert repo.hash_blob(data) == git_repo.git("hash-object", "--no-filters", "f")
 
 
-def test_stats_made_on_a_merged_branch_are_a_note_not_a_warning(git_repo: GitRepo) -> None:
+def test_stats_made_on_a_merged_branch_grow_incrementally(git_repo: GitRepo) -> None:
     """The stored commit is an ancestor of HEAD, but not on its first-parent line."""
     git_repo.commit("a", "2025-05-01T09:00:00+00:00", files={"chapters/01.md": words(5)})
     git_repo.git("checkout", "-q", "-b", "side")
@@ -876,9 +892,12 @@ def test_stats_made_on_a_merged_branch_are_a_note_not_a_warning(git_repo: GitRep
         },
     )
     merged = run(git_repo.path)
-    assert merged.warnings == []
-    assert any("on a branch merged since" in note for note in merged.notes)
-    # On the first-parent line the branch's commit arrives with the merge, on 05-03.
-    assert rows(merged) == [("2025-05-03", 8, 2, 1, 3), ("2025-05-01", 5, 1, 1, 5)]
+    assert (merged.warnings, merged.notes, merged.history_mode) == ([], [], "incremental")
+    # The branch's commit keeps its own day; the merge is a day of its own, writing nothing.
+    assert rows(merged) == [
+        ("2025-05-03", 8, 2, 1, 0),
+        ("2025-05-02", 8, 2, 1, 3),
+        ("2025-05-01", 5, 1, 1, 5),
+    ]
     (git_repo.path / STATS).unlink()
     assert run(git_repo.path).text == merged.text

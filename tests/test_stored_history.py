@@ -159,7 +159,7 @@ def test_a_newer_file_in_a_shallow_clone_fails_the_action_and_pushes_nothing(
     assert not (world.workspace.path / (STATS + ".bak")).exists()
 
 
-@pytest.mark.parametrize("version", ["1.0.1", "2.0.0"])
+@pytest.mark.parametrize("version", ["1.1.1", "1.2.0", "2.0.0"])
 def test_a_higher_format_version_is_never_overwritten(
     tmp_path: Path, bare_remote: Path, version: str
 ) -> None:
@@ -257,6 +257,8 @@ def test_a_hand_edited_entry_in_a_full_clone_is_made_again_from_git(
         "chapter_count": 1,
         "commits": 1,
         "words_written": 10,
+        "words_added": 10,
+        "words_deleted": 0,
         "commit_sha": author.git("rev-parse", "main~5"),
     }
 

@@ -35,6 +35,7 @@ from ..errors import (
     ProblemsError,
 )
 from ..gitrepo import Repository
+from ..goaltext import today_changes
 from ..names import IMAGE_FILES, STATS_FILE
 from ..pipeline import find_project_root, run_stats
 from ..statsfile import Stats, load_stats
@@ -536,11 +537,21 @@ def action_outputs(
         "chapter-count": count(stats.current.chapter_count if stats else None),
         "character-count": count(stats.current.character_count if stats else None),
         "words-written-today": count(words_today(stats, today) if stats else None),
+        "words-added-today": count(_added_today(stats, today)),
+        "words-per-day-needed": count(
+            stats.goal.words_per_day_needed if stats and stats.goal else None
+        ),
+        "projected-finish": (stats.goal.projected_finish or "") if stats and stats.goal else "",
         "current-streak": count(stats.streaks.current_days if stats else None),
         "changed": "true" if changed else "false",
         "commit-sha": commit_sha,
         "notified": "true" if notified else "false",
     }
+
+
+def _added_today(stats: Stats | None, today: str) -> int | None:
+    changes = today_changes(stats, today) if stats is not None else None
+    return changes[0] if changes is not None else None
 
 
 __all__ = [

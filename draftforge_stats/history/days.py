@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
-from ..statsfile import HistoryBasis, HistoryEntry
+from ..statsfile import FORMAT_VERSION, HistoryBasis, HistoryEntry
 
 
 @dataclass(frozen=True)
@@ -26,6 +26,9 @@ class DayRecord:
     chapter_count: int
     commits: int
     commit_sha: str
+    added: int | None = None
+    deleted: int | None = None
+    """Words added and deleted (None on a day kept from a 1.0.0 file)."""
 
     @classmethod
     def from_entry(cls, entry: Mapping[str, Any]) -> DayRecord:
@@ -36,6 +39,8 @@ class DayRecord:
             entry["chapter_count"],
             entry["commits"],
             entry["commit_sha"],
+            entry.get("words_added"),
+            entry.get("words_deleted"),
         )
 
 
@@ -49,6 +54,8 @@ class Stored:
     basis: HistoryBasis | None
     rules_version: int | None
     last_modified: Mapping[str, str | None]
+    version: str = FORMAT_VERSION
+    """The file's format version: a 1.0.0 file has no words added and deleted."""
 
     @classmethod
     def from_data(cls, data: Mapping[str, Any]) -> Stored:
@@ -72,6 +79,7 @@ class Stored:
             last_modified={
                 c["file"]: c.get("last_modified") for c in data["breakdown"]["chapters"]
             },
+            version=data.get("version", FORMAT_VERSION),
         )
 
 
@@ -82,19 +90,31 @@ def stored_days(entries: Iterable[Mapping[str, Any]]) -> Stored:
     return Stored(days, None, None, None, None, {})
 
 
-def merge_days(base: Iterable[DayRecord], new: Mapping[date, DayRecord]) -> list[DayRecord]:
+def merge_days(
+    base: Iterable[DayRecord], new: Mapping[date, DayRecord], *, add: bool = True
+) -> list[DayRecord]:
     """Days of `base` with the `new` days (from later commits) on top, oldest first.
 
-    A day in both keeps the new totals (its later commits) and adds up the commits, so a
-    day split between two runs comes out as one run makes it.
+    With `add`, a day in both keeps the new totals (its later commits) and adds up the
+    commits and the words added and deleted; without it, the new day replaces the old one
+    (it was made again whole).
     """
     by_day = {record.day: record for record in base}
     for day, record in new.items():
         old = by_day.get(day)
-        by_day[day] = (
-            record if old is None else replace(record, commits=old.commits + record.commits)
-        )
+        if old is not None and add:
+            record = replace(
+                record,
+                commits=old.commits + record.commits,
+                added=_sum(old.added, record.added),
+                deleted=_sum(old.deleted, record.deleted),
+            )
+        by_day[day] = record
     return [by_day[day] for day in sorted(by_day)]
+
+
+def _sum(a: int | None, b: int | None) -> int | None:
+    return None if a is None or b is None else a + b
 
 
 def to_entries(days: Sequence[DayRecord]) -> list[HistoryEntry]:
@@ -110,6 +130,8 @@ def to_entries(days: Sequence[DayRecord]) -> list[HistoryEntry]:
                 chapter_count=record.chapter_count,
                 commits=record.commits,
                 words_written=record.word_count - previous,
+                words_added=record.added,
+                words_deleted=record.deleted if record.added is not None else None,
                 commit_sha=record.commit_sha,
             )
         )
