@@ -1,0 +1,150 @@
+"""Benchmark: start-up and the push update, against `python -c pass` and the baseline.
+
+Measures, in the same run, the median of `--runs` runs of
+
+* `python -c pass` (the interpreter's own start-up);
+* `draftforge --version`, for this checkout and for the baseline (commit c16a552,
+  installed side by side: see `baseline.py`);
+* the push update: `draftforge stats -q` after one new commit on top of a stored stats file
+  and a warm count cache in the git folder (the state a writer's clone or a cached CI run
+  is in), on the synthetic history of `bench_history.py` (seeded; `--commits`, `--chapters`,
+  `--words`), for both versions, each on its own copy of the repository;
+
+and prints the ratios (goals: `--version` at most 3 x `python -c pass`, the push update at
+most 4 x `--version`) and whether both versions wrote byte-identical stats files.
+
+    python benchmarks/bench_startup.py [--runs 15] [--commits 2000] [--chapters 40]
+"""
+
+from __future__ import annotations
+
+import argparse
+import filecmp
+import shutil
+import subprocess
+import sys
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import baseline
+from baseline import Run, Side, median
+from bench_history import build_repository
+
+_NEW_COMMIT_ENV = {
+    "GIT_AUTHOR_NAME": "Writer",
+    "GIT_AUTHOR_EMAIL": "writer@example.com",
+    "GIT_COMMITTER_NAME": "Writer",
+    "GIT_COMMITTER_EMAIL": "writer@example.com",
+    "GIT_AUTHOR_DATE": "2025-02-10T10:00:00+01:00",
+    "GIT_COMMITTER_DATE": "2025-02-10T10:00:00+01:00",
+}
+
+
+def _add_commit(repo: Path, side: Side) -> None:
+    """The same new commit in every copy (same parent, bytes and dates: the same id)."""
+    chapter = sorted((repo / "chapters").glob("*.md"))[-1]
+    with chapter.open("a", encoding="utf-8") as handle:
+        handle.write("\nOne more paragraph, written after the backfill, to be counted.\n")
+    env = side.env(_NEW_COMMIT_ENV)
+    subprocess.run(["git", "add", "-A", "chapters"], cwd=repo, check=True, env=env)
+    subprocess.run(["git", "commit", "-q", "-m", "One more"], cwd=repo, check=True, env=env)
+
+
+def _restorer(repo: Path) -> Callable[[], None]:
+    """A function that puts back the stats file and the count cache as they are now."""
+    stats_file = repo / ".draftforge" / "stats.json"
+    cache_dir = repo / ".git" / "draftforge-stats"
+    saved_stats = stats_file.read_bytes()
+    saved_cache = {p.name: p.read_bytes() for p in cache_dir.iterdir()}
+
+    def restore() -> None:
+        stats_file.write_bytes(saved_stats)
+        shutil.rmtree(cache_dir, ignore_errors=True)
+        cache_dir.mkdir()
+        for name, data in saved_cache.items():
+            (cache_dir / name).write_bytes(data)
+
+    return restore
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--runs", type=int, default=15, help="runs per measurement (median)")
+    parser.add_argument("--commits", type=int, default=2000)
+    parser.add_argument("--days", type=int, default=400)
+    parser.add_argument("--chapters", type=int, default=40)
+    parser.add_argument("--words", type=int, default=100_000)
+    parser.add_argument("--seed", type=int, default=2024)
+    baseline.add_arguments(parser)
+    args = parser.parse_args(argv)
+    sides = baseline.sides(args)
+
+    work = Path(tempfile.mkdtemp(prefix="bench-startup-"))
+    try:
+        source = work / "source"
+        build_repository(
+            source,
+            commits=args.commits,
+            days=args.days,
+            chapters=args.chapters,
+            words=args.words,
+            seed=args.seed,
+        )
+        here = sides[0]
+        plain = median(
+            [baseline.run([here.python, "-c", "pass"], cwd=work, env=here.env())
+             for _ in range(args.runs)]
+        )  # fmt: skip
+        version: dict[str, Run] = {}
+        push: dict[str, Run] = {}
+        files: dict[str, Path] = {}
+        for side in sides:
+            repo = work / side.name.replace(" ", "-") / "book"  # the same project name
+            shutil.copytree(source, repo, symlinks=True)
+            stats = side.draftforge("stats", "-q", str(repo))
+            baseline.run(stats, cwd=repo, env=side.env())  # the backfill: file and cache
+            _add_commit(repo, side)
+            restore = _restorer(repo)
+            version[side.name] = median(
+                [baseline.run(side.draftforge("--version"), cwd=repo, env=side.env())
+                 for _ in range(args.runs)]
+            )  # fmt: skip
+            push[side.name] = median(
+                [baseline.run(stats, cwd=repo, env=side.env(), prepare=restore)
+                 for _ in range(args.runs)]
+            )  # fmt: skip
+            files[side.name] = repo / ".draftforge" / "stats.json"
+
+        print(f"median of {args.runs} runs each; repository: {args.commits} commits (seeded)")
+        print(f"python -c pass:                 {plain.seconds * 1000:6.0f} ms")
+        for side in sides:
+            v, p = version[side.name], push[side.name]
+            print(f"[{side.name}]")
+            print(
+                f"  draftforge --version:         {v.seconds * 1000:6.0f} ms = "
+                f"{v.seconds / plain.seconds:.1f} x python -c pass (goal <= 3)"
+            )
+            print(
+                f"  push update (warm cache):     {p.seconds * 1000:6.0f} ms = "
+                f"{p.seconds / v.seconds:.1f} x draftforge --version (goal <= 4), "
+                f"peak {p.max_rss_mb:.0f} MB"
+            )
+        if len(sides) == 2:
+            new, old = (s.name for s in sides)
+            print(
+                f"this checkout / {old}: --version "
+                f"{version[new].seconds / version[old].seconds:.2f}, push update "
+                f"{push[new].seconds / push[old].seconds:.2f}"
+            )
+            same = filecmp.cmp(files[new], files[old], shallow=False)
+            print(f"stats files of both versions: {'identical' if same else 'DIFFERENT (a bug)'}")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
