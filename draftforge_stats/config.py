@@ -13,9 +13,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from .checks import config_problems
 from .errors import ConfigError, Problem
-from .schemas import schema_problems
 from .sources import SourceError, decode_utf8, load_yaml
 
 CONFIG_FILE = Path(".draftforge") / "config.yml"
@@ -130,6 +128,10 @@ def parse_config(text: str, display: str) -> Config:
         document = load_yaml(text, display)
     except SourceError as exc:  # broken YAML or duplicate keys
         raise ConfigError(exc.summary, exc.problems) from None
+    # The schema checks (jsonschema) are loaded only for a project that has a config file.
+    from .checks import config_problems
+    from .schemas import schema_problems
+
     data: Any = document.data if document.data is not None else {}
     problems = schema_problems(document, "config.schema.yml")
     problems += config_problems(document, project_root=None)  # an unknown time zone

@@ -39,7 +39,7 @@ from .models import (
 )
 from .output import STATS_FILE, atomic_write, render, without_timestamps
 from .streaks import DayRule, compute_streaks
-from .validation import check_stats, stats_errors
+from .validation import CHECKED_FILE, CheckedFiles, check_stats, stats_errors
 
 
 @dataclass
@@ -221,8 +221,9 @@ class _Existing:
     stored: Stored | None = None
 
 
-def _read_existing(path: Path) -> _Existing:
-    """Read the stats file and check it against the schema."""
+def _read_existing(path: Path, checked: CheckedFiles | None = None) -> _Existing:
+    """Read the stats file and check it against the schema (unless these exact bytes were
+    found valid before: see :class:`~.validation.CheckedFiles`)."""
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
@@ -235,7 +236,7 @@ def _read_existing(path: Path) -> _Existing:
         return _Existing(raw, problem=f"byte {exc.start} is not UTF-8")
     except ValueError as exc:
         return _Existing(raw, problem=f"it is not valid JSON: {exc}")
-    errors = stats_errors(data)
+    errors = [] if checked is not None and raw in checked else stats_errors(data)
     if errors:
         more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
         return _Existing(raw, data, problem=f"it does not match the schema: {errors[0]}{more}")
@@ -275,7 +276,8 @@ def run_stats(
     root, repo = find_project_root(path)
     config = load_config(root)
     stats_path = root / STATS_FILE
-    existing = _read_existing(stats_path)
+    checked = CheckedFiles(repo.common_dir / CHECKED_FILE if repo is not None and write else None)
+    existing = _read_existing(stats_path, checked)
     computed = _compute(
         root,
         repo,
@@ -308,7 +310,9 @@ def run_stats(
                 ),
             }
         )
-    check_stats(stats.model_dump(mode="json"))  # nothing invalid is ever written
+    # Nothing invalid is ever written; the stored entries were checked when it was read.
+    valid_entries = old_data.get("history", []) if isinstance(old_data, dict) else []
+    check_stats(stats.model_dump(mode="json"), valid_entries)
     text = render(stats)
     written = False
     if write and (changed or _read_text(stats_path) != text):
@@ -316,6 +320,8 @@ def run_stats(
             _move_aside(stats_path)
         atomic_write(stats_path, text)
         written = True
+    if write:
+        checked.add(text.encode("utf-8"))
     history = computed.history
     return StatsRun(
         root=root,

@@ -1,35 +1,118 @@
-"""Check stats data against `schemas/stats.schema.json` before anything is written."""
+"""Check stats data against `schemas/stats.schema.json` before anything is written.
+
+The checks use the very validator `draftforge validate` uses
+(:func:`~draftforge_stats.schemas.validator_for`). Two things keep them cheap on the push
+update, without ever skipping a check whose answer is unknown:
+
+* :class:`CheckedFiles` remembers (in the git folder) digests of stats files this package
+  found valid, so a file whose exact bytes were checked before is not checked again;
+* :func:`check_stats` is told which history entries were already found valid (those of the
+  stored file), and checks only the others: the schema checks each entry on its own.
+
+Library code: reads and writes only the files it is given; never prints.
+"""
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import hashlib
+from collections.abc import Iterable, Mapping
+from pathlib import Path
 from typing import Any
 
-import jsonschema
-
 from .errors import StatsFileError
-from .schemas import load_schema
+from .schemas import load_schema, schema_text, validator_for
 
-
-@functools.cache
-def _validator() -> jsonschema.Draft202012Validator:
-    schema = load_schema("stats.schema.json")
-    return jsonschema.Draft202012Validator(
-        schema, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER
-    )
+_SCHEMA = "stats.schema.json"
+CHECKED_FILE = Path("draftforge-stats") / "checked-stats"
+"""Where :class:`CheckedFiles` keeps its digests, inside the git folder."""
+_CHECKED_LIMIT = 8
+# Keywords of the history array's schema under which every entry is checked on its own.
+_PER_ENTRY_KEYWORDS = frozenset({"title", "description", "type", "items", "examples"})
 
 
 def stats_errors(data: Any) -> list[str]:
     """Every way `data` breaks the stats schema, as `$.path: message` lines (empty: valid)."""
-    errors = sorted(_validator().iter_errors(data), key=lambda e: list(map(str, e.path)))
+    errors = sorted(validator_for(_SCHEMA).iter_errors(data), key=lambda e: list(map(str, e.path)))
     return [f"{e.json_path}: {e.message}" for e in errors]
 
 
-def check_stats(data: Any) -> None:
-    """Raise :class:`StatsFileError` when `data` is not a valid stats file."""
-    errors = stats_errors(data)
+def _entry_key(entry: Any) -> tuple[tuple[str, Any], ...] | None:
+    """A hashable form of a flat history entry (None for anything else)."""
+    if not isinstance(entry, dict):
+        return None
+    items = tuple(sorted(entry.items()))
+    try:
+        hash(items)
+    except TypeError:
+        return None
+    return items
+
+
+@functools.cache
+def _history_checked_per_entry() -> bool:
+    """True when the schema checks each history entry on its own (nothing across entries)."""
+    history = load_schema(_SCHEMA).get("properties", {}).get("history")
+    return isinstance(history, dict) and set(history) <= _PER_ENTRY_KEYWORDS
+
+
+def check_stats(data: Any, valid_entries: Iterable[Mapping[str, Any]] = ()) -> None:
+    """Raise :class:`StatsFileError` when `data` is not a valid stats file.
+
+    `valid_entries` are history entries already found valid by the same schema (those of
+    the stored file); entries equal to one of them are not checked again.
+    """
+    history = data.get("history") if isinstance(data, dict) else None
+    checked = data
+    if valid_entries and isinstance(history, list) and _history_checked_per_entry():
+        known = {_entry_key(entry) for entry in valid_entries}
+        known.discard(None)
+        checked = {**data, "history": [e for e in history if _entry_key(e) not in known]}
+    errors = stats_errors(checked)
+    if errors and checked is not data:
+        errors = stats_errors(data)  # the paths as they are in the whole file
     if errors:
         raise StatsFileError(
             "The computed stats do not match schemas/stats.schema.json; nothing was written:\n  "
             + "\n  ".join(errors)
         )
+
+
+@functools.cache
+def _schema_digest() -> bytes:
+    from . import __version__
+
+    return hashlib.sha256(f"{__version__}\0{schema_text(_SCHEMA)}".encode()).digest()
+
+
+def _digest(raw: bytes) -> str:
+    return hashlib.sha256(_schema_digest() + raw).hexdigest()
+
+
+class CheckedFiles:
+    """Digests of stats files found valid against this schema by this package's version.
+
+    With no `path` it remembers nothing. A damaged or unreadable record is ignored: a file
+    it does not know is simply checked.
+    """
+
+    def __init__(self, path: Path | None) -> None:
+        self.path = path
+        self._digests: list[str] = []
+        if path is not None:
+            with contextlib.suppress(OSError, UnicodeDecodeError):
+                self._digests = path.read_text(encoding="ascii").split()[-_CHECKED_LIMIT:]
+
+    def __contains__(self, raw: bytes) -> bool:
+        return self.path is not None and _digest(raw) in self._digests
+
+    def add(self, raw: bytes) -> None:
+        """Remember that these exact bytes are a valid stats file (saved at once)."""
+        if self.path is None or raw in self:
+            return
+        self._digests = [*self._digests, _digest(raw)][-_CHECKED_LIMIT:]
+        from .output import atomic_write
+
+        with contextlib.suppress(OSError):
+            atomic_write(self.path, "\n".join(self._digests) + "\n")

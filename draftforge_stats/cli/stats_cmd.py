@@ -2,28 +2,25 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import time
 from datetime import UTC, date, datetime
 from pathlib import Path
 from types import TracebackType
+from typing import TYPE_CHECKING
 
 import click
-from rich.console import Console
-from rich.markup import escape
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    TaskID,
-    TextColumn,
-    TimeElapsedColumn,
-)
 
 from ..pipeline import run_stats
-from ..report import build_report
 from .arguments import project_path
-from .console import error_console, output_console
+
+if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.progress import Progress, TaskID
+
+# rich (the consoles, the progress bar, the report) is imported only when something is
+# shown: a quiet run with nothing to say (the Action's push update) never loads it.
 
 #: The progress bar appears only when counting the history takes longer than this (seconds).
 PROGRESS_DELAY = 0.5
@@ -40,6 +37,13 @@ def run_time() -> datetime:
                 f"SOURCE_DATE_EPOCH must be a whole number of seconds, not {value!r}"
             ) from None
     return datetime.now(UTC)
+
+
+def _escape(text: str) -> str:
+    """`text` shown as it is in a rich message."""
+    from rich.markup import escape
+
+    return escape(text)
 
 
 class HistoryProgress:
@@ -71,6 +75,14 @@ class HistoryProgress:
         if self._bar is None:
             if done >= total or now - self._started < self.delay:
                 return
+            from rich.progress import (
+                BarColumn,
+                MofNCompleteColumn,
+                Progress,
+                TextColumn,
+                TimeElapsedColumn,
+            )
+
             self._bar = Progress(
                 TextColumn("Reading the history"),
                 BarColumn(),
@@ -120,23 +132,31 @@ def stats(
     today: datetime | None,
 ) -> None:
     """Count the manuscript at PATH (default: here) and write .draftforge/stats.json."""
-    errors = error_console()
+    from .console import error_console
+
+    errors = None if quiet else error_console()
     pinned: date | None = today.date() if today is not None else None
-    with HistoryProgress(errors) as progress:
+    progress = HistoryProgress(errors) if errors is not None and errors.is_terminal else None
+    with progress or contextlib.nullcontext():
         result = run_stats(
             path,
             now=run_time(),
             write=not (no_write or check),
             today=pinned,
-            progress=progress if errors.is_terminal and not quiet else None,
+            progress=progress,
         )
+    if errors is None and (result.warnings or check):
+        errors = error_console()
     for warning in result.warnings:
-        errors.print(f"[yellow]warning:[/] {escape(warning)}", highlight=False)
+        assert errors is not None
+        errors.print(f"[yellow]warning:[/] {_escape(warning)}", highlight=False)
     if not quiet:
         for note in result.notes:
+            assert errors is not None
             errors.print(f"note: {note}", markup=False, highlight=False)
 
     if check:
+        assert errors is not None
         on_disk = result.path.read_text(encoding="utf-8") if result.path.is_file() else None
         if on_disk is None or on_disk != result.text:
             reason = "is missing" if on_disk is None else "is out of date"
@@ -155,6 +175,9 @@ def stats(
         return
     if quiet:
         return
+    from ..report import build_report
+    from .console import output_console
+
     console = output_console()
     console.print(build_report(result.stats, today=result.today))
     where = result.path.relative_to(result.root)
