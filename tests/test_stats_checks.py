@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from draftforge_stats import __version__, validation
+from draftforge_stats import __version__
 from draftforge_stats.errors import StatsFileError
 from draftforge_stats.pipeline import run_stats
 from draftforge_stats.schemas import schema_text, validator_for
@@ -37,7 +37,6 @@ def _two_days(git_repo: GitRepo) -> dict[str, Any]:
 
 
 def test_the_stats_file_is_checked_by_the_validate_commands_validator() -> None:
-    assert validation.validator_for is validator_for
     data = {"history": [{"date": "2025-02-30"}]}
     assert stats_errors(data) == [
         f"{e.json_path}: {e.message}"
