@@ -63,7 +63,9 @@ class Side:
 
 
 def current() -> Side:
-    return Side("this checkout", sys.executable, str(CHECKOUT))
+    """This checkout as this Python imports it (with `--no-baseline`: install it first,
+    `pip install -e .` will do)."""
+    return Side("this checkout", sys.executable, None)
 
 
 def baseline(args: argparse.Namespace) -> Side | None:
@@ -89,9 +91,23 @@ def baseline(args: argparse.Namespace) -> Side | None:
 
 
 def sides(args: argparse.Namespace) -> list[Side]:
-    """This checkout first, then the baseline (unless skipped)."""
+    """This checkout first, then the baseline (unless skipped).
+
+    Both run in the baseline's Python: this checkout is installed (`pip install --target`,
+    without dependencies) into a folder put first on ``PYTHONPATH``, so the interpreter,
+    its start-up and every dependency are the same, both packages are real installs (not
+    editable ones), and only the package's own code differs.
+    """
     base = baseline(args)
-    return [current()] if base is None else [current(), base]
+    if base is None:
+        return [current()]
+    target = Path(tempfile.mkdtemp(prefix="draftforge-bench-checkout-"))
+    subprocess.run(
+        [base.python, "-m", "pip", "install", "-q", "--no-deps", "--target", str(target),
+         str(CHECKOUT)],
+        check=True,
+    )  # fmt: skip
+    return [Side("this checkout", base.python, str(target)), base]
 
 
 @dataclass(frozen=True)

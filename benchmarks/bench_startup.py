@@ -14,6 +14,9 @@ and prints the ratios (goals: `--version` at most 3 x `python -c pass`, the push
 most 4 x `--version`) and whether both versions wrote byte-identical stats files.
 
     python benchmarks/bench_startup.py [--runs 15] [--commits 2000] [--chapters 40]
+
+The runs alternate between the versions (and `python -c pass`), so that a busy moment on
+the machine slows all of them alike.
 """
 
 from __future__ import annotations
@@ -94,29 +97,40 @@ def main(argv: list[str] | None = None) -> int:
             seed=args.seed,
         )
         here = sides[0]
-        plain = median(
-            [baseline.run([here.python, "-c", "pass"], cwd=work, env=here.env())
-             for _ in range(args.runs)]
-        )  # fmt: skip
-        version: dict[str, Run] = {}
-        push: dict[str, Run] = {}
+        stats_command: dict[str, list[str]] = {}
+        restorers: dict[str, Callable[[], None]] = {}
         files: dict[str, Path] = {}
+        repos: dict[str, Path] = {}
         for side in sides:
             repo = work / side.name.replace(" ", "-") / "book"  # the same project name
             shutil.copytree(source, repo, symlinks=True)
-            stats = side.draftforge("stats", "-q", str(repo))
-            baseline.run(stats, cwd=repo, env=side.env())  # the backfill: file and cache
+            stats_command[side.name] = side.draftforge("stats", "-q", str(repo))
+            baseline.run(stats_command[side.name], cwd=repo, env=side.env())  # the backfill
             _add_commit(repo, side)
-            restore = _restorer(repo)
-            version[side.name] = median(
-                [baseline.run(side.draftforge("--version"), cwd=repo, env=side.env())
-                 for _ in range(args.runs)]
-            )  # fmt: skip
-            push[side.name] = median(
-                [baseline.run(stats, cwd=repo, env=side.env(), prepare=restore)
-                 for _ in range(args.runs)]
-            )  # fmt: skip
+            restorers[side.name] = _restorer(repo)
             files[side.name] = repo / ".draftforge" / "stats.json"
+            repos[side.name] = repo
+        # The runs alternate between the versions, so a busy moment slows both alike.
+        plain_runs: list[Run] = []
+        version_runs: dict[str, list[Run]] = {side.name: [] for side in sides}
+        push_runs: dict[str, list[Run]] = {side.name: [] for side in sides}
+        for _ in range(args.runs):
+            plain_runs.append(baseline.run([here.python, "-c", "pass"], cwd=work, env=here.env()))
+            for side in sides:
+                version_runs[side.name].append(
+                    baseline.run(side.draftforge("--version"), cwd=work, env=side.env())
+                )
+                push_runs[side.name].append(
+                    baseline.run(
+                        stats_command[side.name],
+                        cwd=repos[side.name],
+                        env=side.env(),
+                        prepare=restorers[side.name],
+                    )
+                )
+        plain = median(plain_runs)
+        version = {name: median(runs) for name, runs in version_runs.items()}
+        push = {name: median(runs) for name, runs in push_runs.items()}
 
         print(f"median of {args.runs} runs each; repository: {args.commits} commits (seeded)")
         print(f"python -c pass:                 {plain.seconds * 1000:6.0f} ms")

@@ -11,6 +11,7 @@ process (:class:`BlobReader`) hands over blob contents in batches.
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import os
 import subprocess
@@ -153,9 +154,10 @@ class Repository:
 
     # ------------------------------------------------------------------ facts
 
-    @property
+    @functools.cached_property
     def object_format(self) -> str:
-        """`sha1` or `sha256`: how this repository names its objects."""
+        """`sha1` or `sha256`: how this repository names its objects (read once: it is
+        asked for every file whose blob id is computed)."""
         reader = self._repo.config_reader("repository")
         value = reader.get_value("extensions", "objectformat", "sha1")
         return str(value).lower()

@@ -310,9 +310,8 @@ def run_stats(
                 ),
             }
         )
-    # Nothing invalid is ever written; the stored entries were checked when it was read.
-    valid_entries = old_data.get("history", []) if isinstance(old_data, dict) else []
-    check_stats(stats.model_dump(mode="json"), valid_entries)
+    # Nothing invalid is ever written; the stored file was checked when it was read.
+    check_stats(stats.model_dump(mode="json"), old_data)
     text = render(stats)
     written = False
     if write and (changed or _read_text(stats_path) != text):

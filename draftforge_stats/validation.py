@@ -6,8 +6,9 @@ update, without ever skipping a check whose answer is unknown:
 
 * :class:`CheckedFiles` remembers (in the git folder) digests of stats files this package
   found valid, so a file whose exact bytes were checked before is not checked again;
-* :func:`check_stats` is told which history entries were already found valid (those of the
-  stored file), and checks only the others: the schema checks each entry on its own.
+* :func:`check_stats` is given the stored file's data, already found valid, and checks
+  only the history and breakdown entries that are not in it: the schema checks each
+  entry on its own.
 
 Library code: reads and writes only the files it is given; never prints.
 """
@@ -17,7 +18,6 @@ from __future__ import annotations
 import contextlib
 import functools
 import hashlib
-from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +28,7 @@ _SCHEMA = "stats.schema.json"
 CHECKED_FILE = Path("draftforge-stats") / "checked-stats"
 """Where :class:`CheckedFiles` keeps its digests, inside the git folder."""
 _CHECKED_LIMIT = 8
-# Keywords of the history array's schema under which every entry is checked on its own.
+# Keywords of an array's schema under which every entry is checked on its own.
 _PER_ENTRY_KEYWORDS = frozenset({"title", "description", "type", "items", "examples"})
 
 
@@ -39,7 +39,7 @@ def stats_errors(data: Any) -> list[str]:
 
 
 def _entry_key(entry: Any) -> tuple[tuple[str, Any], ...] | None:
-    """A hashable form of a flat history entry (None for anything else)."""
+    """A hashable form of a flat entry (None for anything else)."""
     if not isinstance(entry, dict):
         return None
     items = tuple(sorted(entry.items()))
@@ -50,25 +50,57 @@ def _entry_key(entry: Any) -> tuple[tuple[str, Any], ...] | None:
     return items
 
 
+# The arrays of a stats file whose entries can be long lists: (key, key...) from the top.
+_ENTRY_ARRAYS: tuple[tuple[str, ...], ...] = (
+    ("history",),
+    ("breakdown", "chapters"),
+    ("breakdown", "manuscript"),
+)
+
+
 @functools.cache
-def _history_checked_per_entry() -> bool:
-    """True when the schema checks each history entry on its own (nothing across entries)."""
-    history = load_schema(_SCHEMA).get("properties", {}).get("history")
-    return isinstance(history, dict) and set(history) <= _PER_ENTRY_KEYWORDS
+def _checked_per_entry() -> tuple[tuple[str, ...], ...]:
+    """The entry arrays whose schema checks each entry on its own (nothing across entries:
+    no length, uniqueness or `contains`), so an entry found valid once is valid anywhere."""
+    found: list[tuple[str, ...]] = []
+    for path in _ENTRY_ARRAYS:
+        node: Any = load_schema(_SCHEMA)
+        for key in path:
+            node = node.get("properties", {}).get(key) if isinstance(node, dict) else None
+        if isinstance(node, dict) and set(node) <= _PER_ENTRY_KEYWORDS:
+            found.append(path)
+    return tuple(found)
 
 
-def check_stats(data: Any, valid_entries: Iterable[Mapping[str, Any]] = ()) -> None:
+def _get(data: Any, path: tuple[str, ...]) -> Any:
+    for key in path:
+        data = data.get(key) if isinstance(data, dict) else None
+    return data
+
+
+def _with(data: Any, path: tuple[str, ...], value: Any) -> Any:
+    """A copy of `data` with the value at `path` replaced (copies only along the path)."""
+    if not path:
+        return value
+    return {**data, path[0]: _with(data[path[0]], path[1:], value)}
+
+
+def check_stats(data: Any, valid: Any = None) -> None:
     """Raise :class:`StatsFileError` when `data` is not a valid stats file.
 
-    `valid_entries` are history entries already found valid by the same schema (those of
-    the stored file); entries equal to one of them are not checked again.
+    `valid` is stats data already found valid by the same schema (the stored file): the
+    entries of its history and breakdown that `data` has too are not checked again.
     """
-    history = data.get("history") if isinstance(data, dict) else None
     checked = data
-    if valid_entries and isinstance(history, list) and _history_checked_per_entry():
-        known = {_entry_key(entry) for entry in valid_entries}
-        known.discard(None)
-        checked = {**data, "history": [e for e in history if _entry_key(e) not in known]}
+    if valid is not None:
+        for path in _checked_per_entry():
+            entries, known_entries = _get(checked, path), _get(valid, path)
+            if not isinstance(entries, list) or not isinstance(known_entries, list):
+                continue
+            known = {_entry_key(entry) for entry in known_entries}
+            known.discard(None)
+            unchecked = [entry for entry in entries if _entry_key(entry) not in known]
+            checked = _with(checked, path, unchecked)
     errors = stats_errors(checked)
     if errors and checked is not data:
         errors = stats_errors(data)  # the paths as they are in the whole file
