@@ -26,6 +26,7 @@ from pathlib import Path
 BASELINE_COMMIT = "c16a552"
 CHECKOUT = Path(__file__).resolve().parent.parent
 ENV_KEYS = ("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "PYTHONPATH")
+_BASELINE_ENTRY = "draftforge_stats.cli"  # its console script: draftforge_stats.cli:main
 SOURCE_DATE_EPOCH = "1739145600"  # 2025-02-10T00:00:00Z: every run makes the same file
 
 
@@ -47,6 +48,8 @@ class Side:
     name: str
     python: str
     pythonpath: str | None
+    entry: str = "draftforge_stats.entry"
+    """The module of the `draftforge` console script's `main` in this version."""
 
     def env(self, extra: Mapping[str, str] | None = None) -> dict[str, str]:
         env = {k: v for k, v in os.environ.items() if k not in ENV_KEYS}
@@ -58,7 +61,7 @@ class Side:
 
     def draftforge(self, *args: str) -> list[str]:
         """The `draftforge` command as its console script runs it."""
-        code = "import sys; from draftforge_stats.cli import main; sys.exit(main())"
+        code = f"import sys; from {self.entry} import main; sys.exit(main())"
         return [self.python, "-c", code, *args]
 
 
@@ -73,7 +76,7 @@ def baseline(args: argparse.Namespace) -> Side | None:
     if args.no_baseline:
         return None
     if args.baseline_python:
-        return Side(BASELINE_COMMIT, args.baseline_python, None)
+        return Side(BASELINE_COMMIT, args.baseline_python, None, _BASELINE_ENTRY)
     folder = Path(tempfile.gettempdir()) / f"draftforge-baseline-{BASELINE_COMMIT}"
     python = folder / "venv" / "bin" / "python"
     if not python.exists():
@@ -87,7 +90,7 @@ def baseline(args: argparse.Namespace) -> Side | None:
         subprocess.run(["tar", "-x", "-C", str(source)], input=archive, check=True)
         subprocess.run([sys.executable, "-m", "venv", str(folder / "venv")], check=True)
         subprocess.run([str(python), "-m", "pip", "install", "-q", str(source)], check=True)
-    return Side(BASELINE_COMMIT, str(python), None)
+    return Side(BASELINE_COMMIT, str(python), None, _BASELINE_ENTRY)
 
 
 def sides(args: argparse.Namespace) -> list[Side]:

@@ -218,7 +218,7 @@ def _draftforge() -> list[str]:
     return [
         sys.executable,
         "-c",
-        "import sys; from draftforge_stats.cli import main; sys.exit(main())",
+        "import sys; from draftforge_stats.entry import main; sys.exit(main())",
     ]
 
 
@@ -257,10 +257,10 @@ def naive_walk(path: Path, sample: int, chapters_dir: str) -> tuple[float, int, 
 
 def clone_repository(source: str, path: Path, chapters_dir: str) -> dict[str, int]:
     """A real repository cloned from `source`, with a config naming its chapters folder."""
-    subprocess.run(["git", "clone", "-q", "--no-local", source, str(path)], check=True)
+    subprocess.run(["git", "clone", "-q", source, str(path)], check=True)
     config = path / ".draftforge" / "config.yml"
     config.parent.mkdir(parents=True, exist_ok=True)
-    config.write_text(f"stats:\n  chapters_directory: {chapters_dir}\n", encoding="utf-8")
+    config.write_text(f"structure:\n  chapters_directory: {chapters_dir}\n", encoding="utf-8")
     commits = subprocess.run(
         ["git", "rev-list", "--count", "--first-parent", "HEAD"],
         cwd=path, check=True, capture_output=True, text=True,
