@@ -102,21 +102,31 @@ def _block(rng: random.Random, chapter: int) -> str:
     return f"[^{rng.randrange(1, 50)}]: {_sentence(rng)}"
 
 
-def build_manuscript(size_bytes: int, seed: int) -> str:
-    """A deterministic Markdown manuscript of about ``size_bytes`` UTF-8 bytes."""
-    rng = random.Random(seed)
-    blocks = ["---\ntitle: The Benchmark Novel\nauthor: Nobody\n---", "# The Benchmark Novel"]
+def _assemble(
+    blocks: list[str],
+    size_bytes: int,
+    rng: random.Random,
+    heading: Callable[[random.Random, int], str],
+    block: Callable[[random.Random, int], str],
+) -> str:
+    """Blocks after `blocks` until about `size_bytes`; one in a hundred starts a chapter."""
     size = sum(len(b.encode()) + 2 for b in blocks)
     chapter = 1
     while size < size_bytes:
         if rng.random() < 0.01:
             chapter += 1
-            block = f"# Chapter {chapter}"
+            new = heading(rng, chapter)
         else:
-            block = _block(rng, chapter)
-        blocks.append(block)
-        size += len(block.encode()) + 2
+            new = block(rng, chapter)
+        blocks.append(new)
+        size += len(new.encode()) + 2
     return "\n\n".join(blocks) + "\n"
+
+
+def build_manuscript(size_bytes: int, seed: int) -> str:
+    """A deterministic Markdown manuscript of about ``size_bytes`` UTF-8 bytes."""
+    blocks = ["---\ntitle: The Benchmark Novel\nauthor: Nobody\n---", "# The Benchmark Novel"]
+    return _assemble(blocks, size_bytes, random.Random(seed), lambda _, n: f"# Chapter {n}", _block)
 
 
 _LANGUAGES = ("rust", "python", "console", "toml", "text")
@@ -200,19 +210,12 @@ def _tech_block(rng: random.Random, chapter: int) -> str:
 
 def build_technical_book(size_bytes: int, seed: int) -> str:
     """A deterministic technical book of about ``size_bytes`` UTF-8 bytes."""
-    rng = random.Random(seed)
+
+    def heading(rng: random.Random, chapter: int) -> str:
+        return f"## Chapter {chapter}: {_tech_sentence(rng)[:30].rstrip()}"
+
     blocks = ["# The Benchmark Programming Language"]
-    size = len(blocks[0]) + 2
-    chapter = 1
-    while size < size_bytes:
-        if rng.random() < 0.01:
-            chapter += 1
-            block = f"## Chapter {chapter}: {_tech_sentence(rng)[:30].rstrip()}"
-        else:
-            block = _tech_block(rng, chapter)
-        blocks.append(block)
-        size += len(block.encode()) + 2
-    return "\n\n".join(blocks) + "\n"
+    return _assemble(blocks, size_bytes, random.Random(seed), heading, _tech_block)
 
 
 def _child(path: Path, repeat: int) -> None:

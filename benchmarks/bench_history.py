@@ -208,6 +208,27 @@ def build_repository(
     return counts
 
 
+def add_repository_arguments(parser: argparse.ArgumentParser) -> None:
+    """The options of the synthetic repository (shared with `bench_startup.py`)."""
+    parser.add_argument("--commits", type=int, default=2000)
+    parser.add_argument("--days", type=int, default=400)
+    parser.add_argument("--chapters", type=int, default=40)
+    parser.add_argument("--words", type=int, default=100_000)
+    parser.add_argument("--seed", type=int, default=2024)
+
+
+def build_from_arguments(path: Path, args: argparse.Namespace) -> dict[str, int]:
+    """The synthetic repository the options of :func:`add_repository_arguments` describe."""
+    return build_repository(
+        path,
+        commits=args.commits,
+        days=args.days,
+        chapters=args.chapters,
+        words=args.words,
+        seed=args.seed,
+    )
+
+
 def _env() -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k not in ENV_KEYS}
     env["SOURCE_DATE_EPOCH"] = str(int(datetime(2025, 2, 10, tzinfo=UTC).timestamp()))
@@ -304,13 +325,9 @@ def compare_backfills(
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    parser.add_argument("--commits", type=int, default=2000)
-    parser.add_argument("--days", type=int, default=400)
-    parser.add_argument("--chapters", type=int, default=40)
-    parser.add_argument("--words", type=int, default=100_000)
+    add_repository_arguments(parser)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--naive-sample", type=int, default=200)
-    parser.add_argument("--seed", type=int, default=2024)
     parser.add_argument("--keep", type=Path, default=None, help="build the repository here")
     parser.add_argument("--repo", default=None, help="clone this repository instead")
     parser.add_argument("--chapters-dir", default="chapters", help="its chapters folder")
@@ -327,14 +344,7 @@ def main() -> None:
         clone_repository(args.repo, repo_path, args.chapters_dir)
     else:
         args.chapters_dir = "chapters"
-        made = build_repository(
-            repo_path,
-            commits=args.commits,
-            days=args.days,
-            chapters=args.chapters,
-            words=args.words,
-            seed=args.seed,
-        )
+        made = build_from_arguments(repo_path, args)
         print(
             f"repository: {made['commits']} commits, {made['chapters']} chapters at the end "
             f"({made['chapters_added']} made in all), {made['words']:,} words, "

@@ -34,7 +34,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import baseline
 from baseline import Run, Side, median
-from bench_history import build_repository
+from bench_history import add_repository_arguments, build_from_arguments
 
 _NEW_COMMIT_ENV = {
     "GIT_AUTHOR_NAME": "Writer",
@@ -76,11 +76,7 @@ def _restorer(repo: Path) -> Callable[[], None]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--runs", type=int, default=15, help="runs per measurement (median)")
-    parser.add_argument("--commits", type=int, default=2000)
-    parser.add_argument("--days", type=int, default=400)
-    parser.add_argument("--chapters", type=int, default=40)
-    parser.add_argument("--words", type=int, default=100_000)
-    parser.add_argument("--seed", type=int, default=2024)
+    add_repository_arguments(parser)
     baseline.add_arguments(parser)
     args = parser.parse_args(argv)
     sides = baseline.sides(args)
@@ -88,14 +84,7 @@ def main(argv: list[str] | None = None) -> int:
     work = Path(tempfile.mkdtemp(prefix="bench-startup-"))
     try:
         source = work / "source"
-        build_repository(
-            source,
-            commits=args.commits,
-            days=args.days,
-            chapters=args.chapters,
-            words=args.words,
-            seed=args.seed,
-        )
+        build_from_arguments(source, args)
         here = sides[0]
         stats_command: dict[str, list[str]] = {}
         restorers: dict[str, Callable[[], None]] = {}
