@@ -12,6 +12,7 @@ Helpers for the benchmark scripts only: they print, time and run processes.
 from __future__ import annotations
 
 import argparse
+import filecmp
 import os
 import resource
 import statistics
@@ -152,3 +153,8 @@ def best(runs: Sequence[Run]) -> Run:
 def self_max_rss_mb() -> float:
     """Peak resident memory of this process so far."""
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def same_bytes(first: Path, second: Path) -> str:
+    """`identical` when two files have the same bytes (as `cmp` says), else a warning."""
+    return "identical" if filecmp.cmp(first, second, shallow=False) else "DIFFERENT (a bug)"

@@ -22,7 +22,6 @@ the machine slows all of them alike.
 from __future__ import annotations
 
 import argparse
-import filecmp
 import shutil
 import subprocess
 import sys
@@ -142,8 +141,7 @@ def main(argv: list[str] | None = None) -> int:
                 f"{version[new].seconds / version[old].seconds:.2f}, push update "
                 f"{push[new].seconds / push[old].seconds:.2f}"
             )
-            same = filecmp.cmp(files[new], files[old], shallow=False)
-            print(f"stats files of both versions: {'identical' if same else 'DIFFERENT (a bug)'}")
+            print(f"stats files of both versions: {baseline.same_bytes(files[new], files[old])}")
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return 0
