@@ -2,7 +2,8 @@
 
 Counts one Markdown document, in the same run, with this checkout and with the baseline
 (commit c16a552, installed side by side: see `baseline.py`), each in its own process that
-measures, alternating, the best of N runs of
+measures (one process per version and round, the versions alternating round by round,
+the measurements alternating inside each process) the best of N rounds of
 
 * ``count_markdown(text)``: parse + token walk + word rule, and
 * ``MarkdownIt(...).parse(text)`` with the same preset and plugins, nothing else,
@@ -279,17 +280,29 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="bench-count-") as folder:
         path = Path(folder) / "book.md"
         path.write_text(text, encoding="utf-8")
-        for side in baseline.sides(args):
-            out = subprocess.run(
-                [side.python, __file__, "--child", str(path), "--repeat", str(args.repeat)],
-                env=side.env(),
-                check=True,
-                capture_output=True,
-                text=True,
-            ).stdout
-            results[side.name] = json.loads(out)
+        # One measuring process per side and round, the sides alternating round by round
+        # (and the measurements inside each process alternating too), so that a busy
+        # moment on the machine slows both versions alike.
+        sides = baseline.sides(args)
+        for _ in range(args.repeat):
+            for side in sides:
+                out = subprocess.run(
+                    [side.python, __file__, "--child", str(path), "--repeat", "1"],
+                    env=side.env(),
+                    check=True,
+                    capture_output=True,
+                    text=True,
+                ).stdout
+                result = json.loads(out)
+                if side.name in results:
+                    best = results[side.name]["best"]
+                    assert isinstance(best, dict)
+                    for name, seconds in result["best"].items():
+                        best[name] = min(best[name], seconds)
+                else:
+                    results[side.name] = result
 
-    print(f"document: {megabytes:.2f} MB ({what}); best of {args.repeat} alternating runs")
+    print(f"document: {megabytes:.2f} MB ({what}); best of {args.repeat} rounds, alternating")
     for name, result in results.items():
         best = result["best"]
         assert isinstance(best, dict)
