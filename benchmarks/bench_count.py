@@ -261,6 +261,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--size-mb", type=float, default=2.0, help="synthetic size (MB)")
     parser.add_argument("--repeat", type=int, default=5, help="runs per measurement (best)")
     parser.add_argument("--seed", type=int, default=2024, help="random seed for the text")
+    parser.add_argument("--inner", type=int, default=3, help="runs per process and round")
     parser.add_argument("--child", type=Path, default=None, help=argparse.SUPPRESS)
     baseline.add_arguments(parser)
     args = parser.parse_args(argv)
@@ -287,7 +288,7 @@ def main(argv: list[str] | None = None) -> int:
         for _ in range(args.repeat):
             for side in sides:
                 out = subprocess.run(
-                    [side.python, __file__, "--child", str(path), "--repeat", "1"],
+                    [side.python, __file__, "--child", str(path), "--repeat", str(args.inner)],
                     env=side.env(),
                     check=True,
                     capture_output=True,
@@ -302,7 +303,10 @@ def main(argv: list[str] | None = None) -> int:
                 else:
                     results[side.name] = result
 
-    print(f"document: {megabytes:.2f} MB ({what}); best of {args.repeat} rounds, alternating")
+    print(
+        f"document: {megabytes:.2f} MB ({what}); best of {args.repeat} rounds x {args.inner} "
+        "runs, alternating"
+    )
     for name, result in results.items():
         best = result["best"]
         assert isinstance(best, dict)
