@@ -36,7 +36,6 @@ a count, so that cached counts are thrown away.
 from __future__ import annotations
 
 import contextlib
-import html
 import itertools
 import logging
 import re
@@ -45,15 +44,15 @@ import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
-from markdown_it import MarkdownIt
-from markdown_it.token import Token
-from mdit_py_plugins.footnote import footnote_plugin
-from mdit_py_plugins.front_matter import front_matter_plugin
 
 from draftforge_stats.sources import SourceError, check_nesting
+
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
+    from markdown_it.token import Token
 
 __all__ = [
     "RULES_VERSION",
@@ -301,7 +300,11 @@ def _html_block_match(match: re.Match[str]) -> str:
 def _html_block_text(raw: str) -> str:
     """The text between the tags of an ``html_block`` token, entities decoded."""
     text = _HTML_NOT_TEXT.sub(_html_block_match, raw)
-    return html.unescape(text) if "&" in text else text
+    if "&" not in text:
+        return text
+    import html  # only for text with entities: the run that counts nothing never loads it
+
+    return html.unescape(text)
 
 
 # -------------------------------------------------------------------------- Markdown
@@ -309,7 +312,15 @@ def _html_block_text(raw: str) -> str:
 
 @cache
 def _parser() -> MarkdownIt:
-    """The one configured parser (markdown-it-py instances are reusable)."""
+    """The one configured parser (markdown-it-py instances are reusable).
+
+    markdown-it-py is imported here, on the first count: a run that finds every count in
+    the cache (nothing changed) never loads it.
+    """
+    from markdown_it import MarkdownIt
+    from mdit_py_plugins.footnote import footnote_plugin
+    from mdit_py_plugins.front_matter import front_matter_plugin
+
     return MarkdownIt("commonmark").enable("table").use(front_matter_plugin).use(footnote_plugin)
 
 
