@@ -254,6 +254,47 @@ def _child(path: Path, repeat: int) -> None:
                       counts.characters_no_spaces, counts.title]}))  # fmt: skip
 
 
+def _debug_calls(text: str, runs: int) -> None:
+    """markdown-it-py's bare parse with and without its debug calls skipped, alternating in
+    this process (this checkout only), and how many debug calls one parse makes."""
+    import logging
+    import statistics
+
+    from draftforge_stats import counting
+
+    parser = counting._parser()
+    counting.count_markdown(text)  # warm-up
+    calls = 0
+    original = logging.Logger.debug
+
+    def counted(self: logging.Logger, *args: object, **kwargs: object) -> None:
+        nonlocal calls
+        calls += 1
+
+    logging.Logger.debug = counted  # type: ignore[method-assign]
+    try:
+        parser.parse(text)
+    finally:
+        logging.Logger.debug = original  # type: ignore[method-assign]
+    plain: list[float] = []
+    skipped: list[float] = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        parser.parse(text)
+        plain.append(time.perf_counter() - started)
+        with counting._parser_debug_skipped():
+            started = time.perf_counter()
+            parser.parse(text)
+            skipped.append(time.perf_counter() - started)
+    print(f"markdown-it-py debug calls in one parse: {calls:,}")
+    for name, times in (("debug calls made", plain), ("debug calls skipped", skipped)):
+        print(
+            f"  bare parse, {name}: best {min(times):.3f} s, median "
+            f"{statistics.median(times):.3f} s ({runs} runs, alternating)"
+        )
+    print(f"  best time {1 - min(skipped) / min(plain):.1%} less with the calls skipped")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--kind", choices=("novel", "technical"), default="technical")
@@ -262,6 +303,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=5, help="runs per measurement (best)")
     parser.add_argument("--seed", type=int, default=2024, help="random seed for the text")
     parser.add_argument("--inner", type=int, default=3, help="runs per process and round")
+    parser.add_argument(
+        "--debug-calls",
+        type=int,
+        default=0,
+        metavar="RUNS",
+        help="only time the bare parse with and without markdown-it's debug calls",
+    )
     parser.add_argument("--child", type=Path, default=None, help=argparse.SUPPRESS)
     baseline.add_arguments(parser)
     args = parser.parse_args(argv)
@@ -277,6 +325,10 @@ def main(argv: list[str] | None = None) -> int:
         text = build(int(args.size_mb * 1_000_000), args.seed)
         what = f"synthetic {args.kind} book, seed {args.seed}"
     megabytes = len(text.encode()) / 1_000_000
+    if args.debug_calls:
+        print(f"document: {megabytes:.2f} MB ({what})")
+        _debug_calls(text, args.debug_calls)
+        return 0
     results: dict[str, dict[str, object]] = {}
     with tempfile.TemporaryDirectory(prefix="bench-count-") as folder:
         path = Path(folder) / "book.md"
