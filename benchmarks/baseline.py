@@ -116,9 +116,14 @@ def sides(args: argparse.Namespace) -> list[Side]:
 
 @dataclass(frozen=True)
 class Run:
-    """One command's wall time and the peak resident memory of its process."""
+    """One command's wall time, its CPU time and the peak resident memory of its process.
+
+    The CPU time (user + system, of the process and of the git processes it waited for)
+    hardly depends on what else the machine is doing; the wall time does.
+    """
 
     seconds: float
+    cpu_seconds: float
     max_rss_mb: float
 
 
@@ -129,7 +134,7 @@ def run(
     env: Mapping[str, str],
     prepare: Callable[[], None] | None = None,
 ) -> Run:
-    """Run a command; its wall time and peak memory (`ru_maxrss` of that one child)."""
+    """Run a command; its wall time, CPU time and peak memory (`ru_maxrss` of that child)."""
     if prepare is not None:
         prepare()
     started = time.perf_counter()
@@ -139,15 +144,23 @@ def run(
     process.returncode = os.waitstatus_to_exitcode(status)
     if process.returncode != 0:
         raise subprocess.CalledProcessError(process.returncode, list(command))
-    return Run(seconds, usage.ru_maxrss / 1024)  # Linux: kilobytes
+    return Run(seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024)  # Linux: KB
 
 
 def median(runs: Sequence[Run]) -> Run:
-    return Run(statistics.median(r.seconds for r in runs), max(r.max_rss_mb for r in runs))
+    return Run(
+        statistics.median(r.seconds for r in runs),
+        statistics.median(r.cpu_seconds for r in runs),
+        max(r.max_rss_mb for r in runs),
+    )
 
 
 def best(runs: Sequence[Run]) -> Run:
-    return Run(min(r.seconds for r in runs), max(r.max_rss_mb for r in runs))
+    return Run(
+        min(r.seconds for r in runs),
+        min(r.cpu_seconds for r in runs),
+        max(r.max_rss_mb for r in runs),
+    )
 
 
 def self_max_rss_mb() -> float:

@@ -433,12 +433,16 @@ def main() -> None:
     print(f"history: {history_days} days; {blobs} distinct blobs counted by the backfill")
     for name, backfill in backfills.items():
         print(
-            f"full backfill [{name}]: {backfill.seconds:8.2f} s, peak memory "
+            f"full backfill [{name}]: {backfill.seconds:8.2f} s (CPU "
+            f"{backfill.cpu_seconds:.2f} s), peak memory "
             f"{backfill.max_rss_mb:.0f} MB (best of {args.repeat}, runs alternating)"
         )
     if len(backfills) == 2:
         new, old = backfills.values()
-        print(f"  this checkout / baseline: {new.seconds / old.seconds:.2f} (goal <= 0.4)")
+        print(
+            f"  this checkout / baseline: {new.seconds / old.seconds:.2f} (goal <= 0.4); "
+            f"CPU {new.cpu_seconds / old.cpu_seconds:.2f}"
+        )
         print(f"  stats files of both: {same_files}")
     print(f"draftforge --version (start-up):      {version * 1000:8.0f} ms")
     print(f"draftforge stats --help (modules loaded): {loaded * 1000:4.0f} ms")

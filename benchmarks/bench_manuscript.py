@@ -126,19 +126,22 @@ def main(argv: list[str] | None = None) -> int:
             f, later_run = best(first[side.name]), best(later[side.name])
             print(f"[{side.name}]")
             print(
-                f"  first run (no stats file, no cache): {f.seconds:7.2f} s, "
-                f"peak {f.max_rss_mb:.0f} MB"
+                f"  first run (no stats file, no cache): {f.seconds:7.2f} s "
+                f"(CPU {f.cpu_seconds:.2f} s), peak {f.max_rss_mb:.0f} MB"
             )
             print(
-                f"  later run (nothing changed):         {later_run.seconds:7.2f} s, "
-                f"peak {later_run.max_rss_mb:.0f} MB"
+                f"  later run (nothing changed):         {later_run.seconds:7.2f} s "
+                f"(CPU {later_run.cpu_seconds:.2f} s), peak {later_run.max_rss_mb:.0f} MB"
             )
         if len(sides) == 2:
             new, old = (s.name for s in sides)
             print(
                 f"this checkout / {old}: first run "
                 f"{best(first[new]).seconds / best(first[old]).seconds:.2f}, later run "
-                f"{best(later[new]).seconds / best(later[old]).seconds:.2f} (goal <= 0.5)"
+                f"{best(later[new]).seconds / best(later[old]).seconds:.2f} (goal <= 0.5); "
+                f"CPU: first run "
+                f"{best(first[new]).cpu_seconds / best(first[old]).cpu_seconds:.2f}, later run "
+                f"{best(later[new]).cpu_seconds / best(later[old]).cpu_seconds:.2f}"
             )
             same = baseline.same_bytes(
                 repos[new] / ".draftforge" / "stats.json", repos[old] / ".draftforge" / "stats.json"

@@ -121,25 +121,30 @@ def main(argv: list[str] | None = None) -> int:
         push = {name: median(runs) for name, runs in push_runs.items()}
 
         print(f"median of {args.runs} runs each; repository: {args.commits} commits (seeded)")
-        print(f"python -c pass:                 {plain.seconds * 1000:6.0f} ms")
+        print(f"python -c pass:                 {plain.seconds * 1000:6.0f} ms "
+              f"(CPU {plain.cpu_seconds * 1000:.0f} ms)")  # fmt: skip
         for side in sides:
             v, p = version[side.name], push[side.name]
             print(f"[{side.name}]")
             print(
                 f"  draftforge --version:         {v.seconds * 1000:6.0f} ms = "
-                f"{v.seconds / plain.seconds:.1f} x python -c pass (goal <= 3)"
+                f"{v.seconds / plain.seconds:.1f} x python -c pass (goal <= 3); CPU "
+                f"{v.cpu_seconds * 1000:.0f} ms = {v.cpu_seconds / plain.cpu_seconds:.1f} x"
             )
             print(
                 f"  push update (warm cache):     {p.seconds * 1000:6.0f} ms = "
-                f"{p.seconds / v.seconds:.1f} x draftforge --version (goal <= 4), "
+                f"{p.seconds / v.seconds:.1f} x draftforge --version (goal <= 4); CPU "
+                f"{p.cpu_seconds * 1000:.0f} ms = {p.cpu_seconds / v.cpu_seconds:.1f} x; "
                 f"peak {p.max_rss_mb:.0f} MB"
             )
         if len(sides) == 2:
             new, old = (s.name for s in sides)
             print(
                 f"this checkout / {old}: --version "
-                f"{version[new].seconds / version[old].seconds:.2f}, push update "
-                f"{push[new].seconds / push[old].seconds:.2f}"
+                f"{version[new].seconds / version[old].seconds:.2f} (CPU "
+                f"{version[new].cpu_seconds / version[old].cpu_seconds:.2f}), push update "
+                f"{push[new].seconds / push[old].seconds:.2f} (CPU "
+                f"{push[new].cpu_seconds / push[old].cpu_seconds:.2f})"
             )
             print(f"stats files of both versions: {baseline.same_bytes(files[new], files[old])}")
     finally:
