@@ -35,6 +35,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     """The options every benchmark takes to find (or skip) the baseline."""
     parser.add_argument(
         "--baseline-python",
+        "--baseline",
+        dest="baseline_python",
         default=None,
         help=f"a Python with draftforge-stats {BASELINE_COMMIT} installed "
         "(default: made on first use in the temporary folder)",

@@ -5,7 +5,7 @@ Uses a manuscript repository with a long history, either
 * synthetic (the default): built with `git fast-import`, seeded so every run builds the same
   repository (by default about 2,000 commits over 400 days, 40 chapters at the end, about
   100,000 words, with renames, deletions and commits outside the manuscript; a large book:
-  `--commits 3200 --days 1500 --chapters 300 --words 1000000`), or
+  `--commits 3200 --days 1500 --chapters 300 --words 330000`), or
 * a real one, cloned by `--repo URL_OR_PATH` (for instance
   https://github.com/rust-lang/book, with `--chapters-dir src`); its `.draftforge/config.yml`
   is written (not committed) to name the chapters folder,
@@ -24,7 +24,9 @@ then measures, in the same run:
 * an incremental run after one new commit (the stats file from the backfill in place), with
   the count cache in the git folder (a writer's own clone) and without it (a fresh CI clone);
 * `draftforge --version` (start-up), `draftforge stats --help` (the stats command's modules
-  loaded, no work done), and `draftforge stats -q` when nothing changed.
+  loaded, no work done), and `draftforge stats -q` when nothing changed;
+* `--baseline-python PYTHON` names the interpreter of another installed version to compare
+  backfills with (default: c16a552, installed on first use).
 
     python benchmarks/bench_history.py [--commits 2000] [--days 400] [--chapters 40]
                                        [--words 100000] [--repeat 3] [--naive-sample 200]

@@ -19,7 +19,7 @@ _EXPORTS = {
     "DraftForgeError": "errors",
     "count_markdown": "counting",
     "run_stats": "pipeline",
-    "verify_webhook": "webhooks",
+    "verify_webhook": "webhook.signing",
 }
 
 __all__ = ["DraftForgeError", "__version__", "count_markdown", "run_stats", "verify_webhook"]
@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from .counting import count_markdown
     from .errors import DraftForgeError
     from .pipeline import run_stats
-    from .webhooks import verify_webhook
+    from .webhook.signing import verify_webhook
 
 
 def __getattr__(name: str) -> object:
@@ -38,3 +38,7 @@ def __getattr__(name: str) -> object:
     import importlib
 
     return getattr(importlib.import_module(f".{module}", __name__), name)
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)

@@ -7,20 +7,24 @@ objects that carry the defaults. No config file at all is fine: defaults apply.
 
 from __future__ import annotations
 
+import datetime
+import os
 import zoneinfo
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from .errors import ConfigError, Problem
-from .sources import SourceError, decode_utf8, load_yaml
-
-CONFIG_FILE = Path(".draftforge") / "config.yml"
-
-ProjectType = Literal[
-    "novel", "screenplay", "technical-book", "non-fiction", "poetry", "short-story"
-]
+from .errors import ConfigError, Problem, UnreadableFileError
+from .names import (
+    CONFIG_FILE,
+    DEFAULT_CHAPTERS,
+    DEFAULT_MANUSCRIPT,
+    DEFAULT_PROJECT_TYPE,
+    ProjectType,
+)
+from .reading import read_regular_file
+from .validation.documents import SourceError, decode_utf8, load_yaml
 
 
 class _Section(BaseModel):
@@ -29,15 +33,15 @@ class _Section(BaseModel):
 
 class ProjectConfig(_Section):
     name: str | None = None
-    type: ProjectType = "novel"
+    type: ProjectType = DEFAULT_PROJECT_TYPE
     genre: str | None = None
     language: str | None = None
     target_word_count: int | None = None
 
 
 class StructureConfig(_Section):
-    chapters_directory: str = "chapters"
-    manuscript_directory: str = "manuscript"
+    chapters_directory: str = DEFAULT_CHAPTERS
+    manuscript_directory: str = DEFAULT_MANUSCRIPT
     assets_directory: str = "assets"
 
 
@@ -79,6 +83,15 @@ class StatsSettings(_Section):
     include: tuple[str, ...] = ()
     exclude: tuple[str, ...] = ()
     count_code_blocks: bool = False
+    case_sensitive_globs: bool = False
+    deadline: datetime.date | None = None
+    """For `project.target_word_count` (YAML gives a date; a quoted string is read too)."""
+    writing_days: tuple[str, ...] = ()
+    """Weekday names (`monday`...); empty means every day."""
+    chapter_targets: dict[str, int] = Field(default_factory=dict)
+    """Target words by chapter file (project path)."""
+    images: bool = True
+    badge: bool = False
 
     def zone(self) -> zoneinfo.ZoneInfo | None:
         """The configured time zone (validated when the config was loaded)."""
@@ -107,15 +120,14 @@ def load_config(root: Path) -> Config:
     Raises :class:`ConfigError` listing every problem (syntax, schema, unknown time zone).
     """
     path = root / CONFIG_FILE
-    if not path.is_file():
+    if not os.path.lexists(path):  # a link to nothing is there, and an error below
         return Config()
     display = CONFIG_FILE.as_posix()
     try:
-        text = decode_utf8(path.read_bytes(), display)
-    except OSError as exc:
+        text = decode_utf8(read_regular_file(path), display)
+    except UnreadableFileError as exc:
         raise ConfigError(
-            f"{display} cannot be read",
-            [Problem(display, f"cannot read the file: {exc.strerror or exc}")],
+            f"{display} cannot be read", [Problem(display, f"cannot use the file: {exc}")]
         ) from None
     except SourceError as exc:
         raise ConfigError(exc.summary, exc.problems) from None
@@ -129,8 +141,8 @@ def parse_config(text: str, display: str) -> Config:
     except SourceError as exc:  # broken YAML or duplicate keys
         raise ConfigError(exc.summary, exc.problems) from None
     # The schema checks (jsonschema) are loaded only for a project that has a config file.
-    from .checks import config_problems
-    from .schemas import schema_problems
+    from .validation.messages import schema_problems
+    from .validation.rules import config_problems
 
     data: Any = document.data if document.data is not None else {}
     problems = schema_problems(document, "config.schema.yml")

@@ -1,4 +1,4 @@
-"""Count the words and characters of one Markdown chapter (counting rules, version 1).
+"""Count the words and characters of one Markdown chapter (counting rules, version 2).
 
 Counting works on markdown-it-py's token stream (CommonMark, tables, front matter,
 footnotes), never on raw text and never on rendered HTML. The counted text of a
@@ -48,7 +48,7 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
-from draftforge_stats.sources import SourceError, check_nesting
+from draftforge_stats.validation.documents import SourceError, check_expansion, check_nesting
 
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt
@@ -56,13 +56,16 @@ if TYPE_CHECKING:
 
 __all__ = [
     "RULES_VERSION",
+    "Block",
     "TextCounts",
     "count_markdown",
+    "count_with_blocks",
     "count_words",
+    "counted_blocks",
     "decode_source",
 ]
 
-RULES_VERSION: int = 1
+RULES_VERSION: int = 2
 """Bump whenever a change to this module can change a count."""
 
 _SafeLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -385,7 +388,14 @@ def _front_matter_title(source: str) -> str | None:
     """The ``title`` of a YAML front matter block, if it is a non-blank string."""
     try:
         check_nesting(source, "front matter")  # libyaml would crash on extreme nesting
-        data: Any = yaml.load(source, Loader=_SafeLoader)
+        loader: Any = _SafeLoader(source)  # PyYAML's stubs type its methods unevenly
+        try:
+            node = loader.get_single_node()
+            if node is not None:
+                check_expansion(node, "front matter")  # no alias bombs, no recursive values
+            data: Any = loader.construct_document(node) if node is not None else None
+        finally:
+            loader.dispose()
     except (SourceError, yaml.YAMLError, ValueError, TypeError, OverflowError, RecursionError):
         # Not valid YAML (or a value the safe loader cannot build, such as the
         # date 2024-13-45): the block simply has no title.
@@ -411,25 +421,147 @@ def _plain_text(children: Sequence[Token]) -> str:
     return " ".join("".join(pieces).split())
 
 
+# Container markers at the start of a line: block quote `>`, bullets `-` `+` `*`, ordered
+# markers `1.` `1)` (a bullet or number needs a space or the end after it) and footnote
+# labels `[^note]:`, with the indentation around them. Each marker starts with a character
+# no other one and no blank starts with, so matching is linear.
+_CONTAINER_PREFIX = re.compile(
+    r"(?:[ \t]*(?:>|[-+*](?=[ \t]|$)|\d{1,9}[.)](?=[ \t]|$)|\[\^[^\]\s]{1,999}\]:))*[ \t]*"
+)
+_LINES = re.compile(r"\r\n|\r|\n")
+
+
+def _dropped_regions(tokens: Sequence[Token], max_nesting: int) -> list[tuple[int, int]]:
+    """The source lines the parser skipped: the content of block quotes, list items and
+    footnotes opened at its nesting limit (markdown-it drops it, it does not fail)."""
+    regions: list[tuple[int, int]] = []
+    for token, after in itertools.pairwise(tokens):
+        if (
+            token.nesting == 1
+            and after.nesting == -1
+            and token.level + 1 >= max_nesting
+            and token.map is not None
+        ):
+            regions.append((token.map[0], token.map[1]))
+    return regions
+
+
+def _flattened(text: str, regions: Sequence[tuple[int, int]]) -> str:
+    """The lines of `regions` with their container markers removed: Markdown that nests no
+    more (a blank line first, so a leading `---` is not front matter)."""
+    lines = _LINES.split(text)
+    kept = ["", ""]
+    for start, end in regions:
+        kept.extend(_CONTAINER_PREFIX.sub("", line, count=1) for line in lines[start:end])
+        kept.append("")
+    return "\n".join(kept)
+
+
+def _combined(outer: TextCounts, inner: TextCounts) -> TextCounts:
+    """The counts of two parts of one document, as blocks one after the other."""
+    gap = 1 if outer.characters and inner.characters else 0
+    return TextCounts(
+        words=outer.words + inner.words,
+        characters=outer.characters + inner.characters + gap,
+        characters_no_spaces=outer.characters_no_spaces + inner.characters_no_spaces,
+        title=outer.title if outer.title is not None else inner.title,
+    )
+
+
 def count_markdown(text: str, *, count_code_blocks: bool = False) -> TextCounts:
-    """Count one Markdown document by the counting rules of :data:`RULES_VERSION`."""
+    """Count one Markdown document by the counting rules of :data:`RULES_VERSION`.
+
+    Block quotes and lists nested deeper than the parser's limit (`maxNesting`, 20 levels:
+    10 nested lists, or 20 quotes) are not lost: the parser skips their content, so those
+    lines are taken again without their container markers and counted as flat Markdown
+    (their paragraphs, emphasis, links... counted as anywhere else). This costs one more
+    parse of those lines, so the work stays linear in the size of the document.
+    """
+    return _total(_gather(text, count_code_blocks))
+
+
+def _gather(text: str, count_code_blocks: bool) -> list[_Stream]:
+    """The counted text of a document: the parse, then (when the parser dropped content
+    nested past its limit) the parse of those lines flattened."""
+    parser = _parser()
+    with _parser_debug_skipped():
+        tokens = parser.parse(_prepared(text))
+    streams = [_stream(tokens, count_code_blocks)]
+    regions = _dropped_regions(tokens, parser.options["maxNesting"])
+    if regions:
+        flat = _prepared(_flattened(text, regions))
+        with _parser_debug_skipped():
+            flat_tokens = parser.parse(flat)
+        streams.append(_stream(flat_tokens, count_code_blocks))
+    return streams
+
+
+def _total(streams: Sequence[_Stream]) -> TextCounts:
+    counts = _counts(streams[0])
+    for more in streams[1:]:
+        counts = _combined(counts, _counts(more))
+    return counts
+
+
+Block = tuple[str, ...]
+"""The counted words of one block (a paragraph, a heading, a list item's paragraph, a table
+cell, a code block when counted...), in order."""
+
+
+def counted_blocks(text: str, *, count_code_blocks: bool = False) -> list[Block]:
+    """The counted words of each block of one Markdown document, in document order (content
+    nested past the parser's limit last).
+
+    Made by the same walk as :func:`count_markdown`: the words of all blocks together are
+    exactly the words it counts (a block without counted words gives an empty tuple).
+    """
+    return [block for stream in _gather(text, count_code_blocks) for block in _blocks(stream)]
+
+
+def count_with_blocks(
+    text: str, *, count_code_blocks: bool = False
+) -> tuple[TextCounts, list[Block]]:
+    """:func:`count_markdown` and :func:`counted_blocks` from one parse."""
+    streams = _gather(text, count_code_blocks)
+    return _total(streams), [block for stream in streams for block in _blocks(stream)]
+
+
+def _prepared(text: str) -> str:
+    """The text as the parser is given it: no BOM, no private marker."""
     if text.startswith(_BOM):
         text = text[1:]
     if _CODE in text:
         # Keep the private marker private; U+FFFD counts exactly as U+0001 would
         # (one character that is not a word character).
         text = text.replace(_CODE, "\ufffd")
+    return text
 
+
+@dataclass(frozen=True)
+class _Stream:
+    """The counted text of a parsed document, as :func:`_stream` gathers it."""
+
+    parts: list[str]
+    """Pieces of counted text; every block ends with a newline piece."""
+    codes: list[str]
+    """The content of each ``_CODE`` marker, in order."""
+    block_ends: list[int]
+    """Index in ``parts`` just after each block's closing newline."""
+    title: str | None
+
+
+def _stream(tokens: Sequence[Token], count_code_blocks: bool) -> _Stream:
+    """Walk a parsed document's tokens once: the counted text, block by block."""
     parts: list[str] = []
     append = parts.append
     codes: list[str] = []
+    ends: list[int] = []
+    end = ends.append
     fixed = _INLINE_FIXED
     front_title: str | None = None
     heading_title: str | None = None
     in_heading = False
 
-    with _parser_debug_skipped():
-        tokens = _parser().parse(text)
     for token in tokens:
         kind = token.type
         if kind == "inline":
@@ -464,6 +596,7 @@ def count_markdown(text: str, *, count_code_blocks: bool = False) -> TextCounts:
                 else:
                     append(child.content)
             append("\n")
+            end(len(parts))
         elif kind == "heading_open":
             in_heading = True
         elif kind == "heading_close":
@@ -471,15 +604,23 @@ def count_markdown(text: str, *, count_code_blocks: bool = False) -> TextCounts:
         elif kind == "html_block":
             append(_html_block_text(token.content))
             append("\n")
+            end(len(parts))
         elif kind in ("fence", "code_block"):
             if count_code_blocks:
                 append(_CODE)
                 codes.append(token.content)
                 append("\n")
+                end(len(parts))
         elif kind == "front_matter":
             front_title = _front_matter_title(token.content)
 
-    stream = "".join(parts)
+    return _Stream(parts, codes, ends, front_title if front_title is not None else heading_title)
+
+
+def _counts(gathered: _Stream) -> TextCounts:
+    """The counts of a gathered document."""
+    codes = gathered.codes
+    stream = "".join(gathered.parts)
     words = len(_find_words(stream))
     if codes:
         words += sum(len(code.split()) for code in codes)
@@ -499,5 +640,28 @@ def count_markdown(text: str, *, count_code_blocks: bool = False) -> TextCounts:
         words=words,
         characters=characters,
         characters_no_spaces=no_spaces,
-        title=front_title if front_title is not None else heading_title,
+        title=gathered.title,
     )
+
+
+def _blocks(gathered: _Stream) -> list[Block]:
+    """The counted words of each block, exactly the words :func:`_counts` counts."""
+    parts, codes = gathered.parts, gathered.codes
+    blocks: list[Block] = []
+    start = 0
+    code_index = 0
+    for stop in gathered.block_ends:
+        text = "".join(parts[start:stop])
+        start = stop
+        if _CODE not in text:
+            blocks.append(tuple(_find_words(text)))
+            continue
+        words: list[str] = []
+        pieces = text.split(_CODE)
+        words.extend(_find_words(pieces[0]))
+        for piece in pieces[1:]:
+            words.extend(codes[code_index].split())
+            code_index += 1
+            words.extend(_find_words(piece))
+        blocks.append(tuple(words))
+    return blocks

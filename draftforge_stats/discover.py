@@ -6,16 +6,21 @@ read from git trees (the history), so both always agree.
 
 from __future__ import annotations
 
-import functools
+import errno
 import os
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING
 
-from .config import Config
 from .errors import ManuscriptError
+from .globs import Glob, compile_glob
+from .names import DRAFTFORGE_DIR
+
+if TYPE_CHECKING:
+    from .config import Config
 
 MARKDOWN_SUFFIXES = (".md", ".markdown")
 
@@ -31,44 +36,6 @@ def natural_key(path: str) -> tuple[tuple[int, int | str], ...]:
     return tuple((0, int(p)) if p.isdigit() else (1, p) for p in parts if p)
 
 
-@functools.lru_cache(maxsize=256)
-def glob_to_regex(pattern: str) -> re.Pattern[str]:
-    """Translate a glob (`*`, `?`, `[...]`, and `**` for any number of folders)."""
-    out: list[str] = []
-    i = 0
-    pattern = pattern.strip().lstrip("./") if pattern.startswith("./") else pattern.strip()
-    while i < len(pattern):
-        c = pattern[i]
-        if pattern.startswith("**/", i):
-            out.append("(?:[^/]+/)*")
-            i += 3
-        elif pattern.startswith("**", i):
-            out.append(".*")
-            i += 2
-        elif c == "*":
-            out.append("[^/]*")
-            i += 1
-        elif c == "?":
-            out.append("[^/]")
-            i += 1
-        elif c == "[":
-            end = pattern.find("]", i + 2)
-            if end == -1:
-                out.append(re.escape(c))
-                i += 1
-            else:
-                body = pattern[i + 1 : end]
-                if body.startswith("!"):
-                    body = "^" + body[1:]
-                out.append(f"[{body}]")
-                i = end + 1
-        else:
-            out.append(re.escape(c))
-            i += 1
-    # A pattern naming a folder matches everything below it too.
-    return re.compile("".join(out) + "(?:/.*)?", re.DOTALL)
-
-
 def _directory(value: str) -> str:
     cleaned = PurePosixPath(value.strip().strip("/") or ".").as_posix()
     return "" if cleaned == "." else cleaned
@@ -82,12 +49,18 @@ class FileSelector:
     manuscript_directory: str
     include: tuple[str, ...] = ()
     exclude: tuple[str, ...] = ()
-    _include: tuple[re.Pattern[str], ...] = field(init=False, repr=False, compare=False)
-    _exclude: tuple[re.Pattern[str], ...] = field(init=False, repr=False, compare=False)
+    case_sensitive: bool = False
+    """Match `include`/`exclude` with case; by default both sides are case-folded first."""
+    _include: tuple[Glob, ...] = field(init=False, repr=False, compare=False)
+    _exclude: tuple[Glob, ...] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "_include", tuple(glob_to_regex(p) for p in self.include))
-        object.__setattr__(self, "_exclude", tuple(glob_to_regex(p) for p in self.exclude))
+        fold = self._fold
+        object.__setattr__(self, "_include", tuple(compile_glob(fold(p)) for p in self.include))
+        object.__setattr__(self, "_exclude", tuple(compile_glob(fold(p)) for p in self.exclude))
+
+    def _fold(self, text: str) -> str:
+        return text if self.case_sensitive else text.casefold()
 
     @classmethod
     def from_config(cls, config: Config) -> FileSelector:
@@ -96,18 +69,25 @@ class FileSelector:
             manuscript_directory=_directory(config.structure.manuscript_directory),
             include=config.stats.include,
             exclude=config.stats.exclude,
+            case_sensitive=config.stats.case_sensitive_globs,
         )
 
     def classify(self, path: str) -> Kind | None:
-        """The kind of the file at project-relative POSIX `path`, or None if it is not counted."""
-        if not path.lower().endswith(MARKDOWN_SUFFIXES):
+        """The kind of the file at project-relative POSIX `path`, or None if it is not counted.
+
+        A name that is not valid UTF-8 (git and the file system accept any bytes) is not
+        counted: the stats file could not name it.
+        """
+        if not path.lower().endswith(MARKDOWN_SUFFIXES) or not valid_name(path):
             return None
         if any(part.startswith(".") for part in path.split("/")):
             return None
-        if self._include and not any(p.fullmatch(path) for p in self._include):
-            return None
-        if any(p.fullmatch(path) for p in self._exclude):
-            return None
+        if self._include or self._exclude:
+            folded = self._fold(path)
+            if self._include and not any(g.matches(folded) for g in self._include):
+                return None
+            if any(g.matches(folded) for g in self._exclude):
+                return None
         if _is_under(path, self.chapters_directory):
             return Kind.CHAPTER
         if _is_under(path, self.manuscript_directory):
@@ -127,6 +107,21 @@ class FileSelector:
         return sorted(chapters, key=natural_key), sorted(manuscript, key=natural_key)
 
 
+def valid_name(path: str) -> bool:
+    """True when `path` (decoded from the file system or git with surrogate escapes) is
+    valid UTF-8, so a JSON file can name it."""
+    try:
+        path.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def shown_name(path: str) -> str:
+    """`path` for a message, its bytes that are not UTF-8 written as `\\xe9`."""
+    return os.fsencode(path).decode("utf-8", "backslashreplace")
+
+
 def _is_under(path: str, directory: str) -> bool:
     return directory == "" or path.startswith(directory + "/")
 
@@ -143,14 +138,21 @@ class Discovery:
 def discover(root: Path, selector: FileSelector) -> Discovery:
     """Walk the chapters and manuscript directories under `root` (hidden folders skipped).
 
-    A symlink that points outside `root` is not followed: it is reported and not counted.
-    A missing chapters directory is an error that says how to configure it.
+    Symbolic links are never followed out of the project: a chapters folder that leads
+    outside it is an error, a manuscript folder that does is skipped with a warning. A file
+    link that points outside `root`, to nothing or in a loop is reported and not counted; a
+    folder link inside the chapters or manuscript folder is not followed (reported). A
+    folder that cannot be read is reported. A missing chapters directory is an error that
+    says how to configure it.
     """
     root_resolved = root.resolve()
     chapters_dir = root / selector.chapters_directory
     if not chapters_dir.is_dir():
+        what = "does not exist"
+        if chapters_dir.is_symlink():
+            what = "is a symbolic link that leads to no folder (to nothing, or in a loop)"
         raise ManuscriptError(
-            f"The chapters directory `{selector.chapters_directory or '.'}` does not exist "
+            f"The chapters directory `{selector.chapters_directory or '.'}` {what} "
             f"in {root}. Create it, or set `structure.chapters_directory` in "
             ".draftforge/config.yml to the folder that holds your chapters."
         )
@@ -161,27 +163,120 @@ def discover(root: Path, selector: FileSelector) -> Discovery:
         base = root / top
         if not base.is_dir():
             continue
-        for dirpath, dirnames, filenames in os.walk(base, followlinks=False):
-            dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-            here = Path(dirpath)
+        outside = _leads_outside(base, root_resolved)
+        if outside is not None and top == selector.chapters_directory:
+            raise ManuscriptError(
+                f"The chapters directory `{top}` is a symbolic link to {outside}, outside the "
+                f"project folder {root}; DraftForge does not follow links out of the project. "
+                "Move the chapters into the project folder, or set "
+                "`structure.chapters_directory` in .draftforge/config.yml to a folder inside it."
+            )
+        if outside is not None:
+            warnings.append(
+                f"{top}: the manuscript folder is a symbolic link to {outside}, outside the "
+                "project folder; not followed, its files are not counted"
+            )
+            continue
+
+        def unreadable(error: OSError, base: Path = base) -> None:
+            where = shown_name(Path(error.filename or base).relative_to(root).as_posix())
+            warnings.append(
+                f"{where}: the folder cannot be read ({error.strerror or error}); "
+                "its files are not counted"
+            )
+
+        for here, dirnames, filenames in _walk(base, unreadable):
+            kept: list[str] = []
+            for name in sorted(dirnames):
+                if name.startswith("."):
+                    continue
+                if (here / name).is_symlink():
+                    shown = shown_name((here / name).relative_to(root).as_posix())
+                    warnings.append(
+                        f"{shown}: symbolic link to a folder; not followed, its files are not "
+                        "counted"
+                    )
+                    continue
+                kept.append(name)
+            dirnames[:] = kept
             for name in sorted(filenames):
                 if name.startswith("."):
                     continue
                 full = here / name
                 rel = full.relative_to(root).as_posix()
+                if not valid_name(rel) and rel.lower().endswith(MARKDOWN_SUFFIXES):
+                    warnings.append(
+                        f"{shown_name(rel)}: the name is not valid UTF-8; not counted (rename "
+                        "the file)"
+                    )
+                    continue
                 if selector.classify(rel) is None:
                     continue
                 if full.is_symlink():
-                    target = full.resolve()
-                    if not target.is_relative_to(root_resolved) or not target.is_file():
-                        warnings.append(
-                            f"{rel}: symbolic link to a file outside the project folder "
-                            "(or to nothing); not counted"
-                        )
+                    problem = _link_problem(full, root_resolved)
+                    if problem is not None:
+                        warnings.append(f"{rel}: symbolic link {problem}; not counted")
                         continue
                 found.append(rel)
     chapters, manuscript = selector.select(dict.fromkeys(found))
     return Discovery(chapters=chapters, manuscript=manuscript, warnings=warnings)
+
+
+_LOOP = "in a loop (following it never reaches a file)"
+
+
+def _walk(
+    top: Path, onerror: Callable[[OSError], None]
+) -> Iterator[tuple[Path, list[str], list[str]]]:
+    """`os.walk(top)` top-down, without following links, but without recursion: Python
+    3.11's `os.walk` recurses once per level, so a folder nested a thousand deep would end
+    the run. The caller may prune the folder names it is given, as with `os.walk`."""
+    stack = [top]
+    while stack:
+        here = stack.pop()
+        try:
+            with os.scandir(here) as scan:
+                entries = list(scan)
+        except OSError as error:
+            onerror(error)
+            continue
+        dirnames: list[str] = []
+        filenames: list[str] = []
+        for entry in entries:
+            try:
+                is_dir = entry.is_dir()
+            except OSError:
+                is_dir = False
+            (dirnames if is_dir else filenames).append(entry.name)
+        yield here, dirnames, filenames
+        stack.extend(here / name for name in reversed(dirnames) if not (here / name).is_symlink())
+
+
+def _leads_outside(folder: Path, root_resolved: Path) -> Path | None:
+    """Where `folder` really is when a symbolic link takes it out of the project, else None."""
+    real = folder.resolve()
+    return None if real.is_relative_to(root_resolved) else real
+
+
+def _link_problem(link: Path, root_resolved: Path) -> str | None:
+    """Why the file link `link` is not followed, or None when it leads to a file inside."""
+    try:
+        target = link.resolve(strict=True)
+    except RuntimeError:  # Python 3.11 reports a loop so
+        return _LOOP
+    except OSError as exc:
+        return _LOOP if exc.errno == errno.ELOOP else "to nothing (its target does not exist)"
+    if not target.is_relative_to(root_resolved):
+        return "to a file outside the project folder"
+    if any(part.startswith(".") for part in target.relative_to(root_resolved).parts):
+        return "to a hidden file (such as one in `.git`)"
+    return None
+
+
+def is_project_marked(folder: Path) -> bool:
+    """True when `folder` has a `.draftforge` folder or is the top of a git work tree: where
+    the search for a project folder stops."""
+    return (folder / DRAFTFORGE_DIR).is_dir() or (folder / ".git").exists()
 
 
 def project_folder(start: Path) -> Path:
@@ -191,6 +286,12 @@ def project_folder(start: Path) -> Path:
     """
     absolute = start.absolute()
     for folder in (absolute, *absolute.parents):
-        if (folder / ".draftforge").is_dir() or (folder / ".git").exists():
+        if is_project_marked(folder):
             return start if folder == absolute else folder
     return start
+
+
+def project_prefix(root: Path, repo_root: Path) -> str:
+    """The project's folder as a prefix of paths relative to the repository's root: `""` when
+    the project is the repository, else e.g. `"book/"`. The one rule for it."""
+    return "" if root == repo_root else root.relative_to(repo_root).as_posix() + "/"

@@ -1,11 +1,23 @@
-"""Everything the package asks of git. The only module that imports GitPython.
+"""Everything the package asks of git: the one module that talks to git.
 
 The rest of the package sees plain data: commit ids, dates, paths and blob ids.
 
-History is read from the object database, never by checking out old commits: one
-`git log --raw` process lists every first-parent commit with the blobs it changed,
-`git ls-tree` lists the blobs of one commit, and one long-lived `git cat-file --batch`
-process (:class:`BlobReader`) hands over blob contents in batches.
+Which tool for what:
+
+* GitPython (the only import of it) finds the repository (`Repository.find`: the work tree,
+  the git folder, a worktree's common folder) and reads its configuration (the object
+  format); references and the rest are plain git commands run through it (`Repository.git`);
+* plain `git` processes where speed or a clean shutdown needs them: one `git log --raw`
+  lists every commit reachable from HEAD with the blobs it changed, `git rev-list
+  --parents` gives every commit's parents, `git ls-tree` lists the blobs of one commit, and
+  one long-lived `git cat-file --batch` process (:class:`BlobReader`) hands over blob
+  contents in batches (GitPython's object readers would leave git processes behind).
+  History is read from the object database, never by checking out old commits.
+
+The date of a commit has one rule: git's raw author and committer dates (`--date=raw`,
+:data:`_DATES`) read by :func:`.gitdates.commit_date` (the author date in the author's own
+offset, else the committer date), so a commit whose date git cannot show never stops a run;
+the committer date alone (:meth:`Repository.committer_date`) is read the same way.
 """
 
 from __future__ import annotations
@@ -14,17 +26,33 @@ import contextlib
 import functools
 import hashlib
 import os
+import shutil
 import subprocess
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
-from types import TracebackType
-from typing import IO
+from types import ModuleType, TracebackType
+from typing import IO, TYPE_CHECKING, Any
 
-import git
+from .errors import GitError, GitNotFoundError
+from .gitdates import commit_date, parse_raw_date
 
-from .errors import GitError
+if TYPE_CHECKING:
+    import git
+
+
+def _gitpython() -> ModuleType:
+    """GitPython, imported on first use: it refuses to be imported at all when there is no
+    `git` command, and counting outside a repository needs no git."""
+    if shutil.which("git") is None:
+        raise GitNotFoundError(
+            "git is not installed, or not on PATH: install git (2.31 or newer) and run again."
+        )
+    import git as gitpython
+
+    return gitpython
+
 
 #: Options that keep `git log` output machine-readable whatever the user's configuration.
 _LOG_OPTIONS = (
@@ -35,6 +63,8 @@ _LOG_OPTIONS = (
     "--no-ext-diff",
     "--no-textconv",
 )
+#: The author and committer dates as `--date=raw` prints them (see :mod:`.gitdates`).
+_DATES = "%ad%x00%cd"
 #: How many object ids are written to `git cat-file --batch` before its answers are read.
 #: 64 ids are ~2.6 KB, far below any pipe buffer, so writing never blocks while git waits
 #: for us to read (the deadlock of a naive "write everything, then read").
@@ -47,7 +77,7 @@ FILE_MODES = frozenset({"100644", "100755"})
 @dataclass(frozen=True)
 class CommitInfo:
     sha: str
-    authored_at: datetime  # aware, in the author's own offset
+    authored_at: datetime | None  # aware, in the author's own offset (see .gitdates)
 
 
 @dataclass(frozen=True)
@@ -58,21 +88,36 @@ class RawChange:
     status: str  # "A" added, "M" modified, "D" deleted, "T" type changed
     mode: str  # the new mode ("000000" when deleted)
     blob: str  # the new blob id (all zeros when deleted)
+    old_mode: str = "000000"  # the mode before ("000000" when added)
+    old_blob: str = ""  # the blob id before (all zeros when added)
 
     @property
     def is_file(self) -> bool:
         """True when the path holds a regular file after the commit."""
         return self.status != "D" and self.mode in FILE_MODES
 
+    @property
+    def was_file(self) -> bool:
+        """True when the path held a regular file before the commit."""
+        return self.status != "A" and self.old_mode in FILE_MODES
+
+
+IMPORT_TRAILER = "DraftForge"
+"""The commit-message trailer key that marks a commit (`DraftForge: import`)."""
+
 
 @dataclass(frozen=True)
 class RawCommit:
-    """One first-parent commit and what it changed."""
+    """One commit and what it changed against its first parent."""
 
     sha: str
     parents: tuple[str, ...]  # as git sees them: none for a root or a shallow boundary
-    authored_at: datetime  # aware, in the author's own offset
+    authored_at: datetime | None  # aware, in the author's own offset; None: no usable date
     changes: tuple[RawChange, ...]
+    date_problem: str | None = None  # what was odd about its date (see .gitdates)
+    committed_at: datetime | None = None  # aware; None when not read or not usable
+    is_import: bool = False
+    """The message has the trailer `DraftForge: import` (git's trailer rules)."""
 
 
 @dataclass(frozen=True)
@@ -105,11 +150,34 @@ class Repository:
 
     @classmethod
     def find(cls, path: Path) -> Repository | None:
-        """The repository containing `path`, or None when it is not inside one."""
+        """The repository containing `path`, or None when it is not inside one.
+
+        Without a `git` command: None outside a repository (counting needs no git), and a
+        :class:`GitNotFoundError` inside one (its history needs git).
+        """
+        try:
+            git = _gitpython()
+        except GitNotFoundError:
+            top = _work_tree_top(path)
+            if top is None:
+                return None
+            raise GitNotFoundError(
+                f"git is not installed, or not on PATH, but {path} is in a git repository "
+                f"({top}) whose history needs it: install git (2.31 or newer) and run again."
+            ) from None
         try:
             repo = git.Repo(path, search_parent_directories=True)
         except (git.InvalidGitRepositoryError, git.NoSuchPathError):
-            return None
+            top = _work_tree_top(path)
+            if top is None:
+                return None
+            # A `.git` git cannot open (a moved worktree, an empty folder): counting as if
+            # outside git would write a stats file without the history.
+            raise GitError(
+                f"{top / '.git'} is there, but git cannot open it as a repository (a clone or "
+                "worktree that was moved or damaged?): repair it (`git worktree repair`, or "
+                "clone again), or remove it if the folder is not meant to be in git."
+            ) from None
         except git.GitCommandError as exc:  # e.g. "dubious ownership"
             raise GitError(f"git cannot open {path}: {exc.stderr.strip()}") from None
         return cls(repo)
@@ -119,9 +187,13 @@ class Repository:
 
         `env` adds variables for this one command (never put secrets in `args`).
         """
+        git = _gitpython()
         try:
-            out: str = self._repo.git.execute(
-                ["git", *args], strip_newline_in_stdout=False, env=dict(env) if env else None
+            out: str = _execute(
+                self._repo.git,
+                ["git", *args],
+                strip_newline_in_stdout=False,
+                env=dict(env) if env else None,
             )
         except git.GitCommandError as exc:
             raise GitError(f"`git {args[0]}` failed: {_stderr(exc)}") from None
@@ -129,7 +201,8 @@ class Repository:
 
     def _git_bytes(self, *args: str, check: bool = True) -> tuple[int, bytes]:
         """Run git; its exit status and raw standard output (raises on failure if `check`)."""
-        status, out, err = self._repo.git.execute(
+        status, out, err = _execute(
+            self._repo.git,
             ["git", *args],
             with_extended_output=True,
             with_exceptions=False,
@@ -145,12 +218,13 @@ class Repository:
         """HEAD's commit, or None in a repository with no commits yet."""
         # One plain `git log`: GitPython's object readers would leave git processes behind.
         status, out = self._git_bytes(
-            "log", "-1", "--no-show-signature", "--format=%H %aI", "HEAD", "--", check=False
-        )
-        fields = out.decode("ascii", "replace").split()
-        if status != 0 or len(fields) != 2:
+            "log", "-1", "--no-show-signature", "--date=raw", f"--format=%H%x00{_DATES}",
+            "HEAD", "--", check=False,
+        )  # fmt: skip
+        fields = out.decode("ascii", "replace").strip("\n").split("\0")
+        if status != 0 or len(fields) != 3 or not fields[0]:
             return None  # no commits yet
-        return CommitInfo(fields[0], datetime.fromisoformat(fields[1]))
+        return CommitInfo(fields[0], commit_date(fields[1], fields[2]).moment)
 
     # ------------------------------------------------------------------ facts
 
@@ -197,41 +271,77 @@ class Repository:
         return status == 0
 
     def author_date(self, sha: str) -> datetime | None:
-        """The author date of commit `sha` in the author's offset, or None when it is unknown."""
-        status, out = self._git_bytes(
-            "log", "-1", "--no-show-signature", "--format=%aI", "--end-of-options", sha, check=False
-        )
-        text = out.decode("ascii", "replace").strip()
-        if status != 0 or not text:
+        """The date commit `sha` counts on (see :func:`.gitdates.commit_date`: its author
+        date in the author's offset), or None when it is unknown or has no usable date."""
+        dates = self._raw_dates(sha)
+        return commit_date(*dates).moment if dates is not None else None
+
+    def committer_date(self, sha: str) -> datetime | None:
+        """The committer date of commit `sha` (when it was last written: a rebase or an amend
+        renews it), or None when the commit is unknown. A committer date git cannot show
+        gives way to the author date; with neither, the start of 1970."""
+        dates = self._raw_dates(sha)
+        if dates is None:
             return None
-        return datetime.fromisoformat(text)
+        author, committer = dates
+        return (
+            parse_raw_date(committer)[0]
+            or commit_date(author, committer).moment
+            or datetime.fromtimestamp(0, UTC)
+        )
+
+    def _raw_dates(self, sha: str) -> tuple[str, str] | None:
+        """Commit `sha`'s author and committer dates as `--date=raw` prints them."""
+        status, out = self._git_bytes(
+            "log", "-1", "--no-show-signature", "--date=raw", f"--format={_DATES}",
+            "--end-of-options", sha, check=False,
+        )  # fmt: skip
+        fields = out.decode("ascii", "replace").strip("\n").split("\0")
+        if status != 0 or len(fields) != 2:
+            return None
+        return fields[0], fields[1]
 
     # ---------------------------------------------------------------- history
 
-    def first_parent_log(self, since: str | None = None) -> list[RawCommit]:
-        """Every first-parent commit of HEAD, oldest first, with the files it changed.
+    def log(self, since: str | None = None) -> list[RawCommit]:
+        """Every commit reachable from HEAD, parents before children (`--topo-order`), with
+        the files each changed against its first parent, its committer date and whether its
+        message marks it as an import (the trailer `DraftForge: import`).
 
-        `since` (a commit id) leaves out that commit and everything before it. A merge
-        shows what it changed against its first parent (merged branches arrive on the day
-        of their merge); a root commit, and the first commit of a shallow clone, show all
-        their files as added. Renames are a deletion plus an addition of the same blob.
+        `since` (a commit id) leaves out that commit and everything reachable from it. One
+        `git log` process; a root commit, and a shallow clone's boundary, show all their
+        files as added; renames are a deletion plus an addition of the same blob.
         """
         revisions = ["HEAD"] if since is None else ["HEAD", f"^{since}"]
         _, out = self._git_bytes(
             "log",
-            "--first-parent",
+            "--topo-order",
             "--reverse",
             "--raw",
             "-z",
             "--root",
             "--diff-merges=first-parent",
             *_LOG_OPTIONS,
-            "--format=%x1e%H %P%x00%aI",
+            "--date=raw",
+            f"--format=%x1e%H %P%x00{_DATES}%x00"
+            f"%(trailers:key={IMPORT_TRAILER},valueonly,unfold,separator=%x1f)",
             "--end-of-options",
             *revisions,
             "--",
         )
-        return parse_raw_log(out)
+        return parse_raw_log(out, full=True)
+
+    def generations(self) -> dict[str, int]:
+        """The generation of every commit reachable from HEAD (1 for a root, else one more
+        than its parents' highest), from one `git rev-list --parents` (no diffs: fast)."""
+        _, out = self._git_bytes(
+            "rev-list", "--topo-order", "--reverse", "--parents", "--end-of-options", "HEAD", "--"
+        )
+        result: dict[str, int] = {}
+        for line in out.decode("ascii").splitlines():
+            sha, *parents = line.split()
+            result[sha] = 1 + max((result.get(p, 0) for p in parents), default=0)
+        return result
 
     def tree(self, commit: str) -> list[TreeEntry]:
         """Every file of commit `commit` (recursively), without reading any blob."""
@@ -251,38 +361,43 @@ class Repository:
         return BlobReader(["git", "cat-file", "--batch"], cwd=self.root, env=env)
 
     def last_modified(self, paths: list[str]) -> dict[str, datetime]:
-        """For each repository-relative path, the author date of the last first-parent commit
-        that changed it (the same rule as the history walk); paths never committed are left out.
-        """
+        """For each repository-relative path, the author date of the latest commit reachable
+        from HEAD that changed it (against its first parent; `--topo-order`, so a commit comes
+        before its ancestors), as the history walk sees changes; paths never committed are left
+        out."""
         wanted = set(paths)
         found: dict[str, datetime] = {}
         if not wanted or self.head() is None:
             return found
         output = self.git(
-            "log", "--first-parent", "--diff-merges=first-parent", *_LOG_OPTIONS, "-z",
-            "--format=%x1e%aI", "--name-only", "HEAD", "--",
+            "log", "--topo-order", "--diff-merges=first-parent", *_LOG_OPTIONS, "-z",
+            "--date=raw", f"--format=%x1e{_DATES}", "--name-only", "HEAD", "--",
             *sorted({p.rsplit("/", 1)[0] if "/" in p else p for p in wanted}),
         )  # fmt: skip
         for record in output.split("\x1e"):
             if not record:
                 continue
             date_text, _, names = record.partition("\n")
-            when = datetime.fromisoformat(date_text.strip("\0").strip())
+            author, _, committer = date_text.strip("\0").partition("\0")
+            when = commit_date(author, committer).moment
             for name in names.strip("\n").split("\0"):
                 name = name.strip("\n")
-                if name in wanted and name not in found:
+                if when is not None and name in wanted and name not in found:
                     found[name] = when
             if len(found) == len(wanted):
                 break
         return found
 
 
-def parse_raw_log(out: bytes) -> list[RawCommit]:
-    """Parse `git log --raw -z --format=%x1e%H %P%x00%aI` output.
+def parse_raw_log(out: bytes, *, full: bool = False) -> list[RawCommit]:
+    """Parse `git log --raw -z --date=raw --format=%x1e%H %P%x00%ad%x00%cd` output (with
+    `full`, the format of :meth:`Repository.log`: the import trailer's values follow).
 
-    Read as a stream of NUL-separated fields: a header (`\\x1e<sha> <parents>`), the date,
-    then pairs of (`:<modes> <blobs> <status>`, path) until the next header. A path is
-    always taken whole after its metadata, so no byte in a file name can confuse it.
+    Read as a stream of NUL-separated fields: a header (`\\x1e<sha> <parents>`), the author
+    and committer dates (read by :func:`.gitdates.commit_date`, so no date crashes; and the
+    trailer values), then pairs of (`:<modes> <blobs> <status>`, path) until the next
+    header. A path is always taken whole after its metadata, so no byte in a file name can
+    confuse it.
     """
     fields = out.split(b"\0")
     commits: list[RawCommit] = []
@@ -296,18 +411,36 @@ def parse_raw_log(out: bytes) -> list[RawCommit]:
         if not token.startswith(b"\x1e"):
             raise GitError(f"unexpected `git log` output near {token[:60]!r}")
         ids = token[1:].decode("ascii").split()
-        date = datetime.fromisoformat(fields[i].decode("ascii").strip())
-        i += 1
+        author = fields[i].decode("ascii", "replace")
+        committer = fields[i + 1].decode("ascii", "replace") if i + 1 < count else ""
+        when = commit_date(author, committer)
+        committed, _ = parse_raw_date(committer)
+        i += 2
+        is_import = False
+        if full:
+            values = fields[i].decode("utf-8", "replace").split("\x1f") if i < count else []
+            is_import = any(value.strip().lower() == "import" for value in values)
+            i += 1
         changes: list[RawChange] = []
         while i < count:
             meta = fields[i].lstrip(b"\n")
             if not meta.startswith(b":"):
                 break
-            _old_mode, new_mode, _old_blob, new_blob, status = meta[1:].decode("ascii").split()
+            old_mode, new_mode, old_blob, new_blob, status = meta[1:].decode("ascii").split()
             path = os.fsdecode(fields[i + 1])
             i += 2
-            changes.append(RawChange(path, status[:1], new_mode, new_blob))
-        commits.append(RawCommit(ids[0], tuple(ids[1:]), date, tuple(changes)))
+            changes.append(RawChange(path, status[:1], new_mode, new_blob, old_mode, old_blob))
+        commits.append(
+            RawCommit(
+                ids[0],
+                tuple(ids[1:]),
+                when.moment,
+                tuple(changes),
+                when.problem,
+                committed,
+                is_import,
+            )
+        )
     return commits
 
 
@@ -352,12 +485,21 @@ class BlobReader:
 
     def read(self, ids: Sequence[str]) -> Iterator[tuple[str, bytes]]:
         """Yield `(id, contents)` for each id, in order; a missing object is an error."""
+        for oid, data in self.read_bounded(ids, max_size=None):
+            assert isinstance(data, bytes)
+            yield oid, data
+
+    def read_bounded(
+        self, ids: Sequence[str], *, max_size: int | None
+    ) -> Iterator[tuple[str, bytes | int]]:
+        """Like :meth:`read`, but a blob larger than `max_size` bytes is never held in
+        memory: its contents are read past in pieces and its size is yielded instead."""
         process = self._start()
         assert process.stdin is not None and process.stdout is not None
         stdin, stdout = process.stdin, process.stdout
         finished = False
         try:
-            yield from self._exchange(stdin, stdout, ids)
+            yield from self._exchange(stdin, stdout, ids, max_size)
             finished = True
         finally:
             if not finished:
@@ -366,8 +508,8 @@ class BlobReader:
 
     @staticmethod
     def _exchange(
-        stdin: IO[bytes], stdout: IO[bytes], ids: Sequence[str]
-    ) -> Iterator[tuple[str, bytes]]:
+        stdin: IO[bytes], stdout: IO[bytes], ids: Sequence[str], max_size: int | None
+    ) -> Iterator[tuple[str, bytes | int]]:
         for start in range(0, len(ids), BLOB_BATCH):
             chunk = ids[start : start + BLOB_BATCH]
             try:
@@ -379,8 +521,22 @@ class BlobReader:
                 header = stdout.readline().split()
                 if len(header) != 3:
                     what = b" ".join(header).decode("ascii", "replace") or "no answer"
-                    raise GitError(f"`git cat-file` could not read blob {oid}: {what}")
+                    raise GitError(
+                        f"`git cat-file` could not read blob {oid} ({what}): the repository "
+                        "is damaged or incomplete; `git fsck` lists what is missing, and a "
+                        "fresh clone repairs it."
+                    )
                 size = int(header[2])
+                if max_size is not None and size > max_size:
+                    left = size
+                    while left > 0:
+                        piece = stdout.read(min(left, 1 << 20))
+                        if not piece:
+                            raise GitError(f"`git cat-file` stopped while reading blob {oid}")
+                        left -= len(piece)
+                    stdout.read(1)
+                    yield oid, size
+                    continue
                 data = stdout.read(size)
                 stdout.read(1)  # the newline after the contents
                 if len(data) != size:
@@ -405,6 +561,15 @@ class BlobReader:
         process.stdout.close()
 
 
+def _work_tree_top(path: Path) -> Path | None:
+    """The nearest folder from `path` upwards that has a `.git` (folder or file), or None."""
+    absolute = path.absolute()
+    for folder in (absolute, *absolute.parents):
+        if (folder / ".git").exists():
+            return folder
+    return None
+
+
 def _stderr(exc: git.GitCommandError) -> str:
     text = str(exc.stderr or "").strip()
     # GitPython wraps git's message as `stderr: '...'`: remove that wrapping, not git's quotes.
@@ -417,10 +582,21 @@ def _stderr(exc: git.GitCommandError) -> str:
 
 def run_git(*args: str, cwd: Path, env: Mapping[str, str] | None = None) -> str:
     """Run git outside any opened repository (`git config --global ...`, `git clone ...`)."""
+    git = _gitpython()
     try:
-        out: str = git.Git(str(cwd)).execute(
-            ["git", *args], strip_newline_in_stdout=False, env=dict(env) if env else None
+        out: str = _execute(
+            git.Git(str(cwd)),
+            ["git", *args],
+            strip_newline_in_stdout=False,
+            env=dict(env) if env else None,
         )
     except git.GitCommandError as exc:
         raise GitError(f"`git {args[0]}` failed: {_stderr(exc)}") from None
     return out
+
+
+def _execute(runner: git.Git, command: list[str], **options: Any) -> Any:
+    """``runner.execute(command, **options)``: GitPython's overloads of ``execute`` differ
+    between the releases this package allows, so each caller names the type it gets."""
+    execute: Any = runner.execute
+    return execute(command, **options)

@@ -5,19 +5,22 @@ Library code: takes arguments, returns a :class:`StatsRun`; it never prints or e
 
 from __future__ import annotations
 
-import json
+import functools
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import Any, TypeVar
 
 from .config import Config, load_config
-from .counting import TextCounts
+from .counting import TextCounts, decode_source
 from .dates import utc_iso
-from .discover import FileSelector, discover, project_folder
+from .discover import FileSelector, discover, project_folder, project_prefix
+from .errors import UnreadableFileError, WriteError
 from .gitrepo import Repository
+from .goals import chapter_target, compute_goal, front_matter_target, weekday_numbers
 from .history import (
     CACHE_FILE,
     CountCache,
@@ -27,19 +30,32 @@ from .history import (
     Stored,
     basis_for,
     build_history,
+    future_warnings,
 )
-from .models import (
+from .images import image_files, written_here
+from .names import STATS_FILE
+from .reading import read_manuscript_file, read_regular_file
+from .statsfile import (
+    CHECKED_FILE,
     Breakdown,
     ChapterEntry,
+    CheckedFiles,
     Current,
     ManuscriptEntry,
     ProjectInfo,
     Stats,
     Streaks,
+    chapter_totals,
+    check_own_folder,
+    check_stats,
+    read_stats_file,
+    render,
+    without_timestamps,
+    write_if_changed,
 )
-from .output import STATS_FILE, atomic_write, render, without_timestamps
 from .streaks import DayRule, compute_streaks
-from .validation import CHECKED_FILE, CheckedFiles, check_stats, stats_errors
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -59,6 +75,11 @@ class StatsRun:
     history_mode: str | None = None  # how the history was made: see history.Mode
     commits_walked: int = 0  # first-parent commits read from git by this run
     blobs_counted: int = 0  # distinct file contents counted (not found in the cache)
+    #: Every file the run maintains, relative to `root`: the stats file, then the images
+    #: (and badge) the config asks for. The Action commits exactly these.
+    files: list[str] = field(default_factory=list)
+    #: Those of `files` this run wrote (their bytes changed).
+    written_files: list[str] = field(default_factory=list)
 
 
 def find_project_root(path: Path) -> tuple[Path, Repository | None]:
@@ -107,8 +128,18 @@ def _compute(
     cache = CountCache(count_code_blocks=settings.count_code_blocks, path=cache_path)
     counter = Counter(repo, cache, count_code_blocks=settings.count_code_blocks)
 
-    def count(rel: str) -> TextCounts:
-        counts, bad_offset = counter.file((root / rel).read_bytes())
+    fronts: dict[str, int] = {}  # `target_words` of the files' front matter
+
+    def count(rel: str) -> TextCounts | None:
+        try:
+            data = read_manuscript_file(root / rel)
+        except UnreadableFileError as exc:  # a pipe, a device, too large, not readable: skip it
+            warnings.append(f"{rel}: {exc}; not counted")
+            return None
+        front = front_matter_target(decode_source(data[:_FRONT_MATTER_LIMIT])[0])
+        if front is not None:
+            fronts[rel] = front
+        counts, bad_offset = counter.file(data)
         if bad_offset is not None:
             warnings.append(
                 f"{rel}: not valid UTF-8 at byte {bad_offset}; counted with the bad bytes "
@@ -116,8 +147,13 @@ def _compute(
             )
         return counts
 
-    chapter_counts = {rel: count(rel) for rel in found.chapters}
-    manuscript_counts = {rel: count(rel) for rel in found.manuscript}
+    chapter_counts = {rel: counts for rel in found.chapters if (counts := count(rel))}
+    manuscript_counts = {rel: counts for rel in found.manuscript if (counts := count(rel))}
+    counted = list(chapter_counts)
+    targets = dict(settings.chapter_targets)
+    for rel in chapter_counts:
+        if rel not in targets and rel in fronts:
+            targets[rel] = fronts[rel]
 
     rule = DayRule(settings.zone(), settings.day_starts_at)
     history: History | None = None
@@ -127,10 +163,10 @@ def _compute(
         notes.append("Not a git repository: counts only, with no history or streaks.")
         modified = {
             rel: utc_iso(datetime.fromtimestamp((root / rel).stat().st_mtime, UTC))
-            for rel in found.chapters
+            for rel in counted
         }
     else:
-        prefix = "" if root == repo.root else root.relative_to(repo.root).as_posix() + "/"
+        prefix = project_prefix(root, repo.root)
         history = build_history(
             repo,
             head=head,
@@ -145,17 +181,18 @@ def _compute(
             rule=rule,
             counter=counter,
             stored=stored,
-            chapters=found.chapters,
+            chapters=counted,
             progress=progress,
         )
         warnings.extend(history.warnings)
+        warnings.extend(counter.skipped_warnings())
         notes.extend(history.notes)
         modified = history.last_modified
         if save_cache:
             cache.save()
 
     chapters: list[ChapterEntry] = []
-    for rel in found.chapters:
+    for rel in counted:
         counts = chapter_counts[rel]
         chapters.append(
             ChapterEntry(
@@ -165,6 +202,7 @@ def _compute(
                 character_count=counts.characters,
                 character_count_no_spaces=counts.characters_no_spaces,
                 last_modified=modified.get(rel),
+                target=chapter_target(counts.words, targets.get(rel)),
             )
         )
     manuscript = [
@@ -178,12 +216,21 @@ def _compute(
     ]
 
     entries = history.entries if history else []
+    warnings.extend(future_warnings(entries, now))
     if today is None and history is not None:
         today = rule.today(now, history.author_offset)
     streaks = (
         compute_streaks(entries, today=today, daily_goal=settings.daily_goal)
         if today
         else Streaks()
+    )
+    goal = compute_goal(
+        entries,
+        word_count=chapter_totals(chapters)["word_count"],
+        target=config.project.target_word_count,
+        deadline=settings.deadline,
+        writing_days=weekday_numbers(settings.writing_days),
+        today=today or rule.day(now),
     )
     stamp = utc_iso(now)
     stats = Stats(
@@ -193,10 +240,7 @@ def _compute(
             target_word_count=config.project.target_word_count,
         ),
         current=Current(
-            word_count=sum(c.word_count for c in chapters),
-            chapter_count=len(chapters),
-            character_count=sum(c.character_count for c in chapters),
-            character_count_no_spaces=sum(c.character_count_no_spaces for c in chapters),
+            **chapter_totals(chapters),
             last_updated=stamp,
             last_commit_sha=history.described_sha if history else None,
             last_commit_at=history.last_commit_at if history else None,
@@ -205,6 +249,7 @@ def _compute(
         breakdown=Breakdown(chapters=chapters, manuscript=manuscript),
         history=entries,
         streaks=streaks,
+        goal=goal,
         history_basis=history.basis if history else None,
         generated_at=stamp,
     )
@@ -213,7 +258,8 @@ def _compute(
 
 @dataclass(frozen=True)
 class _Existing:
-    """The stats file found on disk: its bytes, data, and why it cannot be used (if so)."""
+    """The stats file found on disk (see :func:`.statsfile.read_stats_file`) and the history
+    it holds, or why it cannot be used."""
 
     raw: bytes | None = None
     data: Any = None
@@ -222,29 +268,16 @@ class _Existing:
 
 
 def _read_existing(path: Path, checked: CheckedFiles | None = None) -> _Existing:
-    """Read the stats file and check it against the schema (unless these exact bytes were
-    found valid before: see :class:`~.validation.CheckedFiles`)."""
+    """Read the stats file through its owner (not checked again when `checked` knows its
+    bytes), then the history it holds."""
+    found = read_stats_file(path, checked)
+    if not found.usable:
+        return _Existing(found.raw, found.data, problem=found.problem)
     try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        return _Existing()
-    except OSError as exc:
-        return _Existing(problem=f"it cannot be read ({exc.strerror})")
-    try:
-        data = json.loads(raw.decode("utf-8"))
-    except UnicodeDecodeError as exc:
-        return _Existing(raw, problem=f"byte {exc.start} is not UTF-8")
+        stored = Stored.from_data(found.data)
     except ValueError as exc:
-        return _Existing(raw, problem=f"it is not valid JSON: {exc}")
-    errors = [] if checked is not None and raw in checked else stats_errors(data)
-    if errors:
-        more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
-        return _Existing(raw, data, problem=f"it does not match the schema: {errors[0]}{more}")
-    try:
-        stored = Stored.from_data(data)
-    except ValueError as exc:
-        return _Existing(raw, data, problem=str(exc))
-    return _Existing(raw, data, stored=stored)
+        return _Existing(found.raw, found.data, problem=str(exc))
+    return _Existing(found.raw, found.data, stored=stored)
 
 
 def _move_aside(path: Path) -> Path:
@@ -296,6 +329,8 @@ def run_stats(
             if write
             else f"it would be moved to {display}.bak and made again (nothing written now)"
         )
+        if existing.raw is None:  # not a file that was read (a pipe, a link loop): no bytes
+            action = "made it again" if write else "it would be made again (nothing written now)"
         warnings.insert(0, f"{display} is not a valid stats file ({existing.problem}); {action}.")
 
     new_data = stats.model_dump(mode="json")
@@ -314,13 +349,34 @@ def run_stats(
     check_stats(stats.model_dump(mode="json"), old_data)
     text = render(stats)
     written = False
-    if write and (changed or _read_text(stats_path) != text):
-        if existing.problem is not None and existing.raw is not None:
-            _move_aside(stats_path)
-        atomic_write(stats_path, text)
-        written = True
     if write:
-        checked.add(text.encode("utf-8"))
+        check_own_folder(root)  # never write through a `.draftforge` link out of the project
+        if existing.problem is not None and existing.raw is not None:
+            _guarded(lambda: _move_aside(stats_path), stats_path, display)
+        written = _guarded(lambda: write_if_changed(stats_path, text), stats_path, display)
+        checked.add(text.encode("utf-8"))  # these bytes passed the check above
+    # The images show the run's writing day; outside git, the day the numbers last changed.
+    image_day = computed.today or date.fromisoformat(stats.current.last_updated[:10])
+    images = image_files(
+        stats,
+        today=image_day,
+        images=config.stats.images,
+        badge=config.stats.badge,
+        par=_par(stats),
+    )
+    written_files = [display] if written else []
+    for rel in list(images):
+        if not _ours(root / rel, rel):
+            warnings.append(
+                f"{rel} was not written by DraftForge Stats; it is left as it is (move it "
+                f"away, or turn the file off in the config: `stats.images` or `stats.badge`)."
+            )
+            del images[rel]
+        elif write and _guarded(
+            functools.partial(write_if_changed, root / rel, images[rel]), root / rel, str(rel)
+        ):
+            written_files.append(rel.as_posix())
+    files = [display, *(rel.as_posix() for rel in images)]
     history = computed.history
     return StatsRun(
         root=root,
@@ -336,14 +392,45 @@ def run_stats(
         history_mode=history.mode.value if history else None,
         commits_walked=history.commits_walked if history else 0,
         blobs_counted=computed.counter.counted if computed.counter else 0,
+        files=files,
+        written_files=written_files,
     )
 
 
-def _read_text(path: Path) -> str | None:
+_FRONT_MATTER_LIMIT = 64 * 1024
+"""Front matter (`target_words`) is looked for in a chapter's first 64 KiB."""
+
+
+def _ours(path: Path, rel: Path) -> bool:
+    """True when the file at `path` may be written: there is none, or this tool wrote it
+    (a pipe or a link in a loop there is not read, and not ours)."""
+    if not os.path.lexists(path):
+        return True
     try:
-        return path.read_text(encoding="utf-8")
-    except OSError:
-        return None
+        text = read_regular_file(path).decode("utf-8")
+    except (UnreadableFileError, UnicodeDecodeError):
+        return False
+    return written_here(rel, text)
+
+
+def _guarded(write: Callable[[], T], path: Path, shown: str) -> T:
+    """Run `write` (of the file at `path`, `shown` in messages); a file system error becomes
+    one :class:`.WriteError` that names the folder and the fix."""
+    try:
+        return write()
+    except OSError as exc:
+        folder = path.parent
+        raise WriteError(
+            f"Cannot write {shown} ({exc.strerror or exc}): make the folder {folder} writable "
+            f"for this user (for example `chmod u+w {STATS_FILE.parent.as_posix()}`), or count "
+            "without writing (`draftforge stats --no-write`)."
+        ) from None
+
+
+def _par(stats: Stats) -> int | None:
+    """Where the author should be today, when the stats have a goal with a deadline."""
+    par = getattr(getattr(stats, "goal", None), "par", None)
+    return par if isinstance(par, int) else None
 
 
 __all__ = ["StatsRun", "find_project_root", "run_stats"]

@@ -4,7 +4,7 @@ The templates live in ``draftforge_stats.scaffold_files`` (``scaffolds/`` in the
 ``common/`` for every project, ``types/<project type>/`` for files that differ by type
 (they replace the common file of the same path). A template's name ends with ``.tmpl``,
 which is dropped. The schemas are not duplicated there: they are copied from the one
-canonical copy the package ships (:func:`draftforge_stats.schemas.schema_text`).
+canonical copy the package ships (:func:`draftforge_stats.validation.schemas.schema_text`).
 
 Placeholders are ``{{key}}`` (GitHub's ``${{ ... }}`` is left alone); ``{{key|example}}``
 comments the whole line out, showing ``example``, when the value is not given.
@@ -20,9 +20,12 @@ from importlib.resources import files
 from importlib.resources.abc import Traversable
 from pathlib import Path, PurePosixPath
 
-from draftforge_stats.errors import DraftForgeError, Problem, ProblemsError
-from draftforge_stats.schemas import SCHEMA_NAMES, load_schema, schema_problems, schema_text
-from draftforge_stats.sources import SourceError, load_yaml
+from draftforge_stats import names
+from draftforge_stats.errors import DraftForgeError, InitError, Problem
+from draftforge_stats.names import PROJECT_TYPES
+from draftforge_stats.validation.documents import SourceError, load_yaml
+from draftforge_stats.validation.messages import schema_problems
+from draftforge_stats.validation.schemas import SCHEMA_NAMES, load_schema, schema_text
 
 __all__ = [
     "PROJECT_TYPES",
@@ -38,16 +41,7 @@ __all__ = [
     "render_project",
 ]
 
-PROJECT_TYPES: tuple[str, ...] = (
-    "novel",
-    "screenplay",
-    "technical-book",
-    "non-fiction",
-    "poetry",
-    "short-story",
-)
-
-SCHEMAS_DIR = PurePosixPath(".draftforge/schemas")
+SCHEMAS_DIR = PurePosixPath(names.SCHEMAS_DIR.as_posix())
 """Where a project keeps its copy of the schemas (editors read them offline)."""
 
 _PACKAGE = "draftforge_stats.scaffold_files"
@@ -75,10 +69,6 @@ TYPE_DEFAULTS: dict[str, TypeDefaults] = {
     "poetry": TypeDefaults(10_000, ("pdf", "epub"), ("Poetry",)),
     "short-story": TypeDefaults(7_500, ("epub", "pdf"), ("Fiction", "Short stories")),
 }
-
-
-class InitError(ProblemsError):
-    """The options would make a project that does not validate (nothing was written)."""
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, tzinfo
 
-from .models import HistoryEntry, Streaks
+from .statsfile import HistoryEntry, Streaks
 
 
 @dataclass(frozen=True)
@@ -25,9 +25,16 @@ class DayRule:
     day_starts_at: int = 0
 
     def day(self, moment: datetime) -> date:
-        """The writing day of an aware `moment` (wall-clock arithmetic across DST)."""
-        local = moment.astimezone(self.zone) if self.zone is not None else moment
-        return (local - timedelta(hours=self.day_starts_at)).date()
+        """The writing day of an aware `moment` (wall-clock arithmetic across DST).
+
+        Moments within hours of the ends of the calendar (0001-01-01, 9999-12-31) whose
+        local day would fall outside it take the first or last day there is.
+        """
+        try:
+            local = moment.astimezone(self.zone) if self.zone is not None else moment
+            return (local - timedelta(hours=self.day_starts_at)).date()
+        except OverflowError:
+            return date.max if moment.year > 1 else date.min
 
     def today(self, now: datetime, author_offset: tzinfo | None = None) -> date:
         """The writing day of the run at `now`.
@@ -38,15 +45,23 @@ class DayRule:
         no history. So a streak does not end at UTC midnight for an author in California.
         """
         if self.zone is None:
-            return self.day(now.astimezone(author_offset or UTC))
+            try:
+                now = now.astimezone(author_offset or UTC)
+            except OverflowError:  # `now` within hours of 0001-01-01 or 9999-12-31
+                return date.max if now.year > 1 else date.min
         return self.day(now)
 
 
 def is_writing_day(entry: HistoryEntry, daily_goal: int | None) -> bool:
-    """A history day with a manuscript commit; with a goal, only when the goal was met."""
+    """A history day with a manuscript commit; with a goal, only when the day's words added
+    reached it (so a day of heavy revision that wrote enough new words counts). A day kept
+    from a 1.0.0 file, without `words_added`, is measured by its `words_written`."""
     if entry.commits < 1:
         return False
-    return daily_goal is None or entry.words_written >= daily_goal
+    if daily_goal is None:
+        return True
+    added = entry.words_added if entry.words_added is not None else entry.words_written
+    return added >= daily_goal
 
 
 def compute_streaks(
@@ -66,7 +81,7 @@ def compute_streaks(
         run = run + 1 if day - previous == timedelta(days=1) else 1
         longest = max(longest, run)
     last = days[-1]
-    current = run if last >= today - timedelta(days=1) else 0
+    current = run if (today - last).days <= 1 else 0  # (no `today - 1`: today may be 0001-01-01)
     return Streaks(
         current_days=current,
         longest_days=longest,

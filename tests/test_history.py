@@ -8,18 +8,18 @@ from __future__ import annotations
 import json
 import subprocess
 from collections.abc import Callable
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from draftforge_stats.counting import RULES_VERSION
 from draftforge_stats.errors import ConfigError, StatsFileError
 from draftforge_stats.gitrepo import Repository, parse_raw_log
 from draftforge_stats.history import CountCache, DayRecord, merge_days, to_entries
-from draftforge_stats.models import Stats
 from draftforge_stats.pipeline import StatsRun, _read_existing, run_stats
-from draftforge_stats.validation import check_stats, stats_errors
+from draftforge_stats.statsfile import Stats, check_stats, stats_errors
 from tests.gitutil import GitRepo
 
 NOW = datetime(2025, 12, 1, 12, 0, tzinfo=UTC)
@@ -43,6 +43,11 @@ def rows(result: StatsRun) -> list[Row]:
         (e.date, e.word_count, e.chapter_count, e.commits, e.words_written)
         for e in result.stats.history
     ]
+
+
+def changes(result: StatsRun) -> list[tuple[int | None, int | None]]:
+    """(words_added, words_deleted) of each day, newest first."""
+    return [(e.words_added, e.words_deleted) for e in result.stats.history]
 
 
 def full_run_text(root: Path) -> str:
@@ -126,7 +131,9 @@ def test_an_unknown_time_zone_is_a_config_error(git_repo: GitRepo) -> None:
 # ------------------------------------------------------------------ what counts, and how
 
 
-def test_merges_arrive_on_the_day_of_the_merge(git_repo: GitRepo) -> None:
+def test_a_merged_branch_counts_on_its_own_days(git_repo: GitRepo) -> None:
+    """Every commit reachable from HEAD counts on its own day; on 2 April the main line's
+    c2 (committed at 12:00) is later than the branch's s1 (10:00), both one step from c1."""
     git_repo.commit("c1", "2025-04-01T10:00:00+00:00", files={"chapters/01.md": words(10)})
     git_repo.git("checkout", "-q", "-b", "side")
     git_repo.commit("s1", "2025-04-02T10:00:00+00:00", files={"chapters/02.md": words(4)})
@@ -140,11 +147,14 @@ def test_merges_arrive_on_the_day_of_the_merge(git_repo: GitRepo) -> None:
     )  # fmt: skip
     result = run(git_repo.path)
     assert rows(result) == [
-        ("2025-04-05", 17, 2, 1, 6),
-        ("2025-04-02", 11, 1, 1, 1),
+        ("2025-04-05", 17, 2, 1, 1),  # the merge: c2's 11 + 02.md's 6
+        ("2025-04-03", 16, 2, 1, 5),  # s2: the branch's 10 + 6
+        ("2025-04-02", 11, 1, 2, 1),  # s1 and c2; the totals are c2's
         ("2025-04-01", 10, 1, 1, 10),
     ]
-    assert result.stats.current.total_commits == 3
+    # Words added: c1 10; s1 4 (a new file) + c2 1; s2 2; the merge adds nothing itself.
+    assert changes(result) == [(0, 0), (2, 0), (5, 0), (10, 0)]
+    assert result.stats.current.total_commits == 5
     dates = {c.file: c.last_modified for c in result.stats.breakdown.chapters}
     assert dates == {
         "chapters/01.md": "2025-04-02T12:00:00Z",
@@ -206,9 +216,9 @@ def test_deleting_every_chapter_makes_a_day_of_zero_words(git_repo: GitRepo) -> 
     assert result.stats.streaks.current_days == 2  # a day with a manuscript commit
 
 
-def test_side_commits_on_earlier_days_are_one_commit_on_the_merge_day(git_repo: GitRepo) -> None:
-    """The merged branch's three commits (on 2 and 3 April) make no days of their own: they
-    arrive as the merge, one commit on 4 April, also when the run before it was on 4 April."""
+def test_side_commits_on_earlier_days_count_on_their_days_incrementally(git_repo: GitRepo) -> None:
+    """The merged branch's three commits (on 2 and 3 April) count on their own days, also
+    when the run before the merge was on 4 April: that day is made again whole."""
     git_repo.commit("c1", "2025-04-01T10:00:00+00:00", files={"chapters/01.md": words(10)})
     git_repo.git("checkout", "-q", "-b", "side")
     git_repo.commit("s1", "2025-04-02T10:00:00+00:00", files={"chapters/02.md": words(4)})
@@ -223,9 +233,15 @@ def test_side_commits_on_earlier_days_are_one_commit_on_the_merge_day(git_repo: 
         env={"GIT_AUTHOR_DATE": when, "GIT_COMMITTER_DATE": when},
     )  # fmt: skip
     result = run(git_repo.path)
-    assert (result.history_mode, result.commits_walked) == ("incremental", 1)
-    assert rows(result) == [("2025-04-04", 19, 3, 2, 9), ("2025-04-01", 10, 1, 1, 10)]
-    assert result.stats.current.total_commits == 3
+    assert (result.history_mode, result.commits_walked) == ("incremental", 4)
+    assert rows(result) == [
+        ("2025-04-04", 19, 3, 2, 2),  # c2 and the merge (12 + 6 + 1), the merge is later
+        ("2025-04-03", 17, 3, 2, 3),  # s2 and s3: 10 + 6 + 1
+        ("2025-04-02", 14, 2, 1, 4),  # s1: 10 + 4
+        ("2025-04-01", 10, 1, 1, 10),
+    ]
+    assert changes(result) == [(2, 0), (3, 0), (4, 0), (10, 0)]
+    assert result.stats.current.total_commits == 6
     assert result.text == full_run_text(git_repo.path)
 
 
@@ -484,7 +500,7 @@ def test_the_count_cache_counts_each_version_once_across_runs(git_repo: GitRepo)
     assert (second.history_mode, second.blobs_counted) == ("full", 0)
     assert second.text == first.text
     cache = json.loads((git_repo.path / ".git/draftforge-stats/counts.json").read_text("utf-8"))
-    assert len(cache["sections"]["1:0"]) == 2
+    assert len(cache["sections"][f"{RULES_VERSION}:0"]) == 2
     # --no-write and --check write nothing, not even the cache.
     (git_repo.path / ".git/draftforge-stats/counts.json").unlink()
     run_stats(git_repo.path, now=NOW, write=False)
@@ -691,7 +707,7 @@ def test_a_corrupt_stats_file_is_moved_aside_and_rebuilt(git_repo: GitRepo) -> N
     ("edit", "reason"),
     [
         (lambda d: d["history"][0].update(commits=0), "does not match the schema"),
-        (lambda d: d["history"].append(dict(d["history"][0])), "not one entry per day"),
+        (lambda d: d["history"].append(dict(d["history"][0])), "appears twice in the history"),
     ],
 )
 def test_a_schema_invalid_stats_file_is_moved_aside(
@@ -787,13 +803,17 @@ def test_no_git_means_no_history(tmp_path: Path) -> None:
 def test_parse_raw_log_reads_names_whole() -> None:
     blob = "b" * 40
     out = (
-        b"\x1e" + b"a" * 40 + b" \x002025-01-01T10:00:00+01:00\x00\n"
+        b"\x1e" + b"a" * 40 + b" \x001735722000 +0100\x001735722000 +0100\x00\n"
         b":000000 100644 " + b"0" * 40 + b" " + blob.encode() + b" A\x00:odd\x1e.md\x00"
-        b"\x1e" + b"c" * 40 + b" " + b"a" * 40 + b"\x002025-01-02T10:00:00+01:00\x00"
+        b"\x1e" + b"c" * 40 + b" " + b"a" * 40 + b"\x001735808400 +0100\x001735808400 +0100\x00"
     )
     first, second = parse_raw_log(out)
     assert [(c.path, c.status, c.blob) for c in first.changes] == [(":odd\x1e.md", "A", blob)]
     assert (second.parents, second.changes) == (("a" * 40,), ())
+    assert (first.authored_at, first.date_problem) == (
+        datetime(2025, 1, 1, 10, tzinfo=timezone(timedelta(hours=1))),
+        None,
+    )
 
 
 def test_merge_days_adds_commits_of_a_shared_day() -> None:
@@ -839,7 +859,7 @@ def test_hash_blob_matches_git(git_repo: GitRepo) -> None:
     assert repo.hash_blob(data) == git_repo.git("hash-object", "--no-filters", "f")
 
 
-def test_stats_made_on_a_merged_branch_are_a_note_not_a_warning(git_repo: GitRepo) -> None:
+def test_stats_made_on_a_merged_branch_grow_incrementally(git_repo: GitRepo) -> None:
     """The stored commit is an ancestor of HEAD, but not on its first-parent line."""
     git_repo.commit("a", "2025-05-01T09:00:00+00:00", files={"chapters/01.md": words(5)})
     git_repo.git("checkout", "-q", "-b", "side")
@@ -859,9 +879,12 @@ def test_stats_made_on_a_merged_branch_are_a_note_not_a_warning(git_repo: GitRep
         },
     )
     merged = run(git_repo.path)
-    assert merged.warnings == []
-    assert any("on a branch merged since" in note for note in merged.notes)
-    # On the first-parent line the branch's commit arrives with the merge, on 05-03.
-    assert rows(merged) == [("2025-05-03", 8, 2, 1, 3), ("2025-05-01", 5, 1, 1, 5)]
+    assert (merged.warnings, merged.notes, merged.history_mode) == ([], [], "incremental")
+    # The branch's commit keeps its own day; the merge is a day of its own, writing nothing.
+    assert rows(merged) == [
+        ("2025-05-03", 8, 2, 1, 0),
+        ("2025-05-02", 8, 2, 1, 3),
+        ("2025-05-01", 5, 1, 1, 5),
+    ]
     (git_repo.path / STATS).unlink()
     assert run(git_repo.path).text == merged.text

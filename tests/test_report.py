@@ -4,32 +4,14 @@ from __future__ import annotations
 
 from rich.console import Console
 
-from draftforge_stats.models import Breakdown, ChapterEntry, Current, ProjectInfo, Stats
 from draftforge_stats.report import build_report
+from draftforge_stats.statsfile import Stats
+from tests.builders import chapter, make_stats
 
 
 def stats(words: int, target: int | None) -> Stats:
-    return Stats(
-        project=ProjectInfo(name="Book", type="novel", target_word_count=target),
-        current=Current(
-            word_count=words,
-            chapter_count=1,
-            character_count=words * 5,
-            character_count_no_spaces=words * 4,
-            last_updated="2025-10-29T14:30:00Z",
-        ),
-        breakdown=Breakdown(
-            chapters=[
-                ChapterEntry(
-                    file="chapters/01-a.md",
-                    title="A",
-                    word_count=words,
-                    character_count=words * 5,
-                    character_count_no_spaces=words * 4,
-                )
-            ]
-        ),
-        generated_at="2025-10-29T14:30:00Z",
+    return make_stats(
+        [chapter("chapters/01-a.md", "A", words, words * 5, words * 4)], target=target
     )
 
 
@@ -52,4 +34,4 @@ def test_progress_bar_is_full_past_the_target() -> None:
 def test_no_target_no_progress_bar() -> None:
     lines = plain(stats(7, None))
     assert lines[0] == "Book (novel): 7 words in 1 chapter"
-    assert not any("█" in line or "░" in line for line in lines)
+    assert lines[1].rstrip() == "Chapters"  # the chapters follow at once: no bar

@@ -14,8 +14,8 @@ import pytest
 from click.testing import CliRunner
 
 from draftforge_stats.cli import main
-from draftforge_stats.models import HistoryEntry, Streaks
 from draftforge_stats.pipeline import run_stats
+from draftforge_stats.statsfile import HistoryEntry, Streaks
 from draftforge_stats.streaks import DayRule, compute_streaks, is_writing_day
 from tests.gitutil import GitRepo
 

@@ -1,6 +1,8 @@
 """The `draftforge` command line. Only this package (and the Action entry point) talks to the user.
 
-Exit codes: 0 ok, 1 the check or job failed, 2 usage error, 3 a bug, 130 interrupted.
+Exit codes: 0 ok, 1 the check or job failed, 2 usage error, 3 a bug, 130 interrupted; a
+library error carries its own (:data:`draftforge_stats.errors.EXIT_CODES`), turned into the
+exit here, in the one handler.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from .. import __version__
-from ..errors import DraftForgeError
+from ..errors import EXIT_USAGE, DraftForgeError
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -60,10 +62,12 @@ class DraftForgeGroup(click.Group):
             _error_console().print("Interrupted.")
             ctx.exit(130)
         except DraftForgeError as exc:
+            if exc.exit_code == EXIT_USAGE:  # shown as click shows a usage error
+                raise click.UsageError(str(exc)) from None
             from rich.markup import escape
 
             _error_console().print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False)
-            ctx.exit(1)
+            ctx.exit(exc.exit_code)
         except KeyboardInterrupt:
             _error_console().print("Interrupted.")
             ctx.exit(130)

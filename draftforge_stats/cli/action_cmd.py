@@ -12,7 +12,7 @@ import sys
 
 import click
 
-from ..action import main as run_job
+from ..action.job import main as run_job
 
 
 @click.command()

@@ -12,15 +12,16 @@ from pathlib import Path
 
 import click
 
+from ..errors import InitError
+from ..names import DEFAULT_PROJECT_TYPE, PROJECT_TYPES
 from ..scaffold import (
-    PROJECT_TYPES,
     TYPE_DEFAULTS,
-    InitError,
     InitOptions,
     init_project,
     language_is_valid,
     max_target,
 )
+from ..wording import plural
 from .console import output_console
 
 # The option behind each value the new project's files are checked for.
@@ -105,7 +106,7 @@ def init(
             name = click.prompt("Project name", default=folder_name).strip() or folder_name
         if project_type is None:
             project_type = click.prompt(
-                "Project type", type=click.Choice(PROJECT_TYPES), default="novel"
+                "Project type", type=click.Choice(PROJECT_TYPES), default=DEFAULT_PROJECT_TYPE
             )
         if target is None:
             target = click.prompt(
@@ -119,7 +120,7 @@ def init(
             language = _prompt_language()
     options = InitOptions(
         name=name or folder_name,
-        type=project_type or "novel",
+        type=project_type or DEFAULT_PROJECT_TYPE,
         target=target,
         genre=genre.strip() if genre and genre.strip() else None,
         language=language or "en",
@@ -144,8 +145,7 @@ def init(
             console.print(f"  {relative}", highlight=False)
     if result.skipped:
         console.print(
-            f"Left alone {len(result.skipped)} existing file"
-            f"{'s' if len(result.skipped) != 1 else ''}:",
+            f"Left alone {plural(len(result.skipped), 'existing file')}:",
             highlight=False,
         )
         for relative in result.skipped:

@@ -1,136 +1,69 @@
 """`draftforge notify`: send the current stats to the DraftForge API by hand.
 
-The same signed `stats.updated` webhook the GitHub Action sends, for a first sync, a test of the
-API settings, or a repository that is not on GitHub. The command parses its options into a
-:class:`NotifyOptions` and hands it to :func:`execute`, which does the work.
+The same signed `stats.updated` webhook the GitHub Action sends (byte for byte, for the same
+data), for a first sync, a test of the API settings, or a re-send. The command parses its
+options into a :class:`NotifyOptions`; :func:`execute` calls the library
+(:func:`draftforge_stats.webhook.notify.prepare_payload`, which builds the payload as the
+Action does, then :func:`draftforge_stats.webhook.delivery.send_stats`) and prints.
 """
 
 from __future__ import annotations
 
 import json
-import re
+import os
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
 
 import click
 
-from ..action import load_stored
-from ..errors import GitError
-from ..gitrepo import Repository
-from ..gitsync import head_changes, is_own_path
-from ..models import Stats
-from ..notify import NotifyError, build_payload, check_api_url, send_stats
-from ..output import STATS_FILE
-from ..pipeline import find_project_root, run_stats
-from .arguments import project_path
+from ..errors import NotifyError
+from ..names import NOTIFY_BRANCHES
+from ..webhook.delivery import check_api_url, check_secret, send_stats
+from ..webhook.notify import prepare_payload
+from .arguments import project_path, run_time
 from .console import error_console
-from .stats_cmd import run_time
 
-_REMOTE = re.compile(r"[:/](?P<owner>[^/:]+)/(?P<name>[^/]+?)(?:\.git)?/?$")
+API_URL_VARIABLE = "DRAFTFORGE_API_URL"
 
 
 @dataclass(frozen=True)
 class NotifyOptions:
     path: Path
-    api_url: str
+    api_url: str | None
     api_token: str | None
     webhook_secret: str | None
     repository: str | None
+    repository_id: str | None
     ref: str | None
+    default_branch: str | None
+    branches: str
     dry_run: bool
     max_attempts: int
-
-
-def repository_from_url(url: str) -> str | None:
-    """`owner/name` from a remote URL (https, ssh or scp-like), or None."""
-    match = _REMOTE.search(url.strip())
-    return f"{match['owner']}/{match['name']}" if match else None
-
-
-def _git(repo: Repository, *args: str) -> str | None:
-    try:
-        return repo.git(*args).strip()
-    except GitError:
-        return None
-
-
-def _committed_stats(root: Path, repo: Repository) -> tuple[Stats, str] | None:
-    """The stored stats and HEAD's id when HEAD is a stats commit with a clean stats file.
-
-    Such stats describe the manuscript as it is (HEAD changed nothing else), while stats
-    computed now would describe the stats commit itself.
-    """
-    if repo.head() is None:
-        return None
-    prefix = "" if root == repo.root else root.relative_to(repo.root).as_posix() + "/"
-    relative = prefix + STATS_FILE.as_posix()
-    changes = head_changes(repo)
-    if not changes or not all(is_own_path(p, prefix) for p in changes):
-        return None
-    if relative not in changes or _git(repo, "status", "--porcelain", "--", relative):
-        return None
-    stats = load_stored(root / STATS_FILE)
-    head = repo.head()
-    return (stats, head.sha) if stats is not None and head is not None else None
-
-
-def prepare(options: NotifyOptions, now: datetime) -> tuple[dict[str, Any], list[str]]:
-    """The webhook payload for the project at `options.path`, and notes for the user.
-
-    When HEAD is a stats commit (one that changed only `.draftforge/` files), the committed
-    stats are sent, naming that commit; otherwise the stats are computed now (nothing is
-    written) and name no stats commit. Raises :class:`click.UsageError` when the repository
-    or ref cannot be found out.
-    """
-    root, repo = find_project_root(options.path)
-    notes: list[str] = []
-    repository = options.repository
-    if not repository and repo is not None:
-        url = _git(repo, "remote", "get-url", "origin")
-        repository = repository_from_url(url) if url else None
-    if not repository:
-        raise click.UsageError(
-            "cannot tell the repository's name from an `origin` remote: pass "
-            "--repository OWNER/NAME"
-        )
-    ref = options.ref
-    if not ref and repo is not None:
-        ref = _git(repo, "symbolic-ref", "-q", "HEAD")
-    if not ref:
-        raise click.UsageError("HEAD is not on a branch: pass --ref (for example refs/heads/main)")
-
-    committed = _committed_stats(root, repo) if repo is not None else None
-    if committed is not None:
-        stats, stats_commit = committed
-        notes.append(f"sending the stats committed in {stats_commit[:7]}")
-    else:
-        result = run_stats(root, now=now, write=False)
-        notes.extend(result.warnings)
-        stats, stats_commit = result.stats, None
-        notes.append("sending the stats computed now; they are not committed")
-    try:
-        payload = build_payload(
-            stats.model_dump(mode="json"),
-            repository=repository,
-            ref=ref,
-            stats_commit_sha=stats_commit,
-        )
-    except NotifyError as exc:
-        raise click.UsageError(str(exc)) from None
-    return payload, notes
+    event_path: Path | None = None
+    event_name: str = ""
 
 
 def execute(options: NotifyOptions, *, now: datetime | None = None) -> int:
     """Send (or with `dry_run`, print) the webhook; the exit code."""
-    payload, notes = prepare(options, now or run_time())
+    payload, notes = prepare_payload(
+        options.path,
+        repository=options.repository,
+        repository_id=options.repository_id,
+        ref=options.ref,
+        now=now or run_time(),
+        default_branch=options.default_branch,
+        branches=options.branches,
+        event_path=options.event_path,
+        event_name=options.event_name,
+    )
     errors = error_console()
     for note in notes:
         errors.print(f"note: {note}", highlight=False)
     if options.dry_run:
         click.echo(json.dumps(payload, indent=2, ensure_ascii=False))
         return 0
+    assert options.api_url is not None  # checked by the command
     delivery = send_stats(
         options.api_url,
         payload,
@@ -144,16 +77,17 @@ def execute(options: NotifyOptions, *, now: datetime | None = None) -> int:
         )
         return 1
     attempts = "1 attempt" if delivery.attempts == 1 else f"{delivery.attempts} attempts"
+    data = payload["data"]
     click.echo(
-        f"Delivered the stats of {payload['repository']} ({payload['ref']}, "
-        f"{payload['project_stats']['word_count']:,} words) in {attempts}; webhook-id "
+        f"Delivered the stats of {data['repository']['full_name']} ({data['ref']}, "
+        f"{data['project_stats']['word_count']:,} words) in {attempts}; webhook-id "
         f"{delivery.webhook_id}."
     )
     return 0
 
 
 def _check_url(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
-    if value is None:
+    if not value or not value.strip():
         return None
     try:
         check_api_url(value)
@@ -162,14 +96,21 @@ def _check_url(ctx: click.Context, param: click.Parameter, value: str | None) ->
     return value.strip()
 
 
+def _check_secret(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    try:
+        return check_secret(value.strip() if value else None)
+    except NotifyError as exc:
+        raise click.BadParameter(str(exc)) from None
+
+
 @click.command()
 @project_path
 @click.option(
     "--api-url",
-    envvar="DRAFTFORGE_API_URL",
-    required=True,
+    envvar=API_URL_VARIABLE,
+    default=None,
     callback=_check_url,
-    help="The API endpoint (https; http only for loopback). Env: DRAFTFORGE_API_URL.",
+    help=f"The API endpoint (https; http only for loopback). Env: {API_URL_VARIABLE}.",
 )
 @click.option(
     "--api-token",
@@ -181,7 +122,9 @@ def _check_url(ctx: click.Context, param: click.Parameter, value: str | None) ->
     "--webhook-secret",
     envvar="DRAFTFORGE_WEBHOOK_SECRET",
     default=None,
-    help="Signing secret (whsec_...). Env: DRAFTFORGE_WEBHOOK_SECRET. None: unsigned.",
+    callback=_check_secret,
+    help="Signing secret (whsec_ + base64 of 24-64 bytes). Env: DRAFTFORGE_WEBHOOK_SECRET. "
+    "None: unsigned.",
 )
 @click.option(
     "--repository",
@@ -191,10 +134,31 @@ def _check_url(ctx: click.Context, param: click.Parameter, value: str | None) ->
     help="Default: $GITHUB_REPOSITORY, else from the `origin` remote's URL.",
 )
 @click.option(
+    "--repository-id",
+    envvar="GITHUB_REPOSITORY_ID",
+    metavar="ID",
+    default=None,
+    help="GitHub's numeric id of the repository, which the API finds the project by. "
+    "Env: GITHUB_REPOSITORY_ID.",
+)
+@click.option(
     "--ref",
     envvar="GITHUB_REF",
     default=None,
     help="Default: $GITHUB_REF, else the current branch.",
+)
+@click.option(
+    "--default-branch",
+    metavar="NAME",
+    default=None,
+    help="The repository's default branch. Default: from $GITHUB_EVENT_PATH, else origin/HEAD.",
+)
+@click.option(
+    "--branches",
+    type=click.Choice(NOTIFY_BRANCHES),
+    default="default",
+    show_default=True,
+    help="Send only from the default branch, or from any branch.",
 )
 @click.option(
     "--max-attempts",
@@ -206,28 +170,45 @@ def _check_url(ctx: click.Context, param: click.Parameter, value: str | None) ->
 @click.option("--dry-run", is_flag=True, help="Print the webhook's JSON; send nothing.")
 def notify(
     path: Path,
-    api_url: str,
+    api_url: str | None,
     api_token: str | None,
     webhook_secret: str | None,
     repository: str | None,
+    repository_id: str | None,
     ref: str | None,
+    default_branch: str | None,
+    branches: str,
     max_attempts: int,
     dry_run: bool,
 ) -> None:
-    """Send the current stats of the project at PATH to the DraftForge API (signed webhook)."""
+    """Send the current stats of the project at PATH to the DraftForge API (signed webhook).
+
+    The API's address comes from --api-url or the DRAFTFORGE_API_URL variable.
+    """
+    if api_url is None and not dry_run:
+        raise click.UsageError(
+            f"no API address: set the {API_URL_VARIABLE} variable or pass --api-url URL "
+            "(or use --dry-run to see the webhook without sending it)"
+        )
+    event_path = os.environ.get("GITHUB_EVENT_PATH", "").strip()
     options = NotifyOptions(
         path=path,
         api_url=api_url,
         api_token=api_token or None,
         webhook_secret=webhook_secret or None,
         repository=repository or None,
+        repository_id=repository_id or None,
         ref=ref or None,
+        default_branch=default_branch or None,
+        branches=branches,
         dry_run=dry_run,
         max_attempts=max_attempts,
+        event_path=Path(event_path) if event_path else None,
+        event_name=os.environ.get("GITHUB_EVENT_NAME", "").strip(),
     )
     code = execute(options)
     if code:
         raise click.exceptions.Exit(code)
 
 
-__all__ = ["NotifyOptions", "execute", "notify", "prepare", "repository_from_url"]
+__all__ = ["NotifyOptions", "execute", "notify"]

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import contextlib
-import os
 import time
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING
@@ -13,7 +12,7 @@ from typing import TYPE_CHECKING
 import click
 
 from ..pipeline import run_stats
-from .arguments import project_path
+from .arguments import project_path, run_time
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -24,19 +23,6 @@ if TYPE_CHECKING:
 
 #: The progress bar appears only when counting the history takes longer than this (seconds).
 PROGRESS_DELAY = 0.5
-
-
-def run_time() -> datetime:
-    """The time of this run: `SOURCE_DATE_EPOCH` when set (reproducible builds), else now."""
-    value = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if value:
-        try:
-            return datetime.fromtimestamp(int(value), UTC)
-        except (ValueError, OverflowError, OSError):
-            raise click.BadParameter(
-                f"SOURCE_DATE_EPOCH must be a whole number of seconds, not {value!r}"
-            ) from None
-    return datetime.now(UTC)
 
 
 def _escape(text: str) -> str:
@@ -176,13 +162,13 @@ def stats(
     if quiet:
         return
     from ..report import build_report
-    from .console import output_console
+    from .console import output_console, print_report
 
     console = output_console()
-    console.print(build_report(result.stats, today=result.today))
+    print_report(console, build_report(result.stats, today=result.today))
     where = result.path.relative_to(result.root)
-    if result.written:
-        console.print(f"Wrote {where}.", highlight=False)
+    if result.written_files:
+        console.print(f"Wrote {', '.join(result.written_files)}.", highlight=False)
     elif no_write:
         console.print("Nothing written (--no-write).", highlight=False)
     else:

@@ -13,10 +13,10 @@ from pathlib import Path
 
 import click
 
-from ..reporting import FORMATS, github_report, json_report, text_report
-from ..validate import UnknownFileKindError
-from ..validate import validate as validate_paths
-from .console import output_console
+from ..validation import UnknownFileKindError
+from ..validation import validate as validate_paths
+from ..validation.reporters import FORMATS, github_report, json_report, text_report
+from .console import output_console, print_report
 
 
 @dataclass(frozen=True)
@@ -42,7 +42,7 @@ def execute(options: ValidateOptions) -> int:
     elif options.output_format == "github":
         click.echo(github_report(result, strict=options.strict), nl=False)
     else:
-        output_console().print(text_report(result, strict=options.strict), highlight=False)
+        print_report(output_console(), text_report(result, strict=options.strict))
     return 1 if result.failed(strict=options.strict) else 0
 
 

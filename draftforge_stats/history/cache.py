@@ -1,0 +1,311 @@
+"""The count cache of the history: each distinct file content is counted once, ever.
+
+:class:`CountCache` keys counts by blob id, counting-rules version and `count_code_blocks`
+(plus a fingerprint of the package, the Markdown parser and the Unicode database) and lives
+in the git folder between runs; :class:`Counter` counts working-tree files and git blobs
+through it, reading blobs in batches from one `git cat-file --batch` process.
+
+Library code: it reads and writes only the cache file it is given; it never prints.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import importlib.metadata
+import json
+import unicodedata
+from collections import OrderedDict
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from .. import __version__
+from ..counting import (
+    RULES_VERSION,
+    Block,
+    TextCounts,
+    count_markdown,
+    count_with_blocks,
+    decode_source,
+)
+from ..gitrepo import BLOB_BATCH, BlobReader, Repository
+from ..reading import MAX_FILE_BYTES
+from ..statsfile import atomic_write
+from ..wording import plural
+
+Progress = Callable[[int, int], None]
+"""Called as `progress(done, total)` while blobs are being counted."""
+
+CACHE_FILE = Path("draftforge-stats") / "counts.json"
+"""Where :class:`CountCache` keeps counts between runs, inside the git folder."""
+CACHE_FORMAT = 1
+#: The counts of a version too large to count (see :data:`..reading.MAX_FILE_BYTES`).
+_NOTHING = TextCounts(0, 0, 0, None)
+CACHE_LIMIT = 200_000
+"""Past this many entries the cache keeps only what the last run used."""
+
+
+@functools.cache
+def _fingerprint() -> str:
+    """What besides the rules version can change a count: this package, the Markdown parser
+    and the Unicode database (a forgotten RULES_VERSION bump never serves stale counts)."""
+    parts = [f"draftforge-stats={__version__}", f"unicode={unicodedata.unidata_version}"]
+    for name in ("markdown-it-py", "mdit-py-plugins"):
+        try:
+            parts.append(f"{name}={importlib.metadata.version(name)}")
+        except importlib.metadata.PackageNotFoundError:
+            parts.append(f"{name}=unknown")
+    return " ".join(parts)
+
+
+class CountCache:
+    """Counts by blob id, for one counting-rules version and `count_code_blocks` setting.
+
+    With a `path` (in the git folder) the counts outlive the run; without one they last
+    as long as the object. A damaged cache file is ignored (and replaced on save).
+    """
+
+    def __init__(self, *, count_code_blocks: bool, path: Path | None = None) -> None:
+        self.path = path
+        self.key = f"{RULES_VERSION}:{int(count_code_blocks)}"
+        self._entries: dict[str, TextCounts] = {}
+        self._others: dict[str, Any] = {}
+        self._used: set[str] = set()
+        self._dirty = False
+        if path is not None:
+            self._load(path)
+
+    def _load(self, path: Path) -> None:
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return
+        if not isinstance(data, dict) or data.get("format") != CACHE_FORMAT:
+            return
+        sections = data.get("sections")
+        if not isinstance(sections, dict):
+            return
+        if data.get("fingerprint") != _fingerprint():
+            return  # another version of the package or its parser: start afresh
+        for key, section in sections.items():
+            if key == self.key and isinstance(section, dict):
+                for blob, row in section.items():
+                    with contextlib.suppress(TypeError, ValueError):
+                        words, chars, no_spaces, title = row
+                        self._entries[blob] = TextCounts(
+                            int(words), int(chars), int(no_spaces), title
+                        )
+            elif str(key).startswith(f"{RULES_VERSION}:"):
+                self._others[key] = section  # the other code-block setting: keep it
+
+    def get(self, blob: str) -> TextCounts | None:
+        counts = self._entries.get(blob)
+        if counts is not None:
+            self._used.add(blob)
+        return counts
+
+    def put(self, blob: str, counts: TextCounts) -> None:
+        self._entries[blob] = counts
+        self._used.add(blob)
+        self._dirty = True
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def save(self) -> None:
+        """Write the cache if it learned something (errors are ignored: it is only a cache)."""
+        if self.path is None or not self._dirty:
+            return
+        entries = self._entries
+        if len(entries) > CACHE_LIMIT:
+            entries = {blob: c for blob, c in entries.items() if blob in self._used}
+        section = {
+            blob: [c.words, c.characters, c.characters_no_spaces, c.title]
+            for blob, c in sorted(entries.items())
+        }
+        data = {
+            "format": CACHE_FORMAT,
+            "fingerprint": _fingerprint(),
+            "sections": {**self._others, self.key: section},
+        }
+        with contextlib.suppress(OSError):
+            atomic_write(self.path, json.dumps(data, ensure_ascii=False, separators=(",", ":")))
+        self._dirty = False
+
+
+class Counter:
+    """Counts files and blobs by the counting rules, each distinct content once."""
+
+    def __init__(
+        self, repo: Repository | None, cache: CountCache, *, count_code_blocks: bool
+    ) -> None:
+        self.repo = repo
+        self.cache = cache
+        self.count_code_blocks = count_code_blocks
+        self.counted = 0
+        """Blobs and files actually counted (not found in the cache) by this object."""
+        self.oversized: dict[str, int] = {}
+        """Versions in git larger than :data:`..reading.MAX_FILE_BYTES` (blob -> size):
+        counted as empty, never read into memory."""
+
+    def _count(self, data: bytes) -> tuple[TextCounts, int | None]:
+        text, bad_offset = decode_source(data)
+        self.counted += 1
+        return count_markdown(text, count_code_blocks=self.count_code_blocks), bad_offset
+
+    def file(self, data: bytes) -> tuple[TextCounts, int | None]:
+        """The counts of a file's bytes, and the offset of its first byte that is not UTF-8."""
+        if self.repo is None:
+            return self._count(data)
+        blob = self.repo.hash_blob(data)
+        cached = self.cache.get(blob)
+        if cached is not None:
+            return cached, decode_source(data)[1]
+        counts, bad_offset = self._count(data)
+        self.cache.put(blob, counts)
+        return counts, bad_offset
+
+    def skipped_warnings(self) -> list[str]:
+        """A warning for the versions in git too large to count, if there were any."""
+        if not self.oversized:
+            return []
+        count = len(self.oversized)
+        return [
+            f"{plural(count, 'version')} of manuscript files in the git history "
+            f"{'is' if count == 1 else 'are'} larger than {MAX_FILE_BYTES:,} bytes (the largest "
+            f"{max(self.oversized.values()):,}) and counted as 0 words: split such files."
+        ]
+
+    def blobs(self, ids: Iterable[str], progress: Progress | None = None) -> dict[str, TextCounts]:
+        """The counts of every blob in `ids`; blobs not in the cache are read and counted."""
+        found: dict[str, TextCounts] = {}
+        missing: list[str] = []
+        for blob in dict.fromkeys(ids):
+            cached = self.cache.get(blob)
+            if cached is None:
+                missing.append(blob)
+            else:
+                found[blob] = cached
+        if not missing:
+            return found
+        if self.repo is None:
+            raise ValueError("blobs can only be counted in a git repository")
+        total = len(missing)
+        if progress is not None:
+            progress(0, total)
+        with self.repo.blobs() as reader:
+            for done, (blob, data) in enumerate(
+                reader.read_bounded(missing, max_size=MAX_FILE_BYTES), start=1
+            ):
+                if isinstance(data, int):  # too large: its size
+                    self.oversized[blob] = data
+                    found[blob] = _NOTHING
+                else:
+                    counts, _ = self._count(data)
+                    self.cache.put(blob, counts)
+                    found[blob] = counts
+                if progress is not None:
+                    progress(done, total)
+        return found
+
+
+class BlobSource(Mapping[str, TextCounts]):
+    """Counts (a mapping) and blocks of counted words (:meth:`blocks`) by blob id.
+
+    A blob is read and parsed once for both, when first asked for (in walk order), and its
+    counts go to the cache. Blocks are kept for the last :data:`BLOCKS_KEPT` blobs, with at
+    most :data:`BLOCK_WORDS_KEPT` words in all: a commit's old version of a chapter is nearly
+    always a recent commit's new one. Blobs are
+    read in batches of :data:`~.gitrepo.BLOB_BATCH`: with the one asked for, the next ones of
+    `plan` (the walk's blobs in the order it will want them) not read yet.
+    """
+
+    def __init__(
+        self,
+        reader: BlobReader,
+        counter: Counter,
+        progress: Progress | None,
+        total: int,
+        plan: Sequence[str] = (),
+    ) -> None:
+        self.total = total
+        self.reader = reader
+        self.counter = counter
+        self.progress = progress
+        self.parsed = 0
+        self._blocks: OrderedDict[str, list[Block]] = OrderedDict()
+        self._kept_words = 0  # words in the blocks kept
+        self._plan = list(dict.fromkeys(plan))
+        self._next = 0  # the first blob of the plan not read yet
+        self._read: dict[str, bytes | int] = {}  # read ahead, not parsed yet (int: too large)
+
+    def _data(self, blob: str) -> bytes | int:
+        """The blob's bytes, or its size when it is larger than MAX_FILE_BYTES (not read)."""
+        data = self._read.pop(blob, None)
+        if data is not None:
+            return data
+        batch = [blob]
+        plan = self._plan
+        while self._next < len(plan) and len(batch) < BLOB_BATCH:
+            ahead = plan[self._next]
+            self._next += 1
+            if ahead != blob and ahead not in self._read and ahead not in self._blocks:
+                batch.append(ahead)
+        found = dict(self.reader.read_bounded(batch, max_size=MAX_FILE_BYTES))
+        self._read.update((ahead, found[ahead]) for ahead in batch[1:])
+        while len(self._read) > 4 * BLOB_BATCH:  # read ahead but never asked for (merges)
+            del self._read[next(iter(self._read))]
+        return found[blob]
+
+    def _parse(self, blob: str) -> tuple[TextCounts, list[Block]]:
+        data = self._data(blob)
+        if isinstance(data, int):  # too large: counted as empty, like Counter.blobs does
+            self.counter.oversized[blob] = data
+            return _NOTHING, []
+        text, _ = decode_source(data)
+        counts, blocks = count_with_blocks(text, count_code_blocks=self.counter.count_code_blocks)
+        self._blocks[blob] = blocks
+        self._kept_words += sum(map(len, blocks))
+        while len(self._blocks) > 1 and (
+            len(self._blocks) > BLOCKS_KEPT or self._kept_words > BLOCK_WORDS_KEPT
+        ):
+            _, dropped = self._blocks.popitem(last=False)
+            self._kept_words -= sum(map(len, dropped))
+        if self.counter.cache.get(blob) is None:  # a new content (else only its blocks)
+            self.counter.cache.put(blob, counts)
+            self.counter.counted += 1
+            self.parsed += 1
+            if self.progress is not None:
+                self.progress(self.parsed, max(self.parsed, self.total))
+        return counts, blocks
+
+    def __getitem__(self, blob: str) -> TextCounts:
+        counts = self.counter.cache.get(blob)
+        if counts is not None:
+            return counts
+        return _NOTHING if blob in self.counter.oversized else self._parse(blob)[0]
+
+    def __contains__(self, blob: object) -> bool:
+        return isinstance(blob, str) and self.counter.cache.get(blob) is not None
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(())
+
+    def __len__(self) -> int:
+        return 0
+
+    def blocks(self, blob: str) -> list[Block]:
+        if blob in self.counter.oversized:
+            return []
+        found = self._blocks.get(blob)
+        if found is not None:
+            self._blocks.move_to_end(blob)
+            return found
+        return self._parse(blob)[1]
+
+
+BLOCKS_KEPT = 256
+BLOCK_WORDS_KEPT = 2_000_000
+"""And at most this many words in them (huge chapters keep fewer), so memory stays bounded."""
+"""Blobs whose blocks of counted words are kept in memory during a walk."""

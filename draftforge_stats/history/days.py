@@ -1,0 +1,131 @@
+"""The pure day arithmetic of the history: day records, the stored days, merging, entries.
+
+:class:`DayRecord` is one writing day; :class:`Stored` is what an existing stats file says
+about the history; :func:`merge_days` puts newer days on top of stored ones and
+:func:`to_entries` turns days into the stats file's entries (newest first, with the words
+written each day). Plain data in, plain data out: no I/O.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from datetime import date
+from typing import Any
+
+from ..statsfile import FORMAT_VERSION, HistoryBasis, HistoryEntry
+
+
+@dataclass(frozen=True)
+class DayRecord:
+    """One day of the history, without `words_written` (made from the order of the days)."""
+
+    day: date
+    word_count: int
+    chapter_count: int
+    commits: int
+    commit_sha: str
+    added: int | None = None
+    deleted: int | None = None
+    """Words added and deleted (None on a day kept from a 1.0.0 file)."""
+
+
+@dataclass(frozen=True)
+class Stored:
+    """What an existing (schema-valid) stats file says about the history."""
+
+    days: tuple[DayRecord, ...]  # oldest first
+    last_commit_sha: str | None
+    last_commit_at: str | None
+    basis: HistoryBasis | None
+    rules_version: int | None
+    last_modified: Mapping[str, str | None]
+    version: str = FORMAT_VERSION
+    """The file's format version: a 1.0.0 file has no words added and deleted."""
+
+    @classmethod
+    def from_data(cls, data: Mapping[str, Any]) -> Stored:
+        """Read a stats file's data (valid by the schema); ValueError when the history is
+        not one entry per day, newest first."""
+        days = tuple(
+            DayRecord(
+                date.fromisoformat(e["date"]),
+                e["word_count"],
+                e["chapter_count"],
+                e["commits"],
+                e["commit_sha"],
+                e.get("words_added"),
+                e.get("words_deleted"),
+            )
+            for e in reversed(data["history"])
+        )
+        for older, newer in itertools.pairwise(days):
+            if newer.day <= older.day:
+                raise ValueError(
+                    f"the history is not one entry per day, newest first ({newer.day} "
+                    f"comes before {older.day})"
+                )
+        current = data["current"]
+        basis = data.get("history_basis")
+        return cls(
+            days=days,
+            last_commit_sha=current.get("last_commit_sha"),
+            last_commit_at=current.get("last_commit_at"),
+            basis=HistoryBasis.model_validate(basis) if basis is not None else None,
+            rules_version=data.get("counting_rules_version"),
+            last_modified={
+                c["file"]: c.get("last_modified") for c in data["breakdown"]["chapters"]
+            },
+            version=data.get("version", FORMAT_VERSION),
+        )
+
+
+def merge_days(
+    base: Iterable[DayRecord], new: Mapping[date, DayRecord], *, add: bool = True
+) -> list[DayRecord]:
+    """Days of `base` with the `new` days (from later commits) on top, oldest first.
+
+    With `add`, a day in both keeps the new totals (its later commits) and adds up the
+    commits and the words added and deleted; without it, the new day replaces the old one
+    (it was made again whole).
+    """
+    by_day = {record.day: record for record in base}
+    for day, record in new.items():
+        old = by_day.get(day)
+        if old is not None and add:
+            record = replace(
+                record,
+                commits=old.commits + record.commits,
+                added=_sum(old.added, record.added),
+                deleted=_sum(old.deleted, record.deleted),
+            )
+        by_day[day] = record
+    return [by_day[day] for day in sorted(by_day)]
+
+
+def _sum(a: int | None, b: int | None) -> int | None:
+    return None if a is None or b is None else a + b
+
+
+def to_entries(days: Sequence[DayRecord]) -> list[HistoryEntry]:
+    """The file's history (newest first); `words_written` is the change from the day before
+    (for the first day, its whole word count)."""
+    entries: list[HistoryEntry] = []
+    previous = 0
+    for record in days:
+        entries.append(
+            HistoryEntry(
+                date=record.day.isoformat(),
+                word_count=record.word_count,
+                chapter_count=record.chapter_count,
+                commits=record.commits,
+                words_written=record.word_count - previous,
+                words_added=record.added,
+                words_deleted=record.deleted if record.added is not None else None,
+                commit_sha=record.commit_sha,
+            )
+        )
+        previous = record.word_count
+    entries.reverse()
+    return entries

@@ -1,0 +1,202 @@
+"""`.draftforge/stats.json`, its one owner: the model, reading, checking, rendering, writing.
+
+`schemas/stats.schema.json` is the public contract; the pydantic models of :mod:`.model` are
+how the code builds the data, and a test proves that what they produce validates against
+the schema.
+
+* :func:`read_stats_file` reads the file with the rules for a missing, an unreadable, a
+  broken, an invalid or a newer file: the result says why it cannot be used, never raises;
+* :func:`stats_errors` / :func:`check_stats` check data with the very checks `draftforge
+  validate` runs on the file (the schema with the same format checks, then the rules of
+  :func:`draftforge_stats.validation.rules.stats_problems`);
+* :func:`render` gives the exact, deterministic text, :func:`atomic_write` replaces the
+  file atomically and :func:`write_if_changed` writes only changed bytes (:mod:`.write`), the
+  one no-needless-write rule for the stats file and the images beside it.
+
+This package's top level is what the rest of the package uses: everything goes through it.
+
+Library code: it reads and writes only the paths it is given; it never prints.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ..errors import StatsFileError, UnreadableFileError
+from ..names import STATS_FILE
+from ..reading import read_regular_file
+from .checked import CHECKED_FILE, CheckedFiles, schema_part
+from .model import (
+    FORMAT_VERSION,
+    GENERATED_BY,
+    Breakdown,
+    ChapterEntry,
+    Current,
+    GoalInfo,
+    HistoryBasis,
+    HistoryEntry,
+    ManuscriptEntry,
+    ProjectInfo,
+    Stats,
+    Streaks,
+    TargetInfo,
+    Totals,
+    chapter_totals,
+)
+from .write import (
+    TIMESTAMP_FIELDS,
+    atomic_write,
+    check_own_folder,
+    render,
+    without_timestamps,
+    write_if_changed,
+)
+
+__all__ = [
+    "CHECKED_FILE",
+    "FORMAT_VERSION",
+    "GENERATED_BY",
+    "TIMESTAMP_FIELDS",
+    "Breakdown",
+    "ChapterEntry",
+    "CheckedFiles",
+    "Current",
+    "GoalInfo",
+    "HistoryBasis",
+    "HistoryEntry",
+    "ManuscriptEntry",
+    "ProjectInfo",
+    "Stats",
+    "StoredFile",
+    "Streaks",
+    "TargetInfo",
+    "Totals",
+    "atomic_write",
+    "chapter_totals",
+    "check_own_folder",
+    "check_stats",
+    "load_stats",
+    "read_stats_file",
+    "render",
+    "stats_errors",
+    "without_timestamps",
+    "write_if_changed",
+]
+
+# ---------------------------------------------------------------------------- checking
+
+
+def stats_errors(data: Any, valid: Any = None) -> list[str]:
+    """Every way `data` breaks the stats file's contract, as `$.path: message` lines (empty:
+    valid): the schema (with the format checks of `draftforge validate`), then the rules
+    for a stats file (totals, history order, streaks); a value the schema refused is not
+    checked again.
+
+    `valid` is stats data already found valid (the stored file): the schema does not check
+    again the history and breakdown entries `data` shares with it (see
+    :func:`.checked.schema_part`); the rules always see the whole of `data`."""
+    # late: validation imports the config, which is heavier
+    from ..validation import errors_of, rules, schemas
+    from ..validation.documents import load_json
+
+    def schema_errors(checked: Any) -> list[Any]:
+        return sorted(
+            schemas.validator_for("stats.schema.json").iter_errors(checked),
+            key=lambda e: list(map(str, e.path)),
+        )
+
+    part = schema_part(data, valid)
+    errors = schema_errors(part)
+    if errors and part is not data:
+        errors = schema_errors(data)  # the paths as they are in the whole file
+    lines = [f"{e.json_path}: {e.message}" for e in errors]
+    if errors or not isinstance(data, dict):
+        return lines
+    doc = load_json(json.dumps(data), STATS_FILE.as_posix())
+    problems = rules.stats_problems(doc)
+    return [f"{p.path}: {p.message}" for p in errors_of(problems)]
+
+
+def check_stats(data: Any, valid: Any = None) -> None:
+    """Raise :class:`StatsFileError` when `data` is not a valid stats file (`valid`: as for
+    :func:`stats_errors`)."""
+    errors = stats_errors(data, valid)
+    if errors:
+        raise StatsFileError(
+            "The computed stats do not match schemas/stats.schema.json; nothing was written:\n  "
+            + "\n  ".join(errors)
+        )
+
+
+# ---------------------------------------------------------------------------- reading
+
+
+@dataclass(frozen=True)
+class StoredFile:
+    """The stats file found on disk: its bytes, its data, and why it cannot be used (if so).
+
+    `raw` is None when there is no file (or it cannot be read); `problem` is None when the
+    data is a valid stats file this version understands."""
+
+    raw: bytes | None = None
+    data: Any = None
+    problem: str | None = None
+
+    @property
+    def usable(self) -> bool:
+        return self.raw is not None and self.problem is None
+
+    def stats(self) -> Stats | None:
+        """The file as a :class:`Stats`, or None when it cannot be used."""
+        return Stats.model_validate(self.data) if self.usable else None
+
+
+def _newer_version(data: Any) -> str | None:
+    """The `version` of a stats file written by a newer format than this one, else None."""
+    version = data.get("version") if isinstance(data, dict) else None
+    if not isinstance(version, str):
+        return None
+    try:
+        theirs = tuple(int(part) for part in version.split("."))
+    except ValueError:
+        return None
+    ours = tuple(int(part) for part in FORMAT_VERSION.split("."))
+    return version if theirs > ours else None
+
+
+def read_stats_file(path: Path, checked: CheckedFiles | None = None) -> StoredFile:
+    """Read and check the stats file at `path`; a file that cannot be used says why.
+
+    No file: an empty result. Not readable, not UTF-8, not JSON, not valid by
+    :func:`stats_errors` or written in a newer format (`version` above
+    :data:`FORMAT_VERSION`): `problem` says which, in words fit for a warning. A file whose
+    exact bytes `checked` knows was found valid before and is not checked again."""
+    if not os.path.lexists(path):
+        return StoredFile()
+    try:
+        raw = read_regular_file(path)  # a pipe, a link loop, a huge file: said, never read
+    except UnreadableFileError as exc:
+        return StoredFile(problem=f"it cannot be used: {exc}")
+    try:
+        data = json.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        return StoredFile(raw, problem=f"byte {exc.start} is not UTF-8")
+    except ValueError as exc:
+        return StoredFile(raw, problem=f"it is not valid JSON: {exc}")
+    newer = _newer_version(data)
+    if newer is not None:
+        return StoredFile(raw, data, problem=f"it was written in a newer format, version {newer}")
+    errors = [] if checked is not None and raw in checked else stats_errors(data)
+    if errors:
+        more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
+        return StoredFile(raw, data, problem=f"it does not match the schema: {errors[0]}{more}")
+    return StoredFile(raw, data)
+
+
+def load_stats(path: Path) -> Stats | None:
+    """The stats in the file at `path`, or None when there is none that can be used."""
+    return read_stats_file(path).stats()

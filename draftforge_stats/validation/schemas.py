@@ -1,0 +1,127 @@
+"""The JSON Schemas that ship with the package: their text, their data and their validators.
+
+The schemas in `schemas/` are the one source of truth; they ship inside the package as
+``draftforge_stats.schema_files``. :func:`validator_for` gives a JSON Schema 2020-12
+validator with the format checks `draftforge validate` uses (``date``, ``date-time``,
+``email``, ``uri``, with no extra package). Reads only the package's own files.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import functools
+import re
+from importlib.resources import files
+from typing import Any, cast
+from urllib.parse import urlsplit
+
+from jsonschema import Draft202012Validator, FormatChecker
+
+from draftforge_stats.validation.documents import load_text
+
+__all__ = [
+    "SCHEMA_NAMES",
+    "format_checker",
+    "load_schema",
+    "schema_text",
+    "validator_for",
+]
+
+SCHEMA_NAMES: tuple[str, ...] = (
+    "config.schema.yml",
+    "stats.schema.json",
+    "metadata.schema.yml",
+    "agent-run.schema.json",
+)
+"""Every schema the package ships, by file name."""
+
+_PACKAGE = "draftforge_stats.schema_files"
+
+
+def schema_text(name: str) -> str:
+    """The text of a shipped schema file, exactly as it ships (for copying into projects)."""
+    if name not in SCHEMA_NAMES:
+        raise ValueError(f"unknown schema {name!r}; known: {', '.join(SCHEMA_NAMES)}")
+    return files(_PACKAGE).joinpath(name).read_text(encoding="utf-8")
+
+
+@functools.cache
+def load_schema(name: str) -> dict[str, Any]:
+    """A shipped schema as data (cached: treat it as read-only)."""
+    data = load_text(schema_text(name), name).data
+    if not isinstance(data, dict):
+        raise ValueError(f"the schema {name} is not an object")
+    return cast(dict[str, Any], data)
+
+
+# ---------------------------------------------------------------------------- formats
+
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_DATE_TIME = re.compile(r"(\d{4}-\d{2}-\d{2})[Tt](\d{2}:\d{2}:\d{2})(\.\d+)?([Zz]|[+-]\d{2}:\d{2})")
+_EMAIL = re.compile(r"[^@\s]+@[^@\s.][^@\s]*\.[^@\s]+")
+_URI_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*")
+
+
+def _is_date(instance: object) -> bool:
+    if not isinstance(instance, str):
+        return True
+    if not _DATE.fullmatch(instance):
+        return False
+    try:
+        _dt.date.fromisoformat(instance)
+    except ValueError:
+        return False
+    return True
+
+
+def _is_date_time(instance: object) -> bool:
+    if not isinstance(instance, str):
+        return True
+    match = _DATE_TIME.fullmatch(instance)
+    if match is None:
+        return False
+    date, time, fraction, zone = match.groups()
+    zone = "+00:00" if zone in {"Z", "z"} else zone
+    fraction = (fraction or "")[:7]  # fromisoformat takes at most 6 digits
+    try:
+        _dt.datetime.fromisoformat(f"{date}T{time}{fraction}{zone}")
+    except ValueError:
+        return False
+    return True
+
+
+def _is_email(instance: object) -> bool:
+    return not isinstance(instance, str) or bool(_EMAIL.fullmatch(instance))
+
+
+def _is_uri(instance: object) -> bool:
+    if not isinstance(instance, str):
+        return True
+    if any(char.isspace() for char in instance) or ":" not in instance:
+        return False
+    scheme = instance.split(":", 1)[0]
+    if not _URI_SCHEME.fullmatch(scheme):
+        return False
+    if scheme.lower() in {"http", "https"}:
+        try:
+            return bool(urlsplit(instance).hostname)
+        except ValueError:
+            return False
+    return True
+
+
+@functools.cache
+def format_checker() -> FormatChecker:
+    """Checks of ``date``, ``date-time``, ``email`` and ``uri`` that need no extra package."""
+    checker = FormatChecker(formats=())
+    checker.checks("date")(_is_date)
+    checker.checks("date-time")(_is_date_time)
+    checker.checks("email")(_is_email)
+    checker.checks("uri")(_is_uri)
+    return checker
+
+
+@functools.cache
+def validator_for(name: str) -> Draft202012Validator:
+    """A ready Draft 2020-12 validator (with format checks) for a shipped schema."""
+    return Draft202012Validator(load_schema(name), format_checker=format_checker())
