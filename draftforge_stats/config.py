@@ -25,8 +25,6 @@ from .names import (
 )
 from .reading import read_regular_file
 from .validation.documents import SourceError, decode_utf8, load_yaml
-from .validation.messages import schema_problems
-from .validation.rules import config_problems
 
 
 class _Section(BaseModel):
@@ -142,6 +140,10 @@ def parse_config(text: str, display: str) -> Config:
         document = load_yaml(text, display)
     except SourceError as exc:  # broken YAML or duplicate keys
         raise ConfigError(exc.summary, exc.problems) from None
+    # The schema checks (jsonschema) are loaded only for a project that has a config file.
+    from .validation.messages import schema_problems
+    from .validation.rules import config_problems
+
     data: Any = document.data if document.data is not None else {}
     problems = schema_problems(document, "config.schema.yml")
     problems += config_problems(document, project_root=None)  # an unknown time zone

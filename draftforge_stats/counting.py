@@ -35,23 +35,24 @@ a count, so that cached counts are thrown away.
 
 from __future__ import annotations
 
-import html
+import contextlib
 import itertools
+import logging
 import re
 import sys
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
-from markdown_it import MarkdownIt
-from markdown_it.token import Token
-from mdit_py_plugins.footnote import footnote_plugin
-from mdit_py_plugins.front_matter import front_matter_plugin
 
 from draftforge_stats.validation.documents import SourceError, check_expansion, check_nesting
+
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
+    from markdown_it.token import Token
 
 __all__ = [
     "RULES_VERSION",
@@ -173,6 +174,8 @@ def _segments() -> list[tuple[range, bool]]:
 
 
 _ASTRAL = re.compile("[\U00010000-\U0010ffff]")
+_SPACE = re.compile(r"\s")
+_UP_TO_LAST_SPACE = re.compile(r".*\s", re.DOTALL)
 
 
 @cache
@@ -204,8 +207,34 @@ def _word_pattern(astral: bool = True) -> re.Pattern[str]:
 
 
 def _find_words(text: str) -> list[str]:
-    """The words of ``text`` by the word rule."""
-    return _word_pattern(_ASTRAL.search(text) is not None).findall(text)
+    """The words of ``text`` by the word rule.
+
+    The pattern for astral text is several times slower on every character, so it is
+    used only on the whitespace-delimited runs that hold a character beyond U+FFFF, and
+    the fast pattern on the text between them. A word never holds whitespace and the
+    rule looks at nothing outside the word, so the words are the same as the astral
+    pattern finds in the whole text. Each character is scanned a bounded number of times.
+    """
+    astral = _ASTRAL.search(text)
+    fast = _word_pattern(False).findall
+    if astral is None:
+        return fast(text)
+    slow = _word_pattern(True).findall
+    words: list[str] = []
+    pos = 0
+    while astral is not None:
+        found = astral.start()
+        before = _UP_TO_LAST_SPACE.match(text, pos, found)
+        start = before.end() if before else pos
+        after = _SPACE.search(text, found)
+        end = after.start() if after else len(text)
+        if start > pos:
+            words += fast(text, pos, start)
+        words += slow(text, start, end)
+        pos = end
+        astral = _ASTRAL.search(text, pos)
+    words += fast(text, pos)
+    return words
 
 
 def count_words(plain_text: str) -> int:
@@ -274,7 +303,11 @@ def _html_block_match(match: re.Match[str]) -> str:
 def _html_block_text(raw: str) -> str:
     """The text between the tags of an ``html_block`` token, entities decoded."""
     text = _HTML_NOT_TEXT.sub(_html_block_match, raw)
-    return html.unescape(text) if "&" in text else text
+    if "&" not in text:
+        return text
+    import html  # only for text with entities: the run that counts nothing never loads it
+
+    return html.unescape(text)
 
 
 # -------------------------------------------------------------------------- Markdown
@@ -282,8 +315,56 @@ def _html_block_text(raw: str) -> str:
 
 @cache
 def _parser() -> MarkdownIt:
-    """The one configured parser (markdown-it-py instances are reusable)."""
+    """The one configured parser (markdown-it-py instances are reusable).
+
+    markdown-it-py is imported here, on the first count: a run that finds every count in
+    the cache (nothing changed) never loads it.
+    """
+    from markdown_it import MarkdownIt
+    from mdit_py_plugins.footnote import footnote_plugin
+    from mdit_py_plugins.front_matter import front_matter_plugin
+
     return MarkdownIt("commonmark").enable("table").use(front_matter_plugin).use(footnote_plugin)
+
+
+@cache
+def _parser_loggers() -> tuple[logging.Logger, ...]:
+    """The loggers of markdown-it-py's modules (they exist once the parser is made)."""
+    _parser()
+    return tuple(
+        logger
+        for name, logger in list(logging.Logger.manager.loggerDict.items())
+        if name.split(".", 1)[0] == "markdown_it" and isinstance(logger, logging.Logger)
+    )
+
+
+def _skip_debug(*args: object, **kwargs: object) -> None:
+    """Stands in for ``Logger.debug`` on markdown-it-py's loggers during our parse."""
+
+
+@contextlib.contextmanager
+def _parser_debug_skipped() -> Iterator[None]:
+    """Skip markdown-it-py's debug calls while we parse, where they would log nothing.
+
+    Its block rules call ``LOGGER.debug`` each time they are tried (about 150,000 calls for
+    a 1 MB book), and each call costs the logging module's level check even when nothing
+    is logged. For the duration of the parse, each of its loggers that would not log at
+    DEBUG gets a do-nothing ``debug`` of its own; it is removed afterwards. Nothing
+    changes for an application that turned markdown-it's debug logging on (those loggers
+    are left alone), and nothing is changed outside our parse.
+    """
+    skipped = [
+        logger
+        for logger in _parser_loggers()
+        if "debug" not in vars(logger) and not logger.isEnabledFor(logging.DEBUG)
+    ]
+    for logger in skipped:
+        vars(logger)["debug"] = _skip_debug
+    try:
+        yield
+    finally:
+        for logger in skipped:
+            vars(logger).pop("debug", None)
 
 
 # Inline tokens with a fixed meaning: text they stand for ("" = transparent).
@@ -403,12 +484,15 @@ def _gather(text: str, count_code_blocks: bool) -> list[_Stream]:
     """The counted text of a document: the parse, then (when the parser dropped content
     nested past its limit) the parse of those lines flattened."""
     parser = _parser()
-    tokens = parser.parse(_prepared(text))
+    with _parser_debug_skipped():
+        tokens = parser.parse(_prepared(text))
     streams = [_stream(tokens, count_code_blocks)]
     regions = _dropped_regions(tokens, parser.options["maxNesting"])
     if regions:
         flat = _prepared(_flattened(text, regions))
-        streams.append(_stream(parser.parse(flat), count_code_blocks))
+        with _parser_debug_skipped():
+            flat_tokens = parser.parse(flat)
+        streams.append(_stream(flat_tokens, count_code_blocks))
     return streams
 
 

@@ -23,6 +23,7 @@ the committer date alone (:meth:`Repository.committer_date`) is read the same wa
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import os
 import shutil
@@ -236,9 +237,10 @@ class Repository:
 
     # ------------------------------------------------------------------ facts
 
-    @property
+    @functools.cached_property
     def object_format(self) -> str:
-        """`sha1` or `sha256`: how this repository names its objects."""
+        """`sha1` or `sha256`: how this repository names its objects (read once: it is
+        asked for every file whose blob id is computed)."""
         reader = self._repo.config_reader("repository")
         value = reader.get_value("extensions", "objectformat", "sha1")
         return str(value).lower()

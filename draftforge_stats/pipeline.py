@@ -49,8 +49,10 @@ from .safekeeping import (
     shortened_warning,
 )
 from .statsfile import (
+    CHECKED_FILE,
     Breakdown,
     ChapterEntry,
+    CheckedFiles,
     Current,
     ManuscriptEntry,
     ProjectInfo,
@@ -297,7 +299,8 @@ def run_stats(
     config = load_config(root)
     stats_path = root / STATS_FILE
     display = STATS_FILE.as_posix()
-    existing = read_existing(stats_path)
+    checked = CheckedFiles(repo.common_dir / CHECKED_FILE if repo is not None and write else None)
+    existing = read_existing(stats_path, checked)
     early: list[str] = []
     if existing.newer is not None:
         message = newer_file_message(display, existing.newer)
@@ -346,7 +349,8 @@ def run_stats(
                 ),
             }
         )
-    check_stats(stats.model_dump(mode="json"))  # nothing invalid is ever written
+    # Nothing invalid is ever written; the stored file was checked when it was read.
+    check_stats(stats.model_dump(mode="json"), old_data)
     text = render(stats)
     written = False
     backup: Path | None = None
@@ -360,6 +364,7 @@ def run_stats(
         ):
             backup = keep_backup(stats_path, existing.raw)
         written = _guarded(lambda: write_if_changed(stats_path, text), stats_path, display)
+        checked.add(text.encode("utf-8"))  # these bytes passed the check above
     if existing.problem is not None and existing.newer is None:
         committed = None
         if repo is not None and existing.raw is not None:

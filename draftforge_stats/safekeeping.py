@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from .history import Stored, stored_days
-from .statsfile import describe_problems, read_stats_file
+from .statsfile import CheckedFiles, describe_problems, read_stats_file
 from .wording import plural as _plural
 
 
@@ -34,10 +34,11 @@ class Existing:
     days: frozenset[date] = frozenset()  # every day its history names: none may be dropped
 
 
-def read_existing(path: Path) -> Existing:
+def read_existing(path: Path, checked: CheckedFiles | None = None) -> Existing:
     """Read the stats file through its owner, then the history it holds: all of it when the
-    file is valid, else every valid entry (see :mod:`.statsfile.salvage`)."""
-    found = read_stats_file(path)
+    file is valid, else every valid entry (see :mod:`.statsfile.salvage`). A file whose exact
+    bytes `checked` knows was found valid before and is not checked again."""
+    found = read_stats_file(path, checked)
     salvage = found.salvage
     problem = found.problem
     if found.usable:

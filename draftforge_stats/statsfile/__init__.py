@@ -33,6 +33,7 @@ from ..errors import StatsFileError, UnreadableFileError
 from ..names import STATS_FILE
 from ..reading import read_regular_file
 from .backup import keep_backup
+from .checked import CHECKED_FILE, CheckedFiles, schema_part
 from .model import (
     FORMAT_VERSION,
     GENERATED_BY,
@@ -62,11 +63,13 @@ from .write import (
 )
 
 __all__ = [
+    "CHECKED_FILE",
     "FORMAT_VERSION",
     "GENERATED_BY",
     "TIMESTAMP_FIELDS",
     "Breakdown",
     "ChapterEntry",
+    "CheckedFiles",
     "Current",
     "GoalInfo",
     "HistoryBasis",
@@ -100,19 +103,29 @@ __all__ = [
 # ---------------------------------------------------------------------------- checking
 
 
-def stats_errors(data: Any) -> list[str]:
+def stats_errors(data: Any, valid: Any = None) -> list[str]:
     """Every way `data` breaks the stats file's contract, as `$.path: message` lines (empty:
     valid): the schema (with the format checks of `draftforge validate`), then the rules
     for a stats file (totals, history order, streaks); a value the schema refused is not
-    checked again."""
+    checked again.
+
+    `valid` is stats data already found valid (the stored file): the schema does not check
+    again the history and breakdown entries `data` shares with it (see
+    :func:`.checked.schema_part`); the rules always see the whole of `data`."""
     # late: validation imports the config, which is heavier
     from ..validation import errors_of, rules, schemas
     from ..validation.documents import load_json
 
-    errors = sorted(
-        schemas.validator_for("stats.schema.json").iter_errors(data),
-        key=lambda e: list(map(str, e.path)),
-    )
+    def schema_errors(checked: Any) -> list[Any]:
+        return sorted(
+            schemas.validator_for("stats.schema.json").iter_errors(checked),
+            key=lambda e: list(map(str, e.path)),
+        )
+
+    part = schema_part(data, valid)
+    errors = schema_errors(part)
+    if errors and part is not data:
+        errors = schema_errors(data)  # the paths as they are in the whole file
     lines = [f"{e.json_path}: {e.message}" for e in errors]
     if errors or not isinstance(data, dict):
         return lines
@@ -121,9 +134,10 @@ def stats_errors(data: Any) -> list[str]:
     return [f"{p.path}: {p.message}" for p in errors_of(problems)]
 
 
-def check_stats(data: Any) -> None:
-    """Raise :class:`StatsFileError` when `data` is not a valid stats file."""
-    errors = stats_errors(data)
+def check_stats(data: Any, valid: Any = None) -> None:
+    """Raise :class:`StatsFileError` when `data` is not a valid stats file (`valid`: as for
+    :func:`stats_errors`)."""
+    errors = stats_errors(data, valid)
     if errors:
         raise StatsFileError(
             "The computed stats do not match schemas/stats.schema.json; nothing was written:\n  "
@@ -188,13 +202,14 @@ def _why_newer(data: Any) -> str | None:
     return None
 
 
-def read_stats_file(path: Path) -> StoredFile:
+def read_stats_file(path: Path, checked: CheckedFiles | None = None) -> StoredFile:
     """Read and check the stats file at `path`; a file that cannot be used says why.
 
     No file: an empty result. Not readable, not UTF-8, not JSON, not valid by
     :func:`stats_errors` or written in a newer format (`version` above
     :data:`FORMAT_VERSION`, or keys this version does not know): `problem` says which, in
-    words fit for a warning. Whatever can be kept of the history is in `salvage`."""
+    words fit for a warning. Whatever can be kept of the history is in `salvage`. A file
+    whose exact bytes `checked` knows was found valid before and is not checked again."""
     if not os.path.lexists(path):
         return StoredFile()
     try:
@@ -213,7 +228,7 @@ def read_stats_file(path: Path) -> StoredFile:
     newer = _why_newer(data)
     if newer is not None:
         return StoredFile(raw, data, problem=newer, newer=newer, salvage=salvage)
-    errors = stats_errors(data)
+    errors = [] if checked is not None and raw in checked else stats_errors(data)
     if errors:
         more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
         return StoredFile(
