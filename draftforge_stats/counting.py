@@ -307,7 +307,7 @@ def _front_matter_title(source: str) -> str | None:
     """The ``title`` of a YAML front matter block, if it is a non-blank string."""
     try:
         check_nesting(source, "front matter")  # libyaml would crash on extreme nesting
-        loader = _SafeLoader(source)
+        loader: Any = _SafeLoader(source)  # PyYAML's stubs type its methods unevenly
         try:
             node = loader.get_single_node()
             if node is not None:

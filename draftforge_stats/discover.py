@@ -268,6 +268,8 @@ def _link_problem(link: Path, root_resolved: Path) -> str | None:
         return _LOOP if exc.errno == errno.ELOOP else "to nothing (its target does not exist)"
     if not target.is_relative_to(root_resolved):
         return "to a file outside the project folder"
+    if any(part.startswith(".") for part in target.relative_to(root_resolved).parts):
+        return "to a hidden file (such as one in `.git`)"
     return None
 
 

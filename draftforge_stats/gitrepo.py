@@ -29,10 +29,10 @@ import shutil
 import subprocess
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from types import ModuleType, TracebackType
-from typing import IO, TYPE_CHECKING
+from typing import IO, TYPE_CHECKING, Any
 
 from .errors import GitError, GitNotFoundError
 from .gitdates import commit_date, parse_raw_date
@@ -188,8 +188,11 @@ class Repository:
         """
         git = _gitpython()
         try:
-            out: str = self._repo.git.execute(
-                ["git", *args], strip_newline_in_stdout=False, env=dict(env) if env else None
+            out: str = _execute(
+                self._repo.git,
+                ["git", *args],
+                strip_newline_in_stdout=False,
+                env=dict(env) if env else None,
             )
         except git.GitCommandError as exc:
             raise GitError(f"`git {args[0]}` failed: {_stderr(exc)}") from None
@@ -197,7 +200,8 @@ class Repository:
 
     def _git_bytes(self, *args: str, check: bool = True) -> tuple[int, bytes]:
         """Run git; its exit status and raw standard output (raises on failure if `check`)."""
-        status, out, err = self._repo.git.execute(
+        status, out, err = _execute(
+            self._repo.git,
             ["git", *args],
             with_extended_output=True,
             with_exceptions=False,
@@ -272,9 +276,17 @@ class Repository:
 
     def committer_date(self, sha: str) -> datetime | None:
         """The committer date of commit `sha` (when it was last written: a rebase or an amend
-        renews it), or None when it is unknown or git cannot show it."""
+        renews it), or None when the commit is unknown. A committer date git cannot show
+        gives way to the author date; with neither, the start of 1970."""
         dates = self._raw_dates(sha)
-        return parse_raw_date(dates[1])[0] if dates is not None else None
+        if dates is None:
+            return None
+        author, committer = dates
+        return (
+            parse_raw_date(committer)[0]
+            or commit_date(author, committer).moment
+            or datetime.fromtimestamp(0, UTC)
+        )
 
     def _raw_dates(self, sha: str) -> tuple[str, str] | None:
         """Commit `sha`'s author and committer dates as `--date=raw` prints them."""
@@ -507,7 +519,11 @@ class BlobReader:
                 header = stdout.readline().split()
                 if len(header) != 3:
                     what = b" ".join(header).decode("ascii", "replace") or "no answer"
-                    raise GitError(f"`git cat-file` could not read blob {oid}: {what}")
+                    raise GitError(
+                        f"`git cat-file` could not read blob {oid} ({what}): the repository "
+                        "is damaged or incomplete; `git fsck` lists what is missing, and a "
+                        "fresh clone repairs it."
+                    )
                 size = int(header[2])
                 if max_size is not None and size > max_size:
                     left = size
@@ -566,9 +582,19 @@ def run_git(*args: str, cwd: Path, env: Mapping[str, str] | None = None) -> str:
     """Run git outside any opened repository (`git config --global ...`, `git clone ...`)."""
     git = _gitpython()
     try:
-        out: str = git.Git(str(cwd)).execute(
-            ["git", *args], strip_newline_in_stdout=False, env=dict(env) if env else None
+        out: str = _execute(
+            git.Git(str(cwd)),
+            ["git", *args],
+            strip_newline_in_stdout=False,
+            env=dict(env) if env else None,
         )
     except git.GitCommandError as exc:
         raise GitError(f"`git {args[0]}` failed: {_stderr(exc)}") from None
     return out
+
+
+def _execute(runner: git.Git, command: list[str], **options: Any) -> Any:
+    """``runner.execute(command, **options)``: GitPython's overloads of ``execute`` differ
+    between the releases this package allows, so each caller names the type it gets."""
+    execute: Any = runner.execute
+    return execute(command, **options)

@@ -325,6 +325,8 @@ def run_stats(
             if write
             else f"it would be moved to {display}.bak and made again (nothing written now)"
         )
+        if existing.raw is None:  # not a file that was read (a pipe, a link loop): no bytes
+            action = "made it again" if write else "it would be made again (nothing written now)"
         warnings.insert(0, f"{display} is not a valid stats file ({existing.problem}); {action}.")
 
     new_data = stats.model_dump(mode="json")

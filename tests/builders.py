@@ -131,6 +131,10 @@ class Run:
     def lines(self) -> list[str]:
         return self.stdout.splitlines()
 
+    def unmasked(self) -> list[str]:
+        """The log without the `::add-mask::` commands that hide the token."""
+        return [line for line in self.lines() if not line.startswith("::add-mask::")]
+
 
 @dataclass
 class World:

@@ -11,6 +11,7 @@ import pytest
 
 from tests.builders import world  # noqa: F401  (a fixture shared by the Action's tests)
 from tests.gitutil import GitRepo
+from tests.postgres import postgres_server  # noqa: F401  (the receiver's database server)
 
 
 @pytest.fixture(autouse=True)

@@ -63,7 +63,9 @@ def theme_colours(svg: str, theme: str) -> dict[str, str]:
 def luminance(colour: str) -> float:
     def channel(value: int) -> float:
         c = value / 255
-        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+        return (
+            c / 12.92 if c <= 0.04045 else float(((c + 0.055) / 1.055) ** 2.4)
+        )  # Any in mypy 1.10
 
     r, g, b = hex_rgb(colour)
     return 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b)

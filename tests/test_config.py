@@ -99,8 +99,9 @@ def test_syntax_error_names_line(tmp_path: Path) -> None:
     write_config(tmp_path, "project:\n  name: [unclosed\n")
     with pytest.raises(ConfigError) as info:
         load_config(tmp_path)
-    assert info.value.problems[0].line is not None
-    assert "Traceback" not in str(info.value)
+    [problem] = info.value.problems
+    assert (problem.file, problem.line) == (".draftforge/config.yml", 3)
+    assert str(info.value).splitlines()[0] == ".draftforge/config.yml is not valid YAML"
 
 
 def test_duplicate_keys_are_errors(tmp_path: Path) -> None:
@@ -127,13 +128,6 @@ def test_bytes_that_are_not_utf8_are_located(tmp_path: Path) -> None:
     assert (problem.file, problem.line, problem.column) == (".draftforge/config.yml", 2, 12)
     assert problem.message == "byte 20 (0xe9) is not valid UTF-8"
     assert problem.hint == "save the file as UTF-8"
-
-
-def test_deep_nesting_is_a_config_error(tmp_path: Path) -> None:
-    write_config(tmp_path, "project: " + "[" * 5000 + "]" * 5000 + "\n")
-    with pytest.raises(ConfigError) as info:
-        load_config(tmp_path)
-    assert info.value.problems[0].message.startswith("the document is nested too deeply")
 
 
 @pytest.mark.parametrize("zone", ["America", "Europe", "Etc"])

@@ -1,9 +1,10 @@
 """Static checks of the Action's image (this machine has no Docker engine to build it).
 
 The Dockerfile is read as a list of instructions (continuation lines joined), and each rule of
-the image is checked on them: slim official Python base, git from apt without recommends or
-lists, the package installed from the copied repository without a pip cache, and
-`draftforge action` as the exec-form entry point.
+the image is checked on them: a slim official Python base of a named Python and Debian release,
+git from apt without recommends or lists, the locked dependencies installed with hash checking
+before any source is copied, the package built without a download, no setting given twice, and
+`draftforge action` as the exec-form entry point. scripts/build-image builds it for real.
 """
 
 from __future__ import annotations
@@ -45,9 +46,20 @@ def run_commands() -> list[list[str]]:
     return commands
 
 
-def test_base_is_the_slim_official_python_image() -> None:
-    assert of("FROM") == ["python:3.11-slim"]
+BASE = re.compile(r"python:3\.11\.(\d+)-slim-bookworm(@sha256:[0-9a-f]{64})?")
+
+
+def test_base_names_a_python_and_a_debian_release() -> None:
+    """Not `python:3.11-slim`, which moves to each new 3.11.x and each new Debian."""
+    [base] = of("FROM")
+    assert BASE.fullmatch(base), base
     assert instructions()[0][0] == "FROM"
+
+
+def test_the_build_script_stands_in_for_the_same_base() -> None:
+    script = (REPO_ROOT / "scripts" / "build-image").read_text(encoding="utf-8")
+    [base] = of("FROM")
+    assert f'BASE="docker.io/library/{base.partition("@")[0]}"' in script.splitlines()
 
 
 def test_git_is_installed_without_recommends_and_lists_are_removed() -> None:
@@ -61,30 +73,63 @@ def test_git_is_installed_without_recommends_and_lists_are_removed() -> None:
     assert len([args for args in of("RUN") if "apt-get" in args]) == 1
 
 
-def test_the_package_is_installed_from_the_repository_without_a_pip_cache() -> None:
+def test_locked_dependencies_are_installed_with_hashes_before_the_source() -> None:
     copies = [args.split() for args in of("COPY")]
     assert copies == [
+        ["docker/requirements.lock", "/tmp/requirements.lock"],
         ["pyproject.toml", "README.md", "./"],
         ["draftforge_stats", "./draftforge_stats"],
         ["schemas", "./schemas"],
         ["scaffolds", "./scaffolds"],
     ]
     pip = [c for c in run_commands() if c[:2] == ["pip", "install"]]
-    assert pip == [["pip", "install", "--no-cache-dir", "."]]
-    assert "PIP_NO_CACHE_DIR=1" in " ".join(of("ENV"))
+    assert pip == [
+        ["pip", "install", "--require-hashes", "--no-deps", "-r", "/tmp/requirements.lock"],
+        # The package alone, with the locked setuptools: nothing downloaded unlocked.
+        ["pip", "install", "--no-deps", "--no-build-isolation", "."],
+    ]
+    order = [(name, args) for name, args in instructions() if name in {"COPY", "RUN"}]
+    lock_installed = next(i for i, (n, a) in enumerate(order) if "--require-hashes" in a)
+    first_source = next(i for i, (n, a) in enumerate(order) if a.startswith("pyproject.toml"))
+    assert order[lock_installed - 1] == ("COPY", "docker/requirements.lock /tmp/requirements.lock")
+    assert lock_installed < first_source
     # No compilers: nothing but git comes from apt, and no build tools are installed.
     joined = " ".join(of("RUN"))
     for tool in ("gcc", "build-essential", "g++", "make "):
         assert tool not in joined
 
 
+def test_no_setting_is_given_twice() -> None:
+    """PIP_NO_CACHE_DIR=1 is the one place pip's cache is turned off (no --no-cache-dir)."""
+    settings = [pair.split("=")[0] for args in of("ENV") for pair in args.split()]
+    assert sorted(settings) == [
+        "PIP_DISABLE_PIP_VERSION_CHECK",
+        "PIP_NO_CACHE_DIR",
+        "PYTHONDONTWRITEBYTECODE",
+        "PYTHONUNBUFFERED",
+    ]
+    flags = {"--no-cache-dir": "PIP_NO_CACHE_DIR", "--disable-pip-version-check": "PIP_DISABLE"}
+    for command in run_commands():
+        assert not set(command) & set(flags), command
+    assert len(of("ENV")) == 1
+    assert len(of("ENTRYPOINT")) == 1
+
+
 def test_what_the_image_copies_exists_and_the_context_is_small() -> None:
-    for name in ("pyproject.toml", "README.md", "draftforge_stats", "schemas", "scaffolds"):
+    for name in (
+        "docker/requirements.lock",
+        "pyproject.toml",
+        "README.md",
+        "draftforge_stats",
+        "schemas",
+        "scaffolds",
+    ):
         assert (REPO_ROOT / name).exists(), name
     ignore = (REPO_ROOT / ".dockerignore").read_text(encoding="utf-8").splitlines()
     rules = [line for line in ignore if line and not line.startswith("#")]
     assert rules[0] == "*"  # everything out, then only what the image needs back in
-    assert set(rules[1:6]) == {
+    assert set(rules[1:7]) == {
+        "!docker/requirements.lock",
         "!pyproject.toml",
         "!README.md",
         "!draftforge_stats/",

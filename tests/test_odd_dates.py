@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from draftforge_stats.gitdates import commit_date, parse_raw_date
+from draftforge_stats.gitrepo import Repository
 from tests.faultkit import action_world, cli, raw_commit, run_action
 from tests.gitutil import GitRepo
 
@@ -225,3 +226,17 @@ def test_a_commit_dated_far_ahead_of_the_clock_warns_and_counts_on_its_day(
 
 def warnings(stderr: str) -> list[str]:
     return [line for line in stderr.replace("\n  ", " ").splitlines() if line.startswith("warn")]
+
+
+def test_the_webhooks_commit_date_survives_an_unusable_committer_date(git_repo: GitRepo) -> None:
+    git_repo.commit("Start", MARCH_1, files={"chapters/01.md": FIRST})
+    git_repo.write("chapters/02.md", SECOND)
+    odd = raw_commit(git_repo, MARCH_6, "garbage")
+    git_repo.write("chapters/03.md", SECOND)
+    neither = raw_commit(git_repo, "", "")
+    repo = Repository.find(git_repo.path)
+    assert repo is not None
+
+    assert repo.committer_date(odd) == datetime(2025, 3, 6, 10, tzinfo=UTC)  # the author's
+    assert repo.committer_date(neither) == datetime(1970, 1, 1, tzinfo=UTC)
+    assert repo.committer_date("0" * 40) is None  # no such commit

@@ -29,7 +29,6 @@ from draftforge_stats.webhook.signing import webhook_id_for
 from examples.receiver.app import UPSERT, Handler, Receiver, upsert_parameters
 from tests.builders import CH3, NOW, REPOSITORY, SECRET, World, clone, head_of, on_branch
 from tests.postgres import PostgresServer
-from tests.postgres import postgres_server as postgres_server  # the fixture
 from tests.test_webhook_payload import validate
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -6,6 +6,7 @@ import json
 import shutil
 import subprocess
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
@@ -40,7 +41,7 @@ PRODUCT_RUN = (CASES / "agent-run.schema.json" / "valid").joinpath(
 )
 
 
-def _cases(kind: str) -> list[pytest.ParameterSet]:
+def _cases(kind: str) -> Sequence[object]:  # pytest.ParameterSet is public from 9.2 only
     params = []
     for schema_dir in sorted(CASES.iterdir()):
         for path in sorted((schema_dir / kind).glob("*")):

@@ -230,10 +230,6 @@ class TestJson:
         doc = load_json('{"é": "ü", "n": 1}', "u.json")
         assert doc.locate(("n",)) == (1, 17)
 
-    def test_deep_nesting_is_an_error_not_a_crash(self) -> None:
-        with pytest.raises(SourceError):
-            load_json("[" * 100_000 + "]" * 100_000, "deep.json")
-
 
 def test_json_path() -> None:
     assert json_path(()) == "$"
@@ -250,16 +246,6 @@ def test_hand_made_document_has_no_positions() -> None:
 
 class TestHostileInput:
     """Input that used to crash the loaders (a traceback, or worse) instead of a problem."""
-
-    @pytest.mark.parametrize("depth", [5_000, 200_000])
-    def test_deep_yaml_nesting_is_an_error_not_a_crash(self, depth: int) -> None:
-        # 5,000 levels overflowed Python's recursion limit; 200,000 crashed libyaml's
-        # composer (a segmentation fault, the whole process gone).
-        with pytest.raises(SourceError) as error:
-            load_yaml("a: " + "[" * depth + "]" * depth + "\n", "c.yml")
-        [problem] = _problems(error)
-        assert (problem.line, problem.column) == (1, 103)  # the 101st level: `a:` is the 1st
-        assert problem.message == "the document is nested too deeply (more than 100 levels)"
 
     def test_moderate_yaml_nesting_is_fine(self) -> None:
         doc = load_yaml("a: " + "[" * 60 + "]" * 60 + "\n", "c.yml")

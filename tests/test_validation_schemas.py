@@ -7,6 +7,7 @@ the problems expected (``line:column: $.path: message (hint)``), in order.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +22,7 @@ from draftforge_stats.validation.schemas import SCHEMA_NAMES, load_schema, schem
 CASES = Path(__file__).parent / "data" / "schema_cases"
 
 
-def _case_files(kind: str) -> list[pytest.ParameterSet]:
+def _case_files(kind: str) -> Sequence[object]:  # pytest.ParameterSet is public from 9.2 only
     params = []
     for schema_dir in sorted(CASES.iterdir()):
         for path in sorted((schema_dir / kind).glob("*")):

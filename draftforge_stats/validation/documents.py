@@ -24,6 +24,13 @@ from typing import Any, Literal
 import yaml
 
 from draftforge_stats.errors import Problem, SourceError
+from draftforge_stats.validation.nesting import (
+    MAX_DEPTH,
+    TOO_DEEP,
+    TOO_DEEP_HINT,
+    json_too_deep,
+    yaml_too_deep,
+)
 from draftforge_stats.wording import plural
 
 __all__ = [
@@ -44,11 +51,6 @@ Position = tuple[int, int]
 """A 1-based ``(line, column)`` in the source text; the column counts characters."""
 
 _Key = tuple[Hashable, ...]
-
-MAX_DEPTH = 100
-"""YAML mappings and lists nested deeper than this are refused before they are composed:
-deeper nesting runs into Python's recursion limit, and far deeper (some 100,000 levels)
-crashes libyaml's recursive composer, taking the whole process with it."""
 
 MAX_VALUES = 100_000
 """A YAML document may hold at most this many values (keys, scalars, lists and mappings)
@@ -159,7 +161,7 @@ def load_yaml(text: str, file: str) -> Document:
     for nesting deeper than :data:`MAX_DEPTH`, or for duplicate keys and numbers too
     long to read (one problem each).
     """
-    loader = _YamlLoader(text)
+    loader: Any = _YamlLoader(text)  # PyYAML's stubs type its methods unevenly
     try:
         try:
             check_nesting(text, file)
@@ -270,28 +272,12 @@ def _children(node: yaml.Node) -> list[yaml.Node]:
 def check_nesting(text: str, file: str) -> None:
     """Refuse YAML nested deeper than :data:`MAX_DEPTH`, from the parser's events alone.
 
-    Raises :class:`SourceError` (too deep) or a ``yaml.YAMLError`` (bad syntax).
+    Raises :class:`SourceError` (too deep: the same problem whichever parser stops
+    first, see :mod:`draftforge_stats.validation.nesting`) or a ``yaml.YAMLError`` (bad syntax).
     """
-    loader = _YamlLoader(text)
-    try:
-        depth = 0
-        while not loader.check_event(yaml.StreamEndEvent):
-            event = loader.get_event()
-            if isinstance(event, yaml.CollectionStartEvent):
-                depth += 1
-                if depth > MAX_DEPTH:
-                    line, column = _mark(event)
-                    problem = Problem(
-                        file=file,
-                        message=f"the document is nested too deeply (more than {MAX_DEPTH} levels)",
-                        line=line,
-                        column=column,
-                    )
-                    raise SourceError(f"{file} is not valid YAML", [problem])
-            elif isinstance(event, yaml.CollectionEndEvent):
-                depth -= 1
-    finally:
-        loader.dispose()
+    problem = yaml_too_deep(text, file, _YamlLoader)
+    if problem is not None:
+        raise SourceError(f"{file} is not valid YAML", [problem])
 
 
 def _yaml_syntax_problem(exc: yaml.MarkedYAMLError, text: str, file: str) -> Problem:
@@ -484,24 +470,27 @@ def load_json(text: str, file: str) -> Document:
     if not text.strip():
         doc._values[()] = (1, 1)
         return doc
+    too_deep = json_too_deep(text, file)
+    if too_deep is not None:
+        raise SourceError(f"{file} is not valid JSON", [too_deep])
     try:
         data = json.loads(text, object_pairs_hook=_pairs_to_dict, parse_int=_parse_int)
     except json.JSONDecodeError as exc:
         raise SourceError(
             f"{file} is not valid JSON", [_json_syntax_problem(exc, text, file)]
         ) from None
-    except RecursionError:
+    except RecursionError:  # pragma: no cover - json_too_deep refused it first
         raise SourceError(
             f"{file} is not valid JSON",
-            [Problem(file=file, message="the document is nested too deeply")],
+            [Problem(file=file, message=TOO_DEEP, hint=TOO_DEEP_HINT)],
         ) from None
     scanner = _JsonScanner(text, doc)
     try:
         scanner.value(_skip(text, 0), ())
-    except RecursionError:
+    except RecursionError:  # pragma: no cover - json_too_deep refused it first
         raise SourceError(
             f"{file} is not valid JSON",
-            [Problem(file=file, message="the document is nested too deeply")],
+            [Problem(file=file, message=TOO_DEEP, hint=TOO_DEEP_HINT)],
         ) from None
     if scanner.problems:
         problems = sorted(scanner.problems, key=lambda p: (p.line or 0, p.column or 0))

@@ -52,18 +52,24 @@ def schema_problems(doc: Document, schema_name: str) -> list[Problem]:
     return unique
 
 
+def _keyword(error: ValidationError) -> str:
+    """The schema keyword that failed (`type`, `enum`...); the type stubs of jsonschema
+    have typed this attribute differently over the releases this package allows."""
+    return str(error.validator)
+
+
 def _without_shadowed(errors: list[ValidationError]) -> list[ValidationError]:
     """One problem per value is enough: drop what a value of the wrong type also fails
     (`type: Yes` is a boolean, so not also "not a project type"), and a `pattern` error
     where the same value fails its `format`."""
-    types = {tuple(e.absolute_path) for e in errors if e.validator == "type"}
-    formats = {tuple(e.absolute_path) for e in errors if e.validator == "format"}
+    types = {tuple(e.absolute_path) for e in errors if _keyword(e) == "type"}
+    formats = {tuple(e.absolute_path) for e in errors if _keyword(e) == "format"}
 
     def shadowed(error: ValidationError) -> bool:
         path = tuple(error.absolute_path)
-        if error.validator != "type" and path in types:
+        if _keyword(error) != "type" and path in types:
             return True
-        return error.validator == "pattern" and path in formats
+        return _keyword(error) == "pattern" and path in formats
 
     return [e for e in errors if not shadowed(e)]
 
@@ -310,7 +316,7 @@ class _Translator:
 
     def problems(self, error: ValidationError) -> Iterator[Problem]:
         path = tuple(error.absolute_path)
-        keyword = error.validator
+        keyword = _keyword(error)
         value: Any = error.validator_value
         instance: Any = error.instance
 
@@ -487,7 +493,7 @@ class _Translator:
         def wrong_type(errors: list[ValidationError]) -> bool:
             return (
                 len(errors) == 1
-                and errors[0].validator == "type"
+                and _keyword(errors[0]) == "type"
                 and tuple(errors[0].absolute_path) == path
             )
 
