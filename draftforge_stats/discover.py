@@ -151,6 +151,8 @@ def discover(root: Path, selector: FileSelector) -> Discovery:
         what = "does not exist"
         if chapters_dir.is_symlink():
             what = "is a symbolic link that leads to no folder (to nothing, or in a loop)"
+        elif chapters_dir.exists():
+            what = "is a file, not a folder,"
         raise ManuscriptError(
             f"The chapters directory `{selector.chapters_directory or '.'}` {what} "
             f"in {root}. Create it, or set `structure.chapters_directory` in "

@@ -126,6 +126,15 @@ class TreeEntry:
     blob: str
 
 
+def _unopenable(top: Path) -> GitError:
+    """The error for a `.git` that git cannot open as a repository."""
+    return GitError(
+        f"{top / '.git'} is there, but git cannot open it as a repository (a clone or "
+        "worktree that was moved or damaged?): repair it (`git worktree repair`, or "
+        "clone again), or remove it if the folder is not meant to be in git."
+    )
+
+
 class Repository:
     """A git repository, opened from any folder inside its working tree."""
 
@@ -172,13 +181,13 @@ class Repository:
                 return None
             # A `.git` git cannot open (a moved worktree, an empty folder): counting as if
             # outside git would write a stats file without the history.
-            raise GitError(
-                f"{top / '.git'} is there, but git cannot open it as a repository (a clone or "
-                "worktree that was moved or damaged?): repair it (`git worktree repair`, or "
-                "clone again), or remove it if the folder is not meant to be in git."
-            ) from None
+            raise _unopenable(top) from None
         except git.GitCommandError as exc:  # e.g. "dubious ownership"
             raise GitError(f"git cannot open {path}: {exc.stderr.strip()}") from None
+        if not (Path(repo.git_dir) / "HEAD").is_file():
+            # Older GitPython releases open a `.git` file whose `gitdir:` points nowhere;
+            # nothing may be read from or written into such a folder.
+            raise _unopenable(Path(repo.working_tree_dir or path))
         return cls(repo)
 
     def git(self, *args: str, env: Mapping[str, str] | None = None) -> str:
@@ -259,6 +268,15 @@ class Repository:
             "rev-parse", "--verify", "--quiet", "--end-of-options", f"{sha}^{{commit}}", check=False
         )
         return status == 0
+
+    def last_change(self, path: str) -> str | None:
+        """The id of the newest commit of HEAD that changed `path` (relative to the top of
+        the work tree), or None when there is none."""
+        status, out = self._git_bytes(
+            "log", "-1", "--format=%H", "--end-of-options", "HEAD", "--", path, check=False
+        )
+        sha = out.decode().strip() if status == 0 else ""
+        return sha or None
 
     def is_ancestor(self, ancestor: str, descendant: str) -> bool:
         """True when commit `ancestor` is `descendant` or one of its ancestors (False when

@@ -83,7 +83,7 @@ class Day:
     commits: int = 0
     key: Key | None = None
     sha: str = ""
-    totals: Totals = Totals(0, 0)
+    totals: Totals = field(default_factory=lambda: Totals(0, 0))
     authored_at: datetime | None = None
     changes: DayChanges = field(default_factory=DayChanges)
 

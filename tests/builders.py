@@ -221,6 +221,11 @@ class World:
 
 @pytest.fixture
 def world(tmp_path: Path, bare_remote: Path) -> World:
+    return build_world(tmp_path, bare_remote)
+
+
+def build_world(tmp_path: Path, bare_remote: Path) -> World:
+    """Two days of writing pushed to `bare_remote`, and the runner's full clone of it."""
     author = clone(bare_remote, tmp_path / "author")
     base = author.commit(
         "Start the novel",

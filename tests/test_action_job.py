@@ -376,6 +376,7 @@ def test_a_branch_that_keeps_moving_fails_clearly(world: World) -> None:
     )
     assert git_in(world.origin, "log", "-1", "--format=%s", "main") == "More words 4\n"
     assert run.output_values() == FAILED_OUTPUTS
+    assert run.summary.splitlines()[-1] == "Nothing was pushed."
 
 
 def test_uncommitted_changes_are_never_discarded(world: World) -> None:
@@ -423,8 +424,9 @@ def test_a_shallow_clone_that_cannot_fetch_goes_on(world: World, tmp_path: Path)
     warning = next(line for line in run.lines() if line.startswith("::warning::"))
     assert warning.startswith("::warning::The clone is shallow and fetching the full history ")
     assert warning.endswith(
-        "going on with the commits there are and the history stored in the stats file "
-        "(nothing in it is lost). Use actions/checkout with `fetch-depth: 0`."
+        "going on with the commits there are and the history stored in the stats file. If "
+        "the new stats would drop a stored day, the job fails and pushes nothing (unless "
+        "`allow-shorter-history: true`). Use actions/checkout with `fetch-depth: 0`."
     )
     assert run.output_values()["word-count"] == "11"
     assert "- The clone was shallow and its full history could not be fetched." in run.summary

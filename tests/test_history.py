@@ -15,10 +15,11 @@ from typing import Any
 import pytest
 
 from draftforge_stats.counting import RULES_VERSION
-from draftforge_stats.errors import ConfigError, StatsFileError
+from draftforge_stats.errors import ConfigError, HistoryLossError, StatsFileError
 from draftforge_stats.gitrepo import Repository, parse_raw_log
 from draftforge_stats.history import CountCache, DayRecord, merge_days, to_entries
-from draftforge_stats.pipeline import StatsRun, _read_existing, run_stats
+from draftforge_stats.pipeline import StatsRun, run_stats
+from draftforge_stats.safekeeping import read_existing
 from draftforge_stats.statsfile import Stats, check_stats, stats_errors
 from tests.gitutil import GitRepo
 
@@ -613,10 +614,19 @@ def test_moving_head_back_describes_the_older_commit(git_repo: GitRepo) -> None:
     git_repo.commit("b", "2025-08-02T10:00:00+00:00", files={"chapters/01.md": words(4)})
     git_repo.write(".gitignore", ".draftforge/stats.json\n")
     run(git_repo.path)
+    stored = (git_repo.path / STATS).read_bytes()
     git_repo.git("checkout", "-q", "--detach", a)
-    result = run(git_repo.path)
+    # HEAD's history has no 2 August: replacing the stored file would drop that day.
+    with pytest.raises(HistoryLossError, match=r"would drop 1 day of the 2 days .*\(2025-08-02\)"):
+        run(git_repo.path)
+    assert (git_repo.path / STATS).read_bytes() == stored
+    result = run(git_repo.path, allow_shorter_history=True)
     assert rows(result) == [("2025-08-01", 2, 1, 1, 2)]
     assert result.stats.current.last_commit_sha == a
+    assert result.warnings[0].startswith(
+        "The stored history of .draftforge/stats.json was replaced by a shorter one, as asked "
+        "(--allow-shorter-history): 1 day dropped (2025-08-02)."
+    )
 
 
 def _origin_with_stored_stats(origin: GitRepo) -> None:
@@ -682,7 +692,7 @@ def test_a_shallow_clone_without_stored_stats_starts_at_its_boundary(
     assert any("earlier days are missing" in w for w in result.warnings)
 
 
-def test_a_corrupt_stats_file_is_moved_aside_and_rebuilt(git_repo: GitRepo) -> None:
+def test_a_corrupt_stats_file_is_kept_aside_and_rebuilt(git_repo: GitRepo) -> None:
     git_repo.commit("a", "2025-05-01T09:00:00+00:00", files={"chapters/01.md": words(5)})
     stats = git_repo.path / STATS
     stats.parent.mkdir(parents=True, exist_ok=True)
@@ -690,14 +700,17 @@ def test_a_corrupt_stats_file_is_moved_aside_and_rebuilt(git_repo: GitRepo) -> N
     stats.write_bytes(broken)
 
     dry = run(git_repo.path, write=False)
-    assert "would be moved" in dry.warnings[0]
+    assert "it would be made again (nothing written now)" in dry.warnings[0]
     assert stats.read_bytes() == broken
+    assert not (git_repo.path / ".draftforge/stats.json.bak").exists()
 
     result = run(git_repo.path)
     assert result.warnings[0].startswith(
         ".draftforge/stats.json is not a valid stats file (it is not valid JSON"
     )
-    assert "moved it to .draftforge/stats.json.bak" in result.warnings[0]
+    assert result.warnings[0].endswith(
+        "it was made again; its exact bytes are kept in .draftforge/stats.json.bak."
+    )
     assert (git_repo.path / ".draftforge/stats.json.bak").read_bytes() == broken
     assert result.history_mode == "full"
     assert result.text == full_run_text(git_repo.path)
@@ -710,7 +723,7 @@ def test_a_corrupt_stats_file_is_moved_aside_and_rebuilt(git_repo: GitRepo) -> N
         (lambda d: d["history"].append(dict(d["history"][0])), "appears twice in the history"),
     ],
 )
-def test_a_schema_invalid_stats_file_is_moved_aside(
+def test_a_schema_invalid_stats_file_is_kept_aside(
     git_repo: GitRepo, edit: Callable[[dict[str, Any]], None], reason: str
 ) -> None:
     git_repo.commit("a", "2025-05-01T09:00:00+00:00", files={"chapters/01.md": words(5)})
@@ -728,7 +741,7 @@ def test_a_schema_invalid_stats_file_is_moved_aside(
 def test_a_computed_file_that_breaks_the_schema_is_never_written(git_repo: GitRepo) -> None:
     git_repo.commit("a", "2025-05-01T09:00:00+00:00", files={"chapters/01.md": words(5)})
     run(git_repo.path)
-    existing = _read_existing(git_repo.path / STATS)
+    existing = read_existing(git_repo.path / STATS)
     assert existing.stored is not None and existing.problem is None
     stats = Stats.model_validate(existing.data)
     broken = stats.history[0].model_copy(update={"date": "2025-05-02", "commits": 0})

@@ -102,13 +102,16 @@ def test_a_git_folder_git_cannot_open_is_an_error_not_a_run_without_history(
 ) -> None:
     project = plain_project(tmp_path / "book")
     if broken.startswith("a .git file"):
-        (project / ".git").write_text("gitdir: /nowhere/worktrees/book\n", encoding="utf-8")
+        (project / ".git").write_text(
+            f"gitdir: {tmp_path / 'nowhere' / 'worktrees' / 'book'}\n", encoding="utf-8"
+        )
     else:
         (project / ".git").mkdir()
 
     run = draftforge("stats", cwd=project, path=os.environ["PATH"])
 
     assert run.returncode == 1
+    assert not (tmp_path / "nowhere").exists()  # nothing written where `gitdir:` points
     assert " ".join(run.stderr.split()) == (
         f"error: {project}/.git is there, but git cannot open it as a repository (a clone or "
         "worktree that was moved or damaged?): repair it (`git worktree repair`, or clone "

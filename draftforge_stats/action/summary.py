@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from datetime import date, timedelta
 
 from ..dates import window_end
+from ..errors import Problem
 from ..goaltext import goal_lines, today_changes
 from ..images.days import MONTHS, words_added
 from ..statsfile import HistoryEntry, Stats
@@ -173,10 +174,28 @@ def build_summary(
     return "\n".join(lines) + "\n"
 
 
+def failure_summary(message: str, problems: Sequence[Problem], status: str) -> str:
+    """The job summary of a failed run: what is wrong (each problem of a file with its place,
+    in a table), and what the run did before it failed (`status`)."""
+    lines = ["## Writing stats: the job failed", ""]
+    lines.append(_cell(message.splitlines()[0] if problems else message))
+    if problems:
+        lines += ["", "| File | Line | Key | Problem |", "| --- | ---: | --- | --- |"]
+        for problem in problems:
+            where = f"{problem.line}:{problem.column}" if problem.line is not None else ""
+            what = problem.message + (f" ({problem.hint})" if problem.hint else "")
+            lines.append(
+                f"| {_code(problem.file)} | {where} | {_code(problem.path)} | {_cell(what)} |"
+            )
+    lines += ["", status]
+    return "\n".join(lines) + "\n"
+
+
 __all__ = [
     "CHART_COLOUR",
     "CHART_DAYS",
     "build_summary",
+    "failure_summary",
     "progress_bar",
     "word_chart",
     "words_today",

@@ -97,6 +97,12 @@ class HistoryProgress:
     metavar="YYYY-MM-DD",
     help="Count the streaks as of this day (default: today; SOURCE_DATE_EPOCH sets the time).",
 )
+@click.option(
+    "--allow-shorter-history",
+    is_flag=True,
+    help="Write the stats even when they drop days of the stored history (git cannot make "
+    "them again: a shallow clone, rewritten history, changed settings).",
+)
 def stats(
     path: Path,
     as_json: bool,
@@ -104,6 +110,7 @@ def stats(
     check: bool,
     quiet: bool,
     today: datetime | None,
+    allow_shorter_history: bool,
 ) -> None:
     """Count the manuscript at PATH (default: here) and write .draftforge/stats.json."""
     errors = error_console()
@@ -115,6 +122,7 @@ def stats(
             write=not (no_write or check),
             today=pinned,
             progress=progress if errors.is_terminal and not quiet else None,
+            allow_shorter_history=allow_shorter_history,
         )
     for warning in result.warnings:
         errors.print(f"[yellow]warning:[/] {escape(warning)}", highlight=False)

@@ -30,6 +30,19 @@ class DayRecord:
     deleted: int | None = None
     """Words added and deleted (None on a day kept from a 1.0.0 file)."""
 
+    @classmethod
+    def from_entry(cls, entry: Mapping[str, Any]) -> DayRecord:
+        """The day of one history entry of a stats file (valid by the schema)."""
+        return cls(
+            date.fromisoformat(entry["date"]),
+            entry["word_count"],
+            entry["chapter_count"],
+            entry["commits"],
+            entry["commit_sha"],
+            entry.get("words_added"),
+            entry.get("words_deleted"),
+        )
+
 
 @dataclass(frozen=True)
 class Stored:
@@ -48,18 +61,7 @@ class Stored:
     def from_data(cls, data: Mapping[str, Any]) -> Stored:
         """Read a stats file's data (valid by the schema); ValueError when the history is
         not one entry per day, newest first."""
-        days = tuple(
-            DayRecord(
-                date.fromisoformat(e["date"]),
-                e["word_count"],
-                e["chapter_count"],
-                e["commits"],
-                e["commit_sha"],
-                e.get("words_added"),
-                e.get("words_deleted"),
-            )
-            for e in reversed(data["history"])
-        )
+        days = tuple(DayRecord.from_entry(e) for e in reversed(data["history"]))
         for older, newer in itertools.pairwise(days):
             if newer.day <= older.day:
                 raise ValueError(
@@ -79,6 +81,13 @@ class Stored:
             },
             version=data.get("version", FORMAT_VERSION),
         )
+
+
+def stored_days(entries: Iterable[Mapping[str, Any]]) -> Stored:
+    """The history of valid entries (newest first, one per day) kept from a stats file that
+    cannot be used as a whole: the days alone, with no commit or settings to build on."""
+    days = tuple(sorted(map(DayRecord.from_entry, entries), key=lambda record: record.day))
+    return Stored(days, None, None, None, None, {})
 
 
 def merge_days(

@@ -165,6 +165,11 @@ class History:
     last_modified: dict[str, str | None]  # chapter (project path) -> UTC ISO 8601
     mode: Mode
     described_sha: str | None = None  # the commit the numbers describe: `last_commit_sha`
+    covers_stored: bool = False
+    """Every commit the stored history was made from was walked again, with the same settings
+    (the stored stats were made on a branch merged since): a stored day missing from this
+    history moved to another day (a merged branch's commits arrive on the day of the merge);
+    nothing was lost."""
     commits_walked: int = 0
     warnings: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
@@ -236,6 +241,8 @@ class _Outcome:
     commits_walked: int = 0
     described: str | None = None
     """The commit the numbers describe (see :meth:`_Builder._described`)."""
+    covers_stored: bool = False
+    """See :attr:`History.covers_stored`."""
 
 
 class _Builder:
@@ -489,6 +496,13 @@ class _Builder:
         if first_boundary is not None:
             self.warnings.append(self._shallow_warning(first_boundary, kept=len(kept)))
         mode = Mode.REBUILT if stored_days and (rewritten or kept) else Mode.FULL
+        covers = (
+            rewritten
+            and not boundary
+            and stored is not None
+            and stored.last_commit_sha is not None
+            and self.repo.is_ancestor(stored.last_commit_sha, head.sha)
+        )
         return _Outcome(
             days,
             replay,
@@ -497,6 +511,7 @@ class _Builder:
             all_walked=not boundary,
             commits_walked=len(log),
             described=self._described(log, head.sha, head.sha),
+            covers_stored=covers,
         )
 
     def _first_boundary(self, log: Sequence[RawCommit]) -> RawCommit | None:
@@ -655,6 +670,7 @@ class _Builder:
             last_modified=last_modified,
             mode=mode,
             described_sha=outcome.described,
+            covers_stored=outcome.covers_stored,
             commits_walked=outcome.commits_walked,
             warnings=self.warnings,
             notes=self.notes,

@@ -11,7 +11,10 @@ the schema.
   :func:`draftforge_stats.validation.rules.stats_problems`);
 * :func:`render` gives the exact, deterministic text, :func:`atomic_write` replaces the
   file atomically and :func:`write_if_changed` writes only changed bytes (:mod:`.write`), the
-  one no-needless-write rule for the stats file and the images beside it.
+  one no-needless-write rule for the stats file and the images beside it; the next write
+  removes the temporary files of interrupted runs (:func:`remove_stale_temporaries`);
+* what can still be kept from a file that is not valid is :mod:`.salvage`, and
+  :func:`keep_backup` keeps the exact bytes of a file before it is replaced (:mod:`.backup`).
 
 This package's top level is what the rest of the package uses: everything goes through it.
 
@@ -22,13 +25,14 @@ from __future__ import annotations
 
 import json
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from ..errors import StatsFileError, UnreadableFileError
 from ..names import STATS_FILE
 from ..reading import read_regular_file
+from .backup import keep_backup
 from .model import (
     FORMAT_VERSION,
     GENERATED_BY,
@@ -46,10 +50,12 @@ from .model import (
     Totals,
     chapter_totals,
 )
+from .salvage import Salvage, dates_in_text, describe_problems, salvage_history, unknown_keys
 from .write import (
     TIMESTAMP_FIELDS,
     atomic_write,
     check_own_folder,
+    remove_stale_temporaries,
     render,
     without_timestamps,
     write_if_changed,
@@ -67,6 +73,7 @@ __all__ = [
     "HistoryEntry",
     "ManuscriptEntry",
     "ProjectInfo",
+    "Salvage",
     "Stats",
     "StoredFile",
     "Streaks",
@@ -76,10 +83,16 @@ __all__ = [
     "chapter_totals",
     "check_own_folder",
     "check_stats",
+    "dates_in_text",
+    "describe_problems",
+    "keep_backup",
     "load_stats",
     "read_stats_file",
+    "remove_stale_temporaries",
     "render",
+    "salvage_history",
     "stats_errors",
+    "unknown_keys",
     "without_timestamps",
     "write_if_changed",
 ]
@@ -126,11 +139,16 @@ class StoredFile:
     """The stats file found on disk: its bytes, its data, and why it cannot be used (if so).
 
     `raw` is None when there is no file (or it cannot be read); `problem` is None when the
-    data is a valid stats file this version understands."""
+    data is a valid stats file this version understands. `newer` says why the file was
+    written by a newer version (a higher `version`, keys this version does not know): such
+    a file must not be overwritten. `salvage` is what can be kept of its history, valid or
+    not (:func:`.salvage.salvage_history`), and the days it names."""
 
     raw: bytes | None = None
     data: Any = None
     problem: str | None = None
+    newer: str | None = None
+    salvage: Salvage = field(default_factory=Salvage)
 
     @property
     def usable(self) -> bool:
@@ -154,12 +172,29 @@ def _newer_version(data: Any) -> str | None:
     return version if theirs > ours else None
 
 
+def _why_newer(data: Any) -> str | None:
+    """Why `data` looks written by a newer version of the format, or None."""
+    version = _newer_version(data)
+    if version is not None:
+        return f"it was written in a newer format, version {version}"
+    if not isinstance(data, dict) or not isinstance(data.get("version"), str):
+        return None  # not a stats file of any version: only broken
+    unknown = unknown_keys(data)
+    if unknown:
+        keys = ", ".join(unknown[:5]) + (
+            f" (and {len(unknown) - 5} more)" if len(unknown) > 5 else ""
+        )
+        return f"it has keys this version does not know: {keys}"
+    return None
+
+
 def read_stats_file(path: Path) -> StoredFile:
     """Read and check the stats file at `path`; a file that cannot be used says why.
 
     No file: an empty result. Not readable, not UTF-8, not JSON, not valid by
     :func:`stats_errors` or written in a newer format (`version` above
-    :data:`FORMAT_VERSION`): `problem` says which, in words fit for a warning."""
+    :data:`FORMAT_VERSION`, or keys this version does not know): `problem` says which, in
+    words fit for a warning. Whatever can be kept of the history is in `salvage`."""
     if not os.path.lexists(path):
         return StoredFile()
     try:
@@ -169,17 +204,25 @@ def read_stats_file(path: Path) -> StoredFile:
     try:
         data = json.loads(raw.decode("utf-8"))
     except UnicodeDecodeError as exc:
-        return StoredFile(raw, problem=f"byte {exc.start} is not UTF-8")
-    except ValueError as exc:
-        return StoredFile(raw, problem=f"it is not valid JSON: {exc}")
-    newer = _newer_version(data)
+        named = Salvage(dates=dates_in_text(raw.decode("utf-8", errors="replace")))
+        return StoredFile(raw, problem=f"byte {exc.start} is not UTF-8", salvage=named)
+    except (ValueError, RecursionError) as exc:
+        named = Salvage(dates=dates_in_text(raw.decode("utf-8")))
+        return StoredFile(raw, problem=f"it is not valid JSON: {exc}", salvage=named)
+    salvage = salvage_history(data)
+    newer = _why_newer(data)
     if newer is not None:
-        return StoredFile(raw, data, problem=f"it was written in a newer format, version {newer}")
+        return StoredFile(raw, data, problem=newer, newer=newer, salvage=salvage)
     errors = stats_errors(data)
     if errors:
         more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
-        return StoredFile(raw, data, problem=f"it does not match the schema: {errors[0]}{more}")
-    return StoredFile(raw, data)
+        return StoredFile(
+            raw,
+            data,
+            problem=f"it does not match the schema: {errors[0]}{more}",
+            salvage=salvage,
+        )
+    return StoredFile(raw, data, salvage=salvage)
 
 
 def load_stats(path: Path) -> Stats | None:

@@ -111,11 +111,12 @@ def config_problems(doc: Document, project_root: Path | None) -> list[Problem]:
         how = (
             f"create the folder `{folder}` or {'set' if value is None else 'fix'} `structure.{key}`"
         )
+        state = "is a file, not a folder" if (project_root / folder).exists() else "does not exist"
         problems.append(
             _problem(
                 doc,
                 ("structure", key),
-                f"the {what} folder `{folder}` does not exist",
+                f"the {what} folder `{folder}` {state}",
                 how,
                 severity=severity,
             )
