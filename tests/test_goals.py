@@ -6,7 +6,9 @@ days (4 + 5 + 5 + 5 + 2) and March 3 to 16 holds 10.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
+from typing import Any
 
 import pytest
 
@@ -18,7 +20,7 @@ from draftforge_stats.goals import (
     nth_writing_day,
     weekday_numbers,
 )
-from draftforge_stats.statsfile import HistoryEntry, TargetInfo
+from draftforge_stats.statsfile import GoalInfo, HistoryEntry, TargetInfo
 
 WEEKDAYS = weekday_numbers(["monday", "tuesday", "wednesday", "thursday", "friday"])
 SHA = "a" * 40
@@ -44,6 +46,20 @@ HISTORY = [
 ]
 
 
+def _goal(history: Sequence[HistoryEntry] = HISTORY, **changes: Any) -> GoalInfo | None:
+    """`compute_goal` on this file's calendar: 4,000 of 10,000 words on Monday 16 March, a
+    deadline on 31 March, Monday to Friday; `changes` replace any of these."""
+    arguments: dict[str, Any] = {
+        "word_count": 4000,
+        "target": 10_000,
+        "deadline": date(2026, 3, 31),
+        "writing_days": WEEKDAYS,
+        "today": date(2026, 3, 16),
+        **changes,
+    }
+    return compute_goal(history, **arguments)
+
+
 def test_weekday_counting() -> None:
     assert count_writing_days(date(2026, 3, 3), date(2026, 3, 31), WEEKDAYS) == 21
     assert count_writing_days(date(2026, 3, 3), date(2026, 3, 16), WEEKDAYS) == 10
@@ -65,14 +81,7 @@ def test_weekday_names_default_to_every_day() -> None:
 
 
 def test_goal_before_writing_today() -> None:
-    goal = compute_goal(
-        HISTORY,
-        word_count=4000,
-        target=10_000,
-        deadline=date(2026, 3, 31),
-        writing_days=WEEKDAYS,
-        today=date(2026, 3, 16),
-    )
+    goal = _goal()
     assert goal is not None
     assert goal.words_remaining == 6000
     assert goal.days_remaining == 12  # 16-20, 23-27, 30, 31 March
@@ -87,14 +96,7 @@ def test_goal_before_writing_today() -> None:
 
 def test_goal_after_writing_today_leaves_today_out() -> None:
     history = [entry("2026-03-16", 4300, 300, 300), *HISTORY]
-    goal = compute_goal(
-        history,
-        word_count=4300,
-        target=10_000,
-        deadline=date(2026, 3, 31),
-        writing_days=WEEKDAYS,
-        today=date(2026, 3, 16),
-    )
+    goal = _goal(history, word_count=4300)
     assert goal is not None
     assert goal.days_remaining == 11
     assert goal.words_per_day_needed == 519  # 5700 / 11 = 518.2, rounded up
@@ -104,28 +106,14 @@ def test_goal_after_writing_today_leaves_today_out() -> None:
 
 
 def test_deadline_in_the_past() -> None:
-    goal = compute_goal(
-        HISTORY,
-        word_count=4000,
-        target=10_000,
-        deadline=date(2026, 3, 10),
-        writing_days=WEEKDAYS,
-        today=date(2026, 3, 16),
-    )
+    goal = _goal(deadline=date(2026, 3, 10))
     assert goal is not None
     assert (goal.days_remaining, goal.words_per_day_needed) == (0, None)
     assert (goal.par, goal.ahead_by) == (10_000, -6000)
 
 
 def test_target_reached() -> None:
-    goal = compute_goal(
-        HISTORY,
-        word_count=12_000,
-        target=10_000,
-        deadline=date(2026, 3, 31),
-        writing_days=WEEKDAYS,
-        today=date(2026, 3, 16),
-    )
+    goal = _goal(word_count=12_000)
     assert goal is not None
     assert (goal.words_remaining, goal.words_per_day_needed) == (0, 0)
     assert goal.projected_finish == "2026-03-16"
@@ -133,25 +121,8 @@ def test_target_reached() -> None:
 
 
 def test_no_target_no_goal_and_no_deadline_no_par() -> None:
-    assert (
-        compute_goal(
-            HISTORY,
-            word_count=4000,
-            target=None,
-            deadline=None,
-            writing_days=WEEKDAYS,
-            today=date(2026, 3, 16),
-        )
-        is None
-    )
-    goal = compute_goal(
-        HISTORY,
-        word_count=4000,
-        target=10_000,
-        deadline=None,
-        writing_days=frozenset(),
-        today=date(2026, 3, 16),
-    )
+    assert _goal(target=None, deadline=None) is None
+    goal = _goal(deadline=None, writing_days=frozenset())
     assert goal is not None
     assert (goal.days_remaining, goal.words_per_day_needed, goal.par, goal.ahead_by) == (
         None,
@@ -164,14 +135,7 @@ def test_no_target_no_goal_and_no_deadline_no_par() -> None:
 
 
 def test_no_recent_writing_has_no_projection() -> None:
-    goal = compute_goal(
-        HISTORY,
-        word_count=4000,
-        target=10_000,
-        deadline=date(2026, 6, 30),
-        writing_days=WEEKDAYS,
-        today=date(2026, 5, 4),
-    )
+    goal = _goal(deadline=date(2026, 6, 30), today=date(2026, 5, 4))
     assert goal is not None
     assert goal.recent_pace == 0
     assert goal.projected_finish is None
@@ -179,27 +143,15 @@ def test_no_recent_writing_has_no_projection() -> None:
 
 def test_days_from_an_older_file_count_their_net_words() -> None:
     history = [entry("2026-03-13", 3600, 1100, None), entry("2026-03-12", 2500, -200, None)]
-    goal = compute_goal(
-        history,
-        word_count=3600,
-        target=10_000,
-        deadline=None,
-        writing_days=range(7),
-        today=date(2026, 3, 14),
+    goal = _goal(
+        history, word_count=3600, deadline=None, writing_days=range(7), today=date(2026, 3, 14)
     )
     assert goal is not None
     assert goal.recent_pace == 78  # (1100 + 0) // 14
 
 
 def test_no_history_par_is_the_count_now() -> None:
-    goal = compute_goal(
-        [],
-        word_count=500,
-        target=10_000,
-        deadline=date(2026, 3, 31),
-        writing_days=WEEKDAYS,
-        today=date(2026, 3, 16),
-    )
+    goal = _goal([], word_count=500)
     assert goal is not None
     assert (goal.par, goal.ahead_by) == (500, 0)
 

@@ -148,6 +148,10 @@ class Counter:
         self.oversized: dict[str, int] = {}
         """Versions in git larger than :data:`..reading.MAX_FILE_BYTES` (blob -> size):
         counted as empty, never read into memory."""
+        self.file_blocks: dict[str, list[Block]] = {}
+        """Blocks of counted words of the working tree's files counted here (blob -> blocks),
+        so the history walk, which compares them with their earlier versions, does not
+        parse them again."""
 
     def _count(self, data: bytes) -> tuple[TextCounts, int | None]:
         text, bad_offset = decode_source(data)
@@ -162,8 +166,11 @@ class Counter:
         cached = self.cache.get(blob)
         if cached is not None:
             return cached, decode_source(data)[1]
-        counts, bad_offset = self._count(data)
+        text, bad_offset = decode_source(data)
+        self.counted += 1
+        counts, blocks = count_with_blocks(text, count_code_blocks=self.count_code_blocks)
         self.cache.put(blob, counts)
+        self.file_blocks[blob] = blocks
         return counts, bad_offset
 
     def skipped_warnings(self) -> list[str]:
@@ -302,6 +309,9 @@ class BlobSource(Mapping[str, TextCounts]):
         if found is not None:
             self._blocks.move_to_end(blob)
             return found
+        from_file = self.counter.file_blocks.get(blob)
+        if from_file is not None:
+            return from_file
         return self._parse(blob)[1]
 
 
