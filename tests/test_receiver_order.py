@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import json
 from datetime import timedelta
+from pathlib import Path
 
 import psycopg
 
 from draftforge_stats.webhook.delivery import send_stats
 from tests import test_receiver
-from tests.builders import NOW, REPOSITORY, SECRET, World, clone, head_of
+from tests.builders import CONFIG, NOW, REPOSITORY, SECRET, World, clone, head_of
 from tests.test_receiver import Api, at, connect, first_row, utc_rows
 
 # The receiver on 127.0.0.1 and its fresh tables, as in tests/test_receiver.py.
@@ -93,3 +94,32 @@ def test_a_row_the_api_made_itself_is_replaced_by_the_first_delivery(
 
     # Replaced although its updated_at is later: its last_commit_at is NULL.
     assert utc_rows(api) == [first_row(world)]
+
+
+def test_a_project_with_no_words_yet_stores_zeros_not_nulls(
+    tmp_path: Path, bare_remote: Path, api: Api
+) -> None:
+    author = clone(bare_remote, tmp_path / "author")
+    sha = author.commit(
+        "Set up the novel",
+        "2025-03-09T10:00:00+00:00",
+        files={".draftforge/config.yml": CONFIG, "chapters/.gitkeep": ""},
+    )
+    author.git("push", "-q", "origin", "main")
+    world = World(tmp_path, bare_remote, author, clone(bare_remote, tmp_path / "ws"), sha, sha)
+    connect(world, api)
+    event = world.event("push", before="0" * 40, after=sha, ref="refs/heads/main")
+
+    run = world.run(world.env(event))
+
+    assert run.code == 0, run.stdout
+    assert [s.status for s in api.seen] == [200]
+    # No chapter, no writing day: every column with a default holds 0 or [], none is NULL;
+    # last_write_date (no default) is NULL. One commit, but it changed no chapter.
+    with psycopg.connect(api.conninfo) as conn:
+        row = conn.execute(
+            "SELECT word_count, chapter_count, character_count, last_commit_sha, "
+            "total_commits, current_streak_days, longest_streak_days, last_write_date, "
+            "stats_history FROM project_stats"
+        ).fetchall()
+    assert row == [(0, 0, 0, sha, 0, 0, 0, None, [])]
