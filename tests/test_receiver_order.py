@@ -13,11 +13,15 @@ from datetime import timedelta
 from pathlib import Path
 
 import psycopg
+from psycopg.types.json import Jsonb
 
 from draftforge_stats.webhook.delivery import send_stats
+from draftforge_stats.webhook.payload import serialize_payload
+from examples.receiver.app import UPSERT, upsert_parameters
 from tests import test_receiver
 from tests.builders import CONFIG, NOW, REPOSITORY, SECRET, World, clone, head_of
 from tests.test_receiver import Api, at, connect, first_row, utc_rows
+from tests.test_webhook_payload import payload
 
 # The receiver on 127.0.0.1 and its fresh tables, as in tests/test_receiver.py.
 database = test_receiver.database
@@ -123,3 +127,11 @@ def test_a_project_with_no_words_yet_stores_zeros_not_nulls(
             "stats_history FROM project_stats"
         ).fetchall()
     assert row == [(0, 0, 0, sha, 0, 0, 0, None, [])]
+
+
+def test_the_upsert_has_no_casts_and_one_json_adaptation() -> None:
+    # Plain parameters that psycopg adapts to the columns' types; only the history is wrapped.
+    assert "::" not in UPSERT and "CAST" not in UPSERT.upper()
+    assert UPSERT.count("ON CONFLICT (project_id) DO UPDATE") == 1
+    params = upsert_parameters(json.loads(serialize_payload(payload())))
+    assert [name for name, value in params.items() if isinstance(value, Jsonb)] == ["stats_history"]
