@@ -2,7 +2,8 @@
 
 What callers need, in one place: :func:`build_history` and the types it takes and returns.
 The walk strategy is :mod:`.walk`, the count cache :mod:`.cache`, the pure day arithmetic
-:mod:`.days`.
+:mod:`.days`, commits replayed into days :mod:`.replay`, and the words each change added and
+deleted :mod:`.wordchanges` (the last two pure).
 Library code: reads git and the count cache, writes only the cache; it never prints.
 """
 
