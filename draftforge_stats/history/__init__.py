@@ -10,7 +10,7 @@ Library code: reads git and the count cache, writes only the cache; it never pri
 from __future__ import annotations
 
 from .cache import CACHE_FILE, CountCache, Counter, Progress
-from .days import DayRecord, Stored, merge_days, stored_days, to_entries
+from .days import DayRecord, DayRule, Stored, merge_days, stored_days, to_entries
 from .walk import History, Mode, basis_for, build_history, date_warnings, future_warnings
 
 __all__ = [
@@ -18,6 +18,7 @@ __all__ = [
     "CountCache",
     "Counter",
     "DayRecord",
+    "DayRule",
     "History",
     "Mode",
     "Progress",

@@ -33,7 +33,7 @@ from datetime import date, datetime
 from ..counting import Block, TextCounts
 from ..discover import Kind
 from ..gitrepo import RawCommit
-from ..streaks import DayRule
+from .days import DayRule
 from .wordchanges import ChapterChange, DayChanges, diff_change
 
 __all__ = ["Day", "Replay", "Totals", "commit_key", "generations", "replay"]

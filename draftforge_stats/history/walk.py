@@ -38,10 +38,9 @@ from ..discover import FileSelector, Kind
 from ..gitrepo import FILE_MODES, CommitInfo, RawCommit, Repository
 from ..names import is_own_path
 from ..statsfile import FORMAT_VERSION, HistoryBasis, HistoryEntry
-from ..streaks import DayRule
 from ..wording import plural as _plural
 from .cache import BlobSource, Counter, Progress
-from .days import DayRecord, Stored, merge_days, to_entries
+from .days import DayRecord, DayRule, Stored, merge_days, to_entries
 from .replay import (
     Day,
     Replay,
