@@ -115,3 +115,46 @@ def test_every_exception_class_lives_in_errors() -> None:
                 if any(b.endswith(("Error", "Exception")) for b in bases):
                     elsewhere.append(f"{module}:{node.name}")
     assert elsewhere == []
+
+
+def _imported(module: str) -> set[str]:
+    """The package's modules that `module` imports, as paths like `history/days.py`."""
+    here = (PACKAGE / module).parent.relative_to(PACKAGE).parts
+    found: set[str] = set()
+    for node in ast.walk(ast.parse((PACKAGE / module).read_text())):
+        if not isinstance(node, ast.ImportFrom):
+            continue
+        if node.level:
+            base = list(here[: len(here) - node.level + 1])
+        elif (node.module or "").startswith("draftforge_stats"):
+            base = []
+        else:
+            continue
+        name = (node.module or "").removeprefix("draftforge_stats").strip(".")
+        parts = base + [p for p in name.split(".") if p]
+        found.add("/".join(parts))
+    return found
+
+
+PIPELINE = ("config.py", "discover.py", "globs.py", "reading.py", "counting.py", "history/")
+LATER = ("streaks", "goals", "pipeline", "safekeeping", "report", "goaltext", "images")
+SURFACES = ("action", "webhook", "scaffold", "cli", "entry", "report", "goaltext")
+
+
+def test_the_pipeline_reads_top_to_bottom() -> None:
+    backwards: dict[str, set[str]] = {}
+    for module in _modules():
+        if module.startswith(PIPELINE):
+            later = {i for i in _imported(module) if i.split("/")[0] in LATER}
+        elif module.startswith(("statsfile/", "streaks.py", "goals.py", "pipeline.py")):
+            later = {i for i in _imported(module) if i.split("/")[0] in SURFACES}
+        else:
+            continue
+        if later:
+            backwards[module] = later
+    assert backwards == {}
+
+
+def test_imports_are_read_as_paths() -> None:
+    assert _imported("history/walk.py") >= {"history/days", "history/replay", "names"}
+    assert "streaks" in _imported("pipeline.py")
