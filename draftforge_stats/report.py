@@ -16,7 +16,7 @@ from .images.days import MONTHS, added_by_day
 from .statsfile import HistoryEntry, Stats
 from .wording import days as _days
 from .wording import number as _n
-from .wording import plural
+from .wording import percent, plural
 
 #: Width of the progress bar toward the target, in characters.
 PROGRESS_WIDTH = 40
@@ -43,10 +43,12 @@ class _ProgressBar:
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         share = self.words / self.target
-        caption = f" {share:.1%} of {_n(self.target)} words"
+        caption = f" {percent(self.words, self.target)} of {_n(self.target)} words"
         width = max(10, min(PROGRESS_WIDTH, options.max_width - len(caption)))
         # Drawn with block characters rather than colour alone, so it shows in a log too.
         filled = round(min(share, 1.0) * width)
+        if self.words < self.target:  # full only once the target is reached
+            filled = min(filled, width - 1)
         yield Text.assemble(
             ("█" * filled, "green"), ("░" * (width - filled), "dim"), caption, no_wrap=False
         )
