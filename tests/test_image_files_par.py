@@ -36,9 +36,7 @@ def book(git_repo: GitRepo) -> GitRepo:
         "Start", "2025-11-21T10:00:00+00:00",
         files={".draftforge/config.yml": CONFIG, "chapters/01-one.md": words(1000)},
     )  # fmt: skip
-    git_repo.commit(
-        "More", "2025-12-01T09:00:00+00:00", files={"chapters/01-one.md": words(4300)}
-    )
+    git_repo.commit("More", "2025-12-01T09:00:00+00:00", files={"chapters/01-one.md": words(4300)})
     return git_repo
 
 
