@@ -64,7 +64,8 @@ def progress_line(stats: Stats) -> RenderableType | None:
 def chapters_table(stats: Stats, *, layout: str = "wide") -> Table:
     """The chapters with their counts. `wide`: title and file in columns of their own;
     `stacked`: the file under the title, in one column; `narrow`: stacked, without the
-    characters. Titles and paths wrap (paths at any character), never cut short."""
+    characters. Titles and paths wrap (paths at any character), never cut short, and show as
+    they are (plain text: a `[b]` in a name is not read as a style)."""
     table = Table(title="Chapters", title_justify="left", show_footer=True)
     table.add_column("#", justify="right", footer="")
     if layout == "wide":
@@ -79,7 +80,7 @@ def chapters_table(stats: Stats, *, layout: str = "wide") -> Table:
         )
     for index, chapter in enumerate(stats.breakdown.chapters, start=1):
         if layout == "wide":
-            cells: list[RenderableType] = [chapter.title, chapter.file]
+            cells: list[RenderableType] = [Text(chapter.title), Text(chapter.file)]
         else:
             cells = [Text.assemble(chapter.title, "\n", (chapter.file, "dim"))]
         counts = [_n(chapter.word_count)]
@@ -113,7 +114,7 @@ def manuscript_table(stats: Stats) -> Table | None:
     table.add_column("File", overflow="fold")
     table.add_column("Words", justify="right", no_wrap=True)
     for entry in stats.breakdown.manuscript:
-        table.add_row(entry.file, _n(entry.word_count))
+        table.add_row(Text(entry.file), _n(entry.word_count))
     return table
 
 

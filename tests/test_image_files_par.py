@@ -1,6 +1,7 @@
 """The card that `draftforge stats` writes for a project with a deadline: the stats file's
 `goal.par` is drawn as a mark on the bar, where a real renderer (resvg) shows it, in the light
-and the dark theme; the messages after the report end no line in spaces."""
+and the dark theme; the messages after the report end no line in spaces; titles and paths
+with brackets show as they are."""
 
 from __future__ import annotations
 
@@ -102,3 +103,18 @@ def test_init_ends_no_line_in_spaces_and_keeps_brackets(tmp_path: Path) -> None:
         assert len(line) <= 60, line
     # a path longer than a line is folded, never cut short, and its brackets are kept
     assert "filesin" + folder.as_posix().replace(" ", "") in "".join(result.stdout.split())
+
+
+def test_titles_and_paths_show_as_they_are_in_the_report(git_repo: GitRepo) -> None:
+    git_repo.commit(
+        "Start", "2025-11-30T10:00:00+00:00",
+        files={".draftforge/config.yml": "project: {name: '[red]Q[/red]'}\n",
+               "chapters/01-[x].md": "# [bold]Loud[/bold] title\n\none two\n",
+               "manuscript/[notes].md": "one\n"},
+    )  # fmt: skip
+    result = stats(git_repo)
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("[red]Q[/red] (novel): ")
+    rows = [line for line in result.stdout.splitlines() if line.startswith("│")]
+    assert rows[0].startswith("│ 1 │ [bold]Loud[/bold] title │ chapters/01-[x].md │")
+    assert rows[-1].startswith("│ manuscript/[notes].md ")

@@ -161,7 +161,7 @@ def stats(
             )
             raise click.exceptions.Exit(1)
         if not quiet:
-            errors.print(f"{result.path.relative_to(result.root)} is up to date.")
+            errors.print(f"{result.path.relative_to(result.root)} is up to date.", markup=False)
         return
 
     if as_json:
