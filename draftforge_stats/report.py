@@ -16,7 +16,7 @@ from .images.days import MONTHS, added_by_day
 from .statsfile import HistoryEntry, Stats
 from .wording import days as _days
 from .wording import number as _n
-from .wording import plural
+from .wording import percent, plural
 
 #: Width of the progress bar toward the target, in characters.
 PROGRESS_WIDTH = 40
@@ -43,10 +43,12 @@ class _ProgressBar:
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         share = self.words / self.target
-        caption = f" {share:.1%} of {_n(self.target)} words"
+        caption = f" {percent(self.words, self.target)} of {_n(self.target)} words"
         width = max(10, min(PROGRESS_WIDTH, options.max_width - len(caption)))
         # Drawn with block characters rather than colour alone, so it shows in a log too.
         filled = round(min(share, 1.0) * width)
+        if self.words < self.target:  # full only once the target is reached
+            filled = min(filled, width - 1)
         yield Text.assemble(
             ("█" * filled, "green"), ("░" * (width - filled), "dim"), caption, no_wrap=False
         )
@@ -62,7 +64,8 @@ def progress_line(stats: Stats) -> RenderableType | None:
 def chapters_table(stats: Stats, *, layout: str = "wide") -> Table:
     """The chapters with their counts. `wide`: title and file in columns of their own;
     `stacked`: the file under the title, in one column; `narrow`: stacked, without the
-    characters. Titles and paths wrap (paths at any character), never cut short."""
+    characters. Titles and paths wrap (paths at any character), never cut short, and show as
+    they are (plain text: a `[b]` in a name is not read as a style)."""
     table = Table(title="Chapters", title_justify="left", show_footer=True)
     table.add_column("#", justify="right", footer="")
     if layout == "wide":
@@ -77,7 +80,7 @@ def chapters_table(stats: Stats, *, layout: str = "wide") -> Table:
         )
     for index, chapter in enumerate(stats.breakdown.chapters, start=1):
         if layout == "wide":
-            cells: list[RenderableType] = [chapter.title, chapter.file]
+            cells: list[RenderableType] = [Text(chapter.title), Text(chapter.file)]
         else:
             cells = [Text.assemble(chapter.title, "\n", (chapter.file, "dim"))]
         counts = [_n(chapter.word_count)]
@@ -111,7 +114,7 @@ def manuscript_table(stats: Stats) -> Table | None:
     table.add_column("File", overflow="fold")
     table.add_column("Words", justify="right", no_wrap=True)
     for entry in stats.breakdown.manuscript:
-        table.add_row(entry.file, _n(entry.word_count))
+        table.add_row(Text(entry.file), _n(entry.word_count))
     return table
 
 

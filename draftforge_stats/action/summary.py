@@ -18,6 +18,7 @@ from ..images.days import MONTHS, words_added
 from ..statsfile import HistoryEntry, Stats
 from ..wording import days as _days
 from ..wording import number as _n
+from ..wording import percent
 
 #: How many days the chart shows: the last 30, ending on the run's writing day.
 CHART_DAYS = 30
@@ -146,10 +147,10 @@ def build_summary(
     ]
     target = stats.project.target_word_count
     if target:
-        share = current.word_count / target
+        share = percent(current.word_count, target)
         lines += [
             "",
-            f"**Progress:** {_n(current.word_count)} of {_n(target)} words ({share:.1%})",
+            f"**Progress:** {_n(current.word_count)} of {_n(target)} words ({share})",
             "",
             f"`{progress_bar(current.word_count, target)}`",
         ]

@@ -71,6 +71,10 @@ class DraftForgeGroup(click.Group):
         except KeyboardInterrupt:
             _error_console().print("Interrupted.")
             ctx.exit(130)
+        except BrokenPipeError:
+            # The reader of the output went away (`draftforge stats | head -3`): click ends
+            # quietly with exit code 1, as it does for its own commands.
+            raise
         except Exception:
             import traceback
 

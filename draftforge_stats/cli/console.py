@@ -40,3 +40,11 @@ def print_report(console: Console, renderable: RenderableType) -> None:
         console.print(renderable, highlight=False)
     console.file.write(strip_line_ends(capture.get()))
     console.file.flush()
+
+
+def print_line(console: Console, line: str) -> None:
+    """Print one message as plain text (no markup: a `[` in a path is kept), wrapped at the
+    console's width without spaces at line ends."""
+    from rich.text import Text
+
+    print_report(console, Text(line))

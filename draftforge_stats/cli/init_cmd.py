@@ -22,7 +22,7 @@ from ..scaffold import (
     max_target,
 )
 from ..wording import plural
-from .console import output_console
+from .console import output_console, print_line
 
 # The option behind each value the new project's files are checked for.
 _OPTION_OF = {
@@ -140,23 +140,20 @@ def init(
     console = output_console()
     where = path.as_posix()
     if result.created:
-        console.print(f"Created {len(result.created)} files in {where}:", highlight=False)
+        print_line(console, f"Created {len(result.created)} files in {where}:")
         for relative in result.created:
-            console.print(f"  {relative}", highlight=False)
+            print_line(console, f"  {relative}")
     if result.skipped:
-        console.print(
-            f"Left alone {plural(len(result.skipped), 'existing file')}:",
-            highlight=False,
-        )
+        print_line(console, f"Left alone {plural(len(result.skipped), 'existing file')}:")
         for relative in result.skipped:
-            console.print(f"  {relative}", highlight=False)
+            print_line(console, f"  {relative}")
     if not result.created:
-        console.print("Nothing to do: every file is already there.", highlight=False)
+        print_line(console, "Nothing to do: every file is already there.")
         return
-    console.print(
+    print_line(
+        console,
         "Next: check it with `draftforge validate`, then commit and push; the workflow in "
         ".github/workflows/draftforge-stats.yml keeps .draftforge/stats.json up to date.",
-        highlight=False,
     )
 
 

@@ -60,7 +60,7 @@ def execute(options: NotifyOptions, *, now: datetime | None = None) -> int:
     )
     errors = error_console()
     for note in notes:
-        errors.print(f"note: {note}", highlight=False)
+        errors.print(f"note: {note}", markup=False, highlight=False)
     if options.dry_run:
         click.echo(json.dumps(payload, indent=2, ensure_ascii=False))
         return 0

@@ -161,7 +161,7 @@ def stats(
             )
             raise click.exceptions.Exit(1)
         if not quiet:
-            errors.print(f"{result.path.relative_to(result.root)} is up to date.")
+            errors.print(f"{result.path.relative_to(result.root)} is up to date.", markup=False)
         return
 
     if as_json:
@@ -170,14 +170,14 @@ def stats(
     if quiet:
         return
     from ..report import build_report
-    from .console import output_console, print_report
+    from .console import output_console, print_line, print_report
 
     console = output_console()
     print_report(console, build_report(result.stats, today=result.today))
     where = result.path.relative_to(result.root)
     if result.written_files:
-        console.print(f"Wrote {', '.join(result.written_files)}.", highlight=False)
+        print_line(console, f"Wrote {', '.join(result.written_files)}.")
     elif no_write:
-        console.print("Nothing written (--no-write).", highlight=False)
+        print_line(console, "Nothing written (--no-write).")
     else:
-        console.print(f"{where} is up to date; nothing written.", highlight=False)
+        print_line(console, f"{where} is up to date; nothing written.")

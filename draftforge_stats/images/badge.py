@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 
 from ..statsfile import Stats
-from ..wording import number
+from ..wording import number, percent
 
 LABEL = "words"
 
@@ -23,8 +23,7 @@ def render_badge(stats: Stats) -> str:
     message = f"{number(words)}"
     colour = "blue"
     if target:
-        share = words / target
-        message += f" / {number(target)} ({share:.0%})"
+        message += f" / {number(target)} ({percent(words, target, 0)})"
         if words >= target:
             colour = "brightgreen"
     data = {"schemaVersion": 1, "label": LABEL, "message": message, "color": colour}

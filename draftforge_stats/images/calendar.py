@@ -27,6 +27,7 @@ HEIGHT = TOP + 7 * STEP + 40
 #: Level 0 is a day with no words added (no commit, or only cuts).
 LEVELS = (1, 250, 750, 1500)
 TITLE_UNITS = 60
+TITLE_SUFFIX = ": words added per day"
 
 _CLASSES = ("bg", "border", "fg", "muted", "l0", "l1", "l2", "l3", "l4")
 _EXTRA = (".title{font-size:14px;font-weight:600}", ".small{font-size:10px}")
@@ -54,10 +55,9 @@ def render_calendar(stats: Stats, *, end: date) -> str:
     added = added_by_day(stats.history)
     start = first_day(end)
     days = (end - start).days + 1
-    body = [
-        text(LEFT, 22, shorten(f"{stats.project.name}: words added per day", TITLE_UNITS),
-             "fg title"),
-    ]  # fmt: skip
+    # A long name is cut, never the words that say what the picture shows.
+    name = shorten(stats.project.name, TITLE_UNITS - len(TITLE_SUFFIX))
+    body = [text(LEFT, 22, name + TITLE_SUFFIX, "fg title")]
     # Month labels above the first week whose Monday is in a new month.
     for week in range(WEEKS):
         monday = start + timedelta(days=7 * week)

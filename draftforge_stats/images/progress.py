@@ -9,7 +9,7 @@ from datetime import date
 
 from ..statsfile import Stats
 from ..wording import days as _days
-from ..wording import number, plural
+from ..wording import number, percent, plural
 from .days import added_by_day
 from .svg import document, project_name, rect, shorten, style, text
 
@@ -55,13 +55,19 @@ def render_progress(stats: Stats, *, today: date, par: int | None = None) -> str
     desc_parts = [plural(words, "word")]
     y = BAR_Y
     if target:
-        share = words / target
+        share = percent(words, target)
         body += [
-            text(WIDTH - 20, 70, f"{share:.1%} of {number(target)}", "muted small", anchor="end"),
+            text(
+                WIDTH - 20,
+                70,
+                f"{share} of {number(target)}",
+                "muted small",
+                anchor="end",
+            ),
             rect(BAR_X, y, BAR_WIDTH, BAR_HEIGHT, "track", ' rx="3"'),
             rect(BAR_X, y, bar_width(words, target), BAR_HEIGHT, "bar", ' rx="3"'),
         ]
-        desc_parts.append(f"{share:.1%} of the target of {plural(target, 'word')}")
+        desc_parts.append(f"{share} of the target of {plural(target, 'word')}")
         if par is not None:
             px = BAR_X + bar_width(par, target)
             body += [
