@@ -1,33 +1,44 @@
-"""Benchmark: counting throughput against markdown-it-py's bare parse of the same text.
+"""Benchmark: counting throughput against markdown-it-py's bare parse, and against the baseline.
 
-Builds a synthetic Markdown manuscript (seeded, so every run counts the same text), then
-measures, in the same process, the best of N runs of
+Counts one Markdown document, in the same run, with this checkout and with the baseline
+(commit c16a552, installed side by side: see `baseline.py`), each in its own process that
+measures the CPU time of this process (`time.process_time()`: on a busy machine the wall
+time mostly measures the other jobs) in one process per version and round, the versions
+alternating round by round and the measurements alternating inside each process, the best
+of N rounds of
 
 * ``count_markdown(text)``: parse + token walk + word rule, and
 * ``MarkdownIt(...).parse(text)`` with the same preset and plugins, nothing else,
 
-and prints both rates in MB/s and their ratio (the goal is a ratio of at least 0.5).
+and prints both rates in MB/s, their ratio (the goal is at least 0.85), the time against
+the baseline's, and whether both versions give the same counts. The document is
 
-    python benchmarks/bench_count.py [--size-mb 5] [--repeat 3] [--seed 2024]
+* ``--kind novel``: a seeded synthetic manuscript (paragraphs with emphasis, links, inline
+  code and footnotes, lists, quotes, tables, some code, HTML comments, some CJK);
+* ``--kind technical``: a seeded synthetic technical book (code blocks in several
+  languages, inline code everywhere, tables, links, nested lists, HTML blocks, an emoji
+  now and then, as in a programming book);
+* ``--file PATH``: a real document, for instance a whole book in one file
+  (``cat src/*.md > book.md`` in a clone of https://github.com/rust-lang/book).
+
+    python benchmarks/bench_count.py [--kind technical] [--size-mb 2] [--repeat 5]
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import random
+import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
 
-from markdown_it import MarkdownIt
-from mdit_py_plugins.footnote import footnote_plugin
-from mdit_py_plugins.front_matter import front_matter_plugin
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-# Runnable from a checkout without installing the package.
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from draftforge_stats.counting import count_markdown
+import baseline
 
 _VOCABULARY = (
     "the a of and to in she he said quietly never again morning light window "
@@ -94,56 +105,284 @@ def _block(rng: random.Random, chapter: int) -> str:
     return f"[^{rng.randrange(1, 50)}]: {_sentence(rng)}"
 
 
-def build_manuscript(size_bytes: int, seed: int) -> str:
-    """A deterministic Markdown manuscript of about ``size_bytes`` UTF-8 bytes."""
-    rng = random.Random(seed)
-    blocks = ["---\ntitle: The Benchmark Novel\nauthor: Nobody\n---", "# The Benchmark Novel"]
+def _assemble(
+    blocks: list[str],
+    size_bytes: int,
+    rng: random.Random,
+    heading: Callable[[random.Random, int], str],
+    block: Callable[[random.Random, int], str],
+) -> str:
+    """Blocks after `blocks` until about `size_bytes`; one in a hundred starts a chapter."""
     size = sum(len(b.encode()) + 2 for b in blocks)
     chapter = 1
     while size < size_bytes:
         if rng.random() < 0.01:
             chapter += 1
-            block = f"# Chapter {chapter}"
+            new = heading(rng, chapter)
         else:
-            block = _block(rng, chapter)
-        blocks.append(block)
-        size += len(block.encode()) + 2
+            new = block(rng, chapter)
+        blocks.append(new)
+        size += len(new.encode()) + 2
     return "\n\n".join(blocks) + "\n"
 
 
-def best_time(run: Callable[[], object], repeat: int) -> float:
-    """The best wall-clock time of ``repeat`` runs, in seconds."""
-    best = float("inf")
-    for _ in range(repeat):
-        start = time.perf_counter()
-        run()
-        best = min(best, time.perf_counter() - start)
-    return best
+def build_manuscript(size_bytes: int, seed: int) -> str:
+    """A deterministic Markdown manuscript of about ``size_bytes`` UTF-8 bytes."""
+    blocks = ["---\ntitle: The Benchmark Novel\nauthor: Nobody\n---", "# The Benchmark Novel"]
+    return _assemble(blocks, size_bytes, random.Random(seed), lambda _, n: f"# Chapter {n}", _block)
+
+
+_LANGUAGES = ("rust", "python", "console", "toml", "text")
+_CODE_LINES = (
+    "let mut guess = String::new();",
+    "fn main() {",
+    '    println!("Hello, {}!", name);',
+    "}",
+    "$ cargo run --release",
+    "import os  # the standard library",
+    "[dependencies]",
+    'rand = "0.8.5"',
+    "    Compiling guessing_game v0.1.0 (file:///projects/guessing_game)",
+    "error[E0308]: mismatched types",
+)
+_TECH_VOCABULARY = (
+    "the a of and to in is it we use this that with function value type compiler error "
+    "ownership borrow reference lifetime trait struct enum module crate closure iterator "
+    "thread memory safe unsafe pattern match variable immutable mutable heap stack "
+    "don't can't it's we'll program's well-known 3.14 1,000 2021 v1.0"
+)
+_TECH_WORDS = _TECH_VOCABULARY.split()
+
+
+def _tech_sentence(rng: random.Random) -> str:
+    words = [rng.choice(_TECH_WORDS) for _ in range(rng.randint(8, 22))]
+    for _ in range(rng.randint(0, 3)):
+        i = rng.randrange(len(words))
+        roll = rng.random()
+        if roll < 0.55:
+            words[i] = f"`{rng.choice(_CODE_LINES).split()[0]}`"
+        elif roll < 0.7:
+            words[i] = f"[{words[i]}][{rng.choice(_TECH_WORDS)}]"
+        elif roll < 0.8:
+            words[i] = f"[{words[i]}](ch{rng.randrange(1, 21):02d}-00.html#{words[i]})"
+        elif roll < 0.9:
+            words[i] = f"*{words[i]}*"
+        elif roll < 0.95:
+            words[i] = f"**{words[i]}**"
+        else:
+            words[i] = f"{words[i]} \U0001f680"  # an emoji, as some books have
+    text = " ".join(words)
+    return text[0].upper() + text[1:] + rng.choice("..:?")
+
+
+def _tech_block(rng: random.Random, chapter: int) -> str:
+    roll = rng.random()
+    if roll < 0.50:
+        return "\n".join(_tech_sentence(rng) for _ in range(rng.randint(1, 5)))
+    if roll < 0.68:
+        language = rng.choice(_LANGUAGES)
+        lines = [rng.choice(_CODE_LINES) for _ in range(rng.randint(3, 25))]
+        return f"```{language}\n" + "\n".join(lines) + "\n```"
+    if roll < 0.76:
+        items = [f"* {_tech_sentence(rng)}" for _ in range(rng.randint(2, 5))]
+        if rng.random() < 0.3:
+            items.insert(1, f"  * `{rng.choice(_CODE_LINES)}`")
+        return "\n".join(items)
+    if roll < 0.82:
+        return f"### {_tech_sentence(rng)[:40].rstrip()}"
+    if roll < 0.87:
+        rows = [
+            f"| `{rng.choice(_CODE_LINES).split()[0]}` | {rng.choice(_TECH_WORDS)} | "
+            f"{rng.randrange(1000)} |"
+            for _ in range(rng.randint(2, 8))
+        ]
+        return "| Item | Meaning | Size |\n|------|---------|-----:|\n" + "\n".join(rows)
+    if roll < 0.92:
+        return (
+            f'<span class="caption">Listing {chapter}-{rng.randrange(30)}: '
+            f"{_tech_sentence(rng)}</span>"
+        )
+    if roll < 0.95:
+        return f"> Note: {_tech_sentence(rng)}"
+    if roll < 0.98:
+        return (
+            f"[{rng.choice(_TECH_WORDS)}]: https://doc.rust-lang.org/std/{rng.randrange(99)}.html"
+        )
+    return f"<!-- ANCHOR: here {rng.randrange(100)} -->"
+
+
+def build_technical_book(size_bytes: int, seed: int) -> str:
+    """A deterministic technical book of about ``size_bytes`` UTF-8 bytes."""
+
+    def heading(rng: random.Random, chapter: int) -> str:
+        return f"## Chapter {chapter}: {_tech_sentence(rng)[:30].rstrip()}"
+
+    blocks = ["# The Benchmark Programming Language"]
+    return _assemble(blocks, size_bytes, random.Random(seed), heading, _tech_block)
+
+
+def _child(path: Path, repeat: int) -> None:
+    """Measure in this process (run with the Python of one side) and print JSON."""
+    from markdown_it import MarkdownIt
+    from mdit_py_plugins.footnote import footnote_plugin
+    from mdit_py_plugins.front_matter import front_matter_plugin
+
+    from draftforge_stats import counting
+
+    text = path.read_text(encoding="utf-8")
+    bare = MarkdownIt("commonmark").enable("table").use(front_matter_plugin).use(footnote_plugin)
+    counts = counting.count_markdown(text)  # warm-up: also builds the word pattern
+    bare.parse(text)
+    skipper = getattr(counting, "_parser_debug_skipped", None)
+
+    def parse_skipped() -> object:
+        assert skipper is not None
+        with skipper():
+            return bare.parse(text)
+
+    runs: dict[str, Callable[[], object]] = {
+        "count": lambda: counting.count_markdown(text),
+        "parse": lambda: bare.parse(text),
+    }
+    if skipper is not None:
+        runs["parse_debug_skipped"] = parse_skipped
+    best = dict.fromkeys(runs, float("inf"))
+    for _ in range(repeat):  # alternate, so a busy moment slows both alike
+        for name, run in runs.items():
+            started = time.process_time()
+            run()
+            best[name] = min(best[name], time.process_time() - started)
+    print(json.dumps({"best": best, "counts": [counts.words, counts.characters,
+                      counts.characters_no_spaces, counts.title]}))  # fmt: skip
+
+
+def _debug_calls(text: str, runs: int) -> None:
+    """markdown-it-py's bare parse with and without its debug calls skipped, alternating in
+    this process (this checkout only), and how many debug calls one parse makes."""
+    import logging
+    import statistics
+
+    from draftforge_stats import counting
+
+    parser = counting._parser()
+    counting.count_markdown(text)  # warm-up
+    calls = 0
+    original = logging.Logger.debug
+
+    def counted(self: logging.Logger, *args: object, **kwargs: object) -> None:
+        nonlocal calls
+        calls += 1
+
+    logging.Logger.debug = counted  # type: ignore[method-assign]
+    try:
+        parser.parse(text)
+    finally:
+        logging.Logger.debug = original  # type: ignore[method-assign]
+    plain: list[float] = []
+    skipped: list[float] = []
+    for _ in range(runs):
+        started = time.process_time()
+        parser.parse(text)
+        plain.append(time.process_time() - started)
+        with counting._parser_debug_skipped():
+            started = time.process_time()
+            parser.parse(text)
+            skipped.append(time.process_time() - started)
+    print(f"markdown-it-py debug calls in one parse: {calls:,}")
+    for name, times in (("debug calls made", plain), ("debug calls skipped", skipped)):
+        print(
+            f"  bare parse, {name}: best {min(times):.3f} s, median "
+            f"{statistics.median(times):.3f} s of CPU time ({runs} runs, alternating)"
+        )
+    print(f"  best CPU time {1 - min(skipped) / min(plain):.1%} less with the calls skipped")
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    parser.add_argument("--size-mb", type=float, default=5.0, help="manuscript size (MB)")
-    parser.add_argument("--repeat", type=int, default=3, help="runs per measurement (best)")
+    parser.add_argument("--kind", choices=("novel", "technical"), default="technical")
+    parser.add_argument("--file", type=Path, default=None, help="count this file instead")
+    parser.add_argument("--size-mb", type=float, default=2.0, help="synthetic size (MB)")
+    parser.add_argument("--repeat", type=int, default=5, help="runs per measurement (best)")
     parser.add_argument("--seed", type=int, default=2024, help="random seed for the text")
+    parser.add_argument("--inner", type=int, default=3, help="runs per process and round")
+    parser.add_argument(
+        "--debug-calls",
+        type=int,
+        default=0,
+        metavar="RUNS",
+        help="only time the bare parse with and without markdown-it's debug calls",
+    )
+    parser.add_argument("--child", type=Path, default=None, help=argparse.SUPPRESS)
+    baseline.add_arguments(parser)
     args = parser.parse_args(argv)
+    if args.child is not None:
+        _child(args.child, args.repeat)
+        return 0
 
-    text = build_manuscript(int(args.size_mb * 1_000_000), args.seed)
+    if args.file is not None:
+        text = args.file.read_text(encoding="utf-8")
+        what = str(args.file)
+    else:
+        build = build_technical_book if args.kind == "technical" else build_manuscript
+        text = build(int(args.size_mb * 1_000_000), args.seed)
+        what = f"synthetic {args.kind} book, seed {args.seed}"
     megabytes = len(text.encode()) / 1_000_000
-    bare = MarkdownIt("commonmark").enable("table").use(front_matter_plugin).use(footnote_plugin)
+    if args.debug_calls:
+        print(f"document: {megabytes:.2f} MB ({what})")
+        _debug_calls(text, args.debug_calls)
+        return 0
+    results: dict[str, dict[str, object]] = {}
+    with tempfile.TemporaryDirectory(prefix="bench-count-") as folder:
+        path = Path(folder) / "book.md"
+        path.write_text(text, encoding="utf-8")
+        # One measuring process per side and round, the sides alternating round by round
+        # (and the measurements inside each process alternating too), so that a busy
+        # moment on the machine slows both versions alike.
+        sides = baseline.sides(args)
+        for _ in range(args.repeat):
+            for side in sides:
+                out = subprocess.run(
+                    [side.python, __file__, "--child", str(path), "--repeat", str(args.inner)],
+                    env=side.env(),
+                    check=True,
+                    capture_output=True,
+                    text=True,
+                ).stdout
+                result = json.loads(out)
+                if side.name in results:
+                    best = results[side.name]["best"]
+                    assert isinstance(best, dict)
+                    for name, seconds in result["best"].items():
+                        best[name] = min(best[name], seconds)
+                else:
+                    results[side.name] = result
 
-    counts = count_markdown(text)  # warm-up: also builds the cached word pattern
-    bare.parse(text[:10_000])
-
-    count_s = best_time(lambda: count_markdown(text), args.repeat)
-    parse_s = best_time(lambda: bare.parse(text), args.repeat)
-
-    count_rate = megabytes / count_s
-    parse_rate = megabytes / parse_s
-    print(f"manuscript:      {megabytes:.2f} MB (seed {args.seed}), {counts.words:,} words")
-    print(f"count_markdown:  {count_s:.3f} s  {count_rate:.2f} MB/s (best of {args.repeat})")
-    print(f"bare parse:      {parse_s:.3f} s  {parse_rate:.2f} MB/s (best of {args.repeat})")
-    print(f"ratio:           {count_rate / parse_rate:.2f} (goal >= 0.5)")
+    print(
+        f"document: {megabytes:.2f} MB ({what}); best of {args.repeat} rounds x {args.inner} "
+        "runs, alternating"
+    )
+    for name, result in results.items():
+        best = result["best"]
+        assert isinstance(best, dict)
+        count_s, parse_s = best["count"], best["parse"]
+        print(f"[{name}]")
+        print(f"  count_markdown: {count_s:.3f} s CPU  {megabytes / count_s:.2f} MB/s")
+        print(f"  bare parse:     {parse_s:.3f} s CPU  {megabytes / parse_s:.2f} MB/s")
+        print(f"  ratio:          {parse_s / count_s:.2f} x the bare parse's rate (goal >= 0.85)")
+        if "parse_debug_skipped" in best:
+            skipped = best["parse_debug_skipped"]
+            print(
+                f"  bare parse with markdown-it's debug calls skipped: {skipped:.3f} s "
+                f"({1 - skipped / parse_s:.1%} less)"
+            )
+    names = list(results)
+    if len(names) == 2:
+        new, old = (results[n]["best"] for n in names)
+        assert isinstance(new, dict) and isinstance(old, dict)
+        print(f"count_markdown, this checkout / {names[1]}: {new['count'] / old['count']:.2f}")
+        same = results[names[0]]["counts"] == results[names[1]]["counts"]
+        print(f"counts of both versions: {'identical' if same else 'DIFFERENT (a bug)'}")
+    print(f"counts: {results[names[0]]['counts']}")
     return 0
 
 

@@ -1,13 +1,22 @@
-"""Benchmark: the history backfill against a naive walk, and an incremental run against startup.
+"""Benchmark: the history backfill against the baseline and a naive walk; incremental runs.
 
-Builds a synthetic manuscript repository with `git fast-import` (seeded: every run builds the
-same repository; by default about 2,000 commits over 400 days, 40 chapters at the end, about
-100,000 words, with renames, deletions and commits outside the manuscript), then measures, in
-the same run:
+Uses a manuscript repository with a long history, either
 
-* the full backfill: `draftforge stats -q` with no stats file and no count cache (wall time
-  of the command, best of `--repeat`), and the same run in-process for the number of distinct
-  blobs it counted (blobs per second);
+* synthetic (the default): built with `git fast-import`, seeded so every run builds the same
+  repository (by default about 2,000 commits over 400 days, 40 chapters at the end, about
+  100,000 words, with renames, deletions and commits outside the manuscript; a large book:
+  `--commits 3200 --days 1500 --chapters 300 --words 330000`), or
+* a real one, cloned by `--repo URL_OR_PATH` (for instance
+  https://github.com/rust-lang/book, with `--chapters-dir src`); its `.draftforge/config.yml`
+  is written (not committed) to name the chapters folder,
+
+then measures, in the same run:
+
+* the full backfill: `draftforge stats -q` with no stats file and no count cache, for this
+  checkout and for the baseline (commit c16a552, installed side by side: see `baseline.py`),
+  each on its own copy, the runs alternating (best of `--repeat`; peak memory is the
+  child's `ru_maxrss`), and whether both wrote byte-identical stats files;
+* the same run in-process for the number of distinct blobs it counted (blobs per second);
 * a naive walk that counts every chapter at every first-parent commit (no cache, blobs read
   through one `git cat-file --batch`, so it is not slowed down by process starts): timed on
   `--naive-sample` commits spread over the history and scaled to all of them (`--naive-sample
@@ -15,10 +24,13 @@ the same run:
 * an incremental run after one new commit (the stats file from the backfill in place), with
   the count cache in the git folder (a writer's own clone) and without it (a fresh CI clone);
 * `draftforge --version` (start-up), `draftforge stats --help` (the stats command's modules
-  loaded, no work done), and `draftforge stats -q` when nothing changed.
+  loaded, no work done), and `draftforge stats -q` when nothing changed;
+* `--baseline-python PYTHON` names the interpreter of another installed version to compare
+  backfills with (default: c16a552, installed on first use).
 
     python benchmarks/bench_history.py [--commits 2000] [--days 400] [--chapters 40]
                                        [--words 100000] [--repeat 3] [--naive-sample 200]
+                                       [--repo URL_OR_PATH --chapters-dir src]
 """
 
 from __future__ import annotations
@@ -39,6 +51,10 @@ from pathlib import Path
 
 # Runnable from a checkout without installing the package.
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import baseline
+from baseline import Run
 
 from draftforge_stats.counting import count_markdown, decode_source
 from draftforge_stats.discover import FileSelector, Kind
@@ -193,6 +209,27 @@ def build_repository(
     return counts
 
 
+def add_repository_arguments(parser: argparse.ArgumentParser) -> None:
+    """The options of the synthetic repository (shared with `bench_startup.py`)."""
+    parser.add_argument("--commits", type=int, default=2000)
+    parser.add_argument("--days", type=int, default=400)
+    parser.add_argument("--chapters", type=int, default=40)
+    parser.add_argument("--words", type=int, default=100_000)
+    parser.add_argument("--seed", type=int, default=2024)
+
+
+def build_from_arguments(path: Path, args: argparse.Namespace) -> dict[str, int]:
+    """The synthetic repository the options of :func:`add_repository_arguments` describe."""
+    return build_repository(
+        path,
+        commits=args.commits,
+        days=args.days,
+        chapters=args.chapters,
+        words=args.words,
+        seed=args.seed,
+    )
+
+
 def _env() -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k not in ENV_KEYS}
     env["SOURCE_DATE_EPOCH"] = str(int(datetime(2025, 2, 10, tzinfo=UTC).timestamp()))
@@ -203,7 +240,7 @@ def _draftforge() -> list[str]:
     return [
         sys.executable,
         "-c",
-        "import sys; from draftforge_stats.cli import main; sys.exit(main())",
+        "import sys; from draftforge_stats.entry import main; sys.exit(main())",
     ]
 
 
@@ -219,14 +256,14 @@ def best(repeat: int, run: Callable[[], float]) -> float:
     return min(run() for _ in range(repeat))
 
 
-def naive_walk(path: Path, sample: int) -> tuple[float, int, int]:
+def naive_walk(path: Path, sample: int, chapters_dir: str) -> tuple[float, int, int]:
     """Count every chapter at `sample` first-parent commits (0: all); returns the time, the
     commits timed and the commits there are."""
     repo = Repository.find(path)
     assert repo is not None
     shas = repo.git("rev-list", "--first-parent", "HEAD").split()
     chosen = shas if sample <= 0 or sample >= len(shas) else shas[:: len(shas) // sample][:sample]
-    selector = FileSelector("chapters", "manuscript")
+    selector = FileSelector(chapters_dir, "manuscript")
     started = time.perf_counter()
     with repo.blobs() as reader:
         for sha in chosen:
@@ -240,16 +277,62 @@ def naive_walk(path: Path, sample: int) -> tuple[float, int, int]:
     return time.perf_counter() - started, len(chosen), len(shas)
 
 
+def clone_repository(source: str, path: Path, chapters_dir: str) -> dict[str, int]:
+    """A real repository cloned from `source`, with a config naming its chapters folder."""
+    subprocess.run(["git", "clone", "-q", source, str(path)], check=True)
+    config = path / ".draftforge" / "config.yml"
+    config.parent.mkdir(parents=True, exist_ok=True)
+    config.write_text(f"structure:\n  chapters_directory: {chapters_dir}\n", encoding="utf-8")
+    commits = subprocess.run(
+        ["git", "rev-list", "--count", "--first-parent", "HEAD"],
+        cwd=path, check=True, capture_output=True, text=True,
+    ).stdout  # fmt: skip
+    head = subprocess.run(
+        ["git", "rev-parse", "HEAD"], cwd=path, check=True, capture_output=True, text=True
+    ).stdout.strip()
+    print(f"repository: {source} at {head}, {int(commits):,} first-parent commits")
+    return {"commits": int(commits)}
+
+
+def compare_backfills(
+    repo_path: Path, args: argparse.Namespace
+) -> tuple[dict[str, Run], str | None]:
+    """The full backfill by each version on its own copy, runs alternating."""
+    sides = baseline.sides(args)
+    copies: dict[str, Path] = {}
+    for side in sides:
+        copies[side.name] = repo_path.parent / side.name.replace(" ", "-") / repo_path.name
+        shutil.rmtree(copies[side.name], ignore_errors=True)
+        shutil.copytree(repo_path, copies[side.name], symlinks=True)
+    runs: dict[str, list[Run]] = {side.name: [] for side in sides}
+    for _ in range(args.repeat):
+        for side in sides:
+            copy = copies[side.name]
+
+            def cold(copy: Path = copy) -> None:
+                (copy / ".draftforge" / "stats.json").unlink(missing_ok=True)
+                shutil.rmtree(copy / ".git" / "draftforge-stats", ignore_errors=True)
+
+            command = side.draftforge("stats", "-q", str(copy))
+            runs[side.name].append(baseline.run(command, cwd=copy, env=side.env(), prepare=cold))
+    identical = None
+    if len(sides) == 2:
+        new, old = (copies[side.name] / ".draftforge" / "stats.json" for side in sides)
+        identical = baseline.same_bytes(new, old)
+    for copy in copies.values():
+        shutil.rmtree(copy.parent, ignore_errors=True)
+    return {name: baseline.best(r) for name, r in runs.items()}, identical
+
+
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--commits", type=int, default=2000)
-    parser.add_argument("--days", type=int, default=400)
-    parser.add_argument("--chapters", type=int, default=40)
-    parser.add_argument("--words", type=int, default=100_000)
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    add_repository_arguments(parser)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--naive-sample", type=int, default=200)
-    parser.add_argument("--seed", type=int, default=2024)
     parser.add_argument("--keep", type=Path, default=None, help="build the repository here")
+    parser.add_argument("--repo", default=None, help="clone this repository instead")
+    parser.add_argument("--chapters-dir", default="chapters", help="its chapters folder")
+    baseline.add_arguments(parser)
     args = parser.parse_args()
 
     base = args.keep or Path(tempfile.mkdtemp(prefix="bench-history-"))
@@ -258,20 +341,28 @@ def main() -> None:
         shutil.rmtree(repo_path)
     repo_path.parent.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
-    made = build_repository(
-        repo_path,
-        commits=args.commits,
-        days=args.days,
-        chapters=args.chapters,
-        words=args.words,
-        seed=args.seed,
-    )
+    if args.repo:
+        clone_repository(args.repo, repo_path, args.chapters_dir)
+    else:
+        args.chapters_dir = "chapters"
+        made = build_from_arguments(repo_path, args)
+        print(
+            f"repository: {made['commits']} commits, {made['chapters']} chapters at the end "
+            f"({made['chapters_added']} made in all), {made['words']:,} words, "
+            f"{made['renames']} renames, {made['deletions']} deletions, {made['outside']} "
+            f"commits outside the manuscript (built in {time.perf_counter() - started:.1f} s)"
+        )
+    distinct = subprocess.run(
+        f"git log --format= --raw --no-abbrev --no-renames --first-parent -- "
+        f"'{args.chapters_dir}/*.md' '{args.chapters_dir}/**/*.md' | awk '$4 !~ /^0+$/ "
+        "{print $4}' | sort -u | git cat-file --batch-check='%(objectsize)'",
+        shell=True, cwd=repo_path, check=True, capture_output=True, text=True,
+    ).stdout.split()  # fmt: skip
     print(
-        f"repository: {made['commits']} commits, {made['chapters']} chapters at the end "
-        f"({made['chapters_added']} made in all), {made['words']:,} words, "
-        f"{made['renames']} renames, {made['deletions']} deletions, {made['outside']} commits "
-        f"outside the manuscript (built in {time.perf_counter() - started:.1f} s)"
+        f"distinct chapter versions on the first-parent line: {len(distinct):,}, "
+        f"{sum(map(int, distinct)) / 1e6:.1f} MB"
     )
+    backfills, same_files = compare_backfills(repo_path, args)
     stats_file = repo_path / ".draftforge" / "stats.json"
     git_dir = repo_path / ".git"
     cache_dir = git_dir / "draftforge-stats"
@@ -285,7 +376,7 @@ def main() -> None:
     # `stats --help` loads every module a stats run uses and does no work: the stats
     # command's own start-up, the floor under any incremental run.
     loaded = best(args.repeat * 3, lambda: timed([*_draftforge(), "stats", "--help"], repo_path))
-    full = best(args.repeat, lambda: timed(cli, repo_path, cold))
+    full = next(iter(backfills.values())).seconds  # this checkout's, measured above
 
     cold()
     now = datetime(2025, 2, 10, tzinfo=UTC)
@@ -295,16 +386,18 @@ def main() -> None:
     blobs = run.blobs_counted
     history_days = len(run.stats.history)
 
-    naive_time, naive_commits, all_commits = naive_walk(repo_path, args.naive_sample)
+    naive_time, naive_commits, all_commits = naive_walk(
+        repo_path, args.naive_sample, args.chapters_dir
+    )
     naive_total = naive_time * all_commits / naive_commits
 
     unchanged = best(args.repeat, lambda: timed(cli, repo_path))
 
     # One new commit, then the incremental run from the backfill's stats file.
-    chapter = sorted((repo_path / "chapters").glob("*.md"))[-1]
+    chapter = sorted((repo_path / args.chapters_dir).glob("*.md"))[-1]
     with chapter.open("a", encoding="utf-8") as handle:
         handle.write("\nOne more paragraph, written after the backfill, to be counted.\n")
-    subprocess.run(["git", "add", "-A"], cwd=repo_path, check=True)
+    subprocess.run(["git", "add", "-A", args.chapters_dir], cwd=repo_path, check=True)
     subprocess.run(
         ["git", "commit", "-q", "-m", "One more", "--author=Writer <writer@example.com>"],
         cwd=repo_path,
@@ -340,6 +433,19 @@ def main() -> None:
     identical = "identical" if incremental_text == full_text else "DIFFERENT (a bug)"
 
     print(f"history: {history_days} days; {blobs} distinct blobs counted by the backfill")
+    for name, backfill in backfills.items():
+        print(
+            f"full backfill [{name}]: {backfill.seconds:8.2f} s (CPU "
+            f"{backfill.cpu_seconds:.2f} s), peak memory "
+            f"{backfill.max_rss_mb:.0f} MB (best of {args.repeat}, runs alternating)"
+        )
+    if len(backfills) == 2:
+        new, old = backfills.values()
+        print(
+            f"  this checkout / baseline: {new.seconds / old.seconds:.2f} (goal <= 0.4); "
+            f"CPU {new.cpu_seconds / old.cpu_seconds:.2f}"
+        )
+        print(f"  stats files of both: {same_files}")
     print(f"draftforge --version (start-up):      {version * 1000:8.0f} ms")
     print(f"draftforge stats --help (modules loaded): {loaded * 1000:4.0f} ms")
     print(f"full backfill (draftforge stats):     {full * 1000:8.0f} ms")

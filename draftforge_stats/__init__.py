@@ -1,6 +1,7 @@
 """DraftForge Stats: writing-progress statistics kept in an author's own Git repository.
 
-The public API is small and loaded lazily, so `draftforge --version` starts fast:
+The public API is small and loaded lazily, so `draftforge --version` starts fast (this
+module imports nothing, not even `typing`):
 
 - :func:`run_stats` computes a project's stats and updates `.draftforge/stats.json`;
 - :func:`count_markdown` applies the counting rules to one Markdown text;
@@ -10,8 +11,7 @@ The public API is small and loaded lazily, so `draftforge --version` starts fast
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (mypy knows the name)
 
 __version__ = "0.1.0"
 
@@ -31,10 +31,12 @@ if TYPE_CHECKING:
     from .webhook.signing import verify_webhook
 
 
-def __getattr__(name: str) -> Any:
+def __getattr__(name: str) -> object:
     module = _EXPORTS.get(name)
     if module is None:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    import importlib
+
     return getattr(importlib.import_module(f".{module}", __name__), name)
 
 

@@ -1,5 +1,5 @@
 """`python -m draftforge_stats`: the same as the `draftforge` command."""
 
-from draftforge_stats.cli import main
+from draftforge_stats.entry import main
 
 main()

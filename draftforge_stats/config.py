@@ -7,6 +7,7 @@ objects that carry the defaults. No config file at all is fine: defaults apply.
 
 from __future__ import annotations
 
+import datetime
 import os
 import zoneinfo
 from pathlib import Path
@@ -24,8 +25,6 @@ from .names import (
 )
 from .reading import read_regular_file
 from .validation.documents import SourceError, decode_utf8, load_yaml
-from .validation.messages import schema_problems
-from .validation.rules import config_problems
 
 
 class _Section(BaseModel):
@@ -84,6 +83,13 @@ class StatsSettings(_Section):
     include: tuple[str, ...] = ()
     exclude: tuple[str, ...] = ()
     count_code_blocks: bool = False
+    case_sensitive_globs: bool = False
+    deadline: datetime.date | None = None
+    """For `project.target_word_count` (YAML gives a date; a quoted string is read too)."""
+    writing_days: tuple[str, ...] = ()
+    """Weekday names (`monday`...); empty means every day."""
+    chapter_targets: dict[str, int] = Field(default_factory=dict)
+    """Target words by chapter file (project path)."""
     images: bool = True
     badge: bool = False
 
@@ -134,6 +140,10 @@ def parse_config(text: str, display: str) -> Config:
         document = load_yaml(text, display)
     except SourceError as exc:  # broken YAML or duplicate keys
         raise ConfigError(exc.summary, exc.problems) from None
+    # The schema checks (jsonschema) are loaded only for a project that has a config file.
+    from .validation.messages import schema_problems
+    from .validation.rules import config_problems
+
     data: Any = document.data if document.data is not None else {}
     problems = schema_problems(document, "config.schema.yml")
     problems += config_problems(document, project_root=None)  # an unknown time zone

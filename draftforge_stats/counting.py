@@ -35,29 +35,33 @@ a count, so that cached counts are thrown away.
 
 from __future__ import annotations
 
-import html
+import contextlib
 import itertools
+import logging
 import re
 import sys
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
-from markdown_it import MarkdownIt
-from markdown_it.token import Token
-from mdit_py_plugins.footnote import footnote_plugin
-from mdit_py_plugins.front_matter import front_matter_plugin
 
 from draftforge_stats.validation.documents import SourceError, check_expansion, check_nesting
 
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
+    from markdown_it.token import Token
+
 __all__ = [
     "RULES_VERSION",
+    "Block",
     "TextCounts",
     "count_markdown",
+    "count_with_blocks",
     "count_words",
+    "counted_blocks",
     "decode_source",
 ]
 
@@ -170,6 +174,8 @@ def _segments() -> list[tuple[range, bool]]:
 
 
 _ASTRAL = re.compile("[\U00010000-\U0010ffff]")
+_SPACE = re.compile(r"\s")
+_UP_TO_LAST_SPACE = re.compile(r".*\s", re.DOTALL)
 
 
 @cache
@@ -201,8 +207,34 @@ def _word_pattern(astral: bool = True) -> re.Pattern[str]:
 
 
 def _find_words(text: str) -> list[str]:
-    """The words of ``text`` by the word rule."""
-    return _word_pattern(_ASTRAL.search(text) is not None).findall(text)
+    """The words of ``text`` by the word rule.
+
+    The pattern for astral text is several times slower on every character, so it is
+    used only on the whitespace-delimited runs that hold a character beyond U+FFFF, and
+    the fast pattern on the text between them. A word never holds whitespace and the
+    rule looks at nothing outside the word, so the words are the same as the astral
+    pattern finds in the whole text. Each character is scanned a bounded number of times.
+    """
+    astral = _ASTRAL.search(text)
+    fast = _word_pattern(False).findall
+    if astral is None:
+        return fast(text)
+    slow = _word_pattern(True).findall
+    words: list[str] = []
+    pos = 0
+    while astral is not None:
+        found = astral.start()
+        before = _UP_TO_LAST_SPACE.match(text, pos, found)
+        start = before.end() if before else pos
+        after = _SPACE.search(text, found)
+        end = after.start() if after else len(text)
+        if start > pos:
+            words += fast(text, pos, start)
+        words += slow(text, start, end)
+        pos = end
+        astral = _ASTRAL.search(text, pos)
+    words += fast(text, pos)
+    return words
 
 
 def count_words(plain_text: str) -> int:
@@ -271,7 +303,11 @@ def _html_block_match(match: re.Match[str]) -> str:
 def _html_block_text(raw: str) -> str:
     """The text between the tags of an ``html_block`` token, entities decoded."""
     text = _HTML_NOT_TEXT.sub(_html_block_match, raw)
-    return html.unescape(text) if "&" in text else text
+    if "&" not in text:
+        return text
+    import html  # only for text with entities: the run that counts nothing never loads it
+
+    return html.unescape(text)
 
 
 # -------------------------------------------------------------------------- Markdown
@@ -279,8 +315,56 @@ def _html_block_text(raw: str) -> str:
 
 @cache
 def _parser() -> MarkdownIt:
-    """The one configured parser (markdown-it-py instances are reusable)."""
+    """The one configured parser (markdown-it-py instances are reusable).
+
+    markdown-it-py is imported here, on the first count: a run that finds every count in
+    the cache (nothing changed) never loads it.
+    """
+    from markdown_it import MarkdownIt
+    from mdit_py_plugins.footnote import footnote_plugin
+    from mdit_py_plugins.front_matter import front_matter_plugin
+
     return MarkdownIt("commonmark").enable("table").use(front_matter_plugin).use(footnote_plugin)
+
+
+@cache
+def _parser_loggers() -> tuple[logging.Logger, ...]:
+    """The loggers of markdown-it-py's modules (they exist once the parser is made)."""
+    _parser()
+    return tuple(
+        logger
+        for name, logger in list(logging.Logger.manager.loggerDict.items())
+        if name.split(".", 1)[0] == "markdown_it" and isinstance(logger, logging.Logger)
+    )
+
+
+def _skip_debug(*args: object, **kwargs: object) -> None:
+    """Stands in for ``Logger.debug`` on markdown-it-py's loggers during our parse."""
+
+
+@contextlib.contextmanager
+def _parser_debug_skipped() -> Iterator[None]:
+    """Skip markdown-it-py's debug calls while we parse, where they would log nothing.
+
+    Its block rules call ``LOGGER.debug`` each time they are tried (about 150,000 calls for
+    a 1 MB book), and each call costs the logging module's level check even when nothing
+    is logged. For the duration of the parse, each of its loggers that would not log at
+    DEBUG gets a do-nothing ``debug`` of its own; it is removed afterwards. Nothing
+    changes for an application that turned markdown-it's debug logging on (those loggers
+    are left alone), and nothing is changed outside our parse.
+    """
+    skipped = [
+        logger
+        for logger in _parser_loggers()
+        if "debug" not in vars(logger) and not logger.isEnabledFor(logging.DEBUG)
+    ]
+    for logger in skipped:
+        vars(logger)["debug"] = _skip_debug
+    try:
+        yield
+    finally:
+        for logger in skipped:
+            vars(logger).pop("debug", None)
 
 
 # Inline tokens with a fixed meaning: text they stand for ("" = transparent).
@@ -393,15 +477,53 @@ def count_markdown(text: str, *, count_code_blocks: bool = False) -> TextCounts:
     (their paragraphs, emphasis, links... counted as anywhere else). This costs one more
     parse of those lines, so the work stays linear in the size of the document.
     """
+    return _total(_gather(text, count_code_blocks))
+
+
+def _gather(text: str, count_code_blocks: bool) -> list[_Stream]:
+    """The counted text of a document: the parse, then (when the parser dropped content
+    nested past its limit) the parse of those lines flattened."""
     parser = _parser()
-    tokens = parser.parse(_prepared(text))
-    counts = _count_tokens(tokens, count_code_blocks=count_code_blocks)
+    with _parser_debug_skipped():
+        tokens = parser.parse(_prepared(text))
+    streams = [_stream(tokens, count_code_blocks)]
     regions = _dropped_regions(tokens, parser.options["maxNesting"])
     if regions:
         flat = _prepared(_flattened(text, regions))
-        inner = _count_tokens(parser.parse(flat), count_code_blocks=count_code_blocks)
-        counts = _combined(counts, inner)
+        with _parser_debug_skipped():
+            flat_tokens = parser.parse(flat)
+        streams.append(_stream(flat_tokens, count_code_blocks))
+    return streams
+
+
+def _total(streams: Sequence[_Stream]) -> TextCounts:
+    counts = _counts(streams[0])
+    for more in streams[1:]:
+        counts = _combined(counts, _counts(more))
     return counts
+
+
+Block = tuple[str, ...]
+"""The counted words of one block (a paragraph, a heading, a list item's paragraph, a table
+cell, a code block when counted...), in order."""
+
+
+def counted_blocks(text: str, *, count_code_blocks: bool = False) -> list[Block]:
+    """The counted words of each block of one Markdown document, in document order (content
+    nested past the parser's limit last).
+
+    Made by the same walk as :func:`count_markdown`: the words of all blocks together are
+    exactly the words it counts (a block without counted words gives an empty tuple).
+    """
+    return [block for stream in _gather(text, count_code_blocks) for block in _blocks(stream)]
+
+
+def count_with_blocks(
+    text: str, *, count_code_blocks: bool = False
+) -> tuple[TextCounts, list[Block]]:
+    """:func:`count_markdown` and :func:`counted_blocks` from one parse."""
+    streams = _gather(text, count_code_blocks)
+    return _total(streams), [block for stream in streams for block in _blocks(stream)]
 
 
 def _prepared(text: str) -> str:
@@ -415,11 +537,26 @@ def _prepared(text: str) -> str:
     return text
 
 
-def _count_tokens(tokens: Sequence[Token], *, count_code_blocks: bool) -> TextCounts:
-    """Count a parsed document's tokens."""
+@dataclass(frozen=True)
+class _Stream:
+    """The counted text of a parsed document, as :func:`_stream` gathers it."""
+
+    parts: list[str]
+    """Pieces of counted text; every block ends with a newline piece."""
+    codes: list[str]
+    """The content of each ``_CODE`` marker, in order."""
+    block_ends: list[int]
+    """Index in ``parts`` just after each block's closing newline."""
+    title: str | None
+
+
+def _stream(tokens: Sequence[Token], count_code_blocks: bool) -> _Stream:
+    """Walk a parsed document's tokens once: the counted text, block by block."""
     parts: list[str] = []
     append = parts.append
     codes: list[str] = []
+    ends: list[int] = []
+    end = ends.append
     fixed = _INLINE_FIXED
     front_title: str | None = None
     heading_title: str | None = None
@@ -459,6 +596,7 @@ def _count_tokens(tokens: Sequence[Token], *, count_code_blocks: bool) -> TextCo
                 else:
                     append(child.content)
             append("\n")
+            end(len(parts))
         elif kind == "heading_open":
             in_heading = True
         elif kind == "heading_close":
@@ -466,15 +604,23 @@ def _count_tokens(tokens: Sequence[Token], *, count_code_blocks: bool) -> TextCo
         elif kind == "html_block":
             append(_html_block_text(token.content))
             append("\n")
+            end(len(parts))
         elif kind in ("fence", "code_block"):
             if count_code_blocks:
                 append(_CODE)
                 codes.append(token.content)
                 append("\n")
+                end(len(parts))
         elif kind == "front_matter":
             front_title = _front_matter_title(token.content)
 
-    stream = "".join(parts)
+    return _Stream(parts, codes, ends, front_title if front_title is not None else heading_title)
+
+
+def _counts(gathered: _Stream) -> TextCounts:
+    """The counts of a gathered document."""
+    codes = gathered.codes
+    stream = "".join(gathered.parts)
     words = len(_find_words(stream))
     if codes:
         words += sum(len(code.split()) for code in codes)
@@ -494,5 +640,28 @@ def _count_tokens(tokens: Sequence[Token], *, count_code_blocks: bool) -> TextCo
         words=words,
         characters=characters,
         characters_no_spaces=no_spaces,
-        title=front_title if front_title is not None else heading_title,
+        title=gathered.title,
     )
+
+
+def _blocks(gathered: _Stream) -> list[Block]:
+    """The counted words of each block, exactly the words :func:`_counts` counts."""
+    parts, codes = gathered.parts, gathered.codes
+    blocks: list[Block] = []
+    start = 0
+    code_index = 0
+    for stop in gathered.block_ends:
+        text = "".join(parts[start:stop])
+        start = stop
+        if _CODE not in text:
+            blocks.append(tuple(_find_words(text)))
+            continue
+        words: list[str] = []
+        pieces = text.split(_CODE)
+        words.extend(_find_words(pieces[0]))
+        for piece in pieces[1:]:
+            words.extend(codes[code_index].split())
+            code_index += 1
+            words.extend(_find_words(piece))
+        blocks.append(tuple(words))
+    return blocks

@@ -49,12 +49,18 @@ class FileSelector:
     manuscript_directory: str
     include: tuple[str, ...] = ()
     exclude: tuple[str, ...] = ()
+    case_sensitive: bool = False
+    """Match `include`/`exclude` with case; by default both sides are case-folded first."""
     _include: tuple[Glob, ...] = field(init=False, repr=False, compare=False)
     _exclude: tuple[Glob, ...] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "_include", tuple(compile_glob(p) for p in self.include))
-        object.__setattr__(self, "_exclude", tuple(compile_glob(p) for p in self.exclude))
+        fold = self._fold
+        object.__setattr__(self, "_include", tuple(compile_glob(fold(p)) for p in self.include))
+        object.__setattr__(self, "_exclude", tuple(compile_glob(fold(p)) for p in self.exclude))
+
+    def _fold(self, text: str) -> str:
+        return text if self.case_sensitive else text.casefold()
 
     @classmethod
     def from_config(cls, config: Config) -> FileSelector:
@@ -63,6 +69,7 @@ class FileSelector:
             manuscript_directory=_directory(config.structure.manuscript_directory),
             include=config.stats.include,
             exclude=config.stats.exclude,
+            case_sensitive=config.stats.case_sensitive_globs,
         )
 
     def classify(self, path: str) -> Kind | None:
@@ -75,10 +82,12 @@ class FileSelector:
             return None
         if any(part.startswith(".") for part in path.split("/")):
             return None
-        if self._include and not any(g.matches(path) for g in self._include):
-            return None
-        if any(g.matches(path) for g in self._exclude):
-            return None
+        if self._include or self._exclude:
+            folded = self._fold(path)
+            if self._include and not any(g.matches(folded) for g in self._include):
+                return None
+            if any(g.matches(folded) for g in self._exclude):
+                return None
         if _is_under(path, self.chapters_directory):
             return Kind.CHAPTER
         if _is_under(path, self.manuscript_directory):
@@ -142,6 +151,8 @@ def discover(root: Path, selector: FileSelector) -> Discovery:
         what = "does not exist"
         if chapters_dir.is_symlink():
             what = "is a symbolic link that leads to no folder (to nothing, or in a loop)"
+        elif chapters_dir.exists():
+            what = "is a file, not a folder,"
         raise ManuscriptError(
             f"The chapters directory `{selector.chapters_directory or '.'}` {what} "
             f"in {root}. Create it, or set `structure.chapters_directory` in "
@@ -259,6 +270,8 @@ def _link_problem(link: Path, root_resolved: Path) -> str | None:
         return _LOOP if exc.errno == errno.ELOOP else "to nothing (its target does not exist)"
     if not target.is_relative_to(root_resolved):
         return "to a file outside the project folder"
+    if any(part.startswith(".") for part in target.relative_to(root_resolved).parts):
+        return "to a hidden file (such as one in `.git`)"
     return None
 
 

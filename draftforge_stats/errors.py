@@ -111,6 +111,14 @@ class UnreadableFileError(DraftForgeError):
     is one chapter, the run skips it with a warning."""
 
 
+class NewerStatsFileError(StatsFileError):
+    """The stored stats file was written by a newer version: it is never overwritten."""
+
+
+class HistoryLossError(StatsFileError):
+    """The new stats would drop days of the stored history, and the author did not allow it."""
+
+
 class ActionError(DraftForgeError):
     """The GitHub Action's job cannot do what it was asked; the message says why and what to do."""
 

@@ -8,11 +8,11 @@ Which tool for what:
   the git folder, a worktree's common folder) and reads its configuration (the object
   format); references and the rest are plain git commands run through it (`Repository.git`);
 * plain `git` processes where speed or a clean shutdown needs them: one `git log --raw`
-  lists every first-parent commit with the blobs it changed, `git ls-tree` lists the blobs
-  of one commit, and one long-lived `git cat-file --batch` process (:class:`BlobReader`)
-  hands over blob contents in batches (GitPython's object readers would leave git
-  processes behind). History is read from the object database, never by checking out old
-  commits.
+  lists every commit reachable from HEAD with the blobs it changed, `git rev-list
+  --parents` gives every commit's parents, `git ls-tree` lists the blobs of one commit, and
+  one long-lived `git cat-file --batch` process (:class:`BlobReader`) hands over blob
+  contents in batches (GitPython's object readers would leave git processes behind).
+  History is read from the object database, never by checking out old commits.
 
 The date of a commit has one rule: git's raw author and committer dates (`--date=raw`,
 :data:`_DATES`) read by :func:`.gitdates.commit_date` (the author date in the author's own
@@ -23,13 +23,14 @@ the committer date alone (:meth:`Repository.committer_date`) is read the same wa
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import os
 import shutil
 import subprocess
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from types import ModuleType, TracebackType
 from typing import IO, TYPE_CHECKING, Any
@@ -87,22 +88,36 @@ class RawChange:
     status: str  # "A" added, "M" modified, "D" deleted, "T" type changed
     mode: str  # the new mode ("000000" when deleted)
     blob: str  # the new blob id (all zeros when deleted)
+    old_mode: str = "000000"  # the mode before ("000000" when added)
+    old_blob: str = ""  # the blob id before (all zeros when added)
 
     @property
     def is_file(self) -> bool:
         """True when the path holds a regular file after the commit."""
         return self.status != "D" and self.mode in FILE_MODES
 
+    @property
+    def was_file(self) -> bool:
+        """True when the path held a regular file before the commit."""
+        return self.status != "A" and self.old_mode in FILE_MODES
+
+
+IMPORT_TRAILER = "DraftForge"
+"""The commit-message trailer key that marks a commit (`DraftForge: import`)."""
+
 
 @dataclass(frozen=True)
 class RawCommit:
-    """One first-parent commit and what it changed."""
+    """One commit and what it changed against its first parent."""
 
     sha: str
     parents: tuple[str, ...]  # as git sees them: none for a root or a shallow boundary
     authored_at: datetime | None  # aware, in the author's own offset; None: no usable date
     changes: tuple[RawChange, ...]
     date_problem: str | None = None  # what was odd about its date (see .gitdates)
+    committed_at: datetime | None = None  # aware; None when not read or not usable
+    is_import: bool = False
+    """The message has the trailer `DraftForge: import` (git's trailer rules)."""
 
 
 @dataclass(frozen=True)
@@ -110,6 +125,15 @@ class TreeEntry:
     path: str  # repository-relative, POSIX
     mode: str
     blob: str
+
+
+def _unopenable(top: Path) -> GitError:
+    """The error for a `.git` that git cannot open as a repository."""
+    return GitError(
+        f"{top / '.git'} is there, but git cannot open it as a repository (a clone or "
+        "worktree that was moved or damaged?): repair it (`git worktree repair`, or "
+        "clone again), or remove it if the folder is not meant to be in git."
+    )
 
 
 class Repository:
@@ -160,13 +184,13 @@ class Repository:
                 return None
             # A `.git` git cannot open (a moved worktree, an empty folder): counting as if
             # outside git would write a stats file without the history.
-            raise GitError(
-                f"{top / '.git'} is there, but git cannot open it as a repository (a clone or "
-                "worktree that was moved or damaged?): repair it (`git worktree repair`, or "
-                "clone again), or remove it if the folder is not meant to be in git."
-            ) from None
+            raise _unopenable(top) from None
         except git.GitCommandError as exc:  # e.g. "dubious ownership"
             raise GitError(f"git cannot open {path}: {exc.stderr.strip()}") from None
+        if not (Path(repo.git_dir) / "HEAD").is_file():
+            # Older GitPython releases open a `.git` file whose `gitdir:` points nowhere;
+            # nothing may be read from or written into such a folder.
+            raise _unopenable(Path(repo.working_tree_dir or path))
         return cls(repo)
 
     def git(self, *args: str, env: Mapping[str, str] | None = None) -> str:
@@ -174,17 +198,7 @@ class Repository:
 
         `env` adds variables for this one command (never put secrets in `args`).
         """
-        git = _gitpython()
-        try:
-            out: str = _execute(
-                self._repo.git,
-                ["git", *args],
-                strip_newline_in_stdout=False,
-                env=dict(env) if env else None,
-            )
-        except git.GitCommandError as exc:
-            raise GitError(f"`git {args[0]}` failed: {_stderr(exc)}") from None
-        return out
+        return _run(self._repo.git, args, env)
 
     def _git_bytes(self, *args: str, check: bool = True) -> tuple[int, bytes]:
         """Run git; its exit status and raw standard output (raises on failure if `check`)."""
@@ -215,9 +229,10 @@ class Repository:
 
     # ------------------------------------------------------------------ facts
 
-    @property
+    @functools.cached_property
     def object_format(self) -> str:
-        """`sha1` or `sha256`: how this repository names its objects."""
+        """`sha1` or `sha256`: how this repository names its objects (read once: it is
+        asked for every file whose blob id is computed)."""
         reader = self._repo.config_reader("repository")
         value = reader.get_value("extensions", "objectformat", "sha1")
         return str(value).lower()
@@ -248,6 +263,15 @@ class Repository:
         )
         return status == 0
 
+    def last_change(self, path: str) -> str | None:
+        """The id of the newest commit of HEAD that changed `path` (relative to the top of
+        the work tree), or None when there is none."""
+        status, out = self._git_bytes(
+            "log", "-1", "--format=%H", "--end-of-options", "HEAD", "--", path, check=False
+        )
+        sha = out.decode().strip() if status == 0 else ""
+        return sha or None
+
     def is_ancestor(self, ancestor: str, descendant: str) -> bool:
         """True when commit `ancestor` is `descendant` or one of its ancestors (False when
         either is unknown)."""
@@ -264,9 +288,17 @@ class Repository:
 
     def committer_date(self, sha: str) -> datetime | None:
         """The committer date of commit `sha` (when it was last written: a rebase or an amend
-        renews it), or None when it is unknown or git cannot show it."""
+        renews it), or None when the commit is unknown. A committer date git cannot show
+        gives way to the author date; with neither, the start of 1970."""
         dates = self._raw_dates(sha)
-        return parse_raw_date(dates[1])[0] if dates is not None else None
+        if dates is None:
+            return None
+        author, committer = dates
+        return (
+            parse_raw_date(committer)[0]
+            or commit_date(author, committer).moment
+            or datetime.fromtimestamp(0, UTC)
+        )
 
     def _raw_dates(self, sha: str) -> tuple[str, str] | None:
         """Commit `sha`'s author and committer dates as `--date=raw` prints them."""
@@ -281,18 +313,19 @@ class Repository:
 
     # ---------------------------------------------------------------- history
 
-    def first_parent_log(self, since: str | None = None) -> list[RawCommit]:
-        """Every first-parent commit of HEAD, oldest first, with the files it changed.
+    def log(self, since: str | None = None) -> list[RawCommit]:
+        """Every commit reachable from HEAD, parents before children (`--topo-order`), with
+        the files each changed against its first parent, its committer date and whether its
+        message marks it as an import (the trailer `DraftForge: import`).
 
-        `since` (a commit id) leaves out that commit and everything before it. A merge
-        shows what it changed against its first parent (merged branches arrive on the day
-        of their merge); a root commit, and the first commit of a shallow clone, show all
-        their files as added. Renames are a deletion plus an addition of the same blob.
+        `since` (a commit id) leaves out that commit and everything reachable from it. One
+        `git log` process; a root commit, and a shallow clone's boundary, show all their
+        files as added; renames are a deletion plus an addition of the same blob.
         """
         revisions = ["HEAD"] if since is None else ["HEAD", f"^{since}"]
         _, out = self._git_bytes(
             "log",
-            "--first-parent",
+            "--topo-order",
             "--reverse",
             "--raw",
             "-z",
@@ -300,12 +333,25 @@ class Repository:
             "--diff-merges=first-parent",
             *_LOG_OPTIONS,
             "--date=raw",
-            f"--format=%x1e%H %P%x00{_DATES}",
+            f"--format=%x1e%H %P%x00{_DATES}%x00"
+            f"%(trailers:key={IMPORT_TRAILER},valueonly,unfold,separator=%x1f)",
             "--end-of-options",
             *revisions,
             "--",
         )
-        return parse_raw_log(out)
+        return parse_raw_log(out, full=True)
+
+    def generations(self) -> dict[str, int]:
+        """The generation of every commit reachable from HEAD (1 for a root, else one more
+        than its parents' highest), from one `git rev-list --parents` (no diffs: fast)."""
+        _, out = self._git_bytes(
+            "rev-list", "--topo-order", "--reverse", "--parents", "--end-of-options", "HEAD", "--"
+        )
+        result: dict[str, int] = {}
+        for line in out.decode("ascii").splitlines():
+            sha, *parents = line.split()
+            result[sha] = 1 + max((result.get(p, 0) for p in parents), default=0)
+        return result
 
     def tree(self, commit: str) -> list[TreeEntry]:
         """Every file of commit `commit` (recursively), without reading any blob."""
@@ -325,15 +371,16 @@ class Repository:
         return BlobReader(["git", "cat-file", "--batch"], cwd=self.root, env=env)
 
     def last_modified(self, paths: list[str]) -> dict[str, datetime]:
-        """For each repository-relative path, the author date of the last first-parent commit
-        that changed it (the same rule as the history walk); paths never committed are left out.
-        """
+        """For each repository-relative path, the author date of the latest commit reachable
+        from HEAD that changed it (against its first parent; `--topo-order`, so a commit comes
+        before its ancestors), as the history walk sees changes; paths never committed are left
+        out."""
         wanted = set(paths)
         found: dict[str, datetime] = {}
         if not wanted or self.head() is None:
             return found
         output = self.git(
-            "log", "--first-parent", "--diff-merges=first-parent", *_LOG_OPTIONS, "-z",
+            "log", "--topo-order", "--diff-merges=first-parent", *_LOG_OPTIONS, "-z",
             "--date=raw", f"--format=%x1e{_DATES}", "--name-only", "HEAD", "--",
             *sorted({p.rsplit("/", 1)[0] if "/" in p else p for p in wanted}),
         )  # fmt: skip
@@ -352,13 +399,15 @@ class Repository:
         return found
 
 
-def parse_raw_log(out: bytes) -> list[RawCommit]:
-    """Parse `git log --raw -z --date=raw --format=%x1e%H %P%x00%ad%x00%cd` output.
+def parse_raw_log(out: bytes, *, full: bool = False) -> list[RawCommit]:
+    """Parse `git log --raw -z --date=raw --format=%x1e%H %P%x00%ad%x00%cd` output (with
+    `full`, the format of :meth:`Repository.log`: the import trailer's values follow).
 
     Read as a stream of NUL-separated fields: a header (`\\x1e<sha> <parents>`), the author
-    and committer dates (read by :func:`.gitdates.commit_date`, so no date crashes), then
-    pairs of (`:<modes> <blobs> <status>`, path) until the next header. A path is always
-    taken whole after its metadata, so no byte in a file name can confuse it.
+    and committer dates (read by :func:`.gitdates.commit_date`, so no date crashes; and the
+    trailer values), then pairs of (`:<modes> <blobs> <status>`, path) until the next
+    header. A path is always taken whole after its metadata, so no byte in a file name can
+    confuse it.
     """
     fields = out.split(b"\0")
     commits: list[RawCommit] = []
@@ -372,21 +421,36 @@ def parse_raw_log(out: bytes) -> list[RawCommit]:
         if not token.startswith(b"\x1e"):
             raise GitError(f"unexpected `git log` output near {token[:60]!r}")
         ids = token[1:].decode("ascii").split()
-        when = commit_date(
-            fields[i].decode("ascii", "replace"),
-            fields[i + 1].decode("ascii", "replace") if i + 1 < count else "",
-        )
+        author = fields[i].decode("ascii", "replace")
+        committer = fields[i + 1].decode("ascii", "replace") if i + 1 < count else ""
+        when = commit_date(author, committer)
+        committed, _ = parse_raw_date(committer)
         i += 2
+        is_import = False
+        if full:
+            values = fields[i].decode("utf-8", "replace").split("\x1f") if i < count else []
+            is_import = any(value.strip().lower() == "import" for value in values)
+            i += 1
         changes: list[RawChange] = []
         while i < count:
             meta = fields[i].lstrip(b"\n")
             if not meta.startswith(b":"):
                 break
-            _old_mode, new_mode, _old_blob, new_blob, status = meta[1:].decode("ascii").split()
+            old_mode, new_mode, old_blob, new_blob, status = meta[1:].decode("ascii").split()
             path = os.fsdecode(fields[i + 1])
             i += 2
-            changes.append(RawChange(path, status[:1], new_mode, new_blob))
-        commits.append(RawCommit(ids[0], tuple(ids[1:]), when.moment, tuple(changes), when.problem))
+            changes.append(RawChange(path, status[:1], new_mode, new_blob, old_mode, old_blob))
+        commits.append(
+            RawCommit(
+                ids[0],
+                tuple(ids[1:]),
+                when.moment,
+                tuple(changes),
+                when.problem,
+                committed,
+                is_import,
+            )
+        )
     return commits
 
 
@@ -467,7 +531,11 @@ class BlobReader:
                 header = stdout.readline().split()
                 if len(header) != 3:
                     what = b" ".join(header).decode("ascii", "replace") or "no answer"
-                    raise GitError(f"`git cat-file` could not read blob {oid}: {what}")
+                    raise GitError(
+                        f"`git cat-file` could not read blob {oid} ({what}): the repository "
+                        "is damaged or incomplete; `git fsck` lists what is missing, and a "
+                        "fresh clone repairs it."
+                    )
                 size = int(header[2])
                 if max_size is not None and size > max_size:
                     left = size
@@ -524,10 +592,15 @@ def _stderr(exc: git.GitCommandError) -> str:
 
 def run_git(*args: str, cwd: Path, env: Mapping[str, str] | None = None) -> str:
     """Run git outside any opened repository (`git config --global ...`, `git clone ...`)."""
+    return _run(_gitpython().Git(str(cwd)), args, env)
+
+
+def _run(runner: git.Git, args: Sequence[str], env: Mapping[str, str] | None) -> str:
+    """`git ARGS` through `runner`, its output as text; a failure is a :class:`GitError`."""
     git = _gitpython()
     try:
         out: str = _execute(
-            git.Git(str(cwd)),
+            runner,
             ["git", *args],
             strip_newline_in_stdout=False,
             env=dict(env) if env else None,

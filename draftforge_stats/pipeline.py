@@ -12,18 +12,26 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path, PurePosixPath
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from .config import Config, load_config
-from .counting import TextCounts
+from .counting import TextCounts, decode_source
 from .dates import utc_iso
 from .discover import FileSelector, discover, project_folder, project_prefix
-from .errors import UnreadableFileError, WriteError
+from .errors import (
+    HistoryLossError,
+    NewerStatsFileError,
+    StatsFileError,
+    UnreadableFileError,
+    WriteError,
+)
 from .gitrepo import Repository
+from .goals import chapter_target, compute_goal, front_matter_target, weekday_numbers
 from .history import (
     CACHE_FILE,
     CountCache,
     Counter,
+    DayRule,
     History,
     Progress,
     Stored,
@@ -34,9 +42,18 @@ from .history import (
 from .images import image_files, written_here
 from .names import STATS_FILE
 from .reading import read_manuscript_file, read_regular_file
+from .safekeeping import (
+    dropped_days_message,
+    invalid_file_warning,
+    newer_file_message,
+    read_existing,
+    shortened_warning,
+)
 from .statsfile import (
+    CHECKED_FILE,
     Breakdown,
     ChapterEntry,
+    CheckedFiles,
     Current,
     ManuscriptEntry,
     ProjectInfo,
@@ -45,12 +62,13 @@ from .statsfile import (
     chapter_totals,
     check_own_folder,
     check_stats,
-    read_stats_file,
+    keep_backup,
+    remove_stale_temporaries,
     render,
     without_timestamps,
     write_if_changed,
 )
-from .streaks import DayRule, compute_streaks
+from .streaks import compute_streaks
 
 T = TypeVar("T")
 
@@ -72,6 +90,7 @@ class StatsRun:
     history_mode: str | None = None  # how the history was made: see history.Mode
     commits_walked: int = 0  # first-parent commits read from git by this run
     blobs_counted: int = 0  # distinct file contents counted (not found in the cache)
+    backup: Path | None = None  # where the bytes of a replaced, invalid file were kept
     #: Every file the run maintains, relative to `root`: the stats file, then the images
     #: (and badge) the config asks for. The Action commits exactly these.
     files: list[str] = field(default_factory=list)
@@ -125,12 +144,17 @@ def _compute(
     cache = CountCache(count_code_blocks=settings.count_code_blocks, path=cache_path)
     counter = Counter(repo, cache, count_code_blocks=settings.count_code_blocks)
 
+    fronts: dict[str, int] = {}  # `target_words` of the files' front matter
+
     def count(rel: str) -> TextCounts | None:
         try:
             data = read_manuscript_file(root / rel)
         except UnreadableFileError as exc:  # a pipe, a device, too large, not readable: skip it
             warnings.append(f"{rel}: {exc}; not counted")
             return None
+        front = front_matter_target(decode_source(data[:_FRONT_MATTER_LIMIT])[0])
+        if front is not None:
+            fronts[rel] = front
         counts, bad_offset = counter.file(data)
         if bad_offset is not None:
             warnings.append(
@@ -142,6 +166,10 @@ def _compute(
     chapter_counts = {rel: counts for rel in found.chapters if (counts := count(rel))}
     manuscript_counts = {rel: counts for rel in found.manuscript if (counts := count(rel))}
     counted = list(chapter_counts)
+    targets = dict(settings.chapter_targets)
+    for rel in chapter_counts:
+        if rel not in targets and rel in fronts:
+            targets[rel] = fronts[rel]
 
     rule = DayRule(settings.zone(), settings.day_starts_at)
     history: History | None = None
@@ -190,6 +218,7 @@ def _compute(
                 character_count=counts.characters,
                 character_count_no_spaces=counts.characters_no_spaces,
                 last_modified=modified.get(rel),
+                target=chapter_target(counts.words, targets.get(rel)),
             )
         )
     manuscript = [
@@ -211,6 +240,14 @@ def _compute(
         if today
         else Streaks()
     )
+    goal = compute_goal(
+        entries,
+        word_count=chapter_totals(chapters)["word_count"],
+        target=config.project.target_word_count,
+        deadline=settings.deadline,
+        writing_days=weekday_numbers(settings.writing_days),
+        today=today or rule.day(now),
+    )
     stamp = utc_iso(now)
     stats = Stats(
         project=ProjectInfo(
@@ -228,40 +265,11 @@ def _compute(
         breakdown=Breakdown(chapters=chapters, manuscript=manuscript),
         history=entries,
         streaks=streaks,
+        goal=goal,
         history_basis=history.basis if history else None,
         generated_at=stamp,
     )
     return _Computed(stats, warnings, notes, today, history, counter)
-
-
-@dataclass(frozen=True)
-class _Existing:
-    """The stats file found on disk (see :func:`.statsfile.read_stats_file`) and the history
-    it holds, or why it cannot be used."""
-
-    raw: bytes | None = None
-    data: Any = None
-    problem: str | None = None
-    stored: Stored | None = None
-
-
-def _read_existing(path: Path) -> _Existing:
-    """Read the stats file through its owner, then the history it holds."""
-    found = read_stats_file(path)
-    if not found.usable:
-        return _Existing(found.raw, found.data, problem=found.problem)
-    try:
-        stored = Stored.from_data(found.data)
-    except ValueError as exc:
-        return _Existing(found.raw, found.data, problem=str(exc))
-    return _Existing(found.raw, found.data, stored=stored)
-
-
-def _move_aside(path: Path) -> Path:
-    """Keep an unusable stats file next to it as `stats.json.bak` (a rename: atomic, same bytes)."""
-    backup = path.with_name(path.name + ".bak")
-    os.replace(path, backup)
-    return backup
 
 
 def run_stats(
@@ -271,41 +279,64 @@ def run_stats(
     write: bool = True,
     today: date | None = None,
     progress: Progress | None = None,
+    allow_shorter_history: bool = False,
 ) -> StatsRun:
     """Compute the stats of the project containing `path` and (if `write`) update its file.
 
-    The history is added to the existing file's when it can be (see :mod:`.history`); a
-    file that is not valid is moved aside to `stats.json.bak` and made again. The file is
-    written only when its content changed; when only the time would change, the stored
-    timestamps are kept so the bytes stay identical. `today` pins the streaks' day (else the
-    writing day of `now`); `progress(done, total)` is called while history is counted.
-    Nothing is written at all when `write` is false (the count cache in the git folder is
-    read, not written).
+    The history is added to the existing file's when it can be (see :mod:`.history`). A
+    file that is not valid is read as far as it can be (its valid history entries are
+    kept), its exact bytes are kept in a backup (`stats.json.bak`, never overwriting
+    one) and it is made again. A file written by a newer version is never overwritten
+    (:class:`NewerStatsFileError`), and a stored history is never replaced by one that
+    drops any of its days (:class:`HistoryLossError`) unless `allow_shorter_history`.
+    The file is written only when its content changed; when only the time would change,
+    the stored timestamps are kept so the bytes stay identical. `today` pins the streaks'
+    day (else the writing day of `now`); `progress(done, total)` is called while history
+    is counted. Nothing is written at all when `write` is false (the count cache in the
+    git folder is read, not written); the errors above are then warnings.
     """
     now = now or datetime.now(UTC)
     root, repo = find_project_root(path)
     config = load_config(root)
     stats_path = root / STATS_FILE
-    existing = _read_existing(stats_path)
+    display = STATS_FILE.as_posix()
+    checked = CheckedFiles(repo.common_dir / CHECKED_FILE if repo is not None and write else None)
+    existing = read_existing(stats_path, checked)
+    early: list[str] = []
+    if existing.newer is not None:
+        message = newer_file_message(display, existing.newer)
+        if write:
+            raise NewerStatsFileError(message)
+        early.append(message)
+    elif existing.problem is not None and existing.raw is None and write:
+        raise StatsFileError(
+            f"{display} is not replaced: {existing.problem}. Its history could not be read, "
+            "so nothing was written."
+        )
     computed = _compute(
         root,
         repo,
         config,
         now=now,
-        stored=existing.stored,
+        stored=existing.stored if existing.newer is None else None,
         today=today,
         progress=progress,
         save_cache=write,
     )
     stats, warnings, notes = computed.stats, computed.warnings, computed.notes
-    display = STATS_FILE.as_posix()
-    if existing.problem is not None:
-        action = (
-            f"moved it to {display}.bak and made it again"
-            if write
-            else f"it would be moved to {display}.bak and made again (nothing written now)"
-        )
-        warnings.insert(0, f"{display} is not a valid stats file ({existing.problem}); {action}.")
+    warnings[:0] = early
+
+    kept_days = {date.fromisoformat(entry.date) for entry in stats.history}
+    dropped = sorted(existing.days - kept_days)
+    moved_only = computed.history is not None and computed.history.covers_stored
+    if dropped and existing.newer is None and not moved_only:
+        message = dropped_days_message(display, dropped, len(existing.days), repo is not None)
+        if write and not allow_shorter_history:
+            raise HistoryLossError(message)
+        if not allow_shorter_history:
+            warnings.insert(0, message.replace("Nothing was written.", "Nothing is written now."))
+        else:
+            warnings.insert(0, shortened_warning(display, dropped))
 
     new_data = stats.model_dump(mode="json")
     old_data = existing.data if existing.problem is None else None
@@ -319,14 +350,36 @@ def run_stats(
                 ),
             }
         )
-    check_stats(stats.model_dump(mode="json"))  # nothing invalid is ever written
+    # Nothing invalid is ever written; the stored file was checked when it was read.
+    check_stats(stats.model_dump(mode="json"), old_data)
     text = render(stats)
     written = False
+    backup: Path | None = None
     if write:
         check_own_folder(root)  # never write through a `.draftforge` link out of the project
-        if existing.problem is not None and existing.raw is not None:
-            _guarded(lambda: _move_aside(stats_path), stats_path, display)
+        remove_stale_temporaries(stats_path)  # leftovers of interrupted writes
+        if (
+            existing.problem is not None
+            and existing.raw is not None
+            and _read_text(stats_path) != text
+        ):
+            backup = keep_backup(stats_path, existing.raw)
         written = _guarded(lambda: write_if_changed(stats_path, text), stats_path, display)
+        checked.add(text.encode("utf-8"))  # these bytes passed the check above
+    if existing.problem is not None and existing.newer is None:
+        committed = None
+        if repo is not None and existing.raw is not None:
+            committed = repo.last_change(project_prefix(root, repo.root) + display)
+        warnings.insert(
+            0,
+            invalid_file_warning(
+                display,
+                existing,
+                backup=backup.relative_to(root).as_posix() if backup else None,
+                committed=committed,
+                write=write,
+            ),
+        )
     # The images show the run's writing day; outside git, the day the numbers last changed.
     image_day = computed.today or date.fromisoformat(stats.current.last_updated[:10])
     images = image_files(
@@ -364,9 +417,22 @@ def run_stats(
         history_mode=history.mode.value if history else None,
         commits_walked=history.commits_walked if history else 0,
         blobs_counted=computed.counter.counted if computed.counter else 0,
+        backup=backup,
         files=files,
         written_files=written_files,
     )
+
+
+def _read_text(path: Path) -> str | None:
+    """The text of the file at `path` now, or None (a pipe or a link loop there is not read)."""
+    try:
+        return read_regular_file(path).decode("utf-8")
+    except (UnreadableFileError, UnicodeDecodeError):
+        return None
+
+
+_FRONT_MATTER_LIMIT = 64 * 1024
+"""Front matter (`target_words`) is looked for in a chapter's first 64 KiB."""
 
 
 def _ours(path: Path, rel: Path) -> bool:

@@ -9,6 +9,7 @@ from rich.table import Table
 from rich.text import Text
 
 from .dates import window_end
+from .goaltext import goal_lines, today_line
 from .images.calendar import LEVELS
 from .images.calendar import level as heat_level
 from .images.days import MONTHS, added_by_day
@@ -240,6 +241,12 @@ def words_chart(stats: Stats, today: date | None = None) -> RenderableType | Non
     return Group(caption, bars)
 
 
+def _today(stats: Stats, today: date | None) -> Text | None:
+    """Today's words added and deleted (only when `today` is known)."""
+    line = today_line(stats, today.isoformat()) if today is not None else None
+    return Text(line, style="dim") if line is not None else None
+
+
 def build_report(stats: Stats, today: date | None = None) -> RenderableType:
     """The whole report: headline, progress, streak, chart, chapters, manuscript files.
 
@@ -248,13 +255,14 @@ def build_report(stats: Stats, today: date | None = None) -> RenderableType:
         (stats.project.name, "bold"),
         f" ({stats.project.type}): ",
         (f"{_n(stats.current.word_count)} words", "bold green"),
-        f" in {stats.current.chapter_count} chapter"
-        + ("" if stats.current.chapter_count == 1 else "s"),
+        f" in {plural(stats.current.chapter_count, 'chapter')}",
     )
     parts: list[RenderableType | None] = [
         headline,
         progress_line(stats),
+        *(Text(line) for line in goal_lines(stats.goal)),
         streak_block(stats, today),
+        _today(stats, today),
         words_chart(stats, today),
         _Chapters(stats),
         manuscript_table(stats),

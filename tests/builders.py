@@ -92,6 +92,7 @@ CH3 = "# Late\n\nNine ten.\n"  # 3 words, 14 characters
 # What a failed job still writes: every output, no counts, nothing changed, pushed or sent.
 FAILED_OUTPUTS = {
     "word-count": "", "chapter-count": "", "character-count": "", "words-written-today": "",
+    "words-added-today": "", "words-per-day-needed": "", "projected-finish": "",
     "current-streak": "", "changed": "false", "commit-sha": "", "notified": "false",
 }  # fmt: skip
 
@@ -151,9 +152,9 @@ class World:
         """The history the pushed manuscript has: two writing days."""
         return [
             {"date": "2025-03-10", "word_count": 11, "chapter_count": 2, "commits": 1,
-             "words_written": 4, "commit_sha": self.pushed},
+             "words_written": 4, "words_added": 4, "words_deleted": 0, "commit_sha": self.pushed},
             {"date": "2025-03-09", "word_count": 7, "chapter_count": 1, "commits": 1,
-             "words_written": 7, "commit_sha": self.base},
+             "words_written": 7, "words_added": 7, "words_deleted": 0, "commit_sha": self.base},
         ]  # fmt: skip
 
     def event(self, name: str = "push", **payload: Any) -> dict[str, str]:
@@ -220,6 +221,11 @@ class World:
 
 @pytest.fixture
 def world(tmp_path: Path, bare_remote: Path) -> World:
+    return build_world(tmp_path, bare_remote)
+
+
+def build_world(tmp_path: Path, bare_remote: Path) -> World:
+    """Two days of writing pushed to `bare_remote`, and the runner's full clone of it."""
     author = clone(bare_remote, tmp_path / "author")
     base = author.commit(
         "Start the novel",

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
+import sys
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -63,3 +66,26 @@ def bare_remote(tmp_path: Path) -> Path:
     path = tmp_path / "origin.git"
     subprocess.run(["git", "init", "-q", "--bare", "-b", "main", str(path)], check=True)
     return path
+
+
+NOBODY = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"]
+"""The start of a command that runs as the unprivileged user 65534 (root can read anything)."""
+
+
+@pytest.fixture
+def nobodys_folder() -> Iterator[Path]:
+    """A folder for files the unprivileged user 65534 will own (pytest's own folders are
+    root's and closed to others); skipped where the suite cannot run a command as that user."""
+    if shutil.which("setpriv") is None or os.geteuid() != 0:
+        pytest.skip("needs root and setpriv to run as another user")
+    probe = subprocess.run(
+        [*NOBODY, sys.executable, "-c", "import draftforge_stats"], capture_output=True
+    )
+    if probe.returncode != 0:
+        pytest.skip("the unprivileged user cannot import the package here")
+    folder = Path(tempfile.mkdtemp(prefix="draftforge-nobody-"))
+    os.chmod(folder, 0o755)
+    try:
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)

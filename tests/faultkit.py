@@ -14,6 +14,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
 from click.testing import CliRunner, Result
@@ -79,16 +80,55 @@ def run_action(world: World) -> Run:
     return world.run(world.env(world.event("workflow_dispatch", ref="refs/heads/main")))
 
 
+@dataclass(frozen=True)
+class Unprivileged:
+    """How this suite runs a command without the power to read or write any file: as the user
+    `nobody` (`owner` is its id: copies are given to it), or, where `nobody` cannot start
+    this Python (a virtual environment in a folder private to root, as `.ci/run` makes),
+    as root without any capability (`owner` None: copies stay root's, and root without
+    CAP_DAC_OVERRIDE obeys the permission bits like any user)."""
+
+    prefix: tuple[str, ...]
+    owner: int | None
+
+
+@functools.cache
+def unprivileged() -> Unprivileged | None:
+    """The way to drop privileges here, or None when there is none (not root, no setpriv)."""
+    setpriv = shutil.which("setpriv")
+    if os.geteuid() != 0 or setpriv is None:
+        return None
+    ways = (
+        Unprivileged((setpriv, f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups"), NOBODY),
+        Unprivileged((setpriv, "--bounding-set=-all", "--inh-caps=-all"), None),
+    )
+    for way in ways:
+        probe = subprocess.run(
+            [*way.prefix, sys.executable, "-c", "import draftforge_stats"],
+            cwd="/",
+            capture_output=True,
+            check=False,
+            timeout=60,
+        )
+        if probe.returncode == 0:
+            return way
+    return None
+
+
+def can_drop_privileges() -> bool:
+    """True when :func:`as_nobody` can run draftforge without privileges here."""
+    return unprivileged() is not None
+
+
 def as_nobody(
     *args: str, cwd: Path, extra: dict[str, str] | None = None, program: str = ""
 ) -> subprocess.CompletedProcess[str]:
-    """Run `python -m draftforge_stats ARGS...` (or `program ARGS...`) as the unprivileged
-    user `nobody`, in `cwd` (made by :func:`nobody_folder`), with `extra` variables. Callers
-    skip when :func:`can_drop_privileges` is false.
+    """Run `python -m draftforge_stats ARGS...` (or `program ARGS...`) without privileges
+    (see :class:`Unprivileged`), in `cwd` (made by :func:`nobody_folder`), with `extra`
+    variables. Callers skip when :func:`can_drop_privileges` is false.
     """
-    setpriv = shutil.which("setpriv")
-    assert setpriv is not None
-    command = [setpriv, f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups"]
+    way = unprivileged()
+    assert way is not None
     env = {
         "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
         "HOME": str(cwd),
@@ -100,7 +140,7 @@ def as_nobody(
     }
     run = [program] if program else [sys.executable, "-m", "draftforge_stats"]
     return subprocess.run(
-        [*command, *run, *args],
+        [*way.prefix, *run, *args],
         cwd=cwd,
         env=env,
         capture_output=True,
@@ -110,34 +150,22 @@ def as_nobody(
     )
 
 
-@functools.cache
-def can_drop_privileges() -> bool:
-    """True when this process may run draftforge as `nobody`: it is root, has setpriv, and
-    that user can start this Python and import the package (not so when the interpreter or
-    the checkout sits in a folder private to root)."""
-    setpriv = shutil.which("setpriv")
-    if os.geteuid() != 0 or setpriv is None:
-        return False
-    probe = subprocess.run(
-        [setpriv, f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups", sys.executable,
-         "-c", "import draftforge_stats"],
-        cwd="/",
-        capture_output=True,
-        check=False,
-        timeout=60,
-    )  # fmt: skip
-    return probe.returncode == 0
+def give_away(path: Path) -> None:
+    """Make `path` belong to the user commands run as (nothing to do without privileges)."""
+    way = unprivileged()
+    if way is not None and way.owner is not None:
+        os.lchown(path, way.owner, way.owner)
 
 
 def nobody_folder(source: Path) -> Path:
-    """A copy of `source` in a fresh folder `nobody` can reach (pytest's own temporary
-    folders are private to root), owned by `nobody`. Removed at exit by the caller's
-    fixture."""
+    """A copy of `source` in a fresh folder the unprivileged commands can reach (pytest's
+    own temporary folders are private to root), owned by their user. Removed by the
+    caller's fixture."""
     parent = Path(tempfile.mkdtemp(prefix="draftforge-nobody-"))
     parent.chmod(0o755)
     target = parent / source.name
     shutil.copytree(source, target, symlinks=True)
     for folder, dirs, files in os.walk(target):
         for name in (folder, *(os.path.join(folder, n) for n in (*dirs, *files))):
-            os.lchown(name, NOBODY, NOBODY)
+            give_away(Path(name))
     return target

@@ -66,12 +66,17 @@ Committed the stats to main as `{sha}`.
 | Chapters | 2 |
 | Characters | 57 |
 | Written today (2025-03-10) | 4 |
+| Added today | 4 |
+| Deleted today | 0 |
 | Current streak | 2 days |
 | Longest streak | 2 days |
 
 **Progress:** 11 of 100 words (11.0%)
 
 `▓▓░░░░░░░░░░░░░░░░░░`
+
+- Goal: 100 words (no deadline): 89 words to go.
+- Recent pace: 0 words a writing day (last 14 days): no finish date to project.
 
 ### Words added, last 30 days
 
@@ -126,6 +131,9 @@ def test_push_of_the_manuscript_commits_the_stats_back(world: World) -> None:
         "chapter-count": "2",
         "character-count": "57",
         "words-written-today": "4",
+        "words-added-today": "4",
+        "words-per-day-needed": "",
+        "projected-finish": "",
         "current-streak": "2",
         "changed": "true",
         "commit-sha": stats_sha,
@@ -182,6 +190,9 @@ def test_a_second_run_with_nothing_new_commits_nothing(world: World) -> None:
         "chapter-count": "2",
         "character-count": "57",
         "words-written-today": "4",
+        "words-added-today": "4",
+        "words-per-day-needed": "",
+        "projected-finish": "",
         "current-streak": "2",
         "changed": "false",
         "commit-sha": "",
@@ -333,6 +344,8 @@ def test_a_workspace_behind_origin_moves_onto_the_new_head_and_pushes(world: Wor
         "chapter_count": 3,
         "commits": 2,
         "words_written": 7,
+        "words_added": 7,  # two new chapters, 4 + 3 words
+        "words_deleted": 0,
         "commit_sha": other,
     }
     assert run.output_values()["word-count"] == "14"
@@ -363,6 +376,7 @@ def test_a_branch_that_keeps_moving_fails_clearly(world: World) -> None:
     )
     assert git_in(world.origin, "log", "-1", "--format=%s", "main") == "More words 4\n"
     assert run.output_values() == FAILED_OUTPUTS
+    assert run.summary.splitlines()[-1] == "Nothing was pushed."
 
 
 def test_uncommitted_changes_are_never_discarded(world: World) -> None:
@@ -410,8 +424,9 @@ def test_a_shallow_clone_that_cannot_fetch_goes_on(world: World, tmp_path: Path)
     warning = next(line for line in run.lines() if line.startswith("::warning::"))
     assert warning.startswith("::warning::The clone is shallow and fetching the full history ")
     assert warning.endswith(
-        "going on with the commits there are and the history stored in the stats file "
-        "(nothing in it is lost). Use actions/checkout with `fetch-depth: 0`."
+        "going on with the commits there are and the history stored in the stats file. If "
+        "the new stats would drop a stored day, the job fails and pushes nothing (unless "
+        "`allow-shorter-history: true`). Use actions/checkout with `fetch-depth: 0`."
     )
     assert run.output_values()["word-count"] == "11"
     assert "- The clone was shallow and its full history could not be fetched." in run.summary
@@ -739,6 +754,9 @@ def test_a_run_without_pushed_commits_computes_even_on_a_stats_commit(
         "chapter-count": "2",
         "character-count": "57",
         "words-written-today": "0",
+        "words-added-today": "0",
+        "words-per-day-needed": "",
+        "projected-finish": "",
         "current-streak": "0",
         "changed": "true",
         "commit-sha": head_of(world.origin),

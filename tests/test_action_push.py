@@ -249,6 +249,7 @@ def test_over_http_a_protected_branch_fails_at_once_without_leaking(
         "a token of a user or app that may push (see the README's troubleshooting)."
     ]
     assert run.output_values() == FAILED_OUTPUTS
+    assert run.summary.splitlines()[-1] == "Nothing was pushed."
     assert URL_SECRET not in run.stdout
     assert (world.workspace.path / ".git/config").read_text("utf-8") == config
     assert_secrets_hidden(run, config)

@@ -110,6 +110,8 @@ def test_the_small_manuscript(book: GitRepo) -> None:
             "chapter_count": 3,
             "commits": 1,
             "words_written": 28,
+            "words_added": 28,  # every file is new
+            "words_deleted": 0,
             "commit_sha": book.head(),
         }
     ]

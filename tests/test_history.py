@@ -15,10 +15,11 @@ from typing import Any
 import pytest
 
 from draftforge_stats.counting import RULES_VERSION
-from draftforge_stats.errors import ConfigError, StatsFileError
+from draftforge_stats.errors import ConfigError, HistoryLossError, StatsFileError
 from draftforge_stats.gitrepo import Repository, parse_raw_log
 from draftforge_stats.history import CountCache, DayRecord, merge_days, to_entries
-from draftforge_stats.pipeline import StatsRun, _read_existing, run_stats
+from draftforge_stats.pipeline import StatsRun, run_stats
+from draftforge_stats.safekeeping import read_existing
 from draftforge_stats.statsfile import Stats, check_stats, stats_errors
 from tests.gitutil import GitRepo
 
@@ -43,6 +44,11 @@ def rows(result: StatsRun) -> list[Row]:
         (e.date, e.word_count, e.chapter_count, e.commits, e.words_written)
         for e in result.stats.history
     ]
+
+
+def changes(result: StatsRun) -> list[tuple[int | None, int | None]]:
+    """(words_added, words_deleted) of each day, newest first."""
+    return [(e.words_added, e.words_deleted) for e in result.stats.history]
 
 
 def full_run_text(root: Path) -> str:
@@ -126,7 +132,9 @@ def test_an_unknown_time_zone_is_a_config_error(git_repo: GitRepo) -> None:
 # ------------------------------------------------------------------ what counts, and how
 
 
-def test_merges_arrive_on_the_day_of_the_merge(git_repo: GitRepo) -> None:
+def test_a_merged_branch_counts_on_its_own_days(git_repo: GitRepo) -> None:
+    """Every commit reachable from HEAD counts on its own day; on 2 April the main line's
+    c2 (committed at 12:00) is later than the branch's s1 (10:00), both one step from c1."""
     git_repo.commit("c1", "2025-04-01T10:00:00+00:00", files={"chapters/01.md": words(10)})
     git_repo.git("checkout", "-q", "-b", "side")
     git_repo.commit("s1", "2025-04-02T10:00:00+00:00", files={"chapters/02.md": words(4)})
@@ -140,11 +148,14 @@ def test_merges_arrive_on_the_day_of_the_merge(git_repo: GitRepo) -> None:
     )  # fmt: skip
     result = run(git_repo.path)
     assert rows(result) == [
-        ("2025-04-05", 17, 2, 1, 6),
-        ("2025-04-02", 11, 1, 1, 1),
+        ("2025-04-05", 17, 2, 1, 1),  # the merge: c2's 11 + 02.md's 6
+        ("2025-04-03", 16, 2, 1, 5),  # s2: the branch's 10 + 6
+        ("2025-04-02", 11, 1, 2, 1),  # s1 and c2; the totals are c2's
         ("2025-04-01", 10, 1, 1, 10),
     ]
-    assert result.stats.current.total_commits == 3
+    # Words added: c1 10; s1 4 (a new file) + c2 1; s2 2; the merge adds nothing itself.
+    assert changes(result) == [(0, 0), (2, 0), (5, 0), (10, 0)]
+    assert result.stats.current.total_commits == 5
     dates = {c.file: c.last_modified for c in result.stats.breakdown.chapters}
     assert dates == {
         "chapters/01.md": "2025-04-02T12:00:00Z",
@@ -206,9 +217,9 @@ def test_deleting_every_chapter_makes_a_day_of_zero_words(git_repo: GitRepo) -> 
     assert result.stats.streaks.current_days == 2  # a day with a manuscript commit
 
 
-def test_side_commits_on_earlier_days_are_one_commit_on_the_merge_day(git_repo: GitRepo) -> None:
-    """The merged branch's three commits (on 2 and 3 April) make no days of their own: they
-    arrive as the merge, one commit on 4 April, also when the run before it was on 4 April."""
+def test_side_commits_on_earlier_days_count_on_their_days_incrementally(git_repo: GitRepo) -> None:
+    """The merged branch's three commits (on 2 and 3 April) count on their own days, also
+    when the run before the merge was on 4 April: that day is made again whole."""
     git_repo.commit("c1", "2025-04-01T10:00:00+00:00", files={"chapters/01.md": words(10)})
     git_repo.git("checkout", "-q", "-b", "side")
     git_repo.commit("s1", "2025-04-02T10:00:00+00:00", files={"chapters/02.md": words(4)})
@@ -223,9 +234,15 @@ def test_side_commits_on_earlier_days_are_one_commit_on_the_merge_day(git_repo: 
         env={"GIT_AUTHOR_DATE": when, "GIT_COMMITTER_DATE": when},
     )  # fmt: skip
     result = run(git_repo.path)
-    assert (result.history_mode, result.commits_walked) == ("incremental", 1)
-    assert rows(result) == [("2025-04-04", 19, 3, 2, 9), ("2025-04-01", 10, 1, 1, 10)]
-    assert result.stats.current.total_commits == 3
+    assert (result.history_mode, result.commits_walked) == ("incremental", 4)
+    assert rows(result) == [
+        ("2025-04-04", 19, 3, 2, 2),  # c2 and the merge (12 + 6 + 1), the merge is later
+        ("2025-04-03", 17, 3, 2, 3),  # s2 and s3: 10 + 6 + 1
+        ("2025-04-02", 14, 2, 1, 4),  # s1: 10 + 4
+        ("2025-04-01", 10, 1, 1, 10),
+    ]
+    assert changes(result) == [(2, 0), (3, 0), (4, 0), (10, 0)]
+    assert result.stats.current.total_commits == 6
     assert result.text == full_run_text(git_repo.path)
 
 
@@ -597,10 +614,19 @@ def test_moving_head_back_describes_the_older_commit(git_repo: GitRepo) -> None:
     git_repo.commit("b", "2025-08-02T10:00:00+00:00", files={"chapters/01.md": words(4)})
     git_repo.write(".gitignore", ".draftforge/stats.json\n")
     run(git_repo.path)
+    stored = (git_repo.path / STATS).read_bytes()
     git_repo.git("checkout", "-q", "--detach", a)
-    result = run(git_repo.path)
+    # HEAD's history has no 2 August: replacing the stored file would drop that day.
+    with pytest.raises(HistoryLossError, match=r"would drop 1 day of the 2 days .*\(2025-08-02\)"):
+        run(git_repo.path)
+    assert (git_repo.path / STATS).read_bytes() == stored
+    result = run(git_repo.path, allow_shorter_history=True)
     assert rows(result) == [("2025-08-01", 2, 1, 1, 2)]
     assert result.stats.current.last_commit_sha == a
+    assert result.warnings[0].startswith(
+        "The stored history of .draftforge/stats.json was replaced by a shorter one, as asked "
+        "(--allow-shorter-history): 1 day dropped (2025-08-02)."
+    )
 
 
 def _origin_with_stored_stats(origin: GitRepo) -> None:
@@ -666,7 +692,7 @@ def test_a_shallow_clone_without_stored_stats_starts_at_its_boundary(
     assert any("earlier days are missing" in w for w in result.warnings)
 
 
-def test_a_corrupt_stats_file_is_moved_aside_and_rebuilt(git_repo: GitRepo) -> None:
+def test_a_corrupt_stats_file_is_kept_aside_and_rebuilt(git_repo: GitRepo) -> None:
     git_repo.commit("a", "2025-05-01T09:00:00+00:00", files={"chapters/01.md": words(5)})
     stats = git_repo.path / STATS
     stats.parent.mkdir(parents=True, exist_ok=True)
@@ -674,14 +700,17 @@ def test_a_corrupt_stats_file_is_moved_aside_and_rebuilt(git_repo: GitRepo) -> N
     stats.write_bytes(broken)
 
     dry = run(git_repo.path, write=False)
-    assert "would be moved" in dry.warnings[0]
+    assert "it would be made again (nothing written now)" in dry.warnings[0]
     assert stats.read_bytes() == broken
+    assert not (git_repo.path / ".draftforge/stats.json.bak").exists()
 
     result = run(git_repo.path)
     assert result.warnings[0].startswith(
         ".draftforge/stats.json is not a valid stats file (it is not valid JSON"
     )
-    assert "moved it to .draftforge/stats.json.bak" in result.warnings[0]
+    assert result.warnings[0].endswith(
+        "it was made again; its exact bytes are kept in .draftforge/stats.json.bak."
+    )
     assert (git_repo.path / ".draftforge/stats.json.bak").read_bytes() == broken
     assert result.history_mode == "full"
     assert result.text == full_run_text(git_repo.path)
@@ -694,7 +723,7 @@ def test_a_corrupt_stats_file_is_moved_aside_and_rebuilt(git_repo: GitRepo) -> N
         (lambda d: d["history"].append(dict(d["history"][0])), "appears twice in the history"),
     ],
 )
-def test_a_schema_invalid_stats_file_is_moved_aside(
+def test_a_schema_invalid_stats_file_is_kept_aside(
     git_repo: GitRepo, edit: Callable[[dict[str, Any]], None], reason: str
 ) -> None:
     git_repo.commit("a", "2025-05-01T09:00:00+00:00", files={"chapters/01.md": words(5)})
@@ -712,7 +741,7 @@ def test_a_schema_invalid_stats_file_is_moved_aside(
 def test_a_computed_file_that_breaks_the_schema_is_never_written(git_repo: GitRepo) -> None:
     git_repo.commit("a", "2025-05-01T09:00:00+00:00", files={"chapters/01.md": words(5)})
     run(git_repo.path)
-    existing = _read_existing(git_repo.path / STATS)
+    existing = read_existing(git_repo.path / STATS)
     assert existing.stored is not None and existing.problem is None
     stats = Stats.model_validate(existing.data)
     broken = stats.history[0].model_copy(update={"date": "2025-05-02", "commits": 0})
@@ -843,7 +872,7 @@ def test_hash_blob_matches_git(git_repo: GitRepo) -> None:
     assert repo.hash_blob(data) == git_repo.git("hash-object", "--no-filters", "f")
 
 
-def test_stats_made_on_a_merged_branch_are_a_note_not_a_warning(git_repo: GitRepo) -> None:
+def test_stats_made_on_a_merged_branch_grow_incrementally(git_repo: GitRepo) -> None:
     """The stored commit is an ancestor of HEAD, but not on its first-parent line."""
     git_repo.commit("a", "2025-05-01T09:00:00+00:00", files={"chapters/01.md": words(5)})
     git_repo.git("checkout", "-q", "-b", "side")
@@ -863,9 +892,12 @@ def test_stats_made_on_a_merged_branch_are_a_note_not_a_warning(git_repo: GitRep
         },
     )
     merged = run(git_repo.path)
-    assert merged.warnings == []
-    assert any("on a branch merged since" in note for note in merged.notes)
-    # On the first-parent line the branch's commit arrives with the merge, on 05-03.
-    assert rows(merged) == [("2025-05-03", 8, 2, 1, 3), ("2025-05-01", 5, 1, 1, 5)]
+    assert (merged.warnings, merged.notes, merged.history_mode) == ([], [], "incremental")
+    # The branch's commit keeps its own day; the merge is a day of its own, writing nothing.
+    assert rows(merged) == [
+        ("2025-05-03", 8, 2, 1, 0),
+        ("2025-05-02", 8, 2, 1, 3),
+        ("2025-05-01", 5, 1, 1, 5),
+    ]
     (git_repo.path / STATS).unlink()
     assert run(git_repo.path).text == merged.text

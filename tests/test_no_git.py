@@ -102,16 +102,34 @@ def test_a_git_folder_git_cannot_open_is_an_error_not_a_run_without_history(
 ) -> None:
     project = plain_project(tmp_path / "book")
     if broken.startswith("a .git file"):
-        (project / ".git").write_text("gitdir: /nowhere/worktrees/book\n", encoding="utf-8")
+        (project / ".git").write_text(
+            f"gitdir: {tmp_path / 'nowhere' / 'worktrees' / 'book'}\n", encoding="utf-8"
+        )
     else:
         (project / ".git").mkdir()
 
     run = draftforge("stats", cwd=project, path=os.environ["PATH"])
 
     assert run.returncode == 1
+    assert not (tmp_path / "nowhere").exists()  # nothing written where `gitdir:` points
     assert " ".join(run.stderr.split()) == (
         f"error: {project}/.git is there, but git cannot open it as a repository (a clone or "
         "worktree that was moved or damaged?): repair it (`git worktree repair`, or clone "
         "again), or remove it if the folder is not meant to be in git."
     )
     assert not (project / ".draftforge").exists()
+
+
+def test_a_missing_object_is_one_clear_error(git_repo: GitRepo) -> None:
+    git_repo.commit("One", "2025-03-01T10:00:00+00:00", files={"chapters/01.md": "Three.\n"})
+    blob = git_repo.git("rev-parse", "HEAD:chapters/01.md")
+    git_repo.commit("Two", "2025-03-02T10:00:00+00:00", files={"chapters/01.md": CHAPTER})
+    (git_repo.path / ".git/objects" / blob[:2] / blob[2:]).unlink()
+
+    run = draftforge("stats", "--no-write", cwd=git_repo.path, path=os.environ["PATH"])
+
+    assert run.returncode == 1
+    assert " ".join(run.stderr.split()) == (
+        f"error: `git cat-file` could not read blob {blob} ({blob} missing): the repository is "
+        "damaged or incomplete; `git fsck` lists what is missing, and a fresh clone repairs it."
+    )

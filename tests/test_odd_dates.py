@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from draftforge_stats.gitdates import commit_date, parse_raw_date
+from draftforge_stats.gitrepo import Repository
 from tests.faultkit import action_world, cli, raw_commit, run_action
 from tests.gitutil import GitRepo
 
@@ -26,7 +27,8 @@ SECOND = "Four five.\n"  # 2 words
 
 def first_day(sha: str) -> dict[str, object]:
     return {"date": "2025-03-01", "word_count": 3, "chapter_count": 1, "commits": 1,
-            "words_written": 3, "commit_sha": sha}  # fmt: skip
+            "words_written": 3, "words_added": 3, "words_deleted": 0,
+            "commit_sha": sha}  # fmt: skip
 
 
 def odd_repo(repo: GitRepo, author: str, committer: str = MARCH_6) -> tuple[str, str]:
@@ -61,7 +63,7 @@ def test_an_odd_author_date_warns_and_counts_on_a_defined_day(git_repo: GitRepo,
     data = json.loads(result.stdout)
     assert data["history"] == [
         {"date": "2025-03-06", "word_count": 5, "chapter_count": 2, "commits": 1,
-         "words_written": 2, "commit_sha": odd},
+         "words_written": 2, "words_added": 2, "words_deleted": 0, "commit_sha": odd},
         first_day(first),
     ]  # fmt: skip
     assert data["streaks"]["current_days"] == 1
@@ -85,7 +87,8 @@ def test_a_commit_without_any_usable_date_counts_on_the_next_dated_commit(
     data = json.loads(result.stdout)
     assert data["history"] == [
         {"date": "2025-03-08", "word_count": 6, "chapter_count": 3, "commits": 2,
-         "words_written": 3, "commit_sha": last},
+         "words_written": 3, "words_added": 3, "words_deleted": 0,  # 2 carried, 1 its own
+         "commit_sha": last},
         first_day(first),
     ]  # fmt: skip
     assert data["current"]["total_commits"] == 3
@@ -223,3 +226,17 @@ def test_a_commit_dated_far_ahead_of_the_clock_warns_and_counts_on_its_day(
 
 def warnings(stderr: str) -> list[str]:
     return [line for line in stderr.replace("\n  ", " ").splitlines() if line.startswith("warn")]
+
+
+def test_the_webhooks_commit_date_survives_an_unusable_committer_date(git_repo: GitRepo) -> None:
+    git_repo.commit("Start", MARCH_1, files={"chapters/01.md": FIRST})
+    git_repo.write("chapters/02.md", SECOND)
+    odd = raw_commit(git_repo, MARCH_6, "garbage")
+    git_repo.write("chapters/03.md", SECOND)
+    neither = raw_commit(git_repo, "", "")
+    repo = Repository.find(git_repo.path)
+    assert repo is not None
+
+    assert repo.committer_date(odd) == datetime(2025, 3, 6, 10, tzinfo=UTC)  # the author's
+    assert repo.committer_date(neither) == datetime(1970, 1, 1, tzinfo=UTC)
+    assert repo.committer_date("0" * 40) is None  # no such commit

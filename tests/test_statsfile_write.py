@@ -28,7 +28,7 @@ def small_stats() -> Stats:
 def test_render_is_stable_two_space_json_with_final_newline() -> None:
     text = render(small_stats())
     assert text.endswith("}\n")
-    assert text.startswith('{\n  "version": "1.0.0",\n  "counting_rules_version": 2,\n  "project"')
+    assert text.startswith('{\n  "version": "1.1.0",\n  "counting_rules_version": 2,\n  "project"')
     assert list(json.loads(text)) == [
         "version",
         "counting_rules_version",
@@ -37,6 +37,7 @@ def test_render_is_stable_two_space_json_with_final_newline() -> None:
         "breakdown",
         "history",
         "streaks",
+        "goal",
         "generated_by",
         "generated_at",
     ]

@@ -96,11 +96,13 @@ def test_the_action_reports_a_config_bomb(
 
     assert run.code == 1
     assert run.output_values() == FAILED_OUTPUTS
-    assert run.lines()[-1] == (
-        "::error::.draftforge/config.yml is too large to read%0A  .draftforge/config.yml:"
-        f"{BOMB_LINE}:5: $: with its aliases expanded, this value holds more than 100,000 values "
-        "(write the values out, or reuse fewer values through aliases like `*name`)"
-    )
+    # one annotation at the problem's place, as `validate --format github` gives it
+    assert run.lines()[-2:] == [
+        f"::error file=.draftforge/config.yml,line={BOMB_LINE},col=5,title=draftforge "
+        "validate%3A $::with its aliases expanded, this value holds more than 100,000 values"
+        "%0Ahint: write the values out, or reuse fewer values through aliases like `*name`",
+        ".draftforge/config.yml is too large to read",
+    ]
 
 
 def test_a_value_that_contains_itself_is_refused() -> None:
@@ -140,7 +142,7 @@ def test_a_bomb_in_front_matter_gives_no_title_and_the_words_count() -> None:
 
 
 def test_no_message_carries_a_huge_value(tmp_path: Path) -> None:
-    huge = "x" * 5_000_000
+    huge = "x" * 1_000_000  # two of them: a 2 MB config, under the 5 MB bound
     root = project(tmp_path, f'version: "1.0"\nproject:\n  type: "{huge}"\n  name: [{huge}]\n')
 
     result = cli("validate", str(root), "--format", "json")

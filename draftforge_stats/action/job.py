@@ -18,19 +18,29 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, tzinfo
 from pathlib import Path
 from typing import TextIO
 
 from ..config import load_config
 from ..discover import project_prefix
-from ..errors import ActionError, DraftForgeError, GitError, InputError, NotifyError
+from ..errors import (
+    ActionError,
+    DraftForgeError,
+    GitError,
+    InputError,
+    NotifyError,
+    Problem,
+    ProblemsError,
+)
 from ..gitrepo import Repository
+from ..goaltext import today_changes
+from ..history import DayRule
 from ..names import IMAGE_FILES, STATS_FILE
 from ..pipeline import find_project_root, run_stats
 from ..statsfile import Stats, load_stats
-from ..streaks import DayRule
+from ..validation.reporters import github_command
 from ..webhook.delivery import check_secret, send_stats
 from ..webhook.payload import make_identity, payload_for
 from ..wording import plural as _plural
@@ -45,6 +55,7 @@ from .push import (
     commit_stats,
     commit_target,
     current_branch,
+    deleted_branch_error,
     file_state,
     head_changes,
     is_own_path,
@@ -52,11 +63,21 @@ from .push import (
     mark_safe_directory,
     move_to_remote_head,
     push,
+    remote_branch_exists,
     restore_ownership,
     skip_reason,
 )
-from .runner import Inputs, Log, Runner, append_text, format_outputs, input_variable
-from .summary import build_summary, words_today
+from .runner import (
+    Inputs,
+    Log,
+    Runner,
+    append_text,
+    check_runner_files,
+    format_outputs,
+    input_variable,
+)
+from .summary import build_summary, failure_summary, words_today
+from .workspace import checked_workspace, own_repository, project_path
 
 # ---------------------------------------------------------------------------------------------
 # The job
@@ -69,6 +90,7 @@ class Outcome:
     exit_code: int
     outputs: dict[str, str] = field(default_factory=dict)
     summary: str | None = None
+    status: str = ""  # what the run did (what it pushed), for a message when reporting fails
 
 
 def main(
@@ -91,33 +113,75 @@ def main(
             log.mask(value)
             if name == "token":
                 log.mask(auth_header(value).partition("basic ")[2])
-    runner: Runner | None = None
     try:
         inputs = Inputs.from_env(env)
         _check_webhook_secret(inputs)
         runner = Runner.from_env(env)
-        outcome = run_action(inputs, runner, log, now=now, sleep=sleep, before_push=before_push)
-    except DraftForgeError as exc:
+    except InputError as exc:
         log.error(str(exc))
-        outcome = failed(exc, exc.exit_code)
-        if runner is None:
-            return outcome.exit_code
-    if runner.output_path is not None:
-        append_text(runner.output_path, log.scrub(format_outputs(outcome.outputs)))
+        return 2
+    try:
+        check_runner_files(runner)
+    except ActionError as exc:  # no outputs or summary can be given: only the log
+        log.error(str(exc))
+        return 1
+    try:
+        outcome = run_action(inputs, runner, log, now=now, sleep=sleep, before_push=before_push)
+    except DraftForgeError as exc:  # before the job had changed anything
+        outcome = failed(exc, log, status="Nothing was changed or pushed.")
+    return report(outcome, runner, log)
+
+
+def failed(
+    exc: DraftForgeError, log: Log, *, status: str, prefix: str = "", pushed: str = ""
+) -> Outcome:
+    """The outcome of a job that failed with `exc`: the error in the log (one annotation per
+    problem of a file, at its line and column, as `validate --format github` shows them),
+    outputs without counts, and a summary that says what is wrong and what was done
+    (`status`). `prefix` is the project's folder in the repository, for the file names;
+    `pushed` the stats commit the run pushed before it failed, if any."""
+    problems: list[Problem] = []
+    log.info(status)
+    if isinstance(exc, ProblemsError):
+        problems = [replace(p, file=prefix + p.file) for p in exc.problems]
+        for problem in problems:
+            log.annotation(github_command(problem))
+        log.info(exc.summary)
     else:
+        log.error(str(exc))
+    outputs = action_outputs(
+        None, today="", changed=bool(pushed), commit_sha=pushed, notified=False
+    )
+    return Outcome(
+        exit_code=exc.exit_code,
+        outputs=outputs,
+        summary=failure_summary(str(exc), problems, status),
+        status=status,
+    )
+
+
+def report(outcome: Outcome, runner: Runner, log: Log) -> int:
+    """Write the outputs and the summary to the runner's files; the job's exit code (1 when a
+    file could not be written: the message then says what the job did)."""
+    code = outcome.exit_code
+    if runner.output_path is None:
         for name, value in outcome.outputs.items():
             log.info(f"{name}={value}")
-    if outcome.summary is not None and runner.summary_path is not None:
-        append_text(runner.summary_path, log.scrub(outcome.summary))
-    return outcome.exit_code
-
-
-def failed(error: DraftForgeError, exit_code: int) -> Outcome:
-    """A job that stopped on `error`: its outputs (no counts, nothing changed, committed or
-    notified), so later steps still find every output, and a summary that says why."""
-    outputs = action_outputs(None, today="", changed=False, commit_sha="", notified=False)
-    summary = f"## Writing stats\n\nThe job failed:\n\n```text\n{error}\n```\n"
-    return Outcome(exit_code, outputs, summary)
+    files = [(runner.output_path, format_outputs(outcome.outputs), "outputs")]
+    if outcome.summary is not None:
+        files.append((runner.summary_path, outcome.summary, "job summary"))
+    for path, text, what in files:
+        if path is None:
+            continue
+        try:
+            append_text(path, log.scrub(text))
+        except OSError as exc:
+            log.error(
+                f"Could not write the {what} to {path} ({exc.strerror or exc}). "
+                f"{outcome.status or 'Nothing was pushed.'}"
+            )
+            code = max(code, 1)
+    return code
 
 
 def _check_webhook_secret(inputs: Inputs) -> None:
@@ -137,23 +201,20 @@ def run_action(
     sleep: Callable[[float], None] = time.sleep,
     before_push: Callable[[int], None] | None = None,
 ) -> Outcome:
-    """The whole job. Raises :class:`ActionError` (and other `DraftForgeError`) on failure.
+    """The whole job. Raises :class:`ActionError` (and other `DraftForgeError`) when it cannot
+    start (the workspace, `path` or the checkout are unusable: nothing was changed); once it
+    has started, a failure is an outcome (see :func:`failed`) that says what was pushed.
 
     `sleep` is used for every wait (push backoff, webhook retries); `before_push(attempt)` is
     called right before each push, so tests can move the branch in between (a real race).
     """
     now = now or datetime.now(UTC)
-    workspace = runner.workspace.resolve()
+    workspace = checked_workspace(runner.workspace)
+    project = project_path(workspace, inputs.path)
     if mark_safe_directory(workspace):
         log.info(f"Marked {workspace} as a safe git directory.")
-    if not (workspace / inputs.path).is_dir():
-        raise InputError(f"input `path`: {inputs.path} is not a folder of the workspace")
-    root, repo = find_project_root(workspace / inputs.path)
-    if repo is None:
-        raise ActionError(
-            f"{workspace} is not a git checkout: run actions/checkout (with fetch-depth: 0) "
-            "before this action."
-        )
+    root, found = find_project_root(project)
+    repo = own_repository(workspace, found)
     job = _Job(
         inputs=inputs,
         runner=runner,
@@ -167,39 +228,15 @@ def run_action(
         before_push=before_push,
     )
 
-    reason = skip_reason(repo, runner, job.prefix)
-    if reason is not None:
-        log.notice(reason)
-        job.stats = load_stats(root / STATS_FILE)
-        job.status = reason
-        return job.finish(notify=False, branch=None)
-
-    owned = [root / STATS_FILE]
-    if not (root / OWN_FOLDER).exists():
-        owned.append(root / OWN_FOLDER)
-    owned += [root / image for image in IMAGE_FILES]
     try:
-        if is_shallow(repo):
-            job.unshallow()
-        target, why_not = commit_target(inputs, runner, current_branch(repo))
-        job.compute("Computing the stats")
-        if target is None:
-            log.notice(why_not or "Nothing committed.")
-            job.status = (
-                f"The stats {'changed' if job.changed else 'did not change'}; nothing was "
-                f"committed. {why_not}"
-            )
-        else:
-            job.commit_and_push(target)
-    finally:
-        try:
-            restore_ownership(workspace, owned)
-        except OSError as exc:
-            log.warning(f"Could not give the stats file back to the workspace's owner: {exc}")
-    notify = runner.event_name not in PULL_REQUEST_EVENTS
-    if not notify and inputs.api_url:
-        job.notes.append("The DraftForge API is not notified of pull requests.")
-    return job.finish(notify=notify, branch=target)
+        return job.run(workspace)
+    except DraftForgeError as exc:
+        return failed(
+            exc, log, status=job.pushed_status(), prefix=job.prefix, pushed=job.commit_sha
+        )
+    except Exception:  # a bug (exit 3, with its traceback): still say what was pushed
+        log.error(f"DraftForge Stats hit a bug. {job.pushed_status()}")
+        raise
 
 
 @dataclass
@@ -228,6 +265,49 @@ class _Job:
     def stats_rel(self) -> str:
         return self.prefix + STATS_FILE.as_posix()
 
+    def pushed_status(self) -> str:
+        """What this run pushed so far, in words."""
+        if self.commit_sha:
+            return f"The stats commit `{self.commit_sha[:7]}` was pushed before the failure."
+        return "Nothing was pushed."
+
+    def run(self, workspace: Path) -> Outcome:
+        """The job, once its workspace, project and repository are known."""
+        inputs, runner, log, repo, root = self.inputs, self.runner, self.log, self.repo, self.root
+        reason = skip_reason(repo, runner, self.prefix)
+        if reason is not None:
+            log.notice(reason)
+            self.stats = load_stats(root / STATS_FILE)
+            self.status = reason
+            return self.finish(notify=False, branch=None)
+
+        owned = [root / STATS_FILE]
+        if not (root / OWN_FOLDER).exists():
+            owned.append(root / OWN_FOLDER)
+        owned += [root / image for image in IMAGE_FILES]
+        try:
+            if is_shallow(repo):
+                self.unshallow()
+            target, why_not = commit_target(inputs, runner, current_branch(repo))
+            self.compute("Computing the stats")
+            if target is None:
+                log.notice(why_not or "Nothing committed.")
+                self.status = (
+                    f"The stats {'changed' if self.changed else 'did not change'}; nothing was "
+                    f"committed. {why_not}"
+                )
+            else:
+                self.commit_and_push(target)
+        finally:
+            try:
+                restore_ownership(workspace, owned)
+            except OSError as exc:
+                log.warning(f"Could not give the stats file back to the workspace's owner: {exc}")
+        notify = runner.event_name not in PULL_REQUEST_EVENTS
+        if not notify and inputs.api_url:
+            self.notes.append("The DraftForge API is not notified of pull requests.")
+        return self.finish(notify=notify, branch=target)
+
     @property
     def own_files(self) -> list[str]:
         """The files the run maintains (the stats file and the images), committed together."""
@@ -250,7 +330,9 @@ class _Job:
                 self.log.warning(
                     f"The clone is shallow and fetching the full history failed ({exc}); "
                     "going on with the commits there are and the history stored in the stats "
-                    "file (nothing in it is lost). Use actions/checkout with `fetch-depth: 0`."
+                    "file. If the new stats would drop a stored day, the job fails and pushes "
+                    "nothing (unless `allow-shorter-history: true`). Use actions/checkout "
+                    "with `fetch-depth: 0`."
                 )
                 self.notes.append(
                     "The clone was shallow and its full history could not be fetched."
@@ -263,9 +345,19 @@ class _Job:
 
     def compute(self, title: str) -> None:
         with self.log.group(title):
-            run = run_stats(self.root, now=self.now, write=True)
+            run = run_stats(
+                self.root,
+                now=self.now,
+                write=True,
+                allow_shorter_history=self.inputs.allow_shorter_history,
+            )
             for warning in run.warnings:
                 self.log.warning(warning)
+            if run.backup is not None:
+                self.log.warning(
+                    f"The backup {run.backup.relative_to(self.root).as_posix()} is not "
+                    "committed: it goes with the runner when the job ends."
+                )
             for note in run.notes:
                 self.log.info(f"note: {note}")
             current = run.stats.current
@@ -296,6 +388,8 @@ class _Job:
             sha = commit_stats(self.repo, self.own_files, self.inputs, self.now)
             if self.before_push is not None:
                 self.before_push(attempt)
+            if not remote_branch_exists(self.repo, branch, self.git_env):
+                raise deleted_branch_error(branch)
             try:
                 push(self.repo, branch, self.git_env)
             except PushRejectedError:
@@ -405,7 +499,9 @@ class _Job:
             summary = build_summary(self.stats, today=today, status=self.status, notes=self.notes)
         if failure is not None:
             self.log.error(str(failure))
-        return Outcome(exit_code=1 if failure else 0, outputs=outputs, summary=summary)
+        return Outcome(
+            exit_code=1 if failure else 0, outputs=outputs, summary=summary, status=self.status
+        )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -441,6 +537,11 @@ def action_outputs(
         "chapter-count": count(stats.current.chapter_count if stats else None),
         "character-count": count(stats.current.character_count if stats else None),
         "words-written-today": count(words_today(stats, today) if stats else None),
+        "words-added-today": count(_added_today(stats, today)),
+        "words-per-day-needed": count(
+            stats.goal.words_per_day_needed if stats and stats.goal else None
+        ),
+        "projected-finish": (stats.goal.projected_finish or "") if stats and stats.goal else "",
         "current-streak": count(stats.streaks.current_days if stats else None),
         "changed": "true" if changed else "false",
         "commit-sha": commit_sha,
@@ -448,10 +549,17 @@ def action_outputs(
     }
 
 
+def _added_today(stats: Stats | None, today: str) -> int | None:
+    changes = today_changes(stats, today) if stats is not None else None
+    return changes[0] if changes is not None else None
+
+
 __all__ = [
     "Outcome",
     "action_outputs",
+    "failed",
     "main",
+    "report",
     "run_action",
     "writing_day",
 ]

@@ -240,28 +240,80 @@ def push(repo: Repository, branch: str, env: Mapping[str, str]) -> None:
         ) from None
 
 
+def remote_branch_exists(repo: Repository, branch: str, env: Mapping[str, str]) -> bool:
+    """True when `branch` is on origin (asked from origin itself, not from the clone)."""
+    out = repo.git("ls-remote", "--heads", "origin", f"refs/heads/{branch}", env=env)
+    return any(line.endswith(f"\trefs/heads/{branch}") for line in out.splitlines())
+
+
+def deleted_branch_error(branch: str) -> ActionError:
+    return ActionError(
+        f"The branch {branch} no longer exists on the remote (it was deleted while the job "
+        "ran): nothing was pushed, so that the branch is not made again. Run the workflow on "
+        "a branch that exists."
+    )
+
+
+def _status_paths(repo: Repository, *args: str) -> list[tuple[str, str]]:
+    """`git status --porcelain -z` entries as (code, path)."""
+    out = repo.git("status", "--porcelain", "-z", "--no-renames", *args)
+    return [(entry[:2], entry[3:]) for entry in out.split("\0") if entry]
+
+
+def overwritten_untracked(repo: Repository, ref: str, keep: Sequence[str]) -> list[str]:
+    """The untracked (or ignored) files of the work tree that checking out `ref` would
+    overwrite or remove: `ref` has a file at that path, a folder there, or a file where the
+    path has a folder. `keep` (the run's own files: the stats file, the images) is left out."""
+    names = repo.git("ls-tree", "-r", "-z", "--name-only", "--full-tree", ref).split("\0")
+    files = {name for name in names if name}
+    folders = {parent for name in files for parent in _parents(name)}
+    entries = _status_paths(repo, "--untracked-files=all", "--ignored=traditional")
+    found = []
+    for code, path in entries:
+        if code not in {"??", "!!"} or path in keep:
+            continue
+        path = path.rstrip("/")
+        if path in files or path in folders or any(p in files for p in _parents(path)):
+            found.append(path)
+    return sorted(found)
+
+
+def _parents(path: str) -> list[str]:
+    parts = path.split("/")
+    return ["/".join(parts[:index]) for index in range(1, len(parts))]
+
+
 def move_to_remote_head(
     repo: Repository, branch: str, relpaths: Sequence[str], env: Mapping[str, str]
 ) -> str:
     """Fetch `branch` and put the checkout on its new head (our unpushed commit is dropped).
 
-    Refuses when tracked files other than the run's own (`relpaths`) have uncommitted
-    changes: a hard reset would destroy them. Returns the new head's id.
+    Refuses when anything but the run's own files (`relpaths`) would be lost: tracked files
+    with uncommitted changes, or untracked and ignored files the new head has (a hard reset
+    would overwrite them). Returns the new head's id.
     """
     remote_ref = f"refs/remotes/origin/{branch}"
+    if not remote_branch_exists(repo, branch, env):
+        raise deleted_branch_error(branch)
     repo.git(
         "fetch", "--quiet", "--no-tags", "origin", f"+refs/heads/{branch}:{remote_ref}", env=env
     )
-    status = repo.git("status", "--porcelain", "-z", "--no-renames", "--untracked-files=no").split(
-        "\0"
-    )
     own = set(relpaths)
-    others = sorted({entry[3:] for entry in status if entry and entry[3:] not in own})
+    changed = _status_paths(repo, "--untracked-files=no")
+    others = sorted({path for _, path in changed if path not in own})
     if others:
         raise ActionError(
             f"{branch} moved on the remote, and moving onto its new head would discard "
             f"uncommitted changes to {', '.join(others)}: commit them in an earlier step or "
             "run this action before changing files."
+        )
+    untracked = overwritten_untracked(repo, remote_ref, relpaths)
+    if untracked:
+        raise ActionError(
+            f"{branch} moved on the remote, and its new head has files at the paths of "
+            f"untracked files here: {', '.join(untracked)}. Moving onto it would overwrite "
+            "them, so nothing was pushed: remove or commit them in an earlier step, or run "
+            "this action before making files."
         )
     repo.git("reset", "--quiet", "--hard", remote_ref)
     return repo.git("rev-parse", "HEAD").strip()
@@ -321,6 +373,7 @@ __all__ = [
     "commit_stats",
     "commit_target",
     "current_branch",
+    "deleted_branch_error",
     "event_changes",
     "file_state",
     "head_changes",
@@ -328,8 +381,10 @@ __all__ = [
     "is_shallow",
     "mark_safe_directory",
     "move_to_remote_head",
+    "overwritten_untracked",
     "push",
     "push_hint",
+    "remote_branch_exists",
     "restore_ownership",
     "skip_reason",
 ]

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
-from ..errors import InputError
+from ..errors import ActionError, InputError
 from ..names import NOTIFY_BRANCHES
 
 # ---------------------------------------------------------------------------------------------
@@ -39,6 +39,7 @@ class Inputs:
     webhook_secret: str = ""
     fail_on_notify_error: bool = False
     notify_branches: str = "default"
+    allow_shorter_history: bool = False
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> Inputs:
@@ -184,6 +185,11 @@ class Log:
     def error(self, message: str) -> None:
         self._command("error", message)
 
+    def annotation(self, command: str) -> None:
+        """Write a workflow command made elsewhere (``::error file=…::…``), scrubbed."""
+        self._stream.write(self.scrub(command) + "\n")
+        self._stream.flush()
+
     @contextlib.contextmanager
     def group(self, title: str) -> Iterator[None]:
         self._command("group", title)
@@ -210,6 +216,28 @@ def format_outputs(outputs: Mapping[str, str]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def check_runner_files(runner: Runner) -> None:
+    """Make sure `$GITHUB_OUTPUT` and `$GITHUB_STEP_SUMMARY` can be written (opened to
+    append, which creates a missing file and changes nothing else), before the job changes
+    anything; :class:`ActionError` naming the file otherwise."""
+    for name, path in (
+        ("GITHUB_OUTPUT", runner.output_path),
+        ("GITHUB_STEP_SUMMARY", runner.summary_path),
+    ):
+        if path is None:
+            continue
+        try:
+            with path.open("a", encoding="utf-8"):
+                pass
+        except OSError as exc:
+            raise ActionError(
+                f"${name} ({path}) cannot be written ({exc.strerror or exc}); the job stops "
+                "before changing anything, as it could not give its results. The runner "
+                "sets this file: run the action as a step of a GitHub Actions job, and do not "
+                "change the variable or the file in an earlier step."
+            ) from None
+
+
 def append_text(path: Path, text: str) -> None:
     """Append to a runner file (`$GITHUB_OUTPUT`, `$GITHUB_STEP_SUMMARY`), never truncating."""
     with path.open("a", encoding="utf-8", newline="\n") as handle:
@@ -221,6 +249,7 @@ __all__ = [
     "Log",
     "Runner",
     "append_text",
+    "check_runner_files",
     "escape_data",
     "format_outputs",
     "input_variable",

@@ -12,6 +12,8 @@ from collections.abc import Sequence
 from datetime import date, timedelta
 
 from ..dates import window_end
+from ..errors import Problem
+from ..goaltext import goal_lines, today_changes
 from ..images.days import MONTHS, words_added
 from ..statsfile import HistoryEntry, Stats
 from ..wording import days as _days
@@ -100,6 +102,13 @@ def word_chart(history: Sequence[HistoryEntry], end: date, days: int = CHART_DAY
     ]
 
 
+def _changes_rows(stats: Stats, today: str) -> list[str]:
+    changes = today_changes(stats, today)
+    if changes is None:
+        return []
+    return [f"| Added today | {_n(changes[0])} |", f"| Deleted today | {_n(changes[1])} |"]
+
+
 def build_summary(
     stats: Stats,
     *,
@@ -131,6 +140,7 @@ def build_summary(
         f"| Chapters | {_n(current.chapter_count)} |",
         f"| Characters | {_n(current.character_count)} |",
         f"| Written today ({today}) | {_n(words_today(stats, today))} |",
+        *_changes_rows(stats, today),
         f"| Current streak | {_days(streak.current_days)} |",
         f"| Longest streak | {_days(streak.longest_days)} |",
     ]
@@ -143,6 +153,9 @@ def build_summary(
             "",
             f"`{progress_bar(current.word_count, target)}`",
         ]
+        goal = goal_lines(stats.goal)
+        if goal:
+            lines += ["", *(f"- {line}" for line in goal)]
     chart = word_chart(stats.history, date.fromisoformat(today))
     if chart:
         lines += ["", f"### Words added, last {CHART_DAYS} days", "", *chart]
@@ -161,10 +174,28 @@ def build_summary(
     return "\n".join(lines) + "\n"
 
 
+def failure_summary(message: str, problems: Sequence[Problem], status: str) -> str:
+    """The job summary of a failed run: what is wrong (each problem of a file with its place,
+    in a table), and what the run did before it failed (`status`)."""
+    lines = ["## Writing stats: the job failed", ""]
+    lines.append(_cell(message.splitlines()[0] if problems else message))
+    if problems:
+        lines += ["", "| File | Line | Key | Problem |", "| --- | ---: | --- | --- |"]
+        for problem in problems:
+            where = f"{problem.line}:{problem.column}" if problem.line is not None else ""
+            what = problem.message + (f" ({problem.hint})" if problem.hint else "")
+            lines.append(
+                f"| {_code(problem.file)} | {where} | {_code(problem.path)} | {_cell(what)} |"
+            )
+    lines += ["", status]
+    return "\n".join(lines) + "\n"
+
+
 __all__ = [
     "CHART_COLOUR",
     "CHART_DAYS",
     "build_summary",
+    "failure_summary",
     "progress_bar",
     "word_chart",
     "words_today",

@@ -9,17 +9,18 @@ from __future__ import annotations
 
 import importlib
 import sys
-import traceback
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
-from rich.markup import escape
 
 from .. import __version__
 from ..errors import EXIT_USAGE, DraftForgeError
-from .console import error_console
 
-# Subcommands are imported only when used, so `draftforge --version` starts fast.
+if TYPE_CHECKING:
+    from rich.console import Console
+
+# Subcommands are imported only when used, so `draftforge --version` starts fast (and so
+# is rich, which only an error message needs here).
 SUBCOMMANDS = {
     "stats": "stats_cmd",
     "validate": "validate_cmd",
@@ -58,24 +59,35 @@ class DraftForgeGroup(click.Group):
         except (click.exceptions.Exit, click.ClickException):
             raise
         except click.Abort:  # Ctrl-C (or end of input) at a prompt
-            error_console().print("Interrupted.")
+            _error_console().print("Interrupted.")
             ctx.exit(130)
         except DraftForgeError as exc:
             if exc.exit_code == EXIT_USAGE:  # shown as click shows a usage error
                 raise click.UsageError(str(exc)) from None
-            error_console().print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False)
+            from rich.markup import escape
+
+            _error_console().print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False)
             ctx.exit(exc.exit_code)
         except KeyboardInterrupt:
-            error_console().print("Interrupted.")
+            _error_console().print("Interrupted.")
             ctx.exit(130)
         except Exception:
-            console = error_console()
+            import traceback
+
+            console = _error_console()
             console.print(
                 "[bold red]draftforge hit a bug[/] (this is not your fault). Please report it "
                 "with the lines below."
             )
             console.print(traceback.format_exc(), markup=False, highlight=False)
             ctx.exit(3)
+
+
+def _error_console() -> Console:
+    """The console for messages (rich is imported only when there is one to show)."""
+    from .console import error_console
+
+    return error_console()
 
 
 @click.group(cls=DraftForgeGroup, context_settings={"help_option_names": ["-h", "--help"]})

@@ -2,30 +2,34 @@
 
 from __future__ import annotations
 
+import contextlib
 import time
 from datetime import date, datetime
 from pathlib import Path
 from types import TracebackType
+from typing import TYPE_CHECKING
 
 import click
-from rich.console import Console
-from rich.markup import escape
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    TaskID,
-    TextColumn,
-    TimeElapsedColumn,
-)
 
 from ..pipeline import run_stats
-from ..report import build_report
 from .arguments import project_path, run_time
-from .console import error_console, output_console, print_report
+
+if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.progress import Progress, TaskID
+
+# rich (the consoles, the progress bar, the report) is imported only when something is
+# shown: a quiet run with nothing to say (the Action's push update) never loads it.
 
 #: The progress bar appears only when counting the history takes longer than this (seconds).
 PROGRESS_DELAY = 0.5
+
+
+def _escape(text: str) -> str:
+    """`text` shown as it is in a rich message."""
+    from rich.markup import escape
+
+    return escape(text)
 
 
 class HistoryProgress:
@@ -57,6 +61,14 @@ class HistoryProgress:
         if self._bar is None:
             if done >= total or now - self._started < self.delay:
                 return
+            from rich.progress import (
+                BarColumn,
+                MofNCompleteColumn,
+                Progress,
+                TextColumn,
+                TimeElapsedColumn,
+            )
+
             self._bar = Progress(
                 TextColumn("Reading the history"),
                 BarColumn(),
@@ -97,6 +109,12 @@ class HistoryProgress:
     metavar="YYYY-MM-DD",
     help="Count the streaks as of this day (default: today; SOURCE_DATE_EPOCH sets the time).",
 )
+@click.option(
+    "--allow-shorter-history",
+    is_flag=True,
+    help="Write the stats even when they drop days of the stored history (git cannot make "
+    "them again: a shallow clone, rewritten history, changed settings).",
+)
 def stats(
     path: Path,
     as_json: bool,
@@ -104,25 +122,35 @@ def stats(
     check: bool,
     quiet: bool,
     today: datetime | None,
+    allow_shorter_history: bool,
 ) -> None:
     """Count the manuscript at PATH (default: here) and write .draftforge/stats.json."""
-    errors = error_console()
+    from .console import error_console
+
+    errors = None if quiet else error_console()
     pinned: date | None = today.date() if today is not None else None
-    with HistoryProgress(errors) as progress:
+    progress = HistoryProgress(errors) if errors is not None and errors.is_terminal else None
+    with progress or contextlib.nullcontext():
         result = run_stats(
             path,
             now=run_time(),
             write=not (no_write or check),
             today=pinned,
-            progress=progress if errors.is_terminal and not quiet else None,
+            progress=progress,
+            allow_shorter_history=allow_shorter_history,
         )
+    if errors is None and (result.warnings or check):
+        errors = error_console()
     for warning in result.warnings:
-        errors.print(f"[yellow]warning:[/] {escape(warning)}", highlight=False)
+        assert errors is not None
+        errors.print(f"[yellow]warning:[/] {_escape(warning)}", highlight=False)
     if not quiet:
         for note in result.notes:
+            assert errors is not None
             errors.print(f"note: {note}", markup=False, highlight=False)
 
     if check:
+        assert errors is not None
         on_disk = result.path.read_text(encoding="utf-8") if result.path.is_file() else None
         if on_disk is None or on_disk != result.text:
             reason = "is missing" if on_disk is None else "is out of date"
@@ -141,6 +169,9 @@ def stats(
         return
     if quiet:
         return
+    from ..report import build_report
+    from .console import output_console, print_report
+
     console = output_console()
     print_report(console, build_report(result.stats, today=result.today))
     where = result.path.relative_to(result.root)

@@ -15,13 +15,21 @@ import functools
 import importlib.metadata
 import json
 import unicodedata
-from collections.abc import Callable, Iterable
+from collections import OrderedDict
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 from .. import __version__
-from ..counting import RULES_VERSION, TextCounts, count_markdown, decode_source
-from ..gitrepo import Repository
+from ..counting import (
+    RULES_VERSION,
+    Block,
+    TextCounts,
+    count_markdown,
+    count_with_blocks,
+    decode_source,
+)
+from ..gitrepo import BLOB_BATCH, BlobReader, Repository
 from ..reading import MAX_FILE_BYTES
 from ..statsfile import atomic_write
 from ..wording import plural
@@ -140,6 +148,10 @@ class Counter:
         self.oversized: dict[str, int] = {}
         """Versions in git larger than :data:`..reading.MAX_FILE_BYTES` (blob -> size):
         counted as empty, never read into memory."""
+        self.file_blocks: dict[str, list[Block]] = {}
+        """Blocks of counted words of the working tree's files counted here (blob -> blocks),
+        so the history walk, which compares them with their earlier versions, does not
+        parse them again."""
 
     def _count(self, data: bytes) -> tuple[TextCounts, int | None]:
         text, bad_offset = decode_source(data)
@@ -154,8 +166,11 @@ class Counter:
         cached = self.cache.get(blob)
         if cached is not None:
             return cached, decode_source(data)[1]
-        counts, bad_offset = self._count(data)
+        text, bad_offset = decode_source(data)
+        self.counted += 1
+        counts, blocks = count_with_blocks(text, count_code_blocks=self.count_code_blocks)
         self.cache.put(blob, counts)
+        self.file_blocks[blob] = blocks
         return counts, bad_offset
 
     def skipped_warnings(self) -> list[str]:
@@ -200,3 +215,107 @@ class Counter:
                 if progress is not None:
                     progress(done, total)
         return found
+
+
+class BlobSource(Mapping[str, TextCounts]):
+    """Counts (a mapping) and blocks of counted words (:meth:`blocks`) by blob id.
+
+    A blob is read and parsed once for both, when first asked for (in walk order), and its
+    counts go to the cache. Blocks are kept for the last :data:`BLOCKS_KEPT` blobs, with at
+    most :data:`BLOCK_WORDS_KEPT` words in all: a commit's old version of a chapter is nearly
+    always a recent commit's new one. Blobs are
+    read in batches of :data:`~.gitrepo.BLOB_BATCH`: with the one asked for, the next ones of
+    `plan` (the walk's blobs in the order it will want them) not read yet.
+    """
+
+    def __init__(
+        self,
+        reader: BlobReader,
+        counter: Counter,
+        progress: Progress | None,
+        total: int,
+        plan: Sequence[str] = (),
+    ) -> None:
+        self.total = total
+        self.reader = reader
+        self.counter = counter
+        self.progress = progress
+        self.parsed = 0
+        self._blocks: OrderedDict[str, list[Block]] = OrderedDict()
+        self._kept_words = 0  # words in the blocks kept
+        self._plan = list(dict.fromkeys(plan))
+        self._next = 0  # the first blob of the plan not read yet
+        self._read: dict[str, bytes | int] = {}  # read ahead, not parsed yet (int: too large)
+
+    def _data(self, blob: str) -> bytes | int:
+        """The blob's bytes, or its size when it is larger than MAX_FILE_BYTES (not read)."""
+        data = self._read.pop(blob, None)
+        if data is not None:
+            return data
+        batch = [blob]
+        plan = self._plan
+        while self._next < len(plan) and len(batch) < BLOB_BATCH:
+            ahead = plan[self._next]
+            self._next += 1
+            if ahead != blob and ahead not in self._read and ahead not in self._blocks:
+                batch.append(ahead)
+        found = dict(self.reader.read_bounded(batch, max_size=MAX_FILE_BYTES))
+        self._read.update((ahead, found[ahead]) for ahead in batch[1:])
+        while len(self._read) > 4 * BLOB_BATCH:  # read ahead but never asked for (merges)
+            del self._read[next(iter(self._read))]
+        return found[blob]
+
+    def _parse(self, blob: str) -> tuple[TextCounts, list[Block]]:
+        data = self._data(blob)
+        if isinstance(data, int):  # too large: counted as empty, like Counter.blobs does
+            self.counter.oversized[blob] = data
+            return _NOTHING, []
+        text, _ = decode_source(data)
+        counts, blocks = count_with_blocks(text, count_code_blocks=self.counter.count_code_blocks)
+        self._blocks[blob] = blocks
+        self._kept_words += sum(map(len, blocks))
+        while len(self._blocks) > 1 and (
+            len(self._blocks) > BLOCKS_KEPT or self._kept_words > BLOCK_WORDS_KEPT
+        ):
+            _, dropped = self._blocks.popitem(last=False)
+            self._kept_words -= sum(map(len, dropped))
+        if self.counter.cache.get(blob) is None:  # a new content (else only its blocks)
+            self.counter.cache.put(blob, counts)
+            self.counter.counted += 1
+            self.parsed += 1
+            if self.progress is not None:
+                self.progress(self.parsed, max(self.parsed, self.total))
+        return counts, blocks
+
+    def __getitem__(self, blob: str) -> TextCounts:
+        counts = self.counter.cache.get(blob)
+        if counts is not None:
+            return counts
+        return _NOTHING if blob in self.counter.oversized else self._parse(blob)[0]
+
+    def __contains__(self, blob: object) -> bool:
+        return isinstance(blob, str) and self.counter.cache.get(blob) is not None
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(())
+
+    def __len__(self) -> int:
+        return 0
+
+    def blocks(self, blob: str) -> list[Block]:
+        if blob in self.counter.oversized:
+            return []
+        found = self._blocks.get(blob)
+        if found is not None:
+            self._blocks.move_to_end(blob)
+            return found
+        from_file = self.counter.file_blocks.get(blob)
+        if from_file is not None:
+            return from_file
+        return self._parse(blob)[1]
+
+
+BLOCKS_KEPT = 256
+BLOCK_WORDS_KEPT = 2_000_000
+"""And at most this many words in them (huge chapters keep fewer), so memory stays bounded."""
+"""Blobs whose blocks of counted words are kept in memory during a walk."""

@@ -1,24 +1,24 @@
 """The walk strategy of the history: which commits to read, and replaying them into days.
 
-The history is made from the first-parent commits of HEAD, oldest first: each commit that
-changes a chapter or manuscript file (as :class:`~.discover.FileSelector` decides, the same
-rule as for the working tree) counts on the writing day of its author date, and the day's
-entry holds the chapters' totals after its last commit.
+The history is made from every commit reachable from HEAD (not only its first-parent line,
+so no merge hides a line of writing), parents before children: each commit that changes a
+chapter or manuscript file (as :class:`~.discover.FileSelector` decides, the same rule as
+for the working tree) counts on the writing day of its author date; :mod:`.replay` gives
+each commit its totals and words added and deleted, and each day its latest commit.
 
 Fast on long histories:
 
 * old commits are never checked out: one `git log --raw` lists what every commit changed
-  (paths and new blob ids), and the per-file counts are kept running while walking forward,
-  so only the files a commit changed are looked at;
-* a blob is counted the first time its id is seen and never again: :class:`CountCache`
-  keys counts by blob id, counting-rules version and `count_code_blocks`, and lives in the
-  git folder between runs. A rename is a deletion plus an addition of the same blob, so it
-  costs nothing and writes no words. Files in the working tree share the cache (their blob
-  id is computed from their bytes);
+  (paths, old and new blob ids), and a commit's totals are its parent's plus what it
+  changed, so only the files a commit changed are looked at;
+* a blob is read and parsed once, for its counts and its blocks of counted words together
+  (:class:`~.cache.BlobSource`); counts are cached by blob id in the git folder between runs
+  (:class:`~.cache.CountCache`). A rename is a deletion plus an addition of the same blob,
+  so it costs nothing and writes no words;
 * blobs are read in batches through one `git cat-file --batch` process;
-* incremental: when the stored stats file was made at a commit on HEAD's first-parent
-  line, only the newer commits are walked and merged into the stored days, giving exactly
-  what a full walk gives.
+* incremental: when the stored stats file was made at an ancestor of HEAD, only the newer
+  commits are walked and added to the stored days (a day they share with the stored ones is
+  made again whole), giving exactly what a full walk gives.
 
 The count cache is :mod:`.cache`, the day arithmetic :mod:`.days`. Library code: it
 returns warnings and notes, it never prints.
@@ -26,21 +26,32 @@ returns warnings and notes, it never prints.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+import contextlib
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta, tzinfo
 from enum import Enum
 
-from ..counting import RULES_VERSION, TextCounts
+from ..counting import RULES_VERSION, Block, TextCounts
 from ..dates import utc_iso
 from ..discover import FileSelector, Kind
 from ..gitrepo import FILE_MODES, CommitInfo, RawCommit, Repository
 from ..names import is_own_path
-from ..statsfile import HistoryBasis, HistoryEntry
-from ..streaks import DayRule
+from ..statsfile import FORMAT_VERSION, HistoryBasis, HistoryEntry
 from ..wording import plural as _plural
-from .cache import Counter, Progress
-from .days import DayRecord, Stored, merge_days, to_entries
+from .cache import BlobSource, Counter, Progress
+from .days import DayRecord, DayRule, Stored, merge_days, to_entries
+from .replay import (
+    Day,
+    Replay,
+    Totals,
+    chapter_blobs,
+    commit_key,
+    diffs_words,
+    generations,
+    replay,
+    word_changes,
+)
 
 # ---------------------------------------------------------------------------- walking
 
@@ -59,12 +70,24 @@ class Mode(Enum):
 @dataclass
 class _Replay:
     days: dict[date, DayRecord] = field(default_factory=dict)
-    last: RawCommit | None = None  # the last commit that changed the manuscript
+    last: RawCommit | None = None  # the latest commit that changed the manuscript
     touched: dict[str, datetime] = field(default_factory=dict)  # chapter -> last change
     authored: dict[str, datetime] = field(default_factory=dict)  # recorded sha -> date
-    state: dict[str, str] = field(default_factory=dict)  # chapter -> blob after the walk
-    odd_dates: list[tuple[str, str]] = field(default_factory=list)
-    """(commit, problem) for each manuscript commit whose date was odd (see .gitdates)."""
+
+
+def _records(days: Mapping[date, Day]) -> dict[date, DayRecord]:
+    return {
+        day: DayRecord(
+            day,
+            record.totals.words,
+            record.totals.chapters,
+            record.commits,
+            record.sha,
+            record.changes.added,
+            record.changes.deleted,
+        )
+        for day, record in days.items()
+    }
 
 
 class _Paths:
@@ -88,76 +111,6 @@ class _Paths:
                 hit = (rel, kind)
         self._memo[repo_path] = hit
         return hit
-
-
-def _replay(
-    commits: Sequence[RawCommit],
-    *,
-    paths: _Paths,
-    state: dict[str, str],
-    counts: Mapping[str, TextCounts],
-    rule: DayRule,
-    boundary: bool,
-    reference: DayRecord | None,
-) -> _Replay:
-    """Walk `commits` forward from the chapters `state` (path -> blob), recording each day.
-
-    With `boundary`, the first commit is a shallow clone's boundary: git shows all its
-    files as added, so what it really changed is unknown. Its files become the state; it
-    counts as a commit only when there is no `reference` day (the history starts there)
-    or when its totals differ from the reference's.
-    """
-    result = _Replay(state=state)
-    words = sum(counts[blob].words for blob in state.values())
-    undated = 0  # manuscript commits without a usable date, carried to the next dated one
-    undated_touched: list[str] = []
-    for index, commit in enumerate(commits):
-        at_boundary = boundary and index == 0
-        changed = False
-        chapters_changed: list[str] = []
-        for change in commit.changes:
-            hit = paths(change.path)
-            if hit is None:
-                continue
-            rel, kind = hit
-            # A symbolic link (mode 120000) or submodule added, changed or removed where no
-            # chapter was changes no text. (A manuscript file's deletion, a `D` change of mode
-            # 000000, still counts.)
-            was_text = rel in state if kind is Kind.CHAPTER else change.status == "D"
-            if not change.is_file and not was_text:
-                continue
-            changed = True
-            if kind is not Kind.CHAPTER:
-                continue
-            old = state.pop(rel, None)
-            if old is not None:
-                words -= counts[old].words
-            if change.is_file:
-                state[rel] = change.blob
-                words += counts[change.blob].words
-            chapters_changed.append(rel)
-        if at_boundary and reference is not None:
-            changed = (words, len(state)) != (reference.word_count, reference.chapter_count)
-            chapters_changed = []  # what the boundary changed is unknown
-        if not changed:
-            continue
-        if commit.date_problem is not None:
-            result.odd_dates.append((commit.sha, commit.date_problem))
-        if commit.authored_at is None:
-            undated += 1
-            undated_touched.extend(chapters_changed)
-            continue
-        for rel in (*undated_touched, *chapters_changed):
-            result.touched[rel] = commit.authored_at
-        day = rule.day(commit.authored_at)
-        previous = result.days.get(day)
-        result.days[day] = DayRecord(
-            day, words, len(state), (previous.commits if previous else 0) + 1 + undated, commit.sha
-        )
-        undated, undated_touched = 0, []
-        result.last = commit
-        result.authored[commit.sha] = commit.authored_at
-    return result
 
 
 #: At most this many commits with odd dates are named one by one in the warnings.
@@ -211,6 +164,11 @@ class History:
     last_modified: dict[str, str | None]  # chapter (project path) -> UTC ISO 8601
     mode: Mode
     described_sha: str | None = None  # the commit the numbers describe: `last_commit_sha`
+    covers_stored: bool = False
+    """Every commit the stored history was made from was walked again, with the same settings
+    (the stored stats were made on a branch merged since): a stored day missing from this
+    history moved to another day (a merged branch's commits arrive on the day of the merge);
+    nothing was lost."""
     commits_walked: int = 0
     warnings: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
@@ -230,6 +188,7 @@ def basis_for(
         manuscript_directory=selector.manuscript_directory,
         include=list(selector.include),
         exclude=list(selector.exclude),
+        case_sensitive_globs=selector.case_sensitive,
         count_code_blocks=count_code_blocks,
         timezone=timezone,
         day_starts_at=day_starts_at,
@@ -281,6 +240,8 @@ class _Outcome:
     commits_walked: int = 0
     described: str | None = None
     """The commit the numbers describe (see :meth:`_Builder._described`)."""
+    covers_stored: bool = False
+    """See :attr:`History.covers_stored`."""
 
 
 class _Builder:
@@ -320,6 +281,7 @@ class _Builder:
             stored is not None
             and stored.basis is not None
             and stored.rules_version == RULES_VERSION
+            and stored.version == FORMAT_VERSION
             and _same_settings(stored.basis, self.basis)
             and stored.last_commit_sha is not None
         )
@@ -332,6 +294,12 @@ class _Builder:
             if stored.rules_version != RULES_VERSION:
                 self.notes.append(
                     "The counting rules changed: the history was counted again from git."
+                )
+            elif stored.version != FORMAT_VERSION:
+                self.notes.append(
+                    f"The stats file was made in format {stored.version}: the history was made "
+                    "again from git, to add the words added and deleted each day (days older "
+                    "than git's first commit are kept as they were)."
                 )
             elif moved:
                 self.notes.append(
@@ -358,36 +326,41 @@ class _Builder:
                 )
         return self._rebuild(head, rewritten=rewritten, moved=moved)
 
-    def _described(self, log: Sequence[RawCommit], fallback: str) -> str:
-        """The newest commit of `log` that changed something besides this tool's own output
-        (the project's `.draftforge/` files other than `config.yml`), else `fallback`.
+    def _described(self, log: Sequence[RawCommit], head: str, fallback: str) -> str:
+        """The commit the numbers describe: from `head` back along first parents, the first
+        commit of `log` that changed something besides this tool's own output (the
+        project's `.draftforge/` files other than `config.yml`), else `fallback`.
 
         So committing the stats file (or an empty commit) does not make the stats out of
         date: `draftforge stats --check` passes right after `git commit` of the file, and a
         run after that commit changes nothing.
         """
         prefix = self.paths.prefix
-        for commit in reversed(log):
+        by_sha = {commit.sha: commit for commit in log}
+        commit = by_sha.get(head)
+        while commit is not None:
             if any(not is_own_path(c.path, prefix) for c in commit.changes):
                 return commit.sha
+            commit = by_sha.get(commit.parents[0]) if commit.parents else None
         return fallback
 
     def _extend(self, stored: Stored, head: CommitInfo) -> _Outcome | None:
-        """Add to the stored days, or None when the stored commit is not a first-parent
-        ancestor of HEAD (history rewritten) and this is not a shallow clone without it."""
+        """Add to the stored days, or None when the stored commit is not an ancestor of HEAD
+        (history rewritten) and this is not a shallow clone without it."""
         since = stored.last_commit_sha
         assert since is not None and stored.basis is not None
         complete = stored.basis.complete
         if since == head.sha:
             return _Outcome(list(stored.days), _Replay(), Mode.UNCHANGED, complete, described=since)
         if self.repo.has_commit(since):
-            log = self.repo.first_parent_log(since=since)
-            if not log or log[0].parents[:1] != (since,):
+            if not self.repo.is_ancestor(since, head.sha):
                 return None
-            baseline = self._chapter_blobs(since)
-            replay = self._walk(log, baseline, boundary=False, reference=None)
-            days = merge_days(stored.days, replay.days)
-            described = self._described(log, since)
+            log = self.repo.log(since=since)
+            if not log:
+                return None
+            replay = self._incremental(stored, log)
+            days = merge_days(stored.days, replay.days, add=False)
+            described = self._described(log, head.sha, since)
             return _Outcome(
                 days,
                 replay,
@@ -399,18 +372,64 @@ class _Builder:
         if not self.boundaries:
             return None
         # A shallow clone without the stored commit: keep the stored days as they are and
-        # add what the clone has, its boundary commit as the starting point.
-        log = self.repo.first_parent_log()
-        if not self._starts_at_boundary(log):
+        # add what the clone has, its boundary commits as the starting point.
+        log = self.repo.log()
+        first = self._first_boundary(log)
+        if first is None:
             return None
         reference = stored.days[-1] if stored.days else None
-        replay = self._walk(log, {}, boundary=True, reference=reference)
-        self.warnings.append(self._shallow_warning(log[0], kept=len(stored.days)))
+        replay = self._walk(log, reference=reference)
+        self.warnings.append(self._shallow_warning(first, kept=len(stored.days)))
         days = merge_days(stored.days, replay.days)
-        described = self._described(log, head.sha)
+        described = self._described(log, head.sha, head.sha)
         return _Outcome(
             days, replay, Mode.SHALLOW, complete=False, commits_walked=len(log), described=described
         )
+
+    def _incremental(self, stored: Stored, log: Sequence[RawCommit]) -> _Replay:
+        """Replay the commits after the stored commit, exactly as a full walk would.
+
+        A day that already has stored commits is made again whole: its earlier commits are
+        found in the full log (one more `git log`, only then) and their words compared again,
+        so moves between its commits are seen whichever run they fell in; its totals are
+        those of its latest commit among old and new.
+        """
+        new_days = {self.rule.day(c.authored_at) for c in log if c.authored_at is not None}
+        stored_by_day = {record.day: record for record in stored.days}
+        overlap = new_days & set(stored_by_day)
+        generation = generations(log, self.repo.generations())
+        seeds: dict[date, Day] = {}
+        with self._sources(plan=chapter_blobs(log, self.paths)) as (counts, blocks):
+            if overlap:
+                full = self.repo.log()
+                new = {commit.sha for commit in log}
+                by_sha = {commit.sha: commit for commit in full}
+                for day in sorted(overlap):
+                    record = stored_by_day[day]
+                    seed = seeds[day] = Day(day, commits=record.commits)
+                    latest = by_sha.get(record.commit_sha)
+                    if latest is not None and latest.authored_at is not None:
+                        seed.take(
+                            commit_key(latest, generation[latest.sha]),
+                            record.commit_sha,
+                            Totals(record.word_count, record.chapter_count),
+                            latest.authored_at,
+                        )
+                for commit in full:
+                    if commit.sha in new:
+                        continue
+                    if commit.authored_at is None:
+                        continue  # counted with a dated commit, whose day is remade if new
+                    day = self.rule.day(commit.authored_at)
+                    if day in seeds and diffs_words(commit, boundaries=self.boundaries):
+                        seeds[day].changes.add_all(word_changes(commit, self.paths, blocks))
+            walked = self._replay(log, counts, blocks, generation, days=seeds)
+        self.warnings.extend(date_warnings(walked.odd_dates))
+        result = self._result(walked)
+        for day, record in stored_by_day.items():
+            if day in result.days and record.added is None:
+                result.days[day] = replace(result.days[day], added=None, deleted=None)
+        return result
 
     def _rebuild(self, head: CommitInfo, *, rewritten: bool, moved: bool) -> _Outcome:
         """Walk the whole first-parent history; keep the stored days older than the oldest
@@ -428,17 +447,21 @@ class _Builder:
         """
         stored = self.stored
         stored_days = list(stored.days) if stored else []
-        log = self.repo.first_parent_log()
-        boundary = self._starts_at_boundary(log)
+        log = self.repo.log()
+        first_boundary = self._first_boundary(log)
+        boundary = first_boundary is not None
         oldest = min(
             (self.rule.day(commit.authored_at) for commit in log if commit.authored_at),
             default=date.max,
         )
         kept = [record for record in stored_days if record.day < oldest]
-        replay = self._walk(log, {}, boundary=boundary, reference=kept[-1] if kept else None)
+        replay = self._walk(log, reference=kept[-1] if kept else None)
         if moved:
             first = min(replay.days, default=None)
             kept = [record for record in stored_days if first is None or record.day < first]
+            if kept and first is not None:
+                # The move brings the chapters under the new folder: it writes no words.
+                replay.days[first] = replace(replay.days[first], added=0, deleted=0)
         days = merge_days(kept, replay.days)
         if rewritten:
             assert stored is not None and stored.last_commit_sha is not None
@@ -469,9 +492,16 @@ class _Builder:
                         f"{made_at}, which is not in the history of HEAD (was the history "
                         f"rewritten?): {outcome}."
                     )
-        if boundary:
-            self.warnings.append(self._shallow_warning(log[0], kept=len(kept)))
+        if first_boundary is not None:
+            self.warnings.append(self._shallow_warning(first_boundary, kept=len(kept)))
         mode = Mode.REBUILT if stored_days and (rewritten or kept) else Mode.FULL
+        covers = (
+            rewritten
+            and not boundary
+            and stored is not None
+            and stored.last_commit_sha is not None
+            and self.repo.is_ancestor(stored.last_commit_sha, head.sha)
+        )
         return _Outcome(
             days,
             replay,
@@ -479,49 +509,99 @@ class _Builder:
             complete=not boundary,
             all_walked=not boundary,
             commits_walked=len(log),
-            described=self._described(log, head.sha),
+            described=self._described(log, head.sha, head.sha),
+            covers_stored=covers,
         )
 
-    def _starts_at_boundary(self, log: Sequence[RawCommit]) -> bool:
-        return bool(log) and not log[0].parents and log[0].sha in self.boundaries
+    def _first_boundary(self, log: Sequence[RawCommit]) -> RawCommit | None:
+        """The first commit of `log` at a shallow clone's boundary (shown without parents)."""
+        for commit in log:
+            if not commit.parents and commit.sha in self.boundaries:
+                return commit
+        return None
 
-    def _chapter_blobs(self, commit: str) -> dict[str, str]:
-        """The chapters of `commit`: project path -> blob id."""
-        state: dict[str, str] = {}
-        for entry in self.repo.tree(commit):
-            hit = self.paths(entry.path)
-            if hit is not None and hit[1] is Kind.CHAPTER and entry.mode in FILE_MODES:
-                state[hit[0]] = entry.blob
-        return state
+    def _totals(self, commit: str, counts: Mapping[str, TextCounts]) -> Totals:
+        """The chapters' totals of a commit outside the walk, from its tree."""
+        blobs = [
+            entry.blob
+            for entry in self.repo.tree(commit)
+            if entry.mode in FILE_MODES
+            and (hit := self.paths(entry.path)) is not None
+            and hit[1] is Kind.CHAPTER
+        ]
+        found = self.counter.blobs([blob for blob in blobs if blob not in counts])
+        return Totals(
+            sum((counts[blob] if blob in counts else found[blob]).words for blob in blobs),
+            len(blobs),
+        )
 
-    def _walk(
+    @contextlib.contextmanager
+    def _sources(
+        self, total: int = 0, plan: Sequence[str] = ()
+    ) -> Iterator[tuple[Mapping[str, TextCounts], Callable[[str], list[Block]]]]:
+        """Counts and blocks of counted words by blob id, each blob read and parsed once
+        (`total`: how many are expected to be parsed, for the progress bar; `plan`: the
+        blobs in the order they will be asked for, to read them in batches)."""
+        with self.repo.blobs() as reader:
+            source = BlobSource(reader, self.counter, self.progress, total, plan)
+            yield source, source.blocks
+
+    def _walk(self, log: Sequence[RawCommit], *, reference: DayRecord | None) -> _Replay:
+        """Replay the whole `log`, reading and parsing each blob it needs once."""
+        plan = chapter_blobs(log, self.paths)
+        total = 0
+        if self.progress is not None:
+            cache = self.counter.cache
+            total = len({b for b in plan if cache.get(b) is None})
+            self.progress(0, total)
+        with self._sources(total, plan) as (counts, blocks):
+            walked = self._replay(
+                log,
+                counts,
+                blocks,
+                generations(log),
+                reference=(
+                    Totals(reference.word_count, reference.chapter_count) if reference else None
+                ),
+            )
+        self.warnings.extend(date_warnings(walked.odd_dates))
+        return self._result(walked)
+
+    def _replay(
         self,
         log: Sequence[RawCommit],
-        baseline: Mapping[str, str],
+        counts: Mapping[str, TextCounts],
+        blocks: Callable[[str], list[Block]],
+        generation: Mapping[str, int],
         *,
-        boundary: bool,
-        reference: DayRecord | None,
-    ) -> _Replay:
-        """Count the blobs the walk needs (each once), then replay the commits."""
-        needed = list(baseline.values())
-        for commit in log:
-            for change in commit.changes:
-                if change.is_file:
-                    hit = self.paths(change.path)
-                    if hit is not None and hit[1] is Kind.CHAPTER:
-                        needed.append(change.blob)
-        counts = self.counter.blobs(needed, self.progress)
-        replay = _replay(
+        reference: Totals | None = None,
+        days: dict[date, Day] | None = None,
+    ) -> Replay:
+        return replay(
             log,
             paths=self.paths,
-            state=dict(baseline),
             counts=counts,
+            blocks=blocks,
+            parent_totals=lambda sha: self._totals(sha, counts),
             rule=self.rule,
-            boundary=boundary,
+            generation=generation,
+            boundaries=self.boundaries,
             reference=reference,
+            days=days,
         )
-        self.warnings.extend(date_warnings(replay.odd_dates))
-        return replay
+
+    @staticmethod
+    def _result(walked: Replay) -> _Replay:
+        return _Replay(
+            days=_records(walked.days),
+            last=walked.last,
+            touched=walked.touched,
+            authored={
+                day.sha: day.authored_at
+                for day in walked.days.values()
+                if day.authored_at is not None
+            },
+        )
 
     def _shallow_warning(self, first: RawCommit, *, kept: int) -> str:
         when = first.authored_at
@@ -564,7 +644,7 @@ class _Builder:
                 last_modified[rel] = utc_iso(touched)
             elif stored_dates.get(rel) is not None:
                 last_modified[rel] = stored_dates[rel]
-            elif outcome.all_walked or (mode is Mode.INCREMENTAL and rel not in replay.state):
+            elif outcome.all_walked:
                 last_modified[rel] = None  # never committed
             else:
                 unknown.append(rel)
@@ -589,6 +669,7 @@ class _Builder:
             last_modified=last_modified,
             mode=mode,
             described_sha=outcome.described,
+            covers_stored=outcome.covers_stored,
             commits_walked=outcome.commits_walked,
             warnings=self.warnings,
             notes=self.notes,

@@ -11,7 +11,10 @@ the schema.
   :func:`draftforge_stats.validation.rules.stats_problems`);
 * :func:`render` gives the exact, deterministic text, :func:`atomic_write` replaces the
   file atomically and :func:`write_if_changed` writes only changed bytes (:mod:`.write`), the
-  one no-needless-write rule for the stats file and the images beside it.
+  one no-needless-write rule for the stats file and the images beside it; the next write
+  removes the temporary files of interrupted runs (:func:`remove_stale_temporaries`);
+* what can still be kept from a file that is not valid is :mod:`.salvage`, and
+  :func:`keep_backup` keeps the exact bytes of a file before it is replaced (:mod:`.backup`).
 
 This package's top level is what the rest of the package uses: everything goes through it.
 
@@ -22,60 +25,77 @@ from __future__ import annotations
 
 import json
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from ..errors import StatsFileError, UnreadableFileError
 from ..names import STATS_FILE
 from ..reading import read_regular_file
+from .backup import keep_backup
+from .checked import CHECKED_FILE, CheckedFiles, schema_part
 from .model import (
     FORMAT_VERSION,
     GENERATED_BY,
     Breakdown,
     ChapterEntry,
     Current,
+    GoalInfo,
     HistoryBasis,
     HistoryEntry,
     ManuscriptEntry,
     ProjectInfo,
     Stats,
     Streaks,
+    TargetInfo,
     Totals,
     chapter_totals,
 )
+from .salvage import Salvage, dates_in_text, describe_problems, salvage_history, unknown_keys
 from .write import (
     TIMESTAMP_FIELDS,
     atomic_write,
     check_own_folder,
+    remove_stale_temporaries,
     render,
     without_timestamps,
     write_if_changed,
 )
 
 __all__ = [
+    "CHECKED_FILE",
     "FORMAT_VERSION",
     "GENERATED_BY",
     "TIMESTAMP_FIELDS",
     "Breakdown",
     "ChapterEntry",
+    "CheckedFiles",
     "Current",
+    "GoalInfo",
     "HistoryBasis",
     "HistoryEntry",
     "ManuscriptEntry",
     "ProjectInfo",
+    "Salvage",
     "Stats",
     "StoredFile",
     "Streaks",
+    "TargetInfo",
     "Totals",
     "atomic_write",
     "chapter_totals",
     "check_own_folder",
     "check_stats",
+    "dates_in_text",
+    "describe_problems",
+    "keep_backup",
     "load_stats",
     "read_stats_file",
+    "remove_stale_temporaries",
     "render",
+    "salvage_history",
     "stats_errors",
+    "unknown_keys",
     "without_timestamps",
     "write_if_changed",
 ]
@@ -83,19 +103,29 @@ __all__ = [
 # ---------------------------------------------------------------------------- checking
 
 
-def stats_errors(data: Any) -> list[str]:
+def stats_errors(data: Any, valid: Any = None) -> list[str]:
     """Every way `data` breaks the stats file's contract, as `$.path: message` lines (empty:
     valid): the schema (with the format checks of `draftforge validate`), then the rules
     for a stats file (totals, history order, streaks); a value the schema refused is not
-    checked again."""
+    checked again.
+
+    `valid` is stats data already found valid (the stored file): the schema does not check
+    again the history and breakdown entries `data` shares with it (see
+    :func:`.checked.schema_part`); the rules always see the whole of `data`."""
     # late: validation imports the config, which is heavier
     from ..validation import errors_of, rules, schemas
     from ..validation.documents import load_json
 
-    errors = sorted(
-        schemas.validator_for("stats.schema.json").iter_errors(data),
-        key=lambda e: list(map(str, e.path)),
-    )
+    def schema_errors(checked: Any) -> list[Any]:
+        return sorted(
+            schemas.validator_for("stats.schema.json").iter_errors(checked),
+            key=lambda e: list(map(str, e.path)),
+        )
+
+    part = schema_part(data, valid)
+    errors = schema_errors(part)
+    if errors and part is not data:
+        errors = schema_errors(data)  # the paths as they are in the whole file
     lines = [f"{e.json_path}: {e.message}" for e in errors]
     if errors or not isinstance(data, dict):
         return lines
@@ -104,9 +134,10 @@ def stats_errors(data: Any) -> list[str]:
     return [f"{p.path}: {p.message}" for p in errors_of(problems)]
 
 
-def check_stats(data: Any) -> None:
-    """Raise :class:`StatsFileError` when `data` is not a valid stats file."""
-    errors = stats_errors(data)
+def check_stats(data: Any, valid: Any = None) -> None:
+    """Raise :class:`StatsFileError` when `data` is not a valid stats file (`valid`: as for
+    :func:`stats_errors`)."""
+    errors = stats_errors(data, valid)
     if errors:
         raise StatsFileError(
             "The computed stats do not match schemas/stats.schema.json; nothing was written:\n  "
@@ -122,11 +153,16 @@ class StoredFile:
     """The stats file found on disk: its bytes, its data, and why it cannot be used (if so).
 
     `raw` is None when there is no file (or it cannot be read); `problem` is None when the
-    data is a valid stats file this version understands."""
+    data is a valid stats file this version understands. `newer` says why the file was
+    written by a newer version (a higher `version`, keys this version does not know): such
+    a file must not be overwritten. `salvage` is what can be kept of its history, valid or
+    not (:func:`.salvage.salvage_history`), and the days it names."""
 
     raw: bytes | None = None
     data: Any = None
     problem: str | None = None
+    newer: str | None = None
+    salvage: Salvage = field(default_factory=Salvage)
 
     @property
     def usable(self) -> bool:
@@ -150,12 +186,30 @@ def _newer_version(data: Any) -> str | None:
     return version if theirs > ours else None
 
 
-def read_stats_file(path: Path) -> StoredFile:
+def _why_newer(data: Any) -> str | None:
+    """Why `data` looks written by a newer version of the format, or None."""
+    version = _newer_version(data)
+    if version is not None:
+        return f"it was written in a newer format, version {version}"
+    if not isinstance(data, dict) or not isinstance(data.get("version"), str):
+        return None  # not a stats file of any version: only broken
+    unknown = unknown_keys(data)
+    if unknown:
+        keys = ", ".join(unknown[:5]) + (
+            f" (and {len(unknown) - 5} more)" if len(unknown) > 5 else ""
+        )
+        return f"it has keys this version does not know: {keys}"
+    return None
+
+
+def read_stats_file(path: Path, checked: CheckedFiles | None = None) -> StoredFile:
     """Read and check the stats file at `path`; a file that cannot be used says why.
 
     No file: an empty result. Not readable, not UTF-8, not JSON, not valid by
     :func:`stats_errors` or written in a newer format (`version` above
-    :data:`FORMAT_VERSION`): `problem` says which, in words fit for a warning."""
+    :data:`FORMAT_VERSION`, or keys this version does not know): `problem` says which, in
+    words fit for a warning. Whatever can be kept of the history is in `salvage`. A file
+    whose exact bytes `checked` knows was found valid before and is not checked again."""
     if not os.path.lexists(path):
         return StoredFile()
     try:
@@ -165,17 +219,25 @@ def read_stats_file(path: Path) -> StoredFile:
     try:
         data = json.loads(raw.decode("utf-8"))
     except UnicodeDecodeError as exc:
-        return StoredFile(raw, problem=f"byte {exc.start} is not UTF-8")
-    except ValueError as exc:
-        return StoredFile(raw, problem=f"it is not valid JSON: {exc}")
-    newer = _newer_version(data)
+        named = Salvage(dates=dates_in_text(raw.decode("utf-8", errors="replace")))
+        return StoredFile(raw, problem=f"byte {exc.start} is not UTF-8", salvage=named)
+    except (ValueError, RecursionError) as exc:
+        named = Salvage(dates=dates_in_text(raw.decode("utf-8")))
+        return StoredFile(raw, problem=f"it is not valid JSON: {exc}", salvage=named)
+    salvage = salvage_history(data)
+    newer = _why_newer(data)
     if newer is not None:
-        return StoredFile(raw, data, problem=f"it was written in a newer format, version {newer}")
-    errors = stats_errors(data)
+        return StoredFile(raw, data, problem=newer, newer=newer, salvage=salvage)
+    errors = [] if checked is not None and raw in checked else stats_errors(data)
     if errors:
         more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
-        return StoredFile(raw, data, problem=f"it does not match the schema: {errors[0]}{more}")
-    return StoredFile(raw, data)
+        return StoredFile(
+            raw,
+            data,
+            problem=f"it does not match the schema: {errors[0]}{more}",
+            salvage=salvage,
+        )
+    return StoredFile(raw, data, salvage=salvage)
 
 
 def load_stats(path: Path) -> Stats | None:

@@ -14,7 +14,10 @@ from pydantic import BaseModel, ConfigDict, Field, SerializerFunctionWrapHandler
 
 from ..counting import RULES_VERSION
 
-FORMAT_VERSION = "1.0.0"
+FORMAT_VERSION = "1.1.0"
+"""1.1.0 added `words_added`/`words_deleted` to history days, `goal` and chapter targets;
+a 1.0.0 file is still read (and upgraded on the next write)."""
+READ_VERSIONS = ("1.0.0", FORMAT_VERSION)
 GENERATED_BY = "draftforge-stats-action"
 
 
@@ -39,6 +42,14 @@ class Current(_Model):
     total_commits: int = 0
 
 
+class TargetInfo(_Model):
+    """A chapter's target (`stats.chapter_targets` or `target_words` in its front matter)."""
+
+    words: int
+    percent: float
+    overrun: bool
+
+
 class ChapterEntry(_Model):
     file: str
     title: str
@@ -46,6 +57,15 @@ class ChapterEntry(_Model):
     character_count: int
     character_count_no_spaces: int
     last_modified: str | None = None
+    target: TargetInfo | None = None
+    """Left out of the file when the chapter has no target."""
+
+    @model_serializer(mode="wrap")
+    def _leave_out_missing_target(self, handler: SerializerFunctionWrapHandler) -> Any:
+        data = handler(self)
+        if isinstance(data, dict) and data.get("target", False) is None:
+            del data["target"]
+        return data
 
 
 class ManuscriptEntry(_Model):
@@ -66,7 +86,18 @@ class HistoryEntry(_Model):
     chapter_count: int
     commits: int
     words_written: int
+    words_added: int | None = None
+    words_deleted: int | None = None
+    """Left out (both) for a day kept from a 1.0.0 file that git can no longer make again."""
     commit_sha: str
+
+    @model_serializer(mode="wrap")
+    def _leave_out_unknown_changes(self, handler: SerializerFunctionWrapHandler) -> Any:
+        data = handler(self)
+        if isinstance(data, dict) and data.get("words_added", False) is None:
+            data.pop("words_added")
+            data.pop("words_deleted", None)
+        return data
 
 
 class Streaks(_Model):
@@ -84,6 +115,7 @@ class HistoryBasis(_Model):
     manuscript_directory: str
     include: list[str]
     exclude: list[str]
+    case_sensitive_globs: bool = False
     count_code_blocks: bool
     timezone: str | None
     day_starts_at: int
@@ -92,14 +124,31 @@ class HistoryBasis(_Model):
     after the shallow boundary are approximate, and a run in a full clone redoes them."""
 
 
+class GoalInfo(_Model):
+    """Progress toward `project.target_word_count` by `stats.deadline` (see goals.py)."""
+
+    target_word_count: int
+    deadline: str | None
+    words_remaining: int
+    days_remaining: int | None
+    words_per_day_needed: int | None
+    par: int | None
+    ahead_by: int | None
+    recent_pace: int
+    projected_finish: str | None
+
+
 class Stats(_Model):
-    version: Literal["1.0.0"] = "1.0.0"
+    version: Literal["1.0.0", "1.1.0"] = "1.1.0"
+    """A 1.0.0 file read back keeps its version; every file written is 1.1.0."""
     counting_rules_version: int = RULES_VERSION
     project: ProjectInfo
     current: Current
     breakdown: Breakdown
     history: list[HistoryEntry] = Field(default_factory=list)
     streaks: Streaks = Field(default_factory=Streaks)
+    goal: GoalInfo | None = None
+    """Null when the project has no target word count."""
     history_basis: HistoryBasis | None = None
     """Left out of the file when there is no git history (outside git)."""
     generated_by: str = GENERATED_BY

@@ -111,15 +111,50 @@ def config_problems(doc: Document, project_root: Path | None) -> list[Problem]:
         how = (
             f"create the folder `{folder}` or {'set' if value is None else 'fix'} `structure.{key}`"
         )
+        state = "is a file, not a folder" if (project_root / folder).exists() else "does not exist"
         problems.append(
             _problem(
                 doc,
                 ("structure", key),
-                f"the {what} folder `{folder}` does not exist",
+                f"the {what} folder `{folder}` {state}",
                 how,
                 severity=severity,
             )
         )
+    problems.extend(_goal_problems(doc, data, project_root))
+    return problems
+
+
+def _goal_problems(doc: Document, data: Mapping[str, Any], project_root: Path) -> list[Problem]:
+    """Warnings about goal settings that would have no effect."""
+    problems: list[Problem] = []
+    if (
+        _get(data, "stats", "deadline") is not None
+        and _get(data, "project", "target_word_count") is None
+    ):
+        problems.append(
+            _problem(
+                doc,
+                ("stats", "deadline"),
+                "a deadline without `project.target_word_count` has no effect",
+                "set `project.target_word_count`, the number of words to reach by the deadline",
+                severity="warning",
+            )
+        )
+    targets = _get(data, "stats", "chapter_targets")
+    if isinstance(targets, Mapping):
+        for file in targets:
+            if isinstance(file, str) and _inside(file) and not (project_root / file).is_file():
+                problems.append(
+                    _problem(
+                        doc,
+                        ("stats", "chapter_targets", file),
+                        f"`{file}` is not a file of the project",
+                        "give the chapter's path relative to the project folder, such as "
+                        "`chapters/01-the-beginning.md`",
+                        severity="warning",
+                    )
+                )
     return problems
 
 

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any
+from urllib.parse import urlsplit
 
 import httpx
 
@@ -78,12 +79,16 @@ class Delivery:
 # Configuration checks
 
 
-def _display_url(url: httpx.URL) -> str:
-    """The URL without user info and query string, for messages."""
-    host = f"[{url.host}]" if ":" in url.host else url.host
-    port = f":{url.port}" if url.port is not None else ""
-    query = "?…" if url.query else ""
-    return f"{url.scheme}://{host}{port}{url.path}{query}"
+def _display_url(url: str) -> str:
+    """`url` as the author wrote it (not re-encoded: a space stays a space), without user
+    info, query string or fragment, for messages."""
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:
+        return "(the api-url as given)"
+    host = parts.netloc.rpartition("@")[2]
+    query = "?…" if parts.query else ""
+    return f"{parts.scheme}://{host}{parts.path}{query}"
 
 
 def _is_loopback(host: str) -> bool:
@@ -113,7 +118,7 @@ def check_api_url(url: str) -> httpx.URL:
         )
     if parsed.userinfo:
         raise NotifyError(
-            f"api-url {_display_url(parsed)} contains a user name or password: remove it and "
+            f"api-url {_display_url(url)} contains a user name or password: remove it and "
             "pass the credential as api-token instead"
         )
     if parsed.scheme == "https":
@@ -122,12 +127,12 @@ def check_api_url(url: str) -> httpx.URL:
         if _is_loopback(parsed.host):
             return parsed
         raise NotifyError(
-            f"api-url {_display_url(parsed)} uses plain http://, which would send the token and "
+            f"api-url {_display_url(url)} uses plain http://, which would send the token and "
             "the stats unencrypted: change it to https://. (http:// is only allowed for loopback "
             "addresses — 127.0.0.0/8, ::1, localhost — for local testing.)"
         )
     raise NotifyError(
-        f"api-url {_display_url(parsed)} must start with https:// (not {parsed.scheme}://)"
+        f"api-url {_display_url(url)} must start with https:// (not {parsed.scheme}://)"
     )
 
 
@@ -282,7 +287,7 @@ def send_stats(
     http is allowed), an unusable secret or token, a payload that is not JSON.
     """
     target = check_api_url(url)
-    shown = _display_url(target)
+    shown = _display_url(url)
     if max_attempts < 1:
         raise NotifyError(f"max_attempts must be at least 1 (got {max_attempts})")
     if not timeout > 0 or not max_total_seconds > 0:

@@ -1,0 +1,76 @@
+"""Benchmark: the full history backfill of a real book, against another installed version.
+
+Takes a clone of any manuscript repository (for example a public book), sets its chapters
+folder in an untracked `.draftforge/config.yml` when asked, and times `draftforge stats -q
+--no-write` (nothing written; no count cache in the git folder, so every run is a full
+backfill) with this version and with the `--baseline` interpreter's version, in turns, best
+of `--repeat`. It prints both times, their ratio, and what this version's history holds.
+
+    python benchmarks/bench_book.py PATH --baseline PYTHON [--chapters src] [--repeat 2]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+COMMAND = "import sys; from draftforge_stats.cli import main; sys.exit(main())"
+
+
+def timed(python: str, path: Path) -> float:
+    shutil.rmtree(path / ".git" / "draftforge-stats", ignore_errors=True)
+    started = time.perf_counter()
+    subprocess.run(
+        [python, "-c", COMMAND, "stats", "-q", "--no-write", str(path)],
+        cwd=path.parent,
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
+    return time.perf_counter() - started
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("path", type=Path)
+    parser.add_argument("--baseline", required=True)
+    parser.add_argument("--chapters", default=None, help="the chapters folder of the book")
+    parser.add_argument("--repeat", type=int, default=2)
+    args = parser.parse_args()
+    path: Path = args.path.resolve()
+    if args.chapters:
+        config = path / ".draftforge" / "config.yml"
+        config.parent.mkdir(exist_ok=True)
+        config.write_text(f"structure:\n  chapters_directory: {args.chapters}\n", "utf-8")
+    ours: list[float] = []
+    theirs: list[float] = []
+    for _ in range(args.repeat):
+        theirs.append(timed(args.baseline, path))
+        ours.append(timed(sys.executable, path))
+    print(f"baseline ({args.baseline}): best {min(theirs):.1f} s of {len(theirs)}")
+    print(f"this version ({sys.executable}): best {min(ours):.1f} s of {len(ours)}")
+    print(f"this version takes {min(ours) / min(theirs):.2f} x the baseline's time")
+    shutil.rmtree(path / ".git" / "draftforge-stats", ignore_errors=True)
+    out = subprocess.run(
+        [sys.executable, "-c", COMMAND, "stats", "--json", "--no-write", str(path)],
+        cwd=path.parent,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    stats = json.loads(out)
+    commits = subprocess.run(
+        ["git", "rev-list", "--count", "HEAD"], cwd=path, capture_output=True, text=True
+    ).stdout.strip()
+    print(
+        f"{path}: {commits} commits; this version's history: {len(stats['history'])} days, "
+        f"{stats['current']['total_commits']} manuscript commits"
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,266 @@
+"""Replay commits into writing days: totals, words added and deleted, commits per day.
+
+Pure: commits (as :mod:`..gitrepo` lists them), counts and blocks of counted words by blob id,
+and the day rule in; day records out. No git process is started here: the blobs' counts and
+blocks, and the totals of commits outside the walk, come through the functions passed in.
+
+Which commits count (the README's "Which commits"):
+
+* every commit reachable from HEAD, not only the first-parent line, so a merge of `main`
+  into a branch that then becomes `main` (a "foxtrot" merge) hides nothing;
+* each commit counts on the writing day of its own author date, when it changed a chapter
+  or manuscript file against its first parent;
+* each commit's totals are its first parent's totals plus what it changed against that
+  parent (a root commit, and a shallow boundary, start from nothing);
+* a day's totals (`word_count`, `chapter_count`, `commit_sha`) are those of its latest
+  commit by :func:`commit_key`: a commit always comes after its ancestors (so a rebased
+  commit with an old author date still comes after its parent); between commits of
+  parallel lines, the one further from the root, then the later committer date;
+* a commit whose date git cannot use counts (its commit, its words) on the day of the next
+  dated commit of the walk;
+* words added and deleted are each non-merge commit's own, against its parent, by
+  :mod:`.wordchanges`, with moves between the commits of one day set aside; a merge adds
+  and deletes nothing (its branch's commits count on their own days); a commit whose
+  message has the trailer `DraftForge: import` adds and deletes nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from ..counting import Block, TextCounts
+from ..discover import Kind
+from ..gitrepo import RawCommit
+from .days import DayRule
+from .wordchanges import ChapterChange, DayChanges, diff_change
+
+__all__ = ["Day", "Replay", "Totals", "commit_key", "generations", "replay"]
+
+PathKind = Callable[[str], "tuple[str, Kind] | None"]
+"""Repository path -> (project path, kind), or None for a file that does not count."""
+
+
+@dataclass(frozen=True)
+class Totals:
+    """The chapters' totals after a commit."""
+
+    words: int
+    chapters: int
+
+
+Key = tuple[int, float, float, str]
+"""How the commits of a day are ordered: generation, committer time, author time, id."""
+
+
+def commit_key(commit: RawCommit, generation: int) -> Key:
+    """The order of `commit` among the day's commits: its generation first (the longest
+    path from a root: a commit always comes after its ancestors), then its committer date,
+    its author date and its id. Nothing here depends on where HEAD is, so a day's latest
+    commit is the same whichever run sees it."""
+    authored = commit.authored_at.timestamp() if commit.authored_at is not None else 0.0
+    committed = commit.committed_at.timestamp() if commit.committed_at is not None else authored
+    return (generation, committed, authored, commit.sha)
+
+
+def generations(
+    commits: Iterable[RawCommit], known: Mapping[str, int] | None = None
+) -> dict[str, int]:
+    """The generation of each commit (parents before children): 1 for a root, else one more
+    than its parents' highest; `known` gives those of parents outside `commits`."""
+    result: dict[str, int] = dict(known or {})
+    for commit in commits:
+        result[commit.sha] = 1 + max((result.get(p, 0) for p in commit.parents), default=0)
+    return result
+
+
+@dataclass
+class Day:
+    """One writing day being made."""
+
+    day: date
+    commits: int = 0
+    key: Key | None = None
+    sha: str = ""
+    totals: Totals = field(default_factory=lambda: Totals(0, 0))
+    authored_at: datetime | None = None
+    changes: DayChanges = field(default_factory=DayChanges)
+
+    def take(self, key: Key, sha: str, totals: Totals, authored_at: datetime) -> None:
+        """Make this commit the day's latest when it is later than the one so far."""
+        if self.key is None or key > self.key:
+            self.key, self.sha, self.totals, self.authored_at = key, sha, totals, authored_at
+
+
+@dataclass
+class Replay:
+    """What a replay made."""
+
+    days: dict[date, Day] = field(default_factory=dict)
+    totals: dict[str, Totals] = field(default_factory=dict)  # commit -> totals after it
+    last: RawCommit | None = None  # the latest commit that changed the manuscript
+    last_key: Key | None = None
+    touched: dict[str, datetime] = field(default_factory=dict)  # chapter -> last change
+    touched_key: dict[str, Key] = field(default_factory=dict)
+    odd_dates: list[tuple[str, str]] = field(default_factory=list)
+    """(commit, problem) for each manuscript commit whose date was odd (see ..gitdates)."""
+
+
+@dataclass(frozen=True)
+class _ChapterEdit:
+    rel: str
+    old: str | None  # blob before, None when the chapter was not there
+    new: str | None  # blob after, None when it is gone
+
+
+def _edits(commit: RawCommit, paths: PathKind) -> tuple[bool, list[_ChapterEdit]]:
+    """Whether `commit` changed the manuscript, and the chapters it changed."""
+    changed = False
+    edits: list[_ChapterEdit] = []
+    for change in commit.changes:
+        hit = paths(change.path)
+        if hit is None:
+            continue
+        rel, kind = hit
+        if kind is not Kind.CHAPTER:
+            # A symbolic link or submodule added or changed changes no text; a deletion
+            # still counts.
+            if change.is_file or change.status == "D":
+                changed = True
+            continue
+        old = change.old_blob if change.was_file else None
+        new = change.blob if change.is_file else None
+        if old is not None or new is not None:  # else a link or submodule: no text
+            changed = True
+            edits.append(_ChapterEdit(rel, old, new))
+    return changed, edits
+
+
+def chapter_blobs(commits: Iterable[RawCommit], paths: PathKind) -> list[str]:
+    """Every chapter blob the commits' changes name (before and after), in walk order."""
+    blobs: list[str] = []
+    for commit in commits:
+        for edit in _edits(commit, paths)[1]:
+            if edit.old is not None:
+                blobs.append(edit.old)
+            if edit.new is not None:
+                blobs.append(edit.new)
+    return blobs
+
+
+def diffs_words(commit: RawCommit, *, boundaries: frozenset[str]) -> bool:
+    """Whether `commit`'s own words are counted as added and deleted."""
+    if commit.is_import or len(commit.parents) > 1:
+        return False
+    return not (not commit.parents and commit.sha in boundaries)
+
+
+def word_changes(
+    commit: RawCommit,
+    paths: PathKind,
+    blocks: Callable[[str], Sequence[Block]],
+) -> DayChanges:
+    """The words `commit` added and deleted, on their own (for a day being remade)."""
+    result = DayChanges()
+    edits = _edits(commit, paths)[1]
+    if edits:
+        result.add(
+            diff_change(
+                ChapterChange(
+                    blocks(e.old) if e.old is not None else (),
+                    blocks(e.new) if e.new is not None else (),
+                )
+                for e in edits
+            )
+        )
+    return result
+
+
+def replay(
+    commits: Sequence[RawCommit],
+    *,
+    paths: PathKind,
+    counts: Mapping[str, TextCounts],
+    blocks: Callable[[str], Sequence[Block]],
+    parent_totals: Callable[[str], Totals],
+    rule: DayRule,
+    generation: Mapping[str, int],
+    boundaries: frozenset[str] = frozenset(),
+    reference: Totals | None = None,
+    days: dict[date, Day] | None = None,
+) -> Replay:
+    """Replay `commits` (parents before children) into days.
+
+    `parent_totals(sha)` gives the totals of a parent that is not among `commits` (the
+    stored commit of an incremental run, a branch point). `generation` gives each commit's
+    generation (:func:`generations`). A shallow boundary (in `boundaries`, shown without
+    parents) counts as a commit only when its totals differ from `reference` (the stored
+    history's last day), or when there is none. `days` seeds days already begun.
+    """
+    result = Replay(days=days if days is not None else {})
+    totals_of = result.totals
+    # Manuscript commits without a usable date count on the day of the next dated one.
+    undated = 0
+    undated_changes = DayChanges()
+    undated_edits: list[_ChapterEdit] = []
+    for commit in commits:
+        first = commit.parents[0] if commit.parents else None
+        if first is None:
+            base = Totals(0, 0)
+        else:
+            known = totals_of.get(first)
+            base = known if known is not None else parent_totals(first)
+        words, chapters = base.words, base.chapters
+        changed, edits = _edits(commit, paths)
+        for edit in edits:
+            if edit.old is not None:
+                words -= counts[edit.old].words
+                chapters -= 1
+            if edit.new is not None:
+                words += counts[edit.new].words
+                chapters += 1
+        totals = Totals(words, chapters)
+        totals_of[commit.sha] = totals
+        boundary = not commit.parents and commit.sha in boundaries
+        if boundary and reference is not None:
+            changed = totals != reference
+            edits = []  # what the boundary changed is unknown
+        if not changed:
+            continue
+        if commit.date_problem is not None:
+            result.odd_dates.append((commit.sha, commit.date_problem))
+        own = DayChanges()
+        if edits and diffs_words(commit, boundaries=boundaries):
+            own.add(
+                diff_change(
+                    ChapterChange(
+                        blocks(e.old) if e.old is not None else (),
+                        blocks(e.new) if e.new is not None else (),
+                    )
+                    for e in edits
+                )
+            )
+        if commit.authored_at is None:
+            undated += 1
+            undated_changes.add_all(own)
+            undated_edits.extend(edits)
+            continue
+        key = commit_key(commit, generation[commit.sha])
+        day_of = rule.day(commit.authored_at)
+        day = result.days.get(day_of)
+        if day is None:
+            day = result.days[day_of] = Day(day_of)
+        day.commits += 1 + undated
+        day.take(key, commit.sha, totals, commit.authored_at)
+        day.changes.add_all(undated_changes)
+        day.changes.add_all(own)
+        edits = [*undated_edits, *edits]
+        undated, undated_changes, undated_edits = 0, DayChanges(), []
+        for edit in edits:
+            if edit.rel not in result.touched_key or key > result.touched_key[edit.rel]:
+                result.touched_key[edit.rel] = key
+                result.touched[edit.rel] = commit.authored_at
+        if result.last_key is None or key > result.last_key:
+            result.last, result.last_key = commit, key
+    return result
