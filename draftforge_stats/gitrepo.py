@@ -176,6 +176,8 @@ class Repository:
             ) from None
         try:
             repo = git.Repo(path, search_parent_directories=True)
+            if not Path(repo.git_dir).is_dir():  # GitPython 3.1.40 opens a `.git` file
+                raise git.InvalidGitRepositoryError(repo.git_dir)  # pointing nowhere
         except (git.InvalidGitRepositoryError, git.NoSuchPathError):
             top = _work_tree_top(path)
             if top is None:
