@@ -124,7 +124,7 @@ def load_config(root: Path) -> Config:
         return Config()
     display = CONFIG_FILE.as_posix()
     try:
-        text = decode_utf8(read_regular_file(path), display)
+        text = decode_utf8(read_regular_file(path, within=root), display)
     except UnreadableFileError as exc:
         raise ConfigError(
             f"{display} cannot be read", [Problem(display, f"cannot use the file: {exc}")]

@@ -300,7 +300,7 @@ def run_stats(
     stats_path = root / STATS_FILE
     display = STATS_FILE.as_posix()
     checked = CheckedFiles(repo.common_dir / CHECKED_FILE if repo is not None and write else None)
-    existing = read_existing(stats_path, checked)
+    existing = read_existing(stats_path, checked, within=root)
     early: list[str] = []
     if existing.newer is not None:
         message = newer_file_message(display, existing.newer)

@@ -50,13 +50,16 @@ def too_large(size: int) -> str:
     return f"{size:,} bytes, more than the {MAX_FILE_BYTES:,} a file may have (split it)"
 
 
-def read_regular_file(path: Path) -> bytes:
+def read_regular_file(path: Path, *, within: Path | None = None) -> bytes:
     """The bytes of the regular file at `path` (symbolic links are followed: the caller
-    checks where they lead). Raises :class:`UnreadableFileError` for anything else: a pipe, socket,
-    device or folder (never opened for reading, so never a hang), a file over
+    checks where they lead, or gives `within`, the project folder, and a link that leads out
+    of it is refused unread). Raises :class:`UnreadableFileError` for anything else: a pipe,
+    socket, device or folder (never opened for reading, so never a hang), a file over
     :data:`MAX_FILE_BYTES`, a file that cannot be read. Used for every file of the author's
     this package reads: chapters, the config, metadata, stats and agent-run files."""
     flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
+    if within is not None:
+        _refuse_links_out(path, within)
     try:
         mode = os.stat(path).st_mode  # a socket cannot even be opened: tell what it is
         if not stat.S_ISREG(mode):
@@ -85,6 +88,22 @@ def read_regular_file(path: Path) -> bytes:
         raise UnreadableFileError(_os_reason(exc)) from None
     finally:
         os.close(fd)
+
+
+def _refuse_links_out(path: Path, within: Path) -> None:
+    """Raise :class:`UnreadableFileError` when `path` leads out of the folder `within` (a
+    symbolic link, of the file or of a folder on the way): its bytes are never read, so
+    never shown in a message, backed up or sent."""
+    try:
+        real = path.resolve(strict=False)
+        inside = real.is_relative_to(within.resolve(strict=False))
+    except (OSError, RuntimeError):  # a loop of links: reading says so
+        return
+    if not inside:
+        raise UnreadableFileError(
+            f"a symbolic link to {real}, outside the project folder; DraftForge reads only "
+            "inside the project (replace the link with the file itself)"
+        )
 
 
 def _os_reason(exc: OSError) -> str:

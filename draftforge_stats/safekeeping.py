@@ -34,11 +34,13 @@ class Existing:
     days: frozenset[date] = frozenset()  # every day its history names: none may be dropped
 
 
-def read_existing(path: Path, checked: CheckedFiles | None = None) -> Existing:
+def read_existing(
+    path: Path, checked: CheckedFiles | None = None, *, within: Path | None = None
+) -> Existing:
     """Read the stats file through its owner, then the history it holds: all of it when the
     file is valid, else every valid entry (see :mod:`.statsfile.salvage`). A file whose exact
     bytes `checked` knows was found valid before and is not checked again."""
-    found = read_stats_file(path, checked)
+    found = read_stats_file(path, checked, within=within)
     salvage = found.salvage
     problem = found.problem
     if found.usable:

@@ -227,7 +227,7 @@ def validate_file(
     shown = display or path.as_posix()
     result = FileResult(path=path, display=shown, kind=kind)
     try:
-        raw = read_regular_file(path)
+        raw = read_regular_file(path, within=project_root)  # a link out of it is not read
     except UnreadableFileError as exc:
         result.problems.append(Problem(file=shown, message=f"cannot use the file: {exc}"))
         return result
