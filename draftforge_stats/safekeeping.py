@@ -106,7 +106,8 @@ def invalid_file_warning(
             f"{len(existing.left_out)} left out ({describe_problems(existing.left_out)})"
         )
     elif existing.data is not None:
-        parts.append(f"the {_plural(kept, 'day')} of its history were kept")
+        verb = "was" if kept == 1 else "were"
+        parts.append(f"the {_plural(kept, 'day')} of its history {verb} kept")
     if not write:
         parts.append("it would be made again (nothing written now)")
         return "; ".join(parts) + "."

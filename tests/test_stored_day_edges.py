@@ -99,3 +99,22 @@ def test_a_day_that_is_not_a_date_is_left_out_by_name_and_its_bytes_kept(
     dates = [entry["date"] for entry in json.loads(path.read_text("utf-8"))["history"]]
     assert dates == ["2025-03-02", "2025-03-01"]
     assert (path.parent / "stats.json.bak").read_bytes() == original
+
+
+@pytest.mark.parametrize(
+    ("days", "said"),
+    [(1, "the 1 day of its history was kept"), (2, "the 2 days of its history were kept")],
+)
+def test_a_file_with_only_a_bad_total_says_how_many_days_were_kept(
+    git_repo: GitRepo, days: int, said: str
+) -> None:
+    path = two_days(git_repo)
+    data = json.loads(path.read_text("utf-8"))
+    data["history"] = data["history"][:days]
+    data["current"]["word_count"] = float("inf")
+    path.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
+
+    run = CliRunner().invoke(cli_main, ["stats", "--today", TODAY, str(git_repo.path)])
+
+    assert run.exit_code == 0, run.output
+    assert said in " ".join(run.output.split())
