@@ -1,5 +1,6 @@
-"""`.draftforge` that is not a folder (pipeline.py): a file or a link to nothing where the
-tool's folder goes is named as what it is, never blamed on permissions, and left as it is.
+"""The tool's own files (pipeline.py, reading.py): a `.draftforge` that is a file or a link
+to nothing is named as what it is, never blamed on permissions, and left as it is; a config or
+stats file past the size bound is never told to "split it", as a chapter is.
 
 Real git repositories, the real CLI and `draftforge action` against a bare remote.
 """
@@ -53,3 +54,21 @@ def test_the_action_names_a_draftforge_file_and_pushes_nothing(
     assert len(errors) == 1
     assert "/.draftforge is a file, not a folder." in errors[0]
     assert head_of(bare_remote) == world.pushed
+
+
+@pytest.mark.parametrize("name", ["stats.json", "config.yml"])
+def test_an_own_file_past_the_size_bound_is_not_told_to_split(git_repo: GitRepo, name: str) -> None:
+    git_repo.commit("a", "2025-03-01T10:00:00+00:00", files={"chapters/01.md": "one two\n"})
+    path = git_repo.path / ".draftforge" / name
+    path.parent.mkdir()
+    huge = b"{}" + b" " * 4_999_999  # 5,000,001 bytes: one past the bound
+    path.write_bytes(huge)
+
+    run = CliRunner().invoke(cli_main, ["stats", str(git_repo.path)])
+
+    assert run.exit_code == 1, run.output
+    said = " ".join(run.output.split())
+    assert "5,000,001 bytes, more than the 5,000,000 a file may have (no file DraftForge" in said
+    assert "check what the file holds" in said
+    assert "split it" not in said
+    assert path.read_bytes() == huge

@@ -31,7 +31,7 @@ from typing import Any
 
 from ..errors import StatsFileError, UnreadableFileError
 from ..names import STATS_FILE
-from ..reading import read_regular_file
+from ..reading import NOT_OURS, read_regular_file
 from .backup import keep_backup
 from .checked import CHECKED_FILE, CheckedFiles, schema_part
 from .model import (
@@ -217,7 +217,7 @@ def read_stats_file(
         return StoredFile()
     try:
         # a pipe, a link loop or out of the project, a huge file: said, never read
-        raw = read_regular_file(path, within=within)
+        raw = read_regular_file(path, within=within, too_large_fix=NOT_OURS)
     except UnreadableFileError as exc:
         return StoredFile(problem=f"it cannot be used: {exc}")
     try:
