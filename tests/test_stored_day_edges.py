@@ -118,3 +118,25 @@ def test_a_file_with_only_a_bad_total_says_how_many_days_were_kept(
 
     assert run.exit_code == 0, run.output
     assert said in " ".join(run.output.split())
+
+
+@pytest.mark.parametrize(
+    ("epoch", "said"),
+    [
+        ("253402300800", "SOURCE_DATE_EPOCH 253402300800 is outside the calendar"),  # 10000-01-01
+        ("-62135596801", "SOURCE_DATE_EPOCH -62135596801 is outside the calendar"),  # year 0
+        ("99999999999999999999", "SOURCE_DATE_EPOCH 99999999999999999999 is outside the calendar"),
+        ("1e3", "SOURCE_DATE_EPOCH must be a whole number of seconds, not '1e3'"),
+    ],
+)
+def test_a_source_date_epoch_outside_the_calendar_is_said_so(
+    git_repo: GitRepo, epoch: str, said: str
+) -> None:
+    two_days(git_repo)
+
+    run = CliRunner().invoke(
+        cli_main, ["stats", "-q", str(git_repo.path)], env={"SOURCE_DATE_EPOCH": epoch}
+    )
+
+    assert run.exit_code == 2
+    assert said in " ".join(run.output.split())
