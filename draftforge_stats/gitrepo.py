@@ -196,17 +196,7 @@ class Repository:
 
         `env` adds variables for this one command (never put secrets in `args`).
         """
-        git = _gitpython()
-        try:
-            out: str = _execute(
-                self._repo.git,
-                ["git", *args],
-                strip_newline_in_stdout=False,
-                env=dict(env) if env else None,
-            )
-        except git.GitCommandError as exc:
-            raise GitError(f"`git {args[0]}` failed: {_stderr(exc)}") from None
-        return out
+        return _run(self._repo.git, args, env)
 
     def _git_bytes(self, *args: str, check: bool = True) -> tuple[int, bytes]:
         """Run git; its exit status and raw standard output (raises on failure if `check`)."""
@@ -600,10 +590,15 @@ def _stderr(exc: git.GitCommandError) -> str:
 
 def run_git(*args: str, cwd: Path, env: Mapping[str, str] | None = None) -> str:
     """Run git outside any opened repository (`git config --global ...`, `git clone ...`)."""
+    return _run(_gitpython().Git(str(cwd)), args, env)
+
+
+def _run(runner: git.Git, args: Sequence[str], env: Mapping[str, str] | None) -> str:
+    """`git ARGS` through `runner`, its output as text; a failure is a :class:`GitError`."""
     git = _gitpython()
     try:
         out: str = _execute(
-            git.Git(str(cwd)),
+            runner,
             ["git", *args],
             strip_newline_in_stdout=False,
             env=dict(env) if env else None,

@@ -7,20 +7,18 @@ Action's job summary both show these lines, so they say the same thing.
 from __future__ import annotations
 
 from .statsfile import GoalInfo, Stats
+from .wording import number as _n
+from .wording import plural
 
 __all__ = ["goal_lines", "today_changes", "today_line"]
 
 
-def _n(value: int) -> str:
-    return f"{value:,}"
-
-
 def _words(count: int) -> str:
-    return f"{_n(count)} word" + ("" if count == 1 else "s")
+    return plural(count, "word")
 
 
 def _days(count: int) -> str:
-    return f"{_n(count)} writing day" + ("" if count == 1 else "s")
+    return plural(count, "writing day")
 
 
 def goal_lines(goal: GoalInfo | None) -> list[str]:

@@ -31,6 +31,7 @@ from .history import (
     CACHE_FILE,
     CountCache,
     Counter,
+    DayRule,
     History,
     Progress,
     Stored,
@@ -67,7 +68,7 @@ from .statsfile import (
     without_timestamps,
     write_if_changed,
 )
-from .streaks import DayRule, compute_streaks
+from .streaks import compute_streaks
 
 T = TypeVar("T")
 

@@ -255,8 +255,7 @@ def build_report(stats: Stats, today: date | None = None) -> RenderableType:
         (stats.project.name, "bold"),
         f" ({stats.project.type}): ",
         (f"{_n(stats.current.word_count)} words", "bold green"),
-        f" in {stats.current.chapter_count} chapter"
-        + ("" if stats.current.chapter_count == 1 else "s"),
+        f" in {plural(stats.current.chapter_count, 'chapter')}",
     )
     parts: list[RenderableType | None] = [
         headline,

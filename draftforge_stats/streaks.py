@@ -1,55 +1,16 @@
 """Step 5 of the pipeline: writing days, "today", and the streaks they make.
 
-Library code: plain dates in, plain numbers out. The day rule is the history's:
-a moment falls on the calendar day of `stats.timezone` (or, with no time zone set, of the
-UTC offset it carries), counted from `stats.day_starts_at` o'clock, so writing at 1 a.m.
-with `day_starts_at: 4` belongs to the day before.
+Library code: plain dates in, plain numbers out. Which day a moment falls on is the
+history's day rule (:class:`.history.days.DayRule`); this module takes the days it made.
 """
 
 from __future__ import annotations
 
 import itertools
 from collections.abc import Iterable
-from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta, tzinfo
+from datetime import date, timedelta
 
 from .statsfile import HistoryEntry, Streaks
-
-
-@dataclass(frozen=True)
-class DayRule:
-    """Which calendar day a moment belongs to."""
-
-    zone: tzinfo | None = None
-    """`stats.timezone`; None means "the moment's own UTC offset"."""
-    day_starts_at: int = 0
-
-    def day(self, moment: datetime) -> date:
-        """The writing day of an aware `moment` (wall-clock arithmetic across DST).
-
-        Moments within hours of the ends of the calendar (0001-01-01, 9999-12-31) whose
-        local day would fall outside it take the first or last day there is.
-        """
-        try:
-            local = moment.astimezone(self.zone) if self.zone is not None else moment
-            return (local - timedelta(hours=self.day_starts_at)).date()
-        except OverflowError:
-            return date.max if moment.year > 1 else date.min
-
-    def today(self, now: datetime, author_offset: tzinfo | None = None) -> date:
-        """The writing day of the run at `now`.
-
-        With a time zone, `now` is taken in it. Without one, days are the authors' own
-        wall-clock days, so "today" is taken in the UTC offset of the newest history entry's
-        commit (`author_offset`) -- the author's latest known clock -- or in UTC when there is
-        no history. So a streak does not end at UTC midnight for an author in California.
-        """
-        if self.zone is None:
-            try:
-                now = now.astimezone(author_offset or UTC)
-            except OverflowError:  # `now` within hours of 0001-01-01 or 9999-12-31
-                return date.max if now.year > 1 else date.min
-        return self.day(now)
 
 
 def is_writing_day(entry: HistoryEntry, daily_goal: int | None) -> bool:
@@ -90,4 +51,4 @@ def compute_streaks(
     )
 
 
-__all__ = ["DayRule", "compute_streaks", "is_writing_day"]
+__all__ = ["compute_streaks", "is_writing_day"]

@@ -36,10 +36,10 @@ from ..errors import (
 )
 from ..gitrepo import Repository
 from ..goaltext import today_changes
+from ..history import DayRule
 from ..names import IMAGE_FILES, STATS_FILE
 from ..pipeline import find_project_root, run_stats
 from ..statsfile import Stats, load_stats
-from ..streaks import DayRule
 from ..validation.reporters import github_command
 from ..webhook.delivery import check_secret, send_stats
 from ..webhook.payload import make_identity, payload_for

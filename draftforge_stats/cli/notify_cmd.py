@@ -21,6 +21,7 @@ from ..errors import NotifyError
 from ..names import NOTIFY_BRANCHES
 from ..webhook.delivery import check_api_url, check_secret, send_stats
 from ..webhook.notify import prepare_payload
+from ..wording import plural
 from .arguments import project_path, run_time
 from .console import error_console
 
@@ -76,7 +77,7 @@ def execute(options: NotifyOptions, *, now: datetime | None = None) -> int:
             f"[bold red]error:[/] not delivered: {delivery.error}", markup=True, highlight=False
         )
         return 1
-    attempts = "1 attempt" if delivery.attempts == 1 else f"{delivery.attempts} attempts"
+    attempts = plural(delivery.attempts, "attempt")
     data = payload["data"]
     click.echo(
         f"Delivered the stats of {data['repository']['full_name']} ({data['ref']}, "

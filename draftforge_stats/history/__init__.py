@@ -2,14 +2,15 @@
 
 What callers need, in one place: :func:`build_history` and the types it takes and returns.
 The walk strategy is :mod:`.walk`, the count cache :mod:`.cache`, the pure day arithmetic
-:mod:`.days`.
+:mod:`.days`, commits replayed into days :mod:`.replay`, and the words each change added and
+deleted :mod:`.wordchanges` (the last two pure).
 Library code: reads git and the count cache, writes only the cache; it never prints.
 """
 
 from __future__ import annotations
 
 from .cache import CACHE_FILE, CountCache, Counter, Progress
-from .days import DayRecord, Stored, merge_days, stored_days, to_entries
+from .days import DayRecord, DayRule, Stored, merge_days, stored_days, to_entries
 from .walk import History, Mode, basis_for, build_history, date_warnings, future_warnings
 
 __all__ = [
@@ -17,6 +18,7 @@ __all__ = [
     "CountCache",
     "Counter",
     "DayRecord",
+    "DayRule",
     "History",
     "Mode",
     "Progress",

@@ -1,5 +1,10 @@
-"""The pure day arithmetic of the history: day records, the stored days, merging, entries.
+"""The pure day arithmetic of the history: the day rule, day records, the stored days, merging,
+entries.
 
+:class:`DayRule` says which writing day a moment belongs to: the calendar day of
+`stats.timezone` (or, with no time zone set, of the UTC offset the moment carries), counted
+from `stats.day_starts_at` o'clock, so writing at 1 a.m. with `day_starts_at: 4` belongs to
+the day before; the streaks and the Action take their days from it too.
 :class:`DayRecord` is one writing day; :class:`Stored` is what an existing stats file says
 about the history; :func:`merge_days` puts newer days on top of stored ones and
 :func:`to_entries` turns days into the stats file's entries (newest first, with the words
@@ -11,10 +16,46 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import UTC, date, datetime, timedelta, tzinfo
 from typing import Any
 
 from ..statsfile import FORMAT_VERSION, HistoryBasis, HistoryEntry
+
+
+@dataclass(frozen=True)
+class DayRule:
+    """Which calendar day a moment belongs to."""
+
+    zone: tzinfo | None = None
+    """`stats.timezone`; None means "the moment's own UTC offset"."""
+    day_starts_at: int = 0
+
+    def day(self, moment: datetime) -> date:
+        """The writing day of an aware `moment` (wall-clock arithmetic across DST).
+
+        Moments within hours of the ends of the calendar (0001-01-01, 9999-12-31) whose
+        local day would fall outside it take the first or last day there is.
+        """
+        try:
+            local = moment.astimezone(self.zone) if self.zone is not None else moment
+            return (local - timedelta(hours=self.day_starts_at)).date()
+        except OverflowError:
+            return date.max if moment.year > 1 else date.min
+
+    def today(self, now: datetime, author_offset: tzinfo | None = None) -> date:
+        """The writing day of the run at `now`.
+
+        With a time zone, `now` is taken in it. Without one, days are the authors' own
+        wall-clock days, so "today" is taken in the UTC offset of the newest history entry's
+        commit (`author_offset`) -- the author's latest known clock -- or in UTC when there is
+        no history. So a streak does not end at UTC midnight for an author in California.
+        """
+        if self.zone is None:
+            try:
+                now = now.astimezone(author_offset or UTC)
+            except OverflowError:  # `now` within hours of 0001-01-01 or 9999-12-31
+                return date.max if now.year > 1 else date.min
+        return self.day(now)
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,7 @@
 The history is made from every commit reachable from HEAD (not only its first-parent line,
 so no merge hides a line of writing), parents before children: each commit that changes a
 chapter or manuscript file (as :class:`~.discover.FileSelector` decides, the same rule as
-for the working tree) counts on the writing day of its author date; :mod:`..replay` gives
+for the working tree) counts on the writing day of its author date; :mod:`.replay` gives
 each commit its totals and words added and deleted, and each day its latest commit.
 
 Fast on long histories:
@@ -37,7 +37,11 @@ from ..dates import utc_iso
 from ..discover import FileSelector, Kind
 from ..gitrepo import FILE_MODES, CommitInfo, RawCommit, Repository
 from ..names import is_own_path
-from ..replay import (
+from ..statsfile import FORMAT_VERSION, HistoryBasis, HistoryEntry
+from ..wording import plural as _plural
+from .cache import BlobSource, Counter, Progress
+from .days import DayRecord, DayRule, Stored, merge_days, to_entries
+from .replay import (
     Day,
     Replay,
     Totals,
@@ -48,11 +52,6 @@ from ..replay import (
     replay,
     word_changes,
 )
-from ..statsfile import FORMAT_VERSION, HistoryBasis, HistoryEntry
-from ..streaks import DayRule
-from ..wording import plural as _plural
-from .cache import BlobSource, Counter, Progress
-from .days import DayRecord, Stored, merge_days, to_entries
 
 # ---------------------------------------------------------------------------- walking
 

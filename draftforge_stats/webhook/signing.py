@@ -71,10 +71,11 @@ def secret_key(secret: str) -> bytes:
                 "'whsec_' prefix"
             ) from None
         if key and not SECRET_MIN_BYTES <= len(key) <= SECRET_MAX_BYTES:
+            hint = "cut short" if len(key) < SECRET_MIN_BYTES else "with something added"
             raise WebhookSecretError(
                 f"webhook-secret starts with 'whsec_' but its key is {len(key)} bytes long; "
                 f"Standard Webhooks requires {SECRET_MIN_BYTES} to {SECRET_MAX_BYTES} bytes: use "
-                "the secret exactly as the DraftForge API showed it (a copy cut short?)"
+                f"the secret exactly as the DraftForge API showed it (a copy {hint}?)"
             )
     else:
         key = secret.encode("utf-8")

@@ -1,6 +1,6 @@
 """Words added and deleted: a word-level difference of the chapters' counted text.
 
-Pure: blocks of counted words in (from :func:`~.counting.counted_blocks`), numbers out.
+Pure: blocks of counted words in (from :func:`~..counting.counted_blocks`), numbers out.
 No git, no files, no printing.
 
 A change is measured the way a careful editor would read it:
@@ -35,7 +35,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 
-from .counting import Block
+from ..counting import Block
 
 __all__ = ["MAX_PAIRS", "ChapterChange", "DayChanges", "WordChanges", "diff_change"]
 

@@ -8,9 +8,9 @@ from typing import Any
 import pytest
 import yaml
 
-from draftforge_stats import wordchanges
 from draftforge_stats.counting import count_markdown, count_with_blocks, counted_blocks
-from draftforge_stats.wordchanges import ChapterChange, DayChanges, WordChanges, diff_change
+from draftforge_stats.history import wordchanges
+from draftforge_stats.history.wordchanges import ChapterChange, DayChanges, WordChanges, diff_change
 
 VECTORS_FILE = Path(__file__).parent / "data" / "word_changes.yml"
 COUNTING_VECTORS = Path(__file__).parent / "data" / "counting_vectors.yml"

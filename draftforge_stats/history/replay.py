@@ -1,6 +1,6 @@
 """Replay commits into writing days: totals, words added and deleted, commits per day.
 
-Pure: commits (as :mod:`.gitrepo` lists them), counts and blocks of counted words by blob id,
+Pure: commits (as :mod:`..gitrepo` lists them), counts and blocks of counted words by blob id,
 and the day rule in; day records out. No git process is started here: the blobs' counts and
 blocks, and the totals of commits outside the walk, come through the functions passed in.
 
@@ -30,10 +30,10 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from .counting import Block, TextCounts
-from .discover import Kind
-from .gitrepo import RawCommit
-from .streaks import DayRule
+from ..counting import Block, TextCounts
+from ..discover import Kind
+from ..gitrepo import RawCommit
+from .days import DayRule
 from .wordchanges import ChapterChange, DayChanges, diff_change
 
 __all__ = ["Day", "Replay", "Totals", "commit_key", "generations", "replay"]
@@ -104,7 +104,7 @@ class Replay:
     touched: dict[str, datetime] = field(default_factory=dict)  # chapter -> last change
     touched_key: dict[str, Key] = field(default_factory=dict)
     odd_dates: list[tuple[str, str]] = field(default_factory=list)
-    """(commit, problem) for each manuscript commit whose date was odd (see .gitdates)."""
+    """(commit, problem) for each manuscript commit whose date was odd (see ..gitdates)."""
 
 
 @dataclass(frozen=True)
