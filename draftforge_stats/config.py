@@ -23,7 +23,7 @@ from .names import (
     DEFAULT_PROJECT_TYPE,
     ProjectType,
 )
-from .reading import read_regular_file
+from .reading import NOT_OURS, read_regular_file
 from .validation.documents import SourceError, decode_utf8, load_yaml
 
 
@@ -124,7 +124,7 @@ def load_config(root: Path) -> Config:
         return Config()
     display = CONFIG_FILE.as_posix()
     try:
-        text = decode_utf8(read_regular_file(path), display)
+        text = decode_utf8(read_regular_file(path, within=root, too_large_fix=NOT_OURS), display)
     except UnreadableFileError as exc:
         raise ConfigError(
             f"{display} cannot be read", [Problem(display, f"cannot use the file: {exc}")]

@@ -199,6 +199,13 @@ def discover(root: Path, selector: FileSelector) -> Discovery:
                         "counted"
                     )
                     continue
+                if os.path.lexists(here / name / ".git"):
+                    shown = shown_name((here / name).relative_to(root).as_posix())
+                    warnings.append(
+                        f"{shown}: a git repository of its own (a submodule); not followed, its "
+                        "files are not counted, as this repository's history has none of them"
+                    )
+                    continue
                 kept.append(name)
             dirnames[:] = kept
             for name in sorted(filenames):

@@ -41,7 +41,7 @@ from .history import (
 )
 from .images import image_files, written_here
 from .names import STATS_FILE
-from .reading import read_manuscript_file, read_regular_file
+from .reading import describe_mode, read_manuscript_file, read_regular_file
 from .safekeeping import (
     dropped_days_message,
     invalid_file_warning,
@@ -301,7 +301,7 @@ def run_stats(
     stats_path = root / STATS_FILE
     display = STATS_FILE.as_posix()
     checked = CheckedFiles(repo.common_dir / CHECKED_FILE if repo is not None and write else None)
-    existing = read_existing(stats_path, checked)
+    existing = read_existing(stats_path, checked, within=root)
     early: list[str] = []
     if existing.newer is not None:
         message = newer_file_message(display, existing.newer)
@@ -454,11 +454,33 @@ def _guarded(write: Callable[[], T], path: Path, shown: str) -> T:
         return write()
     except OSError as exc:
         folder = path.parent
+        blocking = _not_a_folder(folder)
+        if blocking is not None:
+            raise WriteError(
+                f"Cannot write {shown}: {blocking} is {_what_is(blocking)}, not a folder. Move "
+                f"it out of the way (`mv {blocking} {blocking}.old`), so that the folder can be "
+                "made, or count without writing (`draftforge stats --no-write`)."
+            ) from None
         raise WriteError(
             f"Cannot write {shown} ({exc.strerror or exc}): make the folder {folder} writable "
             f"for this user (for example `chmod u+w {STATS_FILE.parent.as_posix()}`), or count "
             "without writing (`draftforge stats --no-write`)."
         ) from None
+
+
+def _not_a_folder(folder: Path) -> Path | None:
+    """The first thing on the way to `folder` that is there but is not a folder (a file
+    named `.draftforge`, say), or None."""
+    for place in (folder, *folder.parents):
+        if os.path.lexists(place):
+            return None if place.is_dir() else place
+    return None
+
+
+def _what_is(path: Path) -> str:
+    if path.is_symlink() and not path.exists():
+        return "a symbolic link to nothing"
+    return "a file" if path.is_file() else describe_mode(os.lstat(path).st_mode)
 
 
 def _par(stats: Stats) -> int | None:

@@ -34,11 +34,13 @@ class Existing:
     days: frozenset[date] = frozenset()  # every day its history names: none may be dropped
 
 
-def read_existing(path: Path, checked: CheckedFiles | None = None) -> Existing:
+def read_existing(
+    path: Path, checked: CheckedFiles | None = None, *, within: Path | None = None
+) -> Existing:
     """Read the stats file through its owner, then the history it holds: all of it when the
     file is valid, else every valid entry (see :mod:`.statsfile.salvage`). A file whose exact
     bytes `checked` knows was found valid before and is not checked again."""
-    found = read_stats_file(path, checked)
+    found = read_stats_file(path, checked, within=within)
     salvage = found.salvage
     problem = found.problem
     if found.usable:
@@ -104,7 +106,8 @@ def invalid_file_warning(
             f"{len(existing.left_out)} left out ({describe_problems(existing.left_out)})"
         )
     elif existing.data is not None:
-        parts.append(f"the {_plural(kept, 'day')} of its history were kept")
+        verb = "was" if kept == 1 else "were"
+        parts.append(f"the {_plural(kept, 'day')} of its history {verb} kept")
     if not write:
         parts.append("it would be made again (nothing written now)")
         return "; ".join(parts) + "."

@@ -277,7 +277,7 @@ class _Job:
         reason = skip_reason(repo, runner, self.prefix)
         if reason is not None:
             log.notice(reason)
-            self.stats = load_stats(root / STATS_FILE)
+            self.stats = load_stats(root / STATS_FILE, within=root)
             self.status = reason
             return self.finish(notify=False, branch=None)
 
@@ -408,7 +408,7 @@ class _Job:
                 head = move_to_remote_head(self.repo, branch, self.own_files, self.git_env)
                 paths = head_changes(self.repo)
                 if paths and all(is_own_path(p, self.prefix) for p in paths):
-                    self.stats = load_stats(self.root / STATS_FILE) or self.stats
+                    self.stats = load_stats(self.root / STATS_FILE, within=self.root) or self.stats
                     self.changed = False
                     self.status = (
                         f"{branch} moved to {head[:7]}, a stats commit: the stats there are "

@@ -22,9 +22,16 @@ def run_time() -> datetime:
     value = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
     if value:
         try:
-            return datetime.fromtimestamp(int(value), UTC)
-        except (ValueError, OverflowError, OSError):
+            seconds = int(value)
+        except ValueError:
             raise click.BadParameter(
                 f"SOURCE_DATE_EPOCH must be a whole number of seconds, not {value!r}"
+            ) from None
+        try:
+            return datetime.fromtimestamp(seconds, UTC)
+        except (ValueError, OverflowError, OSError):
+            raise click.BadParameter(
+                f"SOURCE_DATE_EPOCH {value} is outside the calendar: give the seconds since "
+                "1970-01-01 of a time from 0001-01-01 to 9999-12-31 (UTC)"
             ) from None
     return datetime.now(UTC)

@@ -31,7 +31,7 @@ from typing import Any
 
 from ..errors import StatsFileError, UnreadableFileError
 from ..names import STATS_FILE
-from ..reading import read_regular_file
+from ..reading import NOT_OURS, read_regular_file
 from .backup import keep_backup
 from .checked import CHECKED_FILE, CheckedFiles, schema_part
 from .model import (
@@ -202,18 +202,22 @@ def _why_newer(data: Any) -> str | None:
     return None
 
 
-def read_stats_file(path: Path, checked: CheckedFiles | None = None) -> StoredFile:
+def read_stats_file(
+    path: Path, checked: CheckedFiles | None = None, *, within: Path | None = None
+) -> StoredFile:
     """Read and check the stats file at `path`; a file that cannot be used says why.
 
     No file: an empty result. Not readable, not UTF-8, not JSON, not valid by
     :func:`stats_errors` or written in a newer format (`version` above
     :data:`FORMAT_VERSION`, or keys this version does not know): `problem` says which, in
     words fit for a warning. Whatever can be kept of the history is in `salvage`. A file
-    whose exact bytes `checked` knows was found valid before and is not checked again."""
+    whose exact bytes `checked` knows was found valid before and is not checked again. With
+    `within` (the project folder), a file that is a link out of it is not read."""
     if not os.path.lexists(path):
         return StoredFile()
     try:
-        raw = read_regular_file(path)  # a pipe, a link loop, a huge file: said, never read
+        # a pipe, a link loop or out of the project, a huge file: said, never read
+        raw = read_regular_file(path, within=within, too_large_fix=NOT_OURS)
     except UnreadableFileError as exc:
         return StoredFile(problem=f"it cannot be used: {exc}")
     try:
@@ -240,6 +244,7 @@ def read_stats_file(path: Path, checked: CheckedFiles | None = None) -> StoredFi
     return StoredFile(raw, data, salvage=salvage)
 
 
-def load_stats(path: Path) -> Stats | None:
-    """The stats in the file at `path`, or None when there is none that can be used."""
-    return read_stats_file(path).stats()
+def load_stats(path: Path, *, within: Path | None = None) -> Stats | None:
+    """The stats in the file at `path`, or None when there is none that can be used (with
+    `within`, the project folder: a link out of it is not read)."""
+    return read_stats_file(path, within=within).stats()

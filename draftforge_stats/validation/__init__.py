@@ -18,7 +18,7 @@ from typing import Protocol
 from draftforge_stats.discover import is_project_marked, project_folder
 from draftforge_stats.errors import Problem, UnknownFileKindError, UnreadableFileError
 from draftforge_stats.names import AGENT_RUNS_DIR, CONFIG_FILE, DRAFTFORGE_DIR, STATS_FILE
-from draftforge_stats.reading import read_regular_file
+from draftforge_stats.reading import NOT_OURS, read_regular_file
 from draftforge_stats.validation import rules
 from draftforge_stats.validation.documents import (
     Document,
@@ -227,7 +227,9 @@ def validate_file(
     shown = display or path.as_posix()
     result = FileResult(path=path, display=shown, kind=kind)
     try:
-        raw = read_regular_file(path)
+        raw = read_regular_file(
+            path, within=project_root, too_large_fix=NOT_OURS
+        )  # a link out of it is not read
     except UnreadableFileError as exc:
         result.problems.append(Problem(file=shown, message=f"cannot use the file: {exc}"))
         return result

@@ -538,20 +538,23 @@ def _history_problems(doc: Document, history: list[Any], dates: list[_dt.date]) 
 
 
 def _longest_run(days: set[_dt.date]) -> int:
+    # Day numbers, not dates: a run can end on 9999-12-31 or start on 0001-01-01.
+    numbers = {day.toordinal() for day in days}
     longest = 0
-    for day in days:
-        if day - _dt.timedelta(days=1) in days:
+    for number in numbers:
+        if number - 1 in numbers:
             continue
         length = 1
-        while day + _dt.timedelta(days=length) in days:
+        while number + length in numbers:
             length += 1
         longest = max(longest, length)
     return longest
 
 
 def _run_ending(days: set[_dt.date], last: _dt.date) -> int:
+    numbers = {day.toordinal() for day in days}
     length = 0
-    while last - _dt.timedelta(days=length) in days:
+    while last.toordinal() - length in numbers:
         length += 1
     return length
 

@@ -88,7 +88,7 @@ def _committed_stats(root: Path, repo: Repository) -> Stats | None:
         return None
     if relative not in changes or _git(repo, "status", "--porcelain", "--", relative):
         return None
-    return load_stats(root / STATS_FILE)
+    return load_stats(root / STATS_FILE, within=root)
 
 
 def stats_to_send(root: Path, repo: Repository | None, now: datetime) -> tuple[Stats, list[str]]:
