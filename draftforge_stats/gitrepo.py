@@ -272,6 +272,16 @@ class Repository:
         sha = out.decode().strip() if status == 0 else ""
         return sha or None
 
+    def committed_file(self, path: str, limit: int) -> bytes | None:
+        """The bytes of `path` (relative to the top of the work tree) as HEAD holds it, or
+        None when HEAD has no such file or it is larger than `limit` bytes."""
+        spec = f"HEAD:{path}"
+        status, out = self._git_bytes("cat-file", "-s", "--end-of-options", spec, check=False)
+        if status != 0 or not out.strip().isdigit() or int(out.strip()) > limit:
+            return None
+        status, out = self._git_bytes("cat-file", "blob", "--end-of-options", spec, check=False)
+        return out if status == 0 else None
+
     def is_ancestor(self, ancestor: str, descendant: str) -> bool:
         """True when commit `ancestor` is `descendant` or one of its ancestors (False when
         either is unknown)."""

@@ -43,6 +43,7 @@ from .images import image_files, written_here
 from .names import STATS_FILE
 from .reading import describe_mode, read_manuscript_file, read_regular_file
 from .safekeeping import (
+    committed_days,
     dropped_days_message,
     invalid_file_warning,
     newer_file_message,
@@ -232,7 +233,7 @@ def _compute(
     ]
 
     entries = history.entries if history else []
-    warnings.extend(future_warnings(entries, now))
+    warnings.extend(future_warnings(entries, now, stored, repo.has_commit if repo else None))
     if today is None and history is not None:
         today = rule.today(now, history.author_offset)
     streaks = (
@@ -327,10 +328,23 @@ def run_stats(
     warnings[:0] = early
 
     kept_days = {date.fromisoformat(entry.date) for entry in stats.history}
-    dropped = sorted(existing.days - kept_days)
     moved_only = computed.history is not None and computed.history.covers_stored
-    if dropped and existing.newer is None and not moved_only:
-        message = dropped_days_message(display, dropped, len(existing.days), repo is not None)
+    # The days of the file as HEAD holds it are the author's too: a working copy emptied,
+    # cut short or replaced by a shorter file does not take them with it.
+    in_git = project_prefix(root, repo.root) + display if repo is not None else ""
+    head_days = (
+        committed_days(repo, in_git, checked, unless=existing.raw)
+        if repo is not None and existing.newer is None
+        else frozenset()
+    )
+    lost_committed = head_days - existing.days - kept_days
+    dropped = sorted((set() if moved_only else existing.days - kept_days) | lost_committed)
+    if dropped and existing.newer is None:
+        commit = None
+        if lost_committed and repo is not None:
+            commit = repo.last_change(in_git)
+        protected = len(existing.days | head_days)
+        message = dropped_days_message(display, dropped, protected, repo is not None, commit)
         if write and not allow_shorter_history:
             raise HistoryLossError(message)
         if not allow_shorter_history:

@@ -4,8 +4,10 @@
 history it holds: all of it when the file is valid, else every valid entry and the days
 it names (:mod:`.statsfile.salvage`). The messages say what a run refused to do (overwrite
 a newer file, drop stored days) or what it did with a broken file (where its bytes are).
-The pipeline decides; this module only reads and words. I/O: reads the one path it is
-given; never writes or prints.
+:func:`committed_days` reads the file as HEAD's commit holds it (through :mod:`.gitrepo`),
+so that the days of the committed version are protected too. The pipeline decides; this
+module only reads and words. I/O: reads the one path it is given and that path in HEAD;
+never writes or prints.
 """
 
 from __future__ import annotations
@@ -15,8 +17,16 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from .gitrepo import Repository
 from .history import Stored, stored_days
-from .statsfile import CheckedFiles, describe_problems, read_stats_file
+from .reading import MAX_FILE_BYTES
+from .statsfile import (
+    CheckedFiles,
+    StoredFile,
+    describe_problems,
+    parse_stats_bytes,
+    read_stats_file,
+)
 from .wording import plural as _plural
 
 
@@ -40,7 +50,24 @@ def read_existing(
     """Read the stats file through its owner, then the history it holds: all of it when the
     file is valid, else every valid entry (see :mod:`.statsfile.salvage`). A file whose exact
     bytes `checked` knows was found valid before and is not checked again."""
-    found = read_stats_file(path, checked, within=within)
+    return _existing(read_stats_file(path, checked, within=within))
+
+
+def committed_days(
+    repo: Repository, path: str, checked: CheckedFiles | None = None, *, unless: bytes | None
+) -> frozenset[date]:
+    """The days of the stats file (`path`, relative to the top of the work tree) as HEAD
+    holds it, read as far as it can be, as the working copy is (:func:`read_existing`): a
+    working copy emptied, cut short or replaced must not take the committed days with it.
+    None when HEAD has no such file, or holds exactly the bytes `unless` (the working
+    copy's, whose days are protected already)."""
+    raw = repo.committed_file(path, MAX_FILE_BYTES)
+    if raw is None or raw == unless:
+        return frozenset()
+    return _existing(parse_stats_bytes(raw, checked)).days
+
+
+def _existing(found: StoredFile) -> Existing:
     salvage = found.salvage
     problem = found.problem
     if found.usable:
@@ -70,7 +97,11 @@ def newer_file_message(display: str, why: str) -> str:
     )
 
 
-def dropped_days_message(display: str, dropped: list[date], stored_count: int, in_git: bool) -> str:
+def dropped_days_message(
+    display: str, dropped: list[date], stored_count: int, in_git: bool, commit: str | None = None
+) -> str:
+    """Why a run refused to drop stored days; with `commit`, the days are those of the file as
+    that commit holds it (the working copy was emptied, cut short or replaced)."""
     named = ", ".join(day.isoformat() for day in dropped[:5])
     if len(dropped) > 5:
         named += f" and {len(dropped) - 5} more"
@@ -81,9 +112,15 @@ def dropped_days_message(display: str, dropped: list[date], stored_count: int, i
         "`git fetch --unshallow`; in GitHub Actions, actions/checkout with `fetch-depth: 0`), "
         "a rewritten history, or changed settings"
     )
+    where = (
+        f"{display} as commit {commit[:12]} holds it (`git show {commit[:12]}:{display}`; the "
+        "file on disk was emptied, cut short or replaced)"
+        if commit
+        else display
+    )
     return (
         f"The new stats would drop {_plural(len(dropped), 'day')} of the "
-        f"{_plural(stored_count, 'day')} of history stored in {display} ({named}): {why}. "
+        f"{_plural(stored_count, 'day')} of history stored in {where} ({named}): {why}. "
         "Nothing was written. To replace the stored history with the shorter one anyway, run "
         "`draftforge stats --allow-shorter-history` (in the GitHub Action: "
         "`allow-shorter-history: true`)."
@@ -133,6 +170,7 @@ def shortened_warning(display: str, dropped: list[date]) -> str:
 
 __all__ = [
     "Existing",
+    "committed_days",
     "dropped_days_message",
     "invalid_file_warning",
     "newer_file_message",

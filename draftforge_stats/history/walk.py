@@ -36,7 +36,7 @@ from ..counting import RULES_VERSION, Block, TextCounts
 from ..dates import utc_iso
 from ..discover import FileSelector, Kind
 from ..gitrepo import FILE_MODES, CommitInfo, RawCommit, Repository
-from ..names import is_own_path
+from ..names import STATS_FILE, is_own_path
 from ..statsfile import FORMAT_VERSION, HistoryBasis, HistoryEntry
 from ..wording import plural as _plural
 from .cache import BlobSource, Counter, Progress
@@ -131,25 +131,57 @@ def date_warnings(odd: Sequence[tuple[str, str]]) -> list[str]:
     return warnings
 
 
-def future_warnings(entries: Sequence[HistoryEntry], now: datetime) -> list[str]:
+def future_warnings(
+    entries: Sequence[HistoryEntry],
+    now: datetime,
+    stored: Stored | None = None,
+    has_commit: Callable[[str], bool] | None = None,
+) -> list[str]:
     """A warning for each history day after the day of `now` anywhere on Earth (UTC+14):
-    a commit dated ahead of every clock, which counts on that day as dated."""
+    a commit dated ahead of every clock, which counts on that day as dated.
+
+    A day kept from the `stored` stats file whose commit git does not have (`has_commit`;
+    outside git, none) is no commit's date: it is worded as a stored day of the file."""
     try:
         latest = (now + timedelta(days=1)).date()
     except OverflowError:  # `now` is on 9999-12-31: no day can be after it
         return []
     ahead = [entry for entry in entries if date.fromisoformat(entry.date) > latest]
     ahead.sort(key=lambda entry: entry.date)
-    return date_warnings(
-        [
-            (
-                entry.commit_sha,
-                f"it is dated {entry.date}, after the time of this run "
-                f"({now.date().isoformat()}); it counts on that day",
-            )
-            for entry in ahead
-        ]
-    )
+    kept = {(day.day.isoformat(), day.commit_sha) for day in stored.days} if stored else set()
+    run_day = now.date().isoformat()
+    commits: list[tuple[str, str]] = []
+    stored_only: list[HistoryEntry] = []
+    asked = 0  # git is asked about the first few only: a file may store any number of days
+    for entry in ahead:
+        if (entry.date, entry.commit_sha) in kept:
+            asked += 1
+            if asked > ODD_DATES_NAMED or not (has_commit and has_commit(entry.commit_sha)):
+                stored_only.append(entry)
+                continue
+        message = f"it is dated {entry.date}, after the time of this run ({run_day})"
+        commits.append((entry.commit_sha, message + "; it counts on that day"))
+    return date_warnings(commits) + _stored_future_warnings(stored_only, run_day)
+
+
+def _stored_future_warnings(entries: Sequence[HistoryEntry], run_day: str) -> list[str]:
+    """The warnings of stored days after the time of the run that no commit of git makes."""
+    warnings = [
+        f"{STATS_FILE.as_posix()} stores a day dated {entry.date}, after the time of this run "
+        f"({run_day}); git has no commit that makes it (the entry names commit "
+        f"{entry.commit_sha[:12]}), so it is kept as the file stores it. If the date is "
+        "wrong, check the computer's clock, or remove that entry from the file's history and "
+        "run `draftforge stats --allow-shorter-history`."
+        for entry in entries[:ODD_DATES_NAMED]
+    ]
+    if len(entries) > ODD_DATES_NAMED:
+        more = len(entries) - ODD_DATES_NAMED
+        verb = "is" if more == 1 else "are"
+        warnings.append(
+            f"{_plural(more, 'more stored day')} of {STATS_FILE.as_posix()} {verb} after the "
+            "time of this run too."
+        )
+    return warnings
 
 
 @dataclass

@@ -90,6 +90,7 @@ __all__ = [
     "describe_problems",
     "keep_backup",
     "load_stats",
+    "parse_stats_bytes",
     "read_stats_file",
     "remove_stale_temporaries",
     "render",
@@ -220,6 +221,12 @@ def read_stats_file(
         raw = read_regular_file(path, within=within, too_large_fix=NOT_OURS)
     except UnreadableFileError as exc:
         return StoredFile(problem=f"it cannot be used: {exc}")
+    return parse_stats_bytes(raw, checked)
+
+
+def parse_stats_bytes(raw: bytes, checked: CheckedFiles | None = None) -> StoredFile:
+    """Check the bytes of a stats file (from disk or from a commit) with the rules of
+    :func:`read_stats_file`: why they cannot be used, and what of their history can be kept."""
     try:
         data = json.loads(raw.decode("utf-8"))
     except UnicodeDecodeError as exc:
