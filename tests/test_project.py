@@ -50,3 +50,24 @@ def test_readme_first_command_runs_the_sample_manuscript() -> None:
 def test_code_quality(command: list[str]) -> None:
     result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=False)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_sample_manuscripts_generated_files_are_ignored_by_git() -> None:
+    """The README's first command leaves a clean `git status`: every file a run writes into
+    `examples/novel/.draftforge/` (the stats file, its backups and the images) is ignored."""
+    if not (ROOT / ".git").exists():
+        pytest.skip("not a git checkout (an unpacked sdist)")
+    from draftforge_stats.names import IMAGE_FILES, STATS_FILE
+
+    sample = Path("examples/novel")
+    written = [STATS_FILE, *IMAGE_FILES]
+    paths = [(sample / rel).as_posix() for rel in written]
+    paths += [(sample / STATS_FILE).as_posix() + suffix for suffix in (".bak", ".bak.1")]
+    result = subprocess.run(
+        ["git", "check-ignore", "--no-index", *paths],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.stdout.splitlines() == paths
