@@ -272,14 +272,28 @@ class Repository:
         sha = out.decode().strip() if status == 0 else ""
         return sha or None
 
-    def committed_file(self, path: str, limit: int) -> bytes | None:
+    def committed_file(self, path: str, limit: int, *, unless: bytes | None = None) -> bytes | None:
         """The bytes of `path` (relative to the top of the work tree) as HEAD holds it, or
-        None when HEAD has no such file or it is larger than `limit` bytes."""
-        spec = f"HEAD:{path}"
-        status, out = self._git_bytes("cat-file", "-s", "--end-of-options", spec, check=False)
-        if status != 0 or not out.strip().isdigit() or int(out.strip()) > limit:
+        None when HEAD has no such file, holds exactly the bytes `unless` (the usual case,
+        told by the blob id alone, so the blob is not read) or it is larger than `limit`."""
+        status, out = self._git_bytes(
+            "--literal-pathspecs",
+            "ls-tree",
+            "-l",
+            "-z",
+            "--full-tree",
+            "HEAD",
+            "--",
+            path,
+            check=False,
+        )
+        entry = out.split(b"\t", 1)[0].split()
+        if status != 0 or len(entry) != 4 or entry[1] != b"blob" or not entry[3].isdigit():
+            return None  # no commit yet, no such file, or not a file
+        blob = entry[2].decode("ascii")
+        if int(entry[3]) > limit or (unless is not None and self.hash_blob(unless) == blob):
             return None
-        status, out = self._git_bytes("cat-file", "blob", "--end-of-options", spec, check=False)
+        status, out = self._git_bytes("cat-file", "blob", blob, check=False)
         return out if status == 0 else None
 
     def is_ancestor(self, ancestor: str, descendant: str) -> bool:

@@ -61,8 +61,8 @@ def committed_days(
     working copy emptied, cut short or replaced must not take the committed days with it.
     None when HEAD has no such file, or holds exactly the bytes `unless` (the working
     copy's, whose days are protected already)."""
-    raw = repo.committed_file(path, MAX_FILE_BYTES)
-    if raw is None or raw == unless:
+    raw = repo.committed_file(path, MAX_FILE_BYTES, unless=unless)
+    if raw is None:
         return frozenset()
     return _existing(parse_stats_bytes(raw, checked)).days
 

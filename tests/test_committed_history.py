@@ -150,3 +150,21 @@ def test_a_stored_day_after_the_clock_is_worded_as_the_files_day(git_repo: GitRe
         "`draftforge stats --allow-shorter-history`."
     ]
     assert not any(w.startswith("commit bbbbbbbbbbbb") for w in run.warnings)
+
+
+def test_heads_copy_is_read_only_when_it_differs_and_fits(git_repo: GitRepo) -> None:
+    """`Repository.committed_file`: HEAD's bytes of a path in a folder whose name looks like a
+    glob, none when the working copy holds the same bytes (told by the blob id), when the
+    file is larger than the limit, or when HEAD has no such file."""
+    from draftforge_stats.gitrepo import Repository
+
+    path = "book[1]/.draftforge/stats.json"
+    git_repo.commit("stats", files={path: '{"x": 1}\n', "book1/.draftforge/stats.json": "no\n"})
+    repo = Repository.find(git_repo.path)
+    assert repo is not None
+    assert repo.committed_file(path, 100) == b'{"x": 1}\n'
+    assert repo.committed_file(path, 100, unless=b'{"x": 2}\n') == b'{"x": 1}\n'
+    assert repo.committed_file(path, 100, unless=b'{"x": 1}\n') is None
+    assert repo.committed_file(path, 8) is None  # 9 bytes
+    assert repo.committed_file(path, 9) == b'{"x": 1}\n'
+    assert repo.committed_file("book2/.draftforge/stats.json", 100) is None
