@@ -111,6 +111,11 @@ class UnreadableFileError(DraftForgeError):
     is one chapter, the run skips it with a warning."""
 
 
+class WorkerError(DraftForgeError):
+    """A process counting files beside this one was killed (by the system running out of
+    memory, say): nothing was written; the message names it and the way to count in one."""
+
+
 class NewerStatsFileError(StatsFileError):
     """The stored stats file was written by a newer version: it is never overwritten."""
 

@@ -15,7 +15,7 @@ from pathlib import Path, PurePosixPath
 from typing import TypeVar
 
 from .config import Config, load_config
-from .counting import TextCounts, decode_source
+from .counting import TextCounts
 from .dates import utc_iso
 from .discover import FileSelector, discover, project_folder, project_prefix
 from .errors import (
@@ -26,7 +26,7 @@ from .errors import (
     WriteError,
 )
 from .gitrepo import Repository
-from .goals import chapter_target, compute_goal, front_matter_target, weekday_numbers
+from .goals import chapter_target, compute_goal, weekday_numbers
 from .history import (
     CACHE_FILE,
     CountCache,
@@ -41,7 +41,7 @@ from .history import (
 )
 from .images import image_files, written_here
 from .names import STATS_FILE
-from .reading import describe_mode, read_manuscript_file, read_regular_file
+from .reading import describe_mode, read_regular_file
 from .safekeeping import (
     committed_days,
     dropped_days_message,
@@ -70,6 +70,7 @@ from .statsfile import (
     write_if_changed,
 )
 from .streaks import compute_streaks
+from .worktree import Processes, count_worktree
 
 T = TypeVar("T")
 
@@ -134,6 +135,7 @@ def _compute(
     today: date | None = None,
     progress: Progress | None = None,
     save_cache: bool = False,
+    processes: Processes | None = None,
 ) -> _Computed:
     warnings: list[str] = []
     notes: list[str] = []
@@ -145,27 +147,25 @@ def _compute(
     cache = CountCache(count_code_blocks=settings.count_code_blocks, path=cache_path)
     counter = Counter(repo, cache, count_code_blocks=settings.count_code_blocks)
 
+    chapter_counts: dict[str, TextCounts] = {}
+    manuscript_counts: dict[str, TextCounts] = {}
     fronts: dict[str, int] = {}  # `target_words` of the files' front matter
-
-    def count(rel: str) -> TextCounts | None:
-        try:
-            data = read_manuscript_file(root / rel)
-        except UnreadableFileError as exc:  # a pipe, a device, too large, not readable: skip it
-            warnings.append(f"{rel}: {exc}; not counted")
-            return None
-        front = front_matter_target(decode_source(data[:_FRONT_MATTER_LIMIT])[0])
-        if front is not None:
-            fronts[rel] = front
-        counts, bad_offset = counter.file(data)
-        if bad_offset is not None:
+    chapter_files = set(found.chapters)
+    for file in count_worktree(root, [*found.chapters, *found.manuscript], counter, processes):
+        if file.counts is None:  # a pipe, a device, too large, not readable: skip it
+            warnings.append(f"{file.rel}: {file.problem}; not counted")
+            continue
+        if file.bad_offset is not None:
             warnings.append(
-                f"{rel}: not valid UTF-8 at byte {bad_offset}; counted with the bad bytes "
-                "replaced (save the file as UTF-8 to fix)"
+                f"{file.rel}: not valid UTF-8 at byte {file.bad_offset}; counted with the bad "
+                "bytes replaced (save the file as UTF-8 to fix)"
             )
-        return counts
-
-    chapter_counts = {rel: counts for rel in found.chapters if (counts := count(rel))}
-    manuscript_counts = {rel: counts for rel in found.manuscript if (counts := count(rel))}
+        if file.rel in chapter_files:
+            chapter_counts[file.rel] = file.counts
+            if file.front is not None:
+                fronts[file.rel] = file.front
+        else:
+            manuscript_counts[file.rel] = file.counts
     counted = list(chapter_counts)
     targets = dict(settings.chapter_targets)
     for rel in chapter_counts:
@@ -281,6 +281,7 @@ def run_stats(
     today: date | None = None,
     progress: Progress | None = None,
     allow_shorter_history: bool = False,
+    processes: Processes | None = None,
 ) -> StatsRun:
     """Compute the stats of the project containing `path` and (if `write`) update its file.
 
@@ -294,7 +295,8 @@ def run_stats(
     the stored timestamps are kept so the bytes stay identical. `today` pins the streaks'
     day (else the writing day of `now`); `progress(done, total)` is called while history
     is counted. Nothing is written at all when `write` is false (the count cache in the
-    git folder is read, not written); the errors above are then warnings.
+    git folder is read, not written); the errors above are then warnings. `processes` says
+    how many processes count the working tree's files (see :class:`.worktree.Processes`).
     """
     now = now or datetime.now(UTC)
     root, repo = find_project_root(path)
@@ -323,6 +325,7 @@ def run_stats(
         today=today,
         progress=progress,
         save_cache=write,
+        processes=processes,
     )
     stats, warnings, notes = computed.stats, computed.warnings, computed.notes
     warnings[:0] = early
@@ -443,10 +446,6 @@ def _read_text(path: Path) -> str | None:
         return read_regular_file(path).decode("utf-8")
     except (UnreadableFileError, UnicodeDecodeError):
         return None
-
-
-_FRONT_MATTER_LIMIT = 64 * 1024
-"""Front matter (`target_words`) is looked for in a chapter's first 64 KiB."""
 
 
 def _ours(path: Path, rel: Path) -> bool:

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 import click
 
 from ..pipeline import run_stats
+from ..worktree import Processes
 from .arguments import project_path, run_time
 
 if TYPE_CHECKING:
@@ -115,6 +116,14 @@ class HistoryProgress:
     help="Write the stats even when they drop days of the stored history (git cannot make "
     "them again: a shallow clone, rewritten history, changed settings).",
 )
+@click.option(
+    "--processes",
+    default="auto",
+    metavar="N|auto",
+    show_default=True,
+    help="Count the files not counted before in N processes (auto: one per core once 200 "
+    "files need counting; 1: this process only).",
+)
 def stats(
     path: Path,
     as_json: bool,
@@ -123,6 +132,7 @@ def stats(
     quiet: bool,
     today: datetime | None,
     allow_shorter_history: bool,
+    processes: str,
 ) -> None:
     """Count the manuscript at PATH (default: here) and write .draftforge/stats.json."""
     from .console import error_console
@@ -138,6 +148,7 @@ def stats(
             today=pinned,
             progress=progress,
             allow_shorter_history=allow_shorter_history,
+            processes=Processes.parse(processes),
         )
     if errors is None and (result.warnings or check):
         errors = error_console()

@@ -158,20 +158,19 @@ class Counter:
         self.counted += 1
         return count_markdown(text, count_code_blocks=self.count_code_blocks), bad_offset
 
-    def file(self, data: bytes) -> tuple[TextCounts, int | None]:
-        """The counts of a file's bytes, and the offset of its first byte that is not UTF-8."""
+    def known(self, data: bytes) -> tuple[str | None, TextCounts | None]:
+        """A file's blob id (None outside git) and its counts when the cache has them."""
         if self.repo is None:
-            return self._count(data)
+            return None, None
         blob = self.repo.hash_blob(data)
-        cached = self.cache.get(blob)
-        if cached is not None:
-            return cached, decode_source(data)[1]
-        text, bad_offset = decode_source(data)
+        return blob, self.cache.get(blob)
+
+    def learn(self, blob: str | None, counts: TextCounts, blocks: list[Block]) -> None:
+        """Take the counts and blocks of a working-tree file counted (here or elsewhere)."""
         self.counted += 1
-        counts, blocks = count_with_blocks(text, count_code_blocks=self.count_code_blocks)
-        self.cache.put(blob, counts)
-        self.file_blocks[blob] = blocks
-        return counts, bad_offset
+        if blob is not None:
+            self.cache.put(blob, counts)
+            self.file_blocks[blob] = blocks
 
     def skipped_warnings(self) -> list[str]:
         """A warning for the versions in git too large to count, if there were any."""

@@ -1,0 +1,195 @@
+"""The working tree's manuscript files, read and counted: in one process, or on every core.
+
+:func:`count_worktree` reads each file (a file it cannot read is a problem, not counted),
+looks for `target_words` in its front matter, and takes its counts from the count cache when
+this content was counted before. The files left (each distinct content once) are counted
+in one process, or, when there are many (:class:`Processes`), in forked processes
+(:mod:`.pool`) whose results are taken in the files' order: the counts, the cache and the
+stats file are byte for byte those of one process. Files wait for counting in rounds of at
+most :data:`ROUND_BYTES`, so memory stays bounded however large the manuscript.
+
+Library code: it reads the files it is given; it never prints, reads the environment or exits.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from .counting import Block, TextCounts, count_markdown, count_with_blocks, decode_source
+from .errors import UnreadableFileError, UsageError
+from .goals import front_matter_target
+from .history import Counter
+from .pool import fork_available, map_forked, usable_cores
+from .reading import read_manuscript_file
+
+AUTO_MIN_FILES = 200
+"""With the default (`auto`) number of processes, fewer files to count than this are counted
+in this process: starting processes would cost more than it saves."""
+AUTO_MAX_PROCESSES = 8
+"""The most processes `auto` starts, whatever the machine's number of cores."""
+ROUND_BYTES = 64 * 1024 * 1024
+"""The most text (bytes) read ahead of counting at once."""
+FRONT_MATTER_LIMIT = 64 * 1024
+"""Front matter (`target_words`) is looked for in a chapter's first 64 KiB."""
+
+
+@dataclass(frozen=True)
+class Processes:
+    """How many processes count the working tree's files not in the count cache.
+
+    `count` None (`auto`) is one per core this process may use, at most
+    :data:`AUTO_MAX_PROCESSES`, once at least `min_files` files need counting; a number
+    is that many processes (1: never more than this one) whenever at least two files need
+    counting. Only where processes can be forked (Linux); elsewhere always one.
+    """
+
+    count: int | None = None
+    min_files: int = AUTO_MIN_FILES
+
+    def __post_init__(self) -> None:
+        if self.count is not None and self.count < 1:
+            raise UsageError(f"the number of processes must be 1 or more, not {self.count}")
+
+    @classmethod
+    def parse(cls, value: str) -> Processes:
+        """`auto` or a number of processes, as an option gives it."""
+        if value.strip().lower() == "auto":
+            return cls()
+        try:
+            count = int(value)
+        except ValueError:
+            raise UsageError(
+                f"processes must be `auto` or a whole number of processes (1 or more), "
+                f"not {value!r}"
+            ) from None
+        return cls(count)
+
+    def for_files(self, files: int) -> int:
+        """The processes to count `files` files with."""
+        if files < 2 or not fork_available():
+            return 1
+        if self.count is None:
+            wanted = min(usable_cores(), AUTO_MAX_PROCESSES) if files >= self.min_files else 1
+        else:
+            wanted = self.count
+        return max(1, min(wanted, files))
+
+
+@dataclass(frozen=True)
+class FileCount:
+    """One working-tree file: its counts (None when it could not be read: see `problem`),
+    where its bytes are not UTF-8, and the `target_words` of its front matter."""
+
+    rel: str
+    counts: TextCounts | None
+    bad_offset: int | None = None
+    front: int | None = None
+    problem: str | None = None
+
+
+@dataclass
+class _Waiting:
+    """A file whose content is not in the cache yet."""
+
+    index: int
+    blob: str | None
+    text: str
+
+
+class _TextCounter:
+    """Counts one text, with its blocks of counted words when the history needs them (in
+    git). The blocks' words are shared between blocks (one string per distinct word), so
+    they take less memory and travel between processes in a fraction of the bytes."""
+
+    def __init__(self, count_code_blocks: bool, *, blocks: bool) -> None:
+        self.count_code_blocks = count_code_blocks
+        self.blocks = blocks
+
+    def __call__(self, text: str, words: dict[str, str]) -> tuple[TextCounts, list[Block]]:
+        if not self.blocks:
+            return count_markdown(text, count_code_blocks=self.count_code_blocks), []
+        counts, blocks = count_with_blocks(text, count_code_blocks=self.count_code_blocks)
+        same = words.setdefault
+        return counts, [tuple([same(word, word) for word in block]) for block in blocks]
+
+
+def count_worktree(
+    root: Path,
+    files: Sequence[str],
+    counter: Counter,
+    processes: Processes | None = None,
+) -> list[FileCount]:
+    """Read and count `files` (relative to `root`) through `counter`, in their order."""
+    processes = processes or Processes()
+    count_text = _TextCounter(counter.count_code_blocks, blocks=counter.repo is not None)
+    found: list[FileCount] = []
+    waiting: list[_Waiting] = []
+    waiting_bytes = 0
+    for rel in files:
+        try:
+            data = read_manuscript_file(root / rel)
+        except UnreadableFileError as exc:  # a pipe, a device, too large, not readable
+            found.append(FileCount(rel, None, problem=str(exc)))
+            continue
+        front = front_matter_target(decode_source(data[:FRONT_MATTER_LIMIT])[0])
+        text, bad_offset = decode_source(data)
+        blob, cached = counter.known(data)
+        found.append(FileCount(rel, cached, bad_offset, front))
+        if cached is None:
+            waiting.append(_Waiting(len(found) - 1, blob, text))
+            waiting_bytes += len(data)
+            if waiting_bytes >= ROUND_BYTES:
+                _count_waiting(waiting, found, counter, count_text, processes)
+                waiting, waiting_bytes = [], 0
+    _count_waiting(waiting, found, counter, count_text, processes)
+    return found
+
+
+def _count_waiting(
+    waiting: list[_Waiting],
+    found: list[FileCount],
+    counter: Counter,
+    count_text: _TextCounter,
+    processes: Processes,
+) -> None:
+    """Count the waiting files (each distinct content once) and fill in their counts."""
+    distinct: dict[str | None, _Waiting] = {}
+    alone: list[_Waiting] = []  # outside git: no blob id, every file is its own
+    for item in waiting:
+        if item.blob is None:
+            alone.append(item)
+        else:
+            distinct.setdefault(item.blob, item)
+    todo = [*distinct.values(), *alone]
+    if not todo:
+        return
+    workers = processes.for_files(len(todo))
+    words: dict[str, str] = {}  # each process its own copy
+    if workers > 1:
+
+        def work(index: int) -> tuple[TextCounts, list[Block]]:
+            return count_text(todo[index].text, words)
+
+        results = map_forked(
+            work, len(todo), processes=workers, describe=lambda i: found[todo[i].index].rel
+        )
+    else:
+        results = [count_text(item.text, words) for item in todo]
+    counts_of: dict[str, TextCounts] = {}
+    for item, (counts, blocks) in zip(todo, results, strict=True):
+        counter.learn(item.blob, counts, blocks)
+        if item.blob is not None:
+            counts_of[item.blob] = counts
+        found[item.index] = _with_counts(found[item.index], counts)
+    for item in waiting:
+        if item.blob is not None:
+            found[item.index] = _with_counts(found[item.index], counts_of[item.blob])
+
+
+def _with_counts(file: FileCount, counts: TextCounts) -> FileCount:
+    return FileCount(file.rel, counts, file.bad_offset, file.front, file.problem)
+
+
+__all__ = ["AUTO_MIN_FILES", "FileCount", "Processes", "count_worktree"]
