@@ -644,17 +644,28 @@ def _counts(gathered: _Stream) -> TextCounts:
     )
 
 
+SHARED_WORDS = 300_000
+"""Blocks share one string per distinct word (a chapter's versions hold the same words, so
+the blocks a history walk keeps take a fraction of the memory): the table of shared words
+starts afresh past this many entries, so it stays bounded whatever the input."""
+_shared: dict[str, str] = {}
+
+
 def _blocks(gathered: _Stream) -> list[Block]:
     """The counted words of each block, exactly the words :func:`_counts` counts."""
     parts, codes = gathered.parts, gathered.codes
     blocks: list[Block] = []
     start = 0
     code_index = 0
+    if len(_shared) > SHARED_WORDS:
+        _shared.clear()
+    same = _shared.setdefault
     for stop in gathered.block_ends:
         text = "".join(parts[start:stop])
         start = stop
         if _CODE not in text:
-            blocks.append(tuple(_find_words(text)))
+            found = _find_words(text)
+            blocks.append(tuple(map(same, found, found)))
             continue
         words: list[str] = []
         pieces = text.split(_CODE)
@@ -663,5 +674,5 @@ def _blocks(gathered: _Stream) -> list[Block]:
             words.extend(codes[code_index].split())
             code_index += 1
             words.extend(_find_words(piece))
-        blocks.append(tuple(words))
+        blocks.append(tuple(map(same, words, words)))
     return blocks

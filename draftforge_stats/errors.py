@@ -116,6 +116,14 @@ class WorkerError(DraftForgeError):
     memory, say): nothing was written; the message names it and the way to count in one."""
 
 
+class RemoteTraceback(Exception):
+    """The traceback of an exception raised in another process (see :mod:`.pool`), as text:
+    the ``__cause__`` of the same exception raised again in this one."""
+
+    def __str__(self) -> str:
+        return str(self.args[0])
+
+
 class NewerStatsFileError(StatsFileError):
     """The stored stats file was written by a newer version: it is never overwritten."""
 

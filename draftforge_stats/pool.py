@@ -37,7 +37,7 @@ from collections.abc import Callable, Sequence
 from multiprocessing.connection import Connection, wait
 from typing import Any, Generic, TypeVar
 
-from .errors import DraftForgeError, WorkerError
+from .errors import DraftForgeError, RemoteTraceback, WorkerError
 
 R = TypeVar("R")
 
@@ -64,13 +64,6 @@ def usable_cores() -> int:
     with contextlib.suppress(AttributeError, OSError):
         return max(1, len(os.sched_getaffinity(0)))
     return max(1, os.cpu_count() or 1)
-
-
-class _RemoteTraceback(Exception):
-    """The traceback of an exception raised in a worker process, as its text."""
-
-    def __str__(self) -> str:
-        return str(self.args[0])
 
 
 def _portable(exc: BaseException) -> BaseException:
@@ -207,7 +200,7 @@ def map_forked(
                     raise _death(worker, describe) from None
                 if answer[0] == "error":
                     _, _, exc, text = answer
-                    raise exc from _RemoteTraceback(text)
+                    raise exc from RemoteTraceback(text)
                 _, start, done = answer
                 worker.held.popleft()
                 results[start] = done

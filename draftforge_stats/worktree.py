@@ -100,19 +100,17 @@ class _Waiting:
 
 class _TextCounter:
     """Counts one text, with its blocks of counted words when the history needs them (in
-    git). The blocks' words are shared between blocks (one string per distinct word), so
-    they take less memory and travel between processes in a fraction of the bytes."""
+    git). The blocks share one string per distinct word (see :data:`..counting.SHARED_WORDS`),
+    so they travel between processes in a fraction of the bytes."""
 
     def __init__(self, count_code_blocks: bool, *, blocks: bool) -> None:
         self.count_code_blocks = count_code_blocks
         self.blocks = blocks
 
-    def __call__(self, text: str, words: dict[str, str]) -> tuple[TextCounts, list[Block]]:
+    def __call__(self, text: str) -> tuple[TextCounts, list[Block]]:
         if not self.blocks:
             return count_markdown(text, count_code_blocks=self.count_code_blocks), []
-        counts, blocks = count_with_blocks(text, count_code_blocks=self.count_code_blocks)
-        same = words.setdefault
-        return counts, [tuple([same(word, word) for word in block]) for block in blocks]
+        return count_with_blocks(text, count_code_blocks=self.count_code_blocks)
 
 
 def count_worktree(
@@ -166,17 +164,16 @@ def _count_waiting(
     if not todo:
         return
     workers = processes.for_files(len(todo))
-    words: dict[str, str] = {}  # each process its own copy
     if workers > 1:
 
         def work(index: int) -> tuple[TextCounts, list[Block]]:
-            return count_text(todo[index].text, words)
+            return count_text(todo[index].text)
 
         results = map_forked(
             work, len(todo), processes=workers, describe=lambda i: found[todo[i].index].rel
         )
     else:
-        results = [count_text(item.text, words) for item in todo]
+        results = [count_text(item.text) for item in todo]
     counts_of: dict[str, TextCounts] = {}
     for item, (counts, blocks) in zip(todo, results, strict=True):
         counter.learn(item.blob, counts, blocks)

@@ -293,3 +293,24 @@ def test_large_document_counts_like_its_parts() -> None:
     counts = count_markdown(chapter * 200)
     assert counts.words == 200 * 6
     assert counts.title == "Title"
+
+
+def test_blocks_share_one_string_per_word_and_the_table_stays_bounded(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Blocks of different documents (two versions of a chapter) hold the same string for
+    the same word, so a walk that keeps many versions' blocks keeps each word once; the
+    table of shared words starts afresh once it holds more than SHARED_WORDS."""
+    _, first = counting.count_with_blocks("# Old night\n\nThe river ran north.\n")
+    _, second = counting.count_with_blocks("# New night\n\nThe river ran south.\n")
+    assert first == [("Old", "night"), ("The", "river", "ran", "north")]
+    assert second == [("New", "night"), ("The", "river", "ran", "south")]
+    assert second[1][1] is first[1][1]  # "river": one string for both versions
+    assert second[0][1] is first[0][1]
+
+    monkeypatch.setattr(counting, "SHARED_WORDS", 3)
+    counting.counted_blocks("one two three four five six")  # may start afresh first
+    assert len(counting._shared) <= 3 + 6
+    counting.counted_blocks("seven")  # more than 3 words: the table starts afresh
+    assert set(counting._shared) == {"seven"}
+    assert counting.counted_blocks("one two") == [("one", "two")]

@@ -24,6 +24,7 @@ def test_the_exit_code_table() -> None:
         "StatsFileError": 1,
         "WriteError": 1,
         "UnreadableFileError": 1,
+        "WorkerError": 1,
         "NewerStatsFileError": 1,
         "HistoryLossError": 1,
         "ActionError": 1,

@@ -18,6 +18,7 @@ import signal
 import subprocess
 import sys
 import textwrap
+import threading
 import time
 from datetime import UTC, datetime
 from pathlib import Path
@@ -36,7 +37,20 @@ from draftforge_stats.pool import fork_available
 from draftforge_stats.worktree import AUTO_MAX_PROCESSES, Processes
 from tests.gitutil import GitRepo
 
-pytestmark = pytest.mark.skipif(not fork_available(), reason="needs fork (Linux)")
+pytestmark = [
+    pytest.mark.skipif(not sys.platform.startswith("linux"), reason="needs fork (Linux)"),
+    # Python 3.12+ warns when a process with threads forks: threads other tests left behind
+    # (their servers' daemon threads) are no concern here.
+    pytest.mark.filterwarnings("ignore:This process .* is multi-threaded:DeprecationWarning"),
+]
+
+
+@pytest.fixture(autouse=True)
+def _forking(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Fork even where earlier tests left a daemon thread running in this process (the
+    product counts in one process then: see test_a_process_with_threads_counts_alone)."""
+    monkeypatch.setattr(worktree, "fork_available", lambda: True)
+
 
 NOW = datetime(2025, 3, 10, 12, tzinfo=UTC)
 STATS = Path(".draftforge") / "stats.json"
@@ -164,6 +178,20 @@ def test_the_command_exits_alike_on_one_process_and_two(
         outputs.append(result.output)
     if code == 1:
         assert outputs[0] == outputs[1]
+
+
+def test_a_process_with_threads_counts_alone(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(worktree, "fork_available", fork_available)
+    stop = threading.Event()
+    thread = threading.Thread(target=stop.wait)
+    thread.start()
+    try:
+        assert Processes(2).for_files(100) == 1  # a fork would copy no other thread
+    finally:
+        stop.set()
+        thread.join()
+    if threading.active_count() == 1:
+        assert Processes(2).for_files(100) == 2
 
 
 def test_processes_for_a_number_of_files() -> None:
