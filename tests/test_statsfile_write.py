@@ -71,6 +71,11 @@ def test_without_timestamps_ignores_only_the_two_time_fields() -> None:
     assert without_timestamps(a) == without_timestamps(b)
     b["current"]["word_count"] = 4
     assert without_timestamps(a) != without_timestamps(b)
+    # The data given is left as it is: its timestamps are still there.
+    assert b["generated_at"] == b["current"]["last_updated"] == "2030-01-01T00:00:00Z"
+    assert "generated_at" not in without_timestamps(b)
+    assert "last_updated" not in without_timestamps(b)["current"]
+    assert without_timestamps({"current": 3, "generated_at": "x"}) == {"current": 3}
 
 
 def test_atomic_write_replaces_whole_file(tmp_path: Path) -> None:

@@ -90,6 +90,8 @@ def _set_aside(old: Sequence[Block], new: Sequence[Block]) -> tuple[list[Block],
     """Old and new blocks less the blocks they have in common (unchanged or moved)."""
     old = [block for block in old if block]
     new = [block for block in new if block]
+    if not old or not new:  # a chapter added or deleted: nothing in common
+        return old, new
     # Most changes touch a few blocks: take off the blocks the two share at both ends first.
     start, end_old, end_new = _common_ends(old, new)
     old, new = old[start:end_old], new[start:end_new]
