@@ -16,7 +16,6 @@ from draftforge_stats.goals import (
     chapter_target,
     compute_goal,
     count_writing_days,
-    front_matter_target,
     nth_writing_day,
     weekday_numbers,
 )
@@ -168,20 +167,3 @@ def test_no_history_par_is_the_count_now() -> None:
 )
 def test_chapter_target(words: int, target: int | None, expected: TargetInfo | None) -> None:
     assert chapter_target(words, target) == expected
-
-
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        ("---\ntitle: One\ntarget_words: 3000\n---\nText.", 3000),
-        ("\ufeff---\ntarget_words: 12\n---\n", 12),
-        ("---\ntarget_words: three\n---\nText.", None),
-        ("---\ntarget_words: 0\n---\nText.", None),
-        ("---\ntarget_words: true\n---\nText.", None),
-        ("---\ntarget_words: [1\n---\nText.", None),  # broken YAML: no target
-        ("Text.\n\n---\ntarget_words: 5\n---\n", None),  # not at the start
-        ("---\n" + "[" * 5000 + "\n---\n", None),  # hostile nesting is refused
-    ],
-)
-def test_front_matter_target(text: str, expected: int | None) -> None:
-    assert front_matter_target(text) == expected
