@@ -276,6 +276,20 @@ class _Outcome:
     """See :attr:`History.covers_stored`."""
 
 
+MAX_EXCLUDED = 1000
+"""An incremental run's `git log` names at most this many commits to leave out (each a
+command-line argument); a history that needs more is walked whole, with the same result."""
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """What an incremental run reads (see :meth:`_Builder._plan`)."""
+
+    new: set[str]  # the commits after the stored commit
+    remade: set[str]  # stored commits of the days the new ones write on
+    excluding: list[str] | None  # what the one `git log` leaves out; None: nothing
+
+
 class _Builder:
     def __init__(
         self,
@@ -387,10 +401,18 @@ class _Builder:
         if self.repo.has_commit(since):
             if not self.repo.is_ancestor(since, head.sha):
                 return None
-            log = self.repo.log(since=since)
-            if not log:
+            graph = self.repo.graph()
+            plan = self._plan(graph, since, stored)
+            if not plan.new:
                 return None
-            replay = self._incremental(stored, log)
+            walked = (
+                self.repo.log(excluding=plan.excluding)
+                if plan.excluding is not None
+                else self.repo.log()
+            )
+            log = [commit for commit in walked if commit.sha in plan.new]
+            remade = [commit for commit in walked if commit.sha in plan.remade]
+            replay = self._incremental(stored, log, remade, generations(graph))
             days = merge_days(stored.days, replay.days, add=False)
             described = self._described(log, head.sha, since)
             return _Outcome(
@@ -418,22 +440,72 @@ class _Builder:
             days, replay, Mode.SHALLOW, complete=False, commits_walked=len(log), described=described
         )
 
-    def _incremental(self, stored: Stored, log: Sequence[RawCommit]) -> _Replay:
-        """Replay the commits after the stored commit, exactly as a full walk would.
+    def _plan(self, graph: Sequence[RawCommit], since: str, stored: Stored) -> _Plan:
+        """Which commits an incremental run reads, from the `graph` of HEAD (parents first):
+        the new ones (not reachable from `since`), and the stored commits of the days the
+        new ones write on (those days are made again whole).
 
-        A day that already has stored commits is made again whole: its earlier commits are
-        found in the full log (one more `git log`, only then) and their words compared again,
-        so moves between its commits are seen whichever run they fell in; its totals are
-        those of its latest commit among old and new.
+        One `git log` lists both: it leaves out what is reachable from the commits just
+        before the first remade commits (the parents, outside them, of the stored commits
+        that are remade or come after one), so it walks the new commits and the stored ones
+        from the earliest remade day's commits on: after a second commit on the stored
+        newest day, only that day's commits and the new ones.
+        """
+        old = {since}
+        for commit in reversed(graph):  # children first: one pass finds every ancestor
+            if commit.sha in old:
+                old.update(commit.parents)
+        new = {commit.sha for commit in graph if commit.sha not in old}
+        new_days = {
+            self.rule.day(c.authored_at)
+            for c in graph
+            if c.sha in new and c.authored_at is not None
+        }
+        stored_by_day = {record.day: record for record in stored.days}
+        overlap = new_days & set(stored_by_day)
+        remade = {
+            c.sha
+            for c in graph
+            if c.sha in old
+            and c.authored_at is not None
+            and self.rule.day(c.authored_at) in overlap
+        }
+        remade.update(stored_by_day[day].commit_sha for day in overlap)
+        if not remade:
+            return _Plan(new, remade, [since])
+        after: set[str] = set()  # the stored commits remade or after a remade one
+        for commit in graph:
+            if commit.sha in old and (
+                commit.sha in remade or any(parent in after for parent in commit.parents)
+            ):
+                after.add(commit.sha)
+        excluding = sorted(
+            {p for c in graph if c.sha in after for p in c.parents if p not in after}
+        )
+        return _Plan(new, remade, excluding if len(excluding) <= MAX_EXCLUDED else None)
+
+    def _incremental(
+        self,
+        stored: Stored,
+        log: Sequence[RawCommit],
+        remade: Sequence[RawCommit],
+        generation: Mapping[str, int],
+    ) -> _Replay:
+        """Replay the commits after the stored commit (`log`), exactly as a full walk would.
+
+        A day that already has stored commits is made again whole: its earlier commits
+        (`remade`, read by the same `git log` as the new ones) have their words compared
+        again, so moves between its commits are seen whichever run they fell in; its totals
+        are those of its latest commit among old and new.
         """
         new_days = {self.rule.day(c.authored_at) for c in log if c.authored_at is not None}
         stored_by_day = {record.day: record for record in stored.days}
         overlap = new_days & set(stored_by_day)
-        generation = generations(log, self.repo.generations())
         seeds: dict[date, Day] = {}
-        with self._sources(plan=chapter_blobs(log, self.paths)) as (counts, blocks):
+        plan = chapter_blobs([*remade, *log], self.paths)
+        with self._sources(plan=plan) as (counts, blocks):
             if overlap:
-                full = self.repo.log()
+                full = remade
                 new = {commit.sha for commit in log}
                 by_sha = {commit.sha: commit for commit in full}
                 for day in sorted(overlap):
