@@ -7,6 +7,7 @@ git's own trace (`GIT_TRACE2_EVENT`, real git processes) shows which `git log --
 from __future__ import annotations
 
 import json
+import subprocess
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -14,6 +15,7 @@ import pytest
 
 from draftforge_stats.pipeline import StatsRun, run_stats
 from draftforge_stats.statsfile import stats_errors
+from tests.faultkit import raw_commit
 from tests.gitutil import GitRepo
 
 NOW = datetime(2025, 12, 1, 12, 0, tzinfo=UTC)
@@ -195,3 +197,102 @@ def test_a_day_remade_after_a_merge_and_new_commits(
         # are its line's (02.md only).
         ("2025-06-01", 2, 2, 8, 0),
     ]
+
+
+# ------------------------------------------------------------------ last_modified
+
+
+def modified(result: StatsRun) -> dict[str, str | None]:
+    return {c.file: c.last_modified for c in result.stats.breakdown.chapters}
+
+
+def modified_by_fallback(root: Path) -> dict[str, str | None]:
+    """`last_modified` as a run finds it when the stored file does not know it: the stored
+    dates are removed (null: "not known"), and the next run (with nothing new that changed
+    a chapter) asks git for them."""
+    stats = root / STATS
+    data = json.loads(stats.read_text(encoding="utf-8"))
+    for chapter in data["breakdown"]["chapters"]:
+        chapter["last_modified"] = None
+    stats.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
+    result = run(root)
+    assert result.history_mode in {"unchanged", "incremental"}
+    return modified(result)
+
+
+def test_last_modified_is_the_latest_commit_by_the_history_order_on_both_paths(
+    git_repo: GitRepo,
+) -> None:
+    """Two lines make 01.md the same (a cherry-pick): the merge leaves it as it was. The
+    walk's latest change is main's m1 (committed at 09:00, after side's s1 at 08:30: both
+    are one commit from the root); `git log --topo-order` lists s1 first."""
+    git_repo.commit("base", "2025-01-01T08:00:00+00:00", files={"chapters/01.md": words(1)})
+    git_repo.git("checkout", "-q", "-b", "side")
+    git_repo.commit("s1", "2025-01-01T08:30:00+00:00", files={"chapters/01.md": words(2)})
+    git_repo.git("checkout", "-q", "main")
+    git_repo.commit("m1", "2025-01-01T09:00:00+00:00", files={"chapters/01.md": words(2)})
+    git_repo.commit("m2", "2025-01-01T20:00:00+00:00", files={"chapters/02.md": words(1)})
+    when = "2025-01-02T08:00:00+00:00"
+    git_repo.git(
+        "merge", "-q", "--no-ff", "-m", "merge", "side",
+        env={"GIT_AUTHOR_DATE": when, "GIT_COMMITTER_DATE": when},
+    )  # fmt: skip
+    full = run(git_repo.path)
+    assert modified(full) == {
+        "chapters/01.md": "2025-01-01T09:00:00Z",
+        "chapters/02.md": "2025-01-01T20:00:00Z",
+    }
+    assert modified_by_fallback(git_repo.path) == modified(full)
+
+
+def test_a_renamed_chapter_dates_from_its_rename_on_both_paths(git_repo: GitRepo) -> None:
+    git_repo.commit("a", "2025-02-01T10:00:00+00:00", files={"chapters/old.md": words(3)})
+    git_repo.commit(
+        "rename",
+        "2025-02-02T10:00:00+00:00",
+        files={"chapters/old.md": None, "chapters/new.md": words(3)},
+    )
+    git_repo.commit("b", "2025-02-03T10:00:00+00:00", files={"chapters/02.md": words(1)})
+    full = run(git_repo.path)
+    assert modified(full) == {
+        "chapters/02.md": "2025-02-03T10:00:00Z",
+        "chapters/new.md": "2025-02-02T10:00:00Z",
+    }
+    assert modified_by_fallback(git_repo.path) == modified(full)
+
+
+def test_an_undated_change_dates_from_the_next_dated_commit_on_both_paths(
+    git_repo: GitRepo,
+) -> None:
+    git_repo.commit("a", "2025-03-01T10:00:00+00:00", files={"chapters/01.md": words(3)})
+    git_repo.write("chapters/01.md", words(4))
+    raw_commit(git_repo, "-5 +0000", "garbage")  # neither date can be used
+    git_repo.commit("b", "2025-03-08T09:00:00+02:00", files={"chapters/02.md": words(1)})
+    full = run(git_repo.path)
+    assert modified(full) == {
+        "chapters/01.md": "2025-03-08T07:00:00Z",
+        "chapters/02.md": "2025-03-08T07:00:00Z",
+    }
+    assert modified_by_fallback(git_repo.path) == modified(full)
+
+
+def test_in_a_shallow_clone_an_older_change_dates_from_the_boundary_on_both_paths(
+    git_repo: GitRepo, tmp_path: Path
+) -> None:
+    git_repo.commit("a", "2025-09-01T10:00:00+00:00", files={"chapters/01.md": words(10)})
+    git_repo.commit("b", "2025-09-02T10:00:00+00:00", files={"chapters/02.md": words(5)})
+    git_repo.commit("c", "2025-09-03T10:00:00+00:00", files={"chapters/02.md": words(6)})
+    target = tmp_path / "clone"
+    subprocess.run(
+        ["git", "clone", "-q", "--depth", "2", f"file://{git_repo.path}", str(target)],
+        check=True,
+        capture_output=True,
+    )
+    full = run(target)
+    assert full.history_mode == "full"
+    # The clone starts at b: 01.md was last changed before it, so it dates from b.
+    assert modified(full) == {
+        "chapters/01.md": "2025-09-02T10:00:00Z",
+        "chapters/02.md": "2025-09-03T10:00:00Z",
+    }
+    assert modified_by_fallback(target) == modified(full)

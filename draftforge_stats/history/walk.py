@@ -43,12 +43,14 @@ from .cache import BlobSource, Counter, Progress
 from .days import DayRecord, DayRule, Stored, merge_days, to_entries
 from .replay import (
     Day,
+    Key,
     Replay,
     Totals,
     chapter_blobs,
     commit_key,
     diffs_words,
     generations,
+    last_changed,
     replay,
     word_changes,
 )
@@ -72,6 +74,9 @@ class _Replay:
     days: dict[date, DayRecord] = field(default_factory=dict)
     last: RawCommit | None = None  # the latest commit that changed the manuscript
     touched: dict[str, datetime] = field(default_factory=dict)  # chapter -> last change
+    touched_key: dict[str, Key] = field(default_factory=dict)  # ... and its commit's order
+    unsure: set[str] = field(default_factory=set)
+    """Chapters whose latest change may be a stored commit's (see :meth:`_Builder._extend`)."""
     authored: dict[str, datetime] = field(default_factory=dict)  # recorded sha -> date
 
 
@@ -412,7 +417,15 @@ class _Builder:
             )
             log = [commit for commit in walked if commit.sha in plan.new]
             remade = [commit for commit in walked if commit.sha in plan.remade]
-            replay = self._incremental(stored, log, remade, generations(graph))
+            generation = generations(graph)
+            replay = self._incremental(stored, log, remade, generation)
+            # A new commit that comes before the stored commit in the history's order (from
+            # a branch merged since) may not be a chapter's latest change: a stored commit
+            # may have changed it later. Those chapters are dated over the whole history.
+            since_key = next(
+                commit_key(commit, generation[since]) for commit in graph if commit.sha == since
+            )
+            replay.unsure = {rel for rel, key in replay.touched_key.items() if key < since_key}
             days = merge_days(stored.days, replay.days, add=False)
             described = self._described(log, head.sha, since)
             return _Outcome(
@@ -700,6 +713,7 @@ class _Builder:
             days=_records(walked.days),
             last=walked.last,
             touched=walked.touched,
+            touched_key=walked.touched_key,
             authored={
                 day.sha: day.authored_at
                 for day in walked.days.values()
@@ -744,7 +758,9 @@ class _Builder:
         unknown: list[str] = []
         for rel in chapters:
             touched = replay.touched.get(rel)
-            if touched is not None:
+            if rel in replay.unsure:
+                unknown.append(rel)
+            elif touched is not None:
                 last_modified[rel] = utc_iso(touched)
             elif stored_dates.get(rel) is not None:
                 last_modified[rel] = stored_dates[rel]
@@ -752,11 +768,11 @@ class _Builder:
                 last_modified[rel] = None  # never committed
             else:
                 unknown.append(rel)
-        if unknown:
-            prefix = self.paths.prefix
-            found = self.repo.last_modified([prefix + rel for rel in unknown])
+        if unknown:  # by the walk's own rule, over every commit of HEAD
+            log = self.repo.log()
+            found = last_changed(log, paths=self.paths, generation=generations(log))
             for rel in unknown:
-                when = found.get(prefix + rel)
+                when = found.get(rel)
                 last_modified[rel] = utc_iso(when) if when is not None else None
 
         if not outcome.complete and mode is not Mode.SHALLOW and not self.warnings:
