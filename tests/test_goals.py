@@ -167,3 +167,33 @@ def test_no_history_par_is_the_count_now() -> None:
 )
 def test_chapter_target(words: int, target: int | None, expected: TargetInfo | None) -> None:
     assert chapter_target(words, target) == expected
+
+
+def test_deadline_today_before_and_after_writing_today() -> None:
+    """The deadline is the last writing day: today counts until something is written."""
+    goal = _goal(deadline=date(2026, 3, 16))
+    assert goal is not None
+    assert (goal.days_remaining, goal.words_per_day_needed) == (1, 6000)
+    assert (goal.par, goal.ahead_by) == (10_000, -6000)
+    written = _goal([entry("2026-03-16", 4300, 300, 300), *HISTORY], word_count=4300,
+                    deadline=date(2026, 3, 16))  # fmt: skip
+    assert written is not None
+    assert (written.days_remaining, written.words_per_day_needed) == (0, None)
+    assert (written.par, written.ahead_by) == (10_000, -5700)
+
+
+def test_a_deadline_on_a_day_off() -> None:
+    """Saturday 14 March, deadline Sunday 15 March, Monday to Friday: no writing day is
+    left; par is the target, reached on the last writing day (Friday 13 March): 9 writing
+    days from 3 to 13 March."""
+    goal = _goal(deadline=date(2026, 3, 15), today=date(2026, 3, 14))
+    assert goal is not None
+    assert (goal.days_remaining, goal.words_per_day_needed) == (0, None)
+    assert (goal.par, goal.ahead_by) == (10_000, -6000)
+
+
+def test_target_reached_after_the_deadline() -> None:
+    goal = _goal(word_count=12_000, deadline=date(2026, 3, 10))
+    assert goal is not None
+    assert (goal.words_remaining, goal.days_remaining, goal.words_per_day_needed) == (0, 0, 0)
+    assert (goal.par, goal.ahead_by, goal.projected_finish) == (10_000, 2000, "2026-03-16")
