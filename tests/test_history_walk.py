@@ -8,41 +8,17 @@ from __future__ import annotations
 
 import json
 import subprocess
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
-from draftforge_stats.pipeline import StatsRun, run_stats
-from draftforge_stats.statsfile import stats_errors
+from draftforge_stats.pipeline import StatsRun
 from tests.faultkit import raw_commit
 from tests.gitutil import GitRepo
+from tests.test_history import full_run_text, run, words
+from tests.test_history_replay import merge
 
-NOW = datetime(2025, 12, 1, 12, 0, tzinfo=UTC)
 STATS = Path(".draftforge") / "stats.json"
-
-
-def words(n: int, word: str = "word") -> str:
-    return " ".join([word] * n) + "\n"
-
-
-def run(root: Path) -> StatsRun:
-    result = run_stats(root, now=NOW)
-    assert stats_errors(json.loads(result.text)) == []
-    return result
-
-
-def full_run_text(root: Path) -> str:
-    """What a run with no stored file makes (nothing written)."""
-    stats = root / STATS
-    saved = stats.read_bytes()
-    stats.unlink()
-    try:
-        result = run_stats(root, now=NOW, write=False)
-        assert result.history_mode == "full"
-        return result.text
-    finally:
-        stats.write_bytes(saved)
 
 
 def raw_logs(trace: Path) -> list[list[str]]:
@@ -136,10 +112,7 @@ def test_a_merge_bringing_commits_to_the_stored_newest_day_reads_one_log(
     )
     run(git_repo.path)
     when = "2025-05-03T10:00:00+00:00"
-    git_repo.git(
-        "merge", "-q", "--no-ff", "-m", "merge side", "side",
-        env={"GIT_AUTHOR_DATE": when, "GIT_COMMITTER_DATE": when},
-    )  # fmt: skip
+    merge(git_repo, when, "side")
     trace = tmp_path / "trace.json"
     merged = traced_run(git_repo.path, trace, monkeypatch)
     assert merged.history_mode == "incremental"
@@ -176,10 +149,7 @@ def test_a_day_remade_after_a_merge_and_new_commits(
     for index, (where, when, files) in enumerate(steps):
         if where == "merge":
             git_repo.git("checkout", "-q", "main")
-            git_repo.git(
-                "merge", "-q", "--no-ff", "-m", "merge", "side",
-                env={"GIT_AUTHOR_DATE": when, "GIT_COMMITTER_DATE": when},
-            )  # fmt: skip
+            merge(git_repo, when, "side")
         else:
             git_repo.git("checkout", "-q", where)
             git_repo.commit(f"step {index}", when, files=files)
@@ -233,10 +203,7 @@ def test_last_modified_is_the_latest_commit_by_the_history_order_on_both_paths(
     git_repo.commit("m1", "2025-01-01T09:00:00+00:00", files={"chapters/01.md": words(2)})
     git_repo.commit("m2", "2025-01-01T20:00:00+00:00", files={"chapters/02.md": words(1)})
     when = "2025-01-02T08:00:00+00:00"
-    git_repo.git(
-        "merge", "-q", "--no-ff", "-m", "merge", "side",
-        env={"GIT_AUTHOR_DATE": when, "GIT_COMMITTER_DATE": when},
-    )  # fmt: skip
+    merge(git_repo, when, "side")
     full = run(git_repo.path)
     assert modified(full) == {
         "chapters/01.md": "2025-01-01T09:00:00Z",
