@@ -337,18 +337,27 @@ class Repository:
 
     # ---------------------------------------------------------------- history
 
-    def log(self, since: str | None = None, *, excluding: Sequence[str] = ()) -> list[RawCommit]:
+    def log(
+        self,
+        since: str | None = None,
+        *,
+        excluding: Sequence[str] = (),
+        paths: Sequence[str] = (),
+    ) -> list[RawCommit]:
         """Every commit reachable from HEAD, parents before children (`--topo-order`), with
         the files each changed against its first parent, its committer date and whether its
         message marks it as an import (the trailer `DraftForge: import`).
 
         `since` (a commit id), and each commit of `excluding`, leaves out that commit and
-        everything reachable from it. One `git log` process; a root commit, and a shallow
-        clone's boundary, show all their files as added; renames are a deletion plus an
-        addition of the same blob.
+        everything reachable from it. `paths` (repository paths, taken literally) keeps only
+        the commits that changed one of them, on every line (`--full-history`: a merge that
+        differs from one of its parents too), and only those paths. One `git log` process; a
+        root commit, and a shallow clone's boundary, show all their files as added; renames
+        are a deletion plus an addition of the same blob.
         """
         left_out = [since] if since is not None else []
         revisions = ["HEAD", *(f"^{sha}" for sha in [*left_out, *excluding])]
+        limits = [f":(literal){path}" for path in paths]
         _, out = self._git_bytes(
             "log",
             "--topo-order",
@@ -361,9 +370,11 @@ class Repository:
             "--date=raw",
             f"--format=%x1e%H %P%x00{_DATES}%x00"
             f"%(trailers:key={IMPORT_TRAILER},valueonly,unfold,separator=%x1f)",
+            *(["--full-history"] if limits else []),
             "--end-of-options",
             *revisions,
             "--",
+            *limits,
         )
         return parse_raw_log(out, full=True)
 

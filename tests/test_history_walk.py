@@ -212,7 +212,9 @@ def test_last_modified_is_the_latest_commit_by_the_history_order_on_both_paths(
     assert modified_by_fallback(git_repo.path) == modified(full)
 
 
-def test_a_renamed_chapter_dates_from_its_rename_on_both_paths(git_repo: GitRepo) -> None:
+def test_a_renamed_chapter_dates_from_its_rename_on_both_paths(
+    git_repo: GitRepo, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     git_repo.commit("a", "2025-02-01T10:00:00+00:00", files={"chapters/old.md": words(3)})
     git_repo.commit(
         "rename",
@@ -225,7 +227,13 @@ def test_a_renamed_chapter_dates_from_its_rename_on_both_paths(git_repo: GitRepo
         "chapters/02.md": "2025-02-03T10:00:00Z",
         "chapters/new.md": "2025-02-02T10:00:00Z",
     }
+    trace = tmp_path / "trace.json"
+    monkeypatch.setenv("GIT_TRACE2_EVENT", str(trace))
     assert modified_by_fallback(git_repo.path) == modified(full)
+    # Only the commits that changed the undated chapters are listed, with what they changed.
+    assert raw_logs(trace) == [
+        ["HEAD", "--", ":(literal)chapters/02.md", ":(literal)chapters/new.md"]
+    ]
 
 
 def test_an_undated_change_dates_from_the_next_dated_commit_on_both_paths(

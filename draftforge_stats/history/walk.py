@@ -518,9 +518,7 @@ class _Builder:
         plan = chapter_blobs([*remade, *log], self.paths)
         with self._sources(plan=plan) as (counts, blocks):
             if overlap:
-                full = remade
-                new = {commit.sha for commit in log}
-                by_sha = {commit.sha: commit for commit in full}
+                by_sha = {commit.sha: commit for commit in remade}
                 for day in sorted(overlap):
                     record = stored_by_day[day]
                     seed = seeds[day] = Day(day, commits=record.commits)
@@ -532,9 +530,7 @@ class _Builder:
                             Totals(record.word_count, record.chapter_count),
                             latest.authored_at,
                         )
-                for commit in full:
-                    if commit.sha in new:
-                        continue
+                for commit in remade:
                     if commit.authored_at is None:
                         continue  # counted with a dated commit, whose day is remade if new
                     day = self.rule.day(commit.authored_at)
@@ -629,6 +625,19 @@ class _Builder:
             described=self._described(log, head.sha, head.sha),
             covers_stored=covers,
         )
+
+    def _last_changed(self, chapters: Sequence[str]) -> dict[str, datetime]:
+        """The date each of `chapters` was last changed, by the walk's own rule, for the
+        chapters the walk did not date: from the commits that changed them (one `git log`
+        limited to them), placed in the history's order by the commit graph. A change by a
+        commit without a usable date counts on the next dated manuscript commit, which that
+        log may not hold: then the whole log is read."""
+        prefix = self.paths.prefix
+        generation = generations(self.repo.graph())
+        log = self.repo.log(paths=[prefix + rel for rel in chapters])
+        if any(commit.authored_at is None for commit in log):
+            log = self.repo.log()
+        return last_changed(log, paths=self.paths, generation=generation)
 
     def _first_boundary(self, log: Sequence[RawCommit]) -> RawCommit | None:
         """The first commit of `log` at a shallow clone's boundary (shown without parents)."""
@@ -768,9 +777,8 @@ class _Builder:
                 last_modified[rel] = None  # never committed
             else:
                 unknown.append(rel)
-        if unknown:  # by the walk's own rule, over every commit of HEAD
-            log = self.repo.log()
-            found = last_changed(log, paths=self.paths, generation=generations(log))
+        if unknown:
+            found = self._last_changed(unknown)
             for rel in unknown:
                 when = found.get(rel)
                 last_modified[rel] = utc_iso(when) if when is not None else None
