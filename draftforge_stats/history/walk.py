@@ -18,7 +18,8 @@ Fast on long histories:
 * blobs are read in batches through one `git cat-file --batch` process;
 * incremental: when the stored stats file was made at an ancestor of HEAD, only the newer
   commits are walked and added to the stored days (a day they share with the stored ones is
-  made again whole), giving exactly what a full walk gives.
+  made again whole, its stored commits read by the same `git log --raw` as the new ones),
+  giving exactly what a full walk gives, `last_modified` included.
 
 The count cache is :mod:`.cache`, the day arithmetic :mod:`.days`. Library code: it
 returns warnings and notes, it never prints.
