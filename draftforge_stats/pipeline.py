@@ -8,7 +8,7 @@ from __future__ import annotations
 import functools
 import os
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path, PurePosixPath
@@ -40,7 +40,7 @@ from .history import (
     future_warnings,
 )
 from .images import image_files, written_here
-from .names import STATS_FILE
+from .names import CONFIG_FILE, STATS_FILE
 from .reading import describe_mode, read_regular_file
 from .safekeeping import (
     committed_days,
@@ -70,6 +70,12 @@ from .statsfile import (
     write_if_changed,
 )
 from .streaks import compute_streaks
+from .targets import (
+    FrontTarget,
+    chosen_targets,
+    front_issues,
+    not_a_chapter,
+)
 from .worktree import Processes, count_worktree
 
 T = TypeVar("T")
@@ -149,12 +155,14 @@ def _compute(
 
     chapter_counts: dict[str, TextCounts] = {}
     manuscript_counts: dict[str, TextCounts] = {}
-    fronts: dict[str, int] = {}  # `target_words` of the files' front matter
+    fronts: dict[str, FrontTarget] = {}  # `target_words` of the files' front matter
     chapter_files = set(found.chapters)
     for file in count_worktree(root, [*found.chapters, *found.manuscript], counter, processes):
         if file.counts is None:  # a pipe, a device, too large, not readable: skip it
             warnings.append(f"{file.rel}: {file.problem}; not counted")
             continue
+        if file.front is not None:
+            fronts[file.rel] = file.front
         if file.bad_offset is not None:
             warnings.append(
                 f"{file.rel}: not valid UTF-8 at byte {file.bad_offset}; counted with the bad "
@@ -162,15 +170,10 @@ def _compute(
             )
         if file.rel in chapter_files:
             chapter_counts[file.rel] = file.counts
-            if file.front is not None:
-                fronts[file.rel] = file.front
         else:
             manuscript_counts[file.rel] = file.counts
     counted = list(chapter_counts)
-    targets = dict(settings.chapter_targets)
-    for rel in chapter_counts:
-        if rel not in targets and rel in fronts:
-            targets[rel] = fronts[rel]
+    targets = _targets(root, selector, settings.chapter_targets, chapter_counts, fronts, warnings)
 
     rule = DayRule(settings.zone(), settings.day_starts_at)
     history: History | None = None
@@ -446,6 +449,42 @@ def _read_text(path: Path) -> str | None:
         return read_regular_file(path).decode("utf-8")
     except (UnreadableFileError, UnicodeDecodeError):
         return None
+
+
+def _targets(
+    root: Path,
+    selector: FileSelector,
+    configured: Mapping[str, int],
+    chapters: Mapping[str, TextCounts],
+    fronts: Mapping[str, FrontTarget],
+    warnings: list[str],
+) -> dict[str, int]:
+    """Each chapter's target (`stats.chapter_targets` wins over `target_words`); a warning
+    for each target that cannot be used, and for each chapter given two different ones."""
+    config = CONFIG_FILE.as_posix()
+    for rel, front in fronts.items():
+        chapter = rel in chapters
+        for issue in front_issues(
+            front, chapter=chapter, configured=configured.get(rel), config=config
+        ):
+            unused = "; the chapter has no target from its front matter" if issue.bad_value else ""
+            warnings.append(f"{rel}:{issue.line}: {issue.message} ({issue.hint}){unused}")
+    for file in configured:
+        if file not in chapters:
+            kind = selector.classify(file)
+            why = not_a_chapter(
+                file,
+                kind=kind.value if kind else None,
+                exists=os.path.isfile(root / file),
+                chapters_directory=selector.chapters_directory,
+            )
+            warnings.append(
+                f"{config}: `stats.chapter_targets`: {why}; its target is not used"
+                " (give the path of a chapter, relative to the project folder, such "
+                "as `chapters/01-the-beginning.md`)"
+            )
+    valid = {rel: front.value for rel, front in fronts.items() if front.value is not None}
+    return chosen_targets(list(chapters), configured, valid)
 
 
 def _ours(path: Path, rel: Path) -> bool:

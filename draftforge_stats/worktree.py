@@ -19,10 +19,10 @@ from pathlib import Path
 
 from .counting import Block, TextCounts, count_markdown, count_with_blocks, decode_source
 from .errors import UnreadableFileError, UsageError
-from .goals import front_matter_target
 from .history import Counter
 from .pool import fork_available, map_forked, usable_cores
 from .reading import read_manuscript_file
+from .targets import FRONT_MATTER_LIMIT, FrontTarget, front_target
 
 AUTO_MIN_FILES = 200
 """With the default (`auto`) number of processes, fewer files to count than this are counted
@@ -31,8 +31,6 @@ AUTO_MAX_PROCESSES = 8
 """The most processes `auto` starts, whatever the machine's number of cores."""
 ROUND_BYTES = 64 * 1024 * 1024
 """The most text (bytes) read ahead of counting at once."""
-FRONT_MATTER_LIMIT = 64 * 1024
-"""Front matter (`target_words`) is looked for in a chapter's first 64 KiB."""
 
 
 @dataclass(frozen=True)
@@ -80,12 +78,13 @@ class Processes:
 @dataclass(frozen=True)
 class FileCount:
     """One working-tree file: its counts (None when it could not be read: see `problem`),
-    where its bytes are not UTF-8, and the `target_words` of its front matter."""
+    where its bytes are not UTF-8, and the `target_words` of its front matter (None when it
+    has none and nothing is wrong with it)."""
 
     rel: str
     counts: TextCounts | None
     bad_offset: int | None = None
-    front: int | None = None
+    front: FrontTarget | None = None
     problem: str | None = None
 
 
@@ -131,7 +130,9 @@ def count_worktree(
         except UnreadableFileError as exc:  # a pipe, a device, too large, not readable
             found.append(FileCount(rel, None, problem=str(exc)))
             continue
-        front = front_matter_target(decode_source(data[:FRONT_MATTER_LIMIT])[0])
+        front: FrontTarget | None = front_target(decode_source(data[:FRONT_MATTER_LIMIT])[0])
+        if front is not None and front.value is None and front.issue is None:
+            front = None  # no target, nothing wrong: nothing to say
         text, bad_offset = decode_source(data)
         blob, cached = counter.known(data)
         found.append(FileCount(rel, cached, bad_offset, front))
