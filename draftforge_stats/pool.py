@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import collections
 import contextlib
+import gc
 import multiprocessing
 import os
 import pickle
@@ -185,9 +186,15 @@ def map_forked(
     workers: list[_Worker[R]] = []
     results: list[Sequence[R] | None] = [None] * count
     try:
-        for _ in range(min(processes, len(pending))):
-            worker = _Worker(work, context, [w.conn for w in workers])
-            workers.append(worker)
+        # What this process holds is frozen out of the garbage collector's sight while the
+        # processes are forked: their collections then never walk (and so copy) it all.
+        gc.freeze()
+        try:
+            for _ in range(min(processes, len(pending))):
+                workers.append(_Worker(work, context, [w.conn for w in workers]))
+        finally:
+            gc.unfreeze()
+        for worker in workers:
             for _ in range(_AHEAD):
                 if pending:
                     worker.give(pending.popleft())

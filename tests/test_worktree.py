@@ -137,18 +137,23 @@ def test_the_history_is_the_same_on_both_paths(book: GitRepo) -> None:
     ]
 
 
-@pytest.mark.parametrize("processes", [1, 2])
-def test_an_error_while_counting_is_raised_the_same_way(
-    book: GitRepo, monkeypatch: pytest.MonkeyPatch, processes: int
-) -> None:
+def _explode_on_part_30(book: GitRepo, monkeypatch: pytest.MonkeyPatch, error: Exception) -> None:
+    """Counting part 30 (now the text BOOM) raises `error`, in whichever process counts it."""
     (book.path / "chapters" / "part-30.md").write_text("BOOM\n", encoding="utf-8")
 
     def exploding(text: str, **kwargs: Any) -> Any:
         if "BOOM" in text:
-            raise ManuscriptError("chapters/part-30.md cannot be counted")
+            raise error
         return count_with_blocks(text, **kwargs)
 
     monkeypatch.setattr(worktree, "count_with_blocks", exploding)
+
+
+@pytest.mark.parametrize("processes", [1, 2])
+def test_an_error_while_counting_is_raised_the_same_way(
+    book: GitRepo, monkeypatch: pytest.MonkeyPatch, processes: int
+) -> None:
+    _explode_on_part_30(book, monkeypatch, ManuscriptError("chapters/part-30.md cannot be counted"))
     _fresh(book.path)
     with pytest.raises(ManuscriptError, match=r"^chapters/part-30\.md cannot be counted$"):
         run_stats(book.path, now=NOW, processes=Processes(processes))
@@ -160,14 +165,7 @@ def test_an_error_while_counting_is_raised_the_same_way(
 def test_the_command_exits_alike_on_one_process_and_two(
     book: GitRepo, monkeypatch: pytest.MonkeyPatch, raised: type[Exception], code: int
 ) -> None:
-    (book.path / "chapters" / "part-30.md").write_text("BOOM\n", encoding="utf-8")
-
-    def exploding(text: str, **kwargs: Any) -> Any:
-        if "BOOM" in text:
-            raise raised("this text cannot be counted")
-        return count_with_blocks(text, **kwargs)
-
-    monkeypatch.setattr(worktree, "count_with_blocks", exploding)
+    _explode_on_part_30(book, monkeypatch, raised("this text cannot be counted"))
     outputs = []
     for processes in ("1", "2"):
         _fresh(book.path)
