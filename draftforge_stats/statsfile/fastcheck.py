@@ -28,21 +28,20 @@ _ANNOTATIONS = frozenset(
 )
 
 
-class _Unsure(Exception):
-    """The data or the schema is beyond what this check decides."""
-
-
 def surely_valid(data: Any, schema: Mapping[str, Any]) -> bool:
     """True only when `data` is valid by `schema` (see the module's docstring); False when
     it is not valid, or when this check cannot tell."""
+    check = _Check(schema)
     try:
-        return _Check(schema).valid(data, schema)
-    except (_Unsure, RecursionError):
+        valid = check.valid(data, schema)
+    except RecursionError:
         return False
+    return valid and not check.unsure
 
 
-def _json_type(value: Any) -> str:
-    """The JSON type of plain JSON data (int and float both are numbers)."""
+def _json_type(value: Any) -> str | None:
+    """The JSON type of plain JSON data (int and float both are numbers); None for a value
+    that is not plain JSON data."""
     if value is None:
         return "null"
     kind = type(value)
@@ -56,29 +55,19 @@ def _json_type(value: Any) -> str:
         return "array"
     if kind is dict:
         return "object"
-    raise _Unsure
+    return None
 
 
-def _is_type(value: Any, name: str) -> bool:
-    found = _json_type(value)
-    if name == "integer":
-        return type(value) is int or (type(value) is float and value.is_integer())
-    if name in {"null", "boolean", "number", "string", "array", "object"}:
-        return found == name
-    raise _Unsure
-
-
-def _same(one: Any, two: Any) -> bool:
-    """JSON equality of two scalars (`true` is not `1`); anything else is not decided."""
-    kinds = {_json_type(one), _json_type(two)}
-    if not kinds <= {"null", "boolean", "number", "string"}:
-        raise _Unsure
-    return len(kinds) == 1 and one == two
+_SCALARS = frozenset({"null", "boolean", "number", "string"})
 
 
 class _Check:
+    """One check of data against a schema. Where it cannot decide, it sets `unsure` (and
+    answers False): the whole answer is then "not sure", whatever else was found."""
+
     def __init__(self, root: Mapping[str, Any]) -> None:
         self.root = root
+        self.unsure = False
         self._keywords: dict[str, Callable[[Any, Any, Mapping[str, Any]], bool]] = {
             "type": self._type,
             "properties": self._properties,
@@ -97,26 +86,47 @@ class _Check:
             "dependentRequired": self._dependent_required,
         }
 
+    def _not_sure(self) -> bool:
+        self.unsure = True
+        return False
+
+    def _is_type(self, value: Any, name: str) -> bool:
+        found = _json_type(value)
+        if found is None:
+            return self._not_sure()
+        if name == "integer":
+            return type(value) is int or (type(value) is float and value.is_integer())
+        if name in {"null", "boolean", "number", "string", "array", "object"}:
+            return found == name
+        return self._not_sure()
+
+    def _same(self, one: Any, two: Any) -> bool:
+        """JSON equality of two scalars (`true` is not `1`); anything else is not decided."""
+        kinds = {_json_type(one), _json_type(two)}
+        if not kinds <= _SCALARS:
+            return self._not_sure()
+        return len(kinds) == 1 and one == two
+
     def valid(self, value: Any, schema: Any) -> bool:
         if schema is True:
             return True
         if schema is False:
             return False
-        if not isinstance(schema, Mapping):
-            raise _Unsure
+        if not isinstance(schema, Mapping) or _json_type(value) is None:
+            return self._not_sure()
         for keyword, argument in schema.items():
             if keyword in _ANNOTATIONS:
                 continue
             check = self._keywords.get(keyword)
             if check is None:
-                raise _Unsure
+                return self._not_sure()
             if not check(value, argument, schema):
                 return False
         return True
 
     def _type(self, value: Any, names: Any, _: Mapping[str, Any]) -> bool:
         wanted = [names] if isinstance(names, str) else names
-        return any(_is_type(value, name) for name in wanted)
+        return any(self._is_type(value, name) for name in wanted)
 
     def _properties(self, value: Any, properties: Any, _: Mapping[str, Any]) -> bool:
         if type(value) is not dict:
@@ -134,7 +144,7 @@ class _Check:
         if type(value) is not dict:
             return True
         if "patternProperties" in schema:
-            raise _Unsure
+            return self._not_sure()
         known = schema.get("properties", {})
         return all(self.valid(item, subschema) for key, item in value.items() if key not in known)
 
@@ -142,7 +152,7 @@ class _Check:
         if type(value) is not list:
             return True
         if "prefixItems" in schema or not isinstance(subschema, (Mapping, bool)):
-            raise _Unsure
+            return self._not_sure()
         return all(self.valid(item, subschema) for item in value)
 
     def _minimum(self, value: Any, limit: Any, _: Mapping[str, Any]) -> bool:
@@ -160,25 +170,25 @@ class _Check:
     def _format(self, value: Any, name: Any, _: Mapping[str, Any]) -> bool:
         check = FORMAT_CHECKS.get(name)
         if check is None:
-            raise _Unsure  # jsonschema decides what an unknown format means
+            return self._not_sure()  # jsonschema decides what an unknown format means
         return check(value)
 
     def _enum(self, value: Any, choices: Any, _: Mapping[str, Any]) -> bool:
-        return any(_same(value, choice) for choice in choices)
+        return any(self._same(value, choice) for choice in choices)
 
     def _const(self, value: Any, constant: Any, _: Mapping[str, Any]) -> bool:
-        return _same(value, constant)
+        return self._same(value, constant)
 
     def _one_of(self, value: Any, subschemas: Any, _: Mapping[str, Any]) -> bool:
         return sum(1 for subschema in subschemas if self.valid(value, subschema)) == 1
 
     def _ref(self, value: Any, reference: Any, _: Mapping[str, Any]) -> bool:
         if not isinstance(reference, str) or not reference.startswith("#/$defs/"):
-            raise _Unsure
+            return self._not_sure()
         name = reference.removeprefix("#/$defs/")
         target = self.root.get("$defs", {}).get(name)
         if target is None or "/" in name or "~" in name:
-            raise _Unsure
+            return self._not_sure()
         return self.valid(value, target)
 
     def _dependent_required(self, value: Any, needs: Any, _: Mapping[str, Any]) -> bool:
