@@ -115,7 +115,7 @@ def stats_errors(data: Any, valid: Any = None) -> list[str]:
     :func:`.checked.schema_part`); the rules always see the whole of `data`."""
     # late: validation imports the config, which is heavier
     from ..validation import errors_of, rules, schemas
-    from ..validation.documents import load_json
+    from ..validation.documents import Document
     from .fastcheck import surely_valid
 
     def schema_errors(checked: Any) -> list[Any]:
@@ -133,7 +133,9 @@ def stats_errors(data: Any, valid: Any = None) -> list[str]:
     lines = [f"{e.json_path}: {e.message}" for e in errors]
     if errors or not isinstance(data, dict):
         return lines
-    doc = load_json(json.dumps(data), STATS_FILE.as_posix())
+    # Only the paths and messages are wanted: a document without positions (reading
+    # positions from the whole text took longer than everything else here).
+    doc = Document(file=STATS_FILE.as_posix(), data=data, syntax="json")
     problems = rules.stats_problems(doc)
     return [f"{p.path}: {p.message}" for p in errors_of(problems)]
 
@@ -238,8 +240,9 @@ def parse_stats_bytes(raw: bytes, checked: CheckedFiles | None = None) -> Stored
     except (ValueError, RecursionError) as exc:
         named = Salvage(dates=dates_in_text(raw.decode("utf-8")))
         return StoredFile(raw, problem=f"it is not valid JSON: {exc}", salvage=named)
-    salvage = salvage_history(data)
-    if checked is not None and raw in checked:
+    known = checked is not None and raw in checked
+    salvage = salvage_history(data, valid=known)
+    if known:
         # These exact bytes passed the check before: a valid file of this format, so no
         # newer version and no unknown keys (the schema allows none).
         return StoredFile(raw, data, salvage=salvage)

@@ -80,11 +80,12 @@ def _date_of(entry: Any) -> date | None:
         return None
 
 
-def salvage_history(data: Any) -> Salvage:
+def salvage_history(data: Any, *, valid: bool = False) -> Salvage:
     """The valid entries of `data["history"]`, each checked on its own, and the others named.
 
     Entries come out newest first; of two entries for the same day the first is kept (the
-    second is reported). The dates of entries left out still count among `dates`.
+    second is reported). The dates of entries left out still count among `dates`. With
+    `valid` (`data` is a stats file already found valid), the entries are not checked again.
     """
     history = data.get("history") if isinstance(data, dict) else None
     if not isinstance(history, list):
@@ -97,7 +98,7 @@ def salvage_history(data: Any) -> Salvage:
         day = _date_of(entry)
         if day is not None:
             dates.add(day)
-        error = None if surely_valid(entry, _entry_schema()) else _first_error(entry)
+        error = None if valid or surely_valid(entry, _entry_schema()) else _first_error(entry)
         if error is not None:
             where = error.json_path.replace("$", f"$.history[{index}]", 1)
             problems.append(f"{where}: {error.message}")
