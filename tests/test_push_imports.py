@@ -1,6 +1,6 @@
 """The push update (`draftforge stats -q` after one new commit on top of a stored stats file
-and a warm count cache) loads only what that commit needs: not GitPython, jsonschema (nor
-its referencing stack) or rich. Read from `sys.modules` at the end of a real run, in a
+and a warm count cache) loads only what that commit needs: not GitPython, pydantic, jsonschema
+(nor its referencing stack) or rich. Read from `sys.modules` at the end of a real run, in a
 subprocess, on a real repository, so a module-level import that brings one back fails here.
 """
 
@@ -14,7 +14,7 @@ from draftforge_stats.validation.schemas import validator_for
 from tests.gitutil import GitRepo
 
 #: Loaded by a push update no more (each was most of a second's start-up together).
-NOT_LOADED = ("git", "gitdb", "jsonschema", "referencing", "rpds", "rich")
+NOT_LOADED = ("git", "gitdb", "jsonschema", "referencing", "rpds", "rich", "pydantic")
 
 _RUN_AND_LIST = """
 import sys
@@ -41,7 +41,9 @@ def _push_update(repo: GitRepo) -> set[str]:
     return set(run.stdout.split())
 
 
-def test_a_push_update_loads_no_git_library_no_jsonschema_and_no_rich(git_repo: GitRepo) -> None:
+def test_a_push_update_loads_no_git_library_no_pydantic_no_jsonschema_no_rich(
+    git_repo: GitRepo,
+) -> None:
     git_repo.commit("one", "2025-03-01T10:00:00+00:00", files={"chapters/01.md": "One two.\n"})
     _push_update(git_repo)  # the backfill: the stats file and the count cache
     git_repo.commit(
