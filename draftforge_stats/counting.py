@@ -46,8 +46,6 @@ from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
-import yaml
-
 from draftforge_stats.validation.documents import SourceError, check_expansion, check_nesting
 
 if TYPE_CHECKING:
@@ -68,7 +66,6 @@ __all__ = [
 RULES_VERSION: int = 2
 """Bump whenever a change to this module can change a count."""
 
-_SafeLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 _SEP = "\x00"  # zero-width word separator (image, footnote reference, autolink)
 _CODE = "\x01"  # placeholder for one code span / code block, counted apart
@@ -411,9 +408,11 @@ _INLINE_FIXED: dict[str, str] = {
 
 def _front_matter_title(source: str) -> str | None:
     """The ``title`` of a YAML front matter block, if it is a non-blank string."""
+    import yaml  # late: loaded only when YAML is read
+
     try:
         check_nesting(source, "front matter")  # libyaml would crash on extreme nesting
-        loader: Any = _SafeLoader(source)  # PyYAML's stubs type its methods unevenly
+        loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)(source)  # the C one if built
         try:
             node = loader.get_single_node()
             if node is not None:

@@ -31,8 +31,6 @@ from collections.abc import Collection, Iterable, Mapping, Sequence
 from datetime import date, timedelta
 from typing import Any
 
-import yaml
-
 from .images.days import words_added
 from .statsfile import GoalInfo, HistoryEntry, TargetInfo
 from .validation.documents import SourceError, check_nesting
@@ -189,6 +187,8 @@ def front_matter_target(text: str) -> int | None:
     match = _FRONT_MATTER.match(text)
     if match is None:
         return None
+    import yaml  # late: loaded only when there is front matter to read
+
     source = match.group(1)
     try:
         check_nesting(source, "front matter")

@@ -1,6 +1,6 @@
 """The push update (`draftforge stats -q` after one new commit on top of a stored stats file
 and a warm count cache) loads only what that commit needs: not GitPython, pydantic, jsonschema
-(nor its referencing stack) or rich. Read from `sys.modules` at the end of a real run, in a
+(nor its referencing stack), rich, or PyYAML when there is no config or front matter. Read from `sys.modules` at the end of a real run, in a
 subprocess, on a real repository, so a module-level import that brings one back fails here.
 """
 
@@ -14,7 +14,7 @@ from draftforge_stats.validation.schemas import validator_for
 from tests.gitutil import GitRepo
 
 #: Loaded by a push update no more (each was most of a second's start-up together).
-NOT_LOADED = ("git", "gitdb", "jsonschema", "referencing", "rpds", "rich", "pydantic")
+NOT_LOADED = ("git", "gitdb", "jsonschema", "referencing", "rpds", "rich", "pydantic", "yaml")
 
 _RUN_AND_LIST = """
 import sys
@@ -55,6 +55,7 @@ def test_a_push_update_loads_no_git_library_no_pydantic_no_jsonschema_no_rich(
     assert "draftforge_stats.pipeline" in loaded  # the run did happen in this process
     assert "markdown_it" in loaded  # the new version was counted
     assert sorted(m for m in loaded if m.split(".")[0] in NOT_LOADED) == []
+    assert "importlib.metadata" not in loaded  # the parser's version is read without it
     data = json.loads((git_repo.path / ".draftforge/stats.json").read_text(encoding="utf-8"))
     assert [(d["date"], d["word_count"]) for d in data["history"]] == [
         ("2025-03-02", 3),
