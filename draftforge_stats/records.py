@@ -80,10 +80,9 @@ class Record:
         """The record's data, in field order (see the module's docstring)."""
         json = mode == "json"
         data: dict[str, Any] = {}
-        for item in dataclasses.fields(cast(Any, self)):
-            if item.metadata.get("exclude") or (exclude and item.name in exclude):
-                continue
-            data[item.name] = _dump(getattr(self, item.name), json)
+        for name in _dumped_names(type(self)):
+            if not (exclude and name in exclude):
+                data[name] = _dump(getattr(self, name), json)
         return self._dumped(data)
 
     def _dumped(self, data: dict[str, Any]) -> dict[str, Any]:
@@ -91,7 +90,12 @@ class Record:
         return data
 
 
+_PLAIN = frozenset({str, int, float, bool, type(None)})
+
+
 def _dump(value: Any, json: bool) -> Any:
+    if type(value) in _PLAIN:  # most values: first, and at once
+        return value
     if isinstance(value, Record):
         return value.model_dump(mode="json" if json else "python")
     if isinstance(value, list):
@@ -107,6 +111,16 @@ def _dump(value: Any, json: bool) -> Any:
 
 
 _HINTS: dict[type[Record], dict[str, Any]] = {}
+_DUMPED: dict[type[Record], tuple[str, ...]] = {}
+
+
+def _dumped_names(cls: type[Record]) -> tuple[str, ...]:
+    """The names of the fields a record class dumps, in order (read once per class)."""
+    names = _DUMPED.get(cls)
+    if names is None:
+        fields = dataclasses.fields(cast(Any, cls))
+        names = _DUMPED[cls] = tuple(f.name for f in fields if not f.metadata.get("exclude"))
+    return names
 
 
 def _hints(cls: type[Record]) -> dict[str, Any]:

@@ -58,6 +58,7 @@ from .write import (
     check_own_folder,
     remove_stale_temporaries,
     render,
+    render_data,
     without_timestamps,
     write_if_changed,
 )
@@ -94,6 +95,7 @@ __all__ = [
     "read_stats_file",
     "remove_stale_temporaries",
     "render",
+    "render_data",
     "salvage_history",
     "stats_errors",
     "unknown_keys",
