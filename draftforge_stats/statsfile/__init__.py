@@ -1,6 +1,6 @@
 """`.draftforge/stats.json`, its one owner: the model, reading, checking, rendering, writing.
 
-`schemas/stats.schema.json` is the public contract; the pydantic models of :mod:`.model` are
+`schemas/stats.schema.json` is the public contract; the records of :mod:`.model` are
 how the code builds the data, and a test proves that what they produce validates against
 the schema.
 
