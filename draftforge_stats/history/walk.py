@@ -46,6 +46,7 @@ from .replay import (
     Replay,
     Totals,
     chapter_blobs,
+    chapter_predecessors,
     commit_key,
     diffs_words,
     generations,
@@ -431,7 +432,9 @@ class _Builder:
         overlap = new_days & set(stored_by_day)
         generation = generations(log, self.repo.generations())
         seeds: dict[date, Day] = {}
-        with self._sources(plan=chapter_blobs(log, self.paths)) as (counts, blocks):
+        with self._sources(
+            plan=chapter_blobs(log, self.paths), previous=chapter_predecessors(log, self.paths)
+        ) as (counts, blocks):
             if overlap:
                 full = self.repo.log()
                 new = {commit.sha for commit in log}
@@ -569,13 +572,17 @@ class _Builder:
 
     @contextlib.contextmanager
     def _sources(
-        self, total: int = 0, plan: Sequence[str] = ()
+        self,
+        total: int = 0,
+        plan: Sequence[str] = (),
+        previous: Mapping[str, str] | None = None,
     ) -> Iterator[tuple[Mapping[str, TextCounts], Callable[[str], list[Block]]]]:
         """Counts and blocks of counted words by blob id, each blob read and parsed once
         (`total`: how many are expected to be parsed, for the progress bar; `plan`: the
-        blobs in the order they will be asked for, to read them in batches)."""
+        blobs in the order they will be asked for, to read them in batches; `previous`:
+        each new blob's earlier version, to count it from)."""
         with self.repo.blobs() as reader:
-            source = BlobSource(reader, self.counter, self.progress, total, plan)
+            source = BlobSource(reader, self.counter, self.progress, total, plan, previous)
             yield source, source.blocks
 
     def _walk(self, log: Sequence[RawCommit], *, reference: DayRecord | None) -> _Replay:
@@ -586,7 +593,8 @@ class _Builder:
             cache = self.counter.cache
             total = len({b for b in plan if cache.get(b) is None})
             self.progress(0, total)
-        with self._sources(total, plan) as (counts, blocks):
+        previous = chapter_predecessors(log, self.paths)
+        with self._sources(total, plan, previous) as (counts, blocks):
             walked = self._replay(
                 log,
                 counts,
