@@ -270,7 +270,10 @@ def _from_previous(
     sync = {
         start + delta: index
         for index, start in enumerate(starts)
-        if start >= first_same and start + delta >= resume
+        if start >= first_same
+        and start + delta >= resume
+        # front matter is only taken at line 0: a step there is like no step elsewhere
+        and (start == 0) == (start + delta == 0)
     }
     parsed = _parse(
         src, resume, sync, previous, previous.count_code_blocks, inline, old_steps[:kept]
@@ -391,7 +394,7 @@ def _cached_inline(
 
     def digest() -> str:
         if not digests:
-            data = repr(sorted(env["references"].items())).encode()
+            data = repr(sorted(_meaning(env["references"]).items())).encode()
             digests.append(hashlib.blake2b(data, digest_size=16).hexdigest())
         return digests[0]
 
@@ -422,6 +425,16 @@ def _references(
                     found[label] = entry
     if previous is None:
         return found
-    if found != previous.references:
+    if _meaning(found) != _meaning(previous.references):
         return None
     return previous.references
+
+
+def _meaning(references: References) -> dict[str, Any]:
+    """What inline parsing reads of reference definitions: not where they are ("map")."""
+    return {
+        label: {key: value for key, value in entry.items() if key != "map"}
+        if isinstance(entry, dict)
+        else entry
+        for label, entry in references.items()
+    }
