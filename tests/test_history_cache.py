@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 
+from draftforge_stats import steps
 from draftforge_stats.history import cache
 from draftforge_stats.steps import FIRST, STEPS
 from tests.gitutil import GitRepo
@@ -53,7 +54,7 @@ def test_the_walk_counts_each_new_version_from_the_one_before(
         "d", "2025-06-04T09:00:00+00:00", files={"chapters/02.md": chapter({10: "Four."})}
     )
     ways: list[str] = []
-    counted = cache.count_version
+    counted = steps.count_version
 
     def spy(*args: Any, **kwargs: Any) -> Any:
         found = counted(*args, **kwargs)
