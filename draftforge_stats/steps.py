@@ -275,14 +275,66 @@ def _from_previous(
         # front matter is only taken at line 0: a step there is like no step elsewhere
         and (start == 0) == (start + delta == 0)
     }
+    reuse = _Reuse(old, starts, lines)
     parsed = _parse(
-        src, resume, sync, previous, previous.count_code_blocks, inline, old_steps[:kept]
+        src, resume, sync, previous, previous.count_code_blocks, inline, old_steps[:kept], reuse
     )
     if parsed is None:
         return NESTING
     if isinstance(parsed, str):
         return parsed
     return Parsed(lines, parsed[0], parsed[1], previous.count_code_blocks)
+
+
+class _Reuse:
+    """Which step of the previous version a step of the new one is, between two changes.
+
+    A step depends on the lines from its start to the line after the next step's start
+    (a paragraph looks at the line that ends it, a list at the first line after blank
+    lines, a table's silent check at one line more), and, for a link reference definition
+    (or one in a list item), on the lines up to the first blank line (where it looks for
+    a title). A step of the previous version whose lines up to there, and the end of the
+    document if they reach it, are the new version's lines from `line` on is what a parse
+    from `line` would give: it is taken as it is, shifted.
+    """
+
+    def __init__(self, old: list[str], starts: list[int], lines: list[str]) -> None:
+        self.old = old
+        self.starts = starts
+        self.lines = lines
+        self.by_text: dict[str, list[int]] = {}
+        for index, start in enumerate(starts):
+            self.by_text.setdefault(old[start], []).append(index)
+
+    def _reach(self, index: int) -> int:
+        """The end (exclusive) of the lines the previous version's step `index` read."""
+        old = self.old
+        n_old = len(old)
+        after = self.starts[index + 1] if index + 1 < len(self.starts) else n_old
+        blank = after
+        while blank < n_old and old[blank].strip(" \t"):
+            blank += 1
+        return min(n_old, max(after + 2, blank + 1))
+
+    def find(self, line: int) -> tuple[int, int] | None:
+        """(index of the previous version's step, the line after it in the new version) of
+        a step that can be taken at `line`, or None."""
+        lines = self.lines
+        if line >= len(lines):
+            return None
+        for index in self.by_text.get(lines[line], ()):
+            start = self.starts[index]
+            if (start == 0) != (line == 0):
+                continue  # front matter is only taken at line 0
+            reach = self._reach(index)
+            stop = line + reach - start
+            if reach == len(self.old) and stop != len(lines):
+                continue  # it read to the end of the document: so must this one
+            if self.old[start:reach] != lines[line:stop]:
+                continue
+            after = self.starts[index + 1] if index + 1 < len(self.starts) else len(self.old)
+            return index, line + after - start
+        return None
 
 
 def _parse(
@@ -293,6 +345,7 @@ def _parse(
     count_code_blocks: bool,
     inline: InlineCache | None,
     before: Sequence[Step] = (),
+    reuse: _Reuse | None = None,
 ) -> tuple[list[Step], References] | str | None:
     """The steps of `src` from `first_line` on (the top-level loop of markdown-it-py's
     ``ParserBlock.tokenize``), then `previous`'s from the first step that starts on a line
@@ -305,7 +358,7 @@ def _parse(
     md: MarkdownIt = _parser()
     block_rules, core_rules, core_names = _rules()
     tokens: list[Token] = []
-    raw: list[_Raw] = []
+    raw: list[_Raw | Step] = []
     synced: int | None = None
     max_nesting: int = md.options["maxNesting"]
     if src:
@@ -320,6 +373,13 @@ def _parse(
             if sync is not None and line in sync:
                 synced = line
                 break
+            if reuse is not None and previous is not None:
+                found = reuse.find(line)
+                if found is not None:  # (only state.tight, unused at the top level, differs)
+                    index, next_line = found
+                    raw.append(previous.steps[index].shifted(line - reuse.starts[index]))
+                    state.line = line = next_line
+                    continue
             if state.sCount[line] < state.blkIndent or state.level >= max_nesting:
                 return None  # never at the top level; parse whole to be sure
             step_env: dict[str, Any] = {}
@@ -361,8 +421,16 @@ def _parse(
         for rule in core_rules:
             rule(core)
     steps = list(before)
-    bounds = [item.first_token for item in raw] + [len(tokens)]
-    for item, stop in zip(raw, bounds[1:], strict=True):
+    stop = len(tokens)
+    stops: list[int] = []  # where each parsed step's tokens end
+    for item in reversed(raw):
+        stops.append(stop)
+        if isinstance(item, _Raw):
+            stop = item.first_token
+    for item, stop in zip(raw, reversed(stops), strict=True):
+        if isinstance(item, Step):
+            steps.append(item)  # taken from the previous version
+            continue
         piece = tokens[item.first_token : stop]
         if _dropped_regions(piece, max_nesting):
             return None
@@ -413,7 +481,10 @@ def _cached_inline(
 
 
 def _references(
-    before: Sequence[Step], raw: Sequence[_Raw], after: Sequence[Step], previous: Parsed | None
+    before: Sequence[Step],
+    raw: Sequence[_Raw | Step],
+    after: Sequence[Step],
+    previous: Parsed | None,
 ) -> References | None:
     """The document's link reference definitions (the first of a label wins), or None when
     they differ from `previous`'s (whose steps' inline content depends on them)."""

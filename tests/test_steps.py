@@ -85,8 +85,9 @@ def test_a_one_line_change_parses_only_the_steps_around_it() -> None:
     assert after.how == STEPS
     assert after.counts.words == 39 * 8 + 10
     assert (after.counts, after.blocks) == count_with_blocks(new)
-    # Steps 18 to 20 parsed again (two whole steps of margin); 21 is the previous one's.
-    assert cache.misses == 3
+    # Parsed again: paragraph 20 and paragraph 19, which looks at the line after the blank
+    # line that ends it (paragraph 20's first); the others are the previous version's.
+    assert cache.misses == 2
     assert after.blocks[0] is before.blocks[0]  # the words of unchanged steps are shared
     assert after.blocks[39] is before.blocks[39]
 
@@ -99,6 +100,22 @@ def test_moved_reference_definitions_are_the_same_definitions() -> None:
     after = count_version(new, before.parsed)
     assert after.how == STEPS
     assert after.counts.words == 6
+
+
+def test_two_changes_far_apart_parse_only_the_steps_around_each() -> None:
+    paragraphs = [f"Paragraph {n} has nine words in it, no more." for n in range(60)]
+    old = "\n\n".join(paragraphs) + "\n"
+    edited = list(paragraphs)
+    edited[10] = "Changed."
+    edited.insert(40, "Inserted paragraph.")
+    new = "\n\n".join(edited) + "\n"
+    before = count_version(old)
+    assert before.parsed is not None and before.counts.words == 60 * 9
+    cache = InlineCache()
+    after = count_version(new, before.parsed, inline=cache)
+    assert (after.how, after.counts.words) == (STEPS, 59 * 9 + 1 + 2)
+    assert (after.counts, after.blocks) == count_with_blocks(new)
+    assert cache.misses == 4  # paragraphs 9 and 10, 39 and the inserted one
 
 
 def test_changed_reference_definitions_parse_the_whole_version() -> None:
