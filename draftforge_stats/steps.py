@@ -261,7 +261,7 @@ def _from_previous(
     starts = [step.start for step in old_steps]
     changed = bisect.bisect_right(starts, prefix) - 1  # the last step starting at or before it
     kept = changed - MARGIN
-    if kept <= 0:
+    if kept <= 0 or _front_matter_tried(old):
         kept, resume = 0, 0
     else:
         resume = starts[kept]
@@ -284,6 +284,13 @@ def _from_previous(
     if isinstance(parsed, str):
         return parsed
     return Parsed(lines, parsed[0], parsed[1], previous.count_code_blocks)
+
+
+def _front_matter_tried(lines: list[str]) -> bool:
+    """Whether the front matter rule looked at the document: it reads on to the end when
+    there is no closing line, and gives way to another rule, so the first step may depend
+    on any line."""
+    return bool(lines) and lines[0].startswith("-")
 
 
 class _Reuse:
@@ -310,6 +317,8 @@ class _Reuse:
         """The end (exclusive) of the lines the previous version's step `index` read."""
         old = self.old
         n_old = len(old)
+        if index == 0 and _front_matter_tried(old):
+            return n_old
         after = self.starts[index + 1] if index + 1 < len(self.starts) else n_old
         blank = after
         while blank < n_old and old[blank].strip(" \t"):

@@ -143,6 +143,20 @@ def test_front_matter_moved_off_line_0_is_not_front_matter() -> None:
     assert after.blocks == [("title", "Front")]
 
 
+def test_front_matter_closed_by_a_later_line() -> None:
+    """Unclosed, `---` is a rule and `title: Front` text; a `---` added lines later closes
+    the front matter, whose rule read on to the end of the document."""
+    old = "---\ntitle: Front\n1. first\n2) second"
+    new = "---\ntitle: Front\n1. first\n---\n2) second"
+    before = count_version(old)
+    assert before.parsed is not None
+    assert (before.counts.words, before.counts.title) == (4, None)
+    after = count_version(new, before.parsed)
+    assert after.how == STEPS
+    assert (after.counts.words, after.counts.title) == (1, None)  # "second"
+    assert after.blocks == [("second",)]
+
+
 def test_footnotes_are_counted_whole() -> None:
     text = "Text[^1].\n\n[^1]: A note.\n"
     counted = count_version(text)
