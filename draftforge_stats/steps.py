@@ -7,9 +7,10 @@ records the definition). What a step produces depends only on the lines from L o
 for front matter, on L being line 0); its inline content depends on its own tokens and on
 the document's reference definitions. So a version that differs from the previous one in
 a few lines is parsed here from a step a safe margin (:data:`MARGIN` whole steps) before
-the first changed line, up to the first step that starts on a line of the unchanged end
-of the document where the previous version also had a step start: from there on the
-steps are the previous version's, shifted. Each step keeps what counting needs (its
+the first changed line; a step of the previous version whose lines read (see
+:class:`_Reuse`) are unchanged is taken as it is; and from the first step that starts on a
+line of the unchanged end of the document where the previous version also had a step
+start, the steps are the previous version's, shifted. Each step keeps what counting needs (its
 blocks of words, characters without whitespace and whitespace-separated runs, its
 titles), made by the same functions :mod:`.counting` uses on a whole document, so the
 sums are exactly :func:`.counting.count_with_blocks`'s.

@@ -17,7 +17,15 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from draftforge_stats.counting import count_with_blocks, decode_source
-from draftforge_stats.steps import FIRST, FOOTNOTES, REFERENCES, STEPS, InlineCache, count_version
+from draftforge_stats.steps import (
+    FIRST,
+    FOOTNOTES,
+    REFERENCES,
+    STEPS,
+    Counted,
+    InlineCache,
+    count_version,
+)
 from tests.test_counting import VECTORS
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -58,6 +66,15 @@ def _check(previous_text: str, texts: list[str], code_blocks: bool) -> None:
         )
 
 
+def _versions(old: str, new: str, **options: Any) -> tuple[Counted, Counted]:
+    """`old` counted whole, then `new` counted from it, checked against a whole parse."""
+    before = count_version(old)
+    assert before.parsed is not None
+    after = count_version(new, before.parsed, **options)
+    assert (after.counts, after.blocks) == count_with_blocks(new)
+    return before, after
+
+
 @pytest.mark.parametrize("case", VECTORS, ids=[case["name"] for case in VECTORS])
 def test_vector_from_every_other_vector_and_edited_at_every_line(case: dict[str, Any]) -> None:
     code_blocks = bool(case.get("count_code_blocks", False))
@@ -93,11 +110,9 @@ def test_a_one_line_change_parses_only_the_steps_around_it() -> None:
 
 
 def test_moved_reference_definitions_are_the_same_definitions() -> None:
-    old = "See [the book][b].\n\n[b]: /one\n"
-    new = "See [the book][b].\n\nNew words here.\n\n[b]: /one\n"
-    before = count_version(old)
-    assert before.parsed is not None
-    after = count_version(new, before.parsed)
+    _, after = _versions(
+        "See [the book][b].\n\n[b]: /one\n", "See [the book][b].\n\nNew words here.\n\n[b]: /one\n"
+    )
     assert after.how == STEPS
     assert after.counts.words == 6
 
@@ -109,21 +124,17 @@ def test_two_changes_far_apart_parse_only_the_steps_around_each() -> None:
     edited[10] = "Changed."
     edited.insert(40, "Inserted paragraph.")
     new = "\n\n".join(edited) + "\n"
-    before = count_version(old)
-    assert before.parsed is not None and before.counts.words == 60 * 9
     cache = InlineCache()
-    after = count_version(new, before.parsed, inline=cache)
+    before, after = _versions(old, new, inline=cache)
+    assert before.counts.words == 60 * 9
     assert (after.how, after.counts.words) == (STEPS, 59 * 9 + 1 + 2)
-    assert (after.counts, after.blocks) == count_with_blocks(new)
     assert cache.misses == 4  # paragraphs 9 and 10, 39 and the inserted one
 
 
 def test_changed_reference_definitions_parse_the_whole_version() -> None:
-    old = "See [the book][b].\n\n[b]: /one\n"
-    new = "See [the book][b].\n\n[c]: /two\n"
-    before = count_version(old)
-    assert before.parsed is not None
-    after = count_version(new, before.parsed)
+    before, after = _versions(
+        "See [the book][b].\n\n[b]: /one\n", "See [the book][b].\n\n[c]: /two\n"
+    )
     assert after.how == REFERENCES
     assert (before.counts.words, before.counts.characters) == (3, 13)  # "See the book."
     # [b] is no longer defined: the text is "See [the book][b]." as written.
