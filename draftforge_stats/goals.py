@@ -26,16 +26,11 @@ Definitions (the README's "Goals and pace" says the same):
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from datetime import date, timedelta
-from typing import Any
-
-import yaml
 
 from .images.days import words_added
 from .statsfile import GoalInfo, HistoryEntry, TargetInfo
-from .validation.documents import SourceError, check_nesting
 
 __all__ = [
     "OVERRUN_THRESHOLD",
@@ -44,7 +39,6 @@ __all__ = [
     "chapter_target",
     "compute_goal",
     "count_writing_days",
-    "front_matter_target",
     "nth_writing_day",
 ]
 
@@ -61,8 +55,6 @@ WEEKDAYS: tuple[str, ...] = (
 
 PACE_WINDOW = 14
 """Days (today included) over which `recent_pace` is measured."""
-
-_FRONT_MATTER = re.compile(r"\ufeff?---[ \t]*\n(.*?)\n---[ \t]*(?:\n|\Z)", re.DOTALL)
 
 OVERRUN_THRESHOLD = 1.10
 """A chapter overruns its target past 110 % of it."""
@@ -178,29 +170,6 @@ def _par(
         return start_words
     elapsed = count_writing_days(start + timedelta(days=1), today, weekdays)
     return start_words + (target - start_words) * elapsed // total
-
-
-def front_matter_target(text: str) -> int | None:
-    """`target_words` of a chapter's YAML front matter, when it is a whole number >= 1.
-
-    Anything else (no front matter, broken YAML, another type) gives None: the chapter
-    simply has no target from its front matter.
-    """
-    match = _FRONT_MATTER.match(text)
-    if match is None:
-        return None
-    source = match.group(1)
-    try:
-        check_nesting(source, "front matter")
-        data: Any = yaml.safe_load(source)
-    except (SourceError, yaml.YAMLError, ValueError, TypeError, OverflowError, RecursionError):
-        return None
-    if not isinstance(data, dict):
-        return None
-    value = data.get("target_words")
-    if isinstance(value, int) and not isinstance(value, bool) and value >= 1:
-        return value
-    return None
 
 
 def chapter_target(words: int, target: int | None) -> TargetInfo | None:

@@ -6,11 +6,11 @@ Action's job summary both show these lines, so they say the same thing.
 
 from __future__ import annotations
 
-from .statsfile import GoalInfo, Stats
+from .statsfile import ChapterEntry, GoalInfo, Stats
 from .wording import number as _n
-from .wording import plural
+from .wording import percent, plural
 
-__all__ = ["goal_lines", "today_changes", "today_line"]
+__all__ = ["chapter_target_text", "goal_lines", "has_targets", "today_changes", "today_line"]
 
 
 def _words(count: int) -> str:
@@ -35,8 +35,8 @@ def goal_lines(goal: GoalInfo | None) -> list[str]:
         )
     elif goal.words_per_day_needed is None:
         lines.append(
-            f"Goal: {_words(goal.target_word_count)} by {goal.deadline}: the deadline has "
-            f"passed with {_words(goal.words_remaining)} to go."
+            f"Goal: {_words(goal.target_word_count)} by {goal.deadline}: no writing day is "
+            f"left before the deadline, with {_words(goal.words_remaining)} to go."
         )
     else:
         lines.append(
@@ -79,3 +79,17 @@ def today_line(stats: Stats, today: str) -> str | None:
         return None
     added, deleted = changes
     return f"Today ({today}): {_words(added)} added, {_n(deleted)} deleted."
+
+
+def has_targets(stats: Stats) -> bool:
+    """Whether any chapter has a target (the chapter tables then show a target column)."""
+    return any(chapter.target is not None for chapter in stats.breakdown.chapters)
+
+
+def chapter_target_text(chapter: ChapterEntry) -> str:
+    """`60.0% of 3,000`, `133.3% of 30, over` past the overrun threshold; "" without one."""
+    target = chapter.target
+    if target is None:
+        return ""
+    text = f"{percent(chapter.word_count, target.words)} of {_n(target.words)}"
+    return text + (", over" if target.overrun else "")

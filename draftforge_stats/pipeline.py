@@ -8,7 +8,7 @@ from __future__ import annotations
 import functools
 import os
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path, PurePosixPath
@@ -26,7 +26,7 @@ from .errors import (
     WriteError,
 )
 from .gitrepo import Repository
-from .goals import chapter_target, compute_goal, front_matter_target, weekday_numbers
+from .goals import chapter_target, compute_goal, weekday_numbers
 from .history import (
     CACHE_FILE,
     CountCache,
@@ -40,7 +40,7 @@ from .history import (
     future_warnings,
 )
 from .images import image_files, written_here
-from .names import STATS_FILE
+from .names import CONFIG_FILE, STATS_FILE
 from .reading import describe_mode, read_manuscript_file, read_regular_file
 from .safekeeping import (
     committed_days,
@@ -70,6 +70,14 @@ from .statsfile import (
     write_if_changed,
 )
 from .streaks import compute_streaks
+from .targets import (
+    FRONT_MATTER_LIMIT,
+    FrontTarget,
+    chosen_targets,
+    front_issues,
+    front_target,
+    not_a_chapter,
+)
 
 T = TypeVar("T")
 
@@ -145,7 +153,7 @@ def _compute(
     cache = CountCache(count_code_blocks=settings.count_code_blocks, path=cache_path)
     counter = Counter(repo, cache, count_code_blocks=settings.count_code_blocks)
 
-    fronts: dict[str, int] = {}  # `target_words` of the files' front matter
+    fronts: dict[str, FrontTarget] = {}  # `target_words` of the files' front matter
 
     def count(rel: str) -> TextCounts | None:
         try:
@@ -153,8 +161,8 @@ def _compute(
         except UnreadableFileError as exc:  # a pipe, a device, too large, not readable: skip it
             warnings.append(f"{rel}: {exc}; not counted")
             return None
-        front = front_matter_target(decode_source(data[:_FRONT_MATTER_LIMIT])[0])
-        if front is not None:
+        front = front_target(decode_source(data[:FRONT_MATTER_LIMIT])[0])
+        if front.value is not None or front.issue is not None:
             fronts[rel] = front
         counts, bad_offset = counter.file(data)
         if bad_offset is not None:
@@ -167,10 +175,7 @@ def _compute(
     chapter_counts = {rel: counts for rel in found.chapters if (counts := count(rel))}
     manuscript_counts = {rel: counts for rel in found.manuscript if (counts := count(rel))}
     counted = list(chapter_counts)
-    targets = dict(settings.chapter_targets)
-    for rel in chapter_counts:
-        if rel not in targets and rel in fronts:
-            targets[rel] = fronts[rel]
+    targets = _targets(root, selector, settings.chapter_targets, chapter_counts, fronts, warnings)
 
     rule = DayRule(settings.zone(), settings.day_starts_at)
     history: History | None = None
@@ -445,8 +450,40 @@ def _read_text(path: Path) -> str | None:
         return None
 
 
-_FRONT_MATTER_LIMIT = 64 * 1024
-"""Front matter (`target_words`) is looked for in a chapter's first 64 KiB."""
+def _targets(
+    root: Path,
+    selector: FileSelector,
+    configured: Mapping[str, int],
+    chapters: Mapping[str, TextCounts],
+    fronts: Mapping[str, FrontTarget],
+    warnings: list[str],
+) -> dict[str, int]:
+    """Each chapter's target (`stats.chapter_targets` wins over `target_words`); a warning
+    for each target that cannot be used, and for each chapter given two different ones."""
+    config = CONFIG_FILE.as_posix()
+    for rel, front in fronts.items():
+        chapter = rel in chapters
+        for issue in front_issues(
+            front, chapter=chapter, configured=configured.get(rel), config=config
+        ):
+            unused = "; the chapter has no target from its front matter" if issue.bad_value else ""
+            warnings.append(f"{rel}:{issue.line}: {issue.message} ({issue.hint}){unused}")
+    for file in configured:
+        if file not in chapters:
+            kind = selector.classify(file)
+            why = not_a_chapter(
+                file,
+                kind=kind.value if kind else None,
+                exists=os.path.isfile(root / file),
+                chapters_directory=selector.chapters_directory,
+            )
+            warnings.append(
+                f"{config}: `stats.chapter_targets`: {why}; its target is not used"
+                " (give the path of a chapter, relative to the project folder, such "
+                "as `chapters/01-the-beginning.md`)"
+            )
+    valid = {rel: front.value for rel, front in fronts.items() if front.value is not None}
+    return chosen_targets(list(chapters), configured, valid)
 
 
 def _ours(path: Path, rel: Path) -> bool:

@@ -9,7 +9,7 @@ from rich.table import Table
 from rich.text import Text
 
 from .dates import window_end
-from .goaltext import goal_lines, today_line
+from .goaltext import chapter_target_text, goal_lines, has_targets, today_line
 from .images.calendar import LEVELS
 from .images.calendar import level as heat_level
 from .images.days import MONTHS, added_by_day
@@ -78,14 +78,20 @@ def chapters_table(stats: Stats, *, layout: str = "wide") -> Table:
         table.add_column(
             "Characters", justify="right", no_wrap=True, footer=_n(stats.current.character_count)
         )
+    targets = has_targets(stats)
+    if targets:
+        table.add_column("Target", justify="right", footer="")
     for index, chapter in enumerate(stats.breakdown.chapters, start=1):
         if layout == "wide":
             cells: list[RenderableType] = [Text(chapter.title), Text(chapter.file)]
         else:
             cells = [Text.assemble(chapter.title, "\n", (chapter.file, "dim"))]
-        counts = [_n(chapter.word_count)]
+        counts: list[RenderableType] = [_n(chapter.word_count)]
         if layout != "narrow":
             counts.append(_n(chapter.character_count))
+        if targets:
+            over = chapter.target is not None and chapter.target.overrun
+            counts.append(Text(chapter_target_text(chapter), style="yellow" if over else ""))
         table.add_row(str(index), *cells, *counts)
     return table
 

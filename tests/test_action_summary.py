@@ -7,7 +7,9 @@ import re
 from datetime import date
 
 from draftforge_stats.action.summary import CHART_COLOUR, build_summary, progress_bar, word_chart
-from tests.builders import MARCH_LABELS, chart_labels, history_entry, summary_stats
+from draftforge_stats.statsfile import TargetInfo
+from tests.builders import MARCH_LABELS, chapter, chart_labels, history_entry, summary_stats
+from tests.builders import make_stats as book
 from tests.imaging import contrast, entry, make_stats
 
 
@@ -158,3 +160,15 @@ def test_the_totals_table_has_a_header_row() -> None:
     lines = build_summary(make_stats({date(2025, 1, 3): 10}), today="2025-01-03", status="S.")
     table = lines.splitlines()[4:7]
     assert table == ["| Measure | Value |", "| --- | ---: |", "| Words | 10 |"]
+
+
+def test_chapter_targets_have_a_column_only_when_a_chapter_has_one() -> None:
+    stats = book([chapter("chapters/01.md", "One", 10, 50, 40)])
+    plain = build_summary(stats, today="2025-01-03", status="S.")
+    assert "| # | Chapter | File | Words |\n" in plain
+    stats.breakdown.chapters[0].target = TargetInfo(words=8, percent=125.0, overrun=True)
+    lines = build_summary(stats, today="2025-01-03", status="S.").splitlines()
+    start = lines.index("| # | Chapter | File | Words | Target |")
+    assert lines[start + 1] == "| ---: | --- | --- | ---: | ---: |"
+    assert lines[start + 2].endswith("| 10 | 125.0% of 8, over |")
+    assert lines[start + 3] == "| | **Total** | | **10** | |"

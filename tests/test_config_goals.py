@@ -43,6 +43,18 @@ def test_goal_settings_are_read() -> None:
         ('stats:\n  deadline: "31/03/2026"\n', (2, 13), "`31/03/2026` is not allowed here"),
         ("stats:\n  writing_days: [monday, funday]\n", (2, 26), "`funday` is not one of"),
         ("stats:\n  writing_days: []\n", (2, 17), "must not be empty"),
+        (
+            "stats:\n  writing_days: [monday, monday]\n",
+            (2, 26),
+            "`monday` is listed more than once",
+        ),
+        ("stats:\n  writing_days: [Monday]\n", (2, 18), "`Monday` is not one of the allowed"),
+        ("stats:\n  writing_days: monday\n", (2, 17), "expected a list, got a string"),
+        (
+            "stats:\n  chapter_targets: {chapters/a.md: 100000001}\n",
+            (2, 36),
+            "must be at most 100000000",
+        ),
         ("stats:\n  chapter_targets: {chapters/a.md: 0}\n", (2, 36), "must be at least 1, got 0"),
         (
             "stats:\n  chapter_targets: {../a.md: 5}\n",

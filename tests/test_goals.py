@@ -16,7 +16,6 @@ from draftforge_stats.goals import (
     chapter_target,
     compute_goal,
     count_writing_days,
-    front_matter_target,
     nth_writing_day,
     weekday_numbers,
 )
@@ -170,18 +169,31 @@ def test_chapter_target(words: int, target: int | None, expected: TargetInfo | N
     assert chapter_target(words, target) == expected
 
 
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        ("---\ntitle: One\ntarget_words: 3000\n---\nText.", 3000),
-        ("\ufeff---\ntarget_words: 12\n---\n", 12),
-        ("---\ntarget_words: three\n---\nText.", None),
-        ("---\ntarget_words: 0\n---\nText.", None),
-        ("---\ntarget_words: true\n---\nText.", None),
-        ("---\ntarget_words: [1\n---\nText.", None),  # broken YAML: no target
-        ("Text.\n\n---\ntarget_words: 5\n---\n", None),  # not at the start
-        ("---\n" + "[" * 5000 + "\n---\n", None),  # hostile nesting is refused
-    ],
-)
-def test_front_matter_target(text: str, expected: int | None) -> None:
-    assert front_matter_target(text) == expected
+def test_deadline_today_before_and_after_writing_today() -> None:
+    """The deadline is the last writing day: today counts until something is written."""
+    goal = _goal(deadline=date(2026, 3, 16))
+    assert goal is not None
+    assert (goal.days_remaining, goal.words_per_day_needed) == (1, 6000)
+    assert (goal.par, goal.ahead_by) == (10_000, -6000)
+    written = _goal([entry("2026-03-16", 4300, 300, 300), *HISTORY], word_count=4300,
+                    deadline=date(2026, 3, 16))  # fmt: skip
+    assert written is not None
+    assert (written.days_remaining, written.words_per_day_needed) == (0, None)
+    assert (written.par, written.ahead_by) == (10_000, -5700)
+
+
+def test_a_deadline_on_a_day_off() -> None:
+    """Saturday 14 March, deadline Sunday 15 March, Monday to Friday: no writing day is
+    left; par is the target, reached on the last writing day (Friday 13 March): 9 writing
+    days from 3 to 13 March."""
+    goal = _goal(deadline=date(2026, 3, 15), today=date(2026, 3, 14))
+    assert goal is not None
+    assert (goal.days_remaining, goal.words_per_day_needed) == (0, None)
+    assert (goal.par, goal.ahead_by) == (10_000, -6000)
+
+
+def test_target_reached_after_the_deadline() -> None:
+    goal = _goal(word_count=12_000, deadline=date(2026, 3, 10))
+    assert goal is not None
+    assert (goal.words_remaining, goal.days_remaining, goal.words_per_day_needed) == (0, 0, 0)
+    assert (goal.par, goal.ahead_by, goal.projected_finish) == (10_000, 2000, "2026-03-16")

@@ -82,7 +82,8 @@ def test_goal_lines() -> None:
         (
             {"days_remaining": 0, "words_per_day_needed": None, "par": 10_000, "ahead_by": 0},
             [
-                "Goal: 10,000 words by 2026-03-31: the deadline has passed with 6,000 words to go.",
+                "Goal: 10,000 words by 2026-03-31: no writing day is left before the deadline, "
+                "with 6,000 words to go.",
                 "Par for today: 10,000; you are on par.",
                 "Recent pace: 310 words a writing day (last 14 days); at this pace, finished "
                 "on 2026-04-10.",

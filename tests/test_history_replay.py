@@ -257,3 +257,20 @@ def test_a_1_0_0_file_is_upgraded_without_losing_days(git_repo: GitRepo) -> None
         ("2025-06-01", 10, 1, 1, 6, 10, 0),  # 10 - the kept day's 4
         ("2025-05-20", 4, 1, 2, 4, None, None),
     ]
+
+
+def test_an_import_commit_that_also_edits_other_chapters_adds_nothing(git_repo: GitRepo) -> None:
+    """The trailer marks the whole commit: its edit of 01.md counts 0 too (the README says
+    to commit an import on its own); a normal commit the same day still counts."""
+    git_repo.commit("Start", "2025-06-01T09:00:00+00:00", files={"chapters/01.md": words(10)})
+    git_repo.commit(
+        "Import a chapter, and a fix\n\nDraftForge: import",
+        "2025-06-02T09:00:00+00:00",
+        files={"chapters/01.md": words(12), "chapters/02.md": words(30, "two")},
+    )
+    git_repo.commit("Write", "2025-06-02T18:00:00+00:00", files={"chapters/01.md": words(15)})
+    result = run(git_repo.path)
+    assert rows(result) == [
+        ("2025-06-02", 45, 2, 2, 35, 3, 0),  # only Write's 3 words (12 to 15)
+        ("2025-06-01", 10, 1, 1, 10, 10, 0),
+    ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from rich.console import Console
 
 from draftforge_stats.report import build_report
-from draftforge_stats.statsfile import Stats
+from draftforge_stats.statsfile import Stats, TargetInfo
 from tests.builders import chapter, make_stats
 
 
@@ -35,3 +35,25 @@ def test_no_target_no_progress_bar() -> None:
     lines = plain(stats(7, None))
     assert lines[0] == "Book (novel): 7 words in 1 chapter"
     assert lines[1].rstrip() == "Chapters"  # the chapters follow at once: no bar
+
+
+def test_chapter_targets_have_a_column_with_the_share_and_the_overrun() -> None:
+    """60 of 100 words is 60.0%; 40 of 30 is 133.3%, past 110%: over."""
+    book = make_stats(
+        [
+            chapter("chapters/01.md", "One", 60, 300, 240),
+            chapter("chapters/02.md", "Two", 40, 200, 160),
+            chapter("chapters/03.md", "Three", 5, 25, 20),
+        ]
+    )
+    chapters = book.breakdown.chapters
+    chapters[0].target = TargetInfo(words=100, percent=60.0, overrun=False)
+    chapters[1].target = TargetInfo(words=30, percent=133.3, overrun=True)
+    rows = [line for line in plain(book) if line.startswith(("│", "┃"))]
+    assert [row.split("│")[-2].strip() for row in rows[1:4]] == [
+        "60.0% of 100",
+        "133.3% of 30, over",
+        "",
+    ]
+    assert rows[0].split("┃")[-2].strip() == "Target"
+    assert "Target" not in "".join(plain(stats(7, None)))  # no chapter has one: no column

@@ -13,7 +13,7 @@ from datetime import date, timedelta
 
 from ..dates import window_end
 from ..errors import Problem
-from ..goaltext import goal_lines, today_changes
+from ..goaltext import chapter_target_text, goal_lines, has_targets, today_changes
 from ..images.days import MONTHS, words_added
 from ..statsfile import HistoryEntry, Stats
 from ..wording import days as _days
@@ -163,13 +163,19 @@ def build_summary(
     chapters = stats.breakdown.chapters
     lines += ["", "### Chapters", ""]
     if chapters:
-        lines += ["| # | Chapter | File | Words |", "| ---: | --- | --- | ---: |"]
+        targets = has_targets(stats)
+        extra = (" Target |", " ---: |", " |") if targets else ("", "", "")
+        lines += [
+            f"| # | Chapter | File | Words |{extra[0]}",
+            f"| ---: | --- | --- | ---: |{extra[1]}",
+        ]
         lines += [
             f"| {index} | {_cell(chapter.title)} | {_code(chapter.file)} | "
             f"{_n(chapter.word_count)} |"
+            + (f" {chapter_target_text(chapter)} |" if targets else "")
             for index, chapter in enumerate(chapters, start=1)
         ]
-        lines.append(f"| | **Total** | | **{_n(current.word_count)}** |")
+        lines.append(f"| | **Total** | | **{_n(current.word_count)}** |{extra[2]}")
     else:
         lines.append("No chapter files found.")
     return "\n".join(lines) + "\n"

@@ -36,7 +36,7 @@ from ..gitrepo import RawCommit
 from .days import DayRule
 from .wordchanges import ChapterChange, DayChanges, diff_change
 
-__all__ = ["Day", "Replay", "Totals", "commit_key", "generations", "replay"]
+__all__ = ["Day", "Replay", "Totals", "commit_key", "generations", "last_changed", "replay"]
 
 PathKind = Callable[[str], "tuple[str, Kind] | None"]
 """Repository path -> (project path, kind), or None for a file that does not count."""
@@ -273,12 +273,46 @@ def replay(
         day.take(key, commit.sha, totals, commit.authored_at)
         day.changes.add_all(undated_changes)
         day.changes.add_all(own)
-        edits = [*undated_edits, *edits]
+        _touch(result, [*undated_edits, *edits], key, commit.authored_at)
         undated, undated_changes, undated_edits = 0, DayChanges(), []
-        for edit in edits:
-            if edit.rel not in result.touched_key or key > result.touched_key[edit.rel]:
-                result.touched_key[edit.rel] = key
-                result.touched[edit.rel] = commit.authored_at
         if result.last_key is None or key > result.last_key:
             result.last, result.last_key = commit, key
     return result
+
+
+def _touch(result: Replay, edits: Iterable[_ChapterEdit], key: Key, when: datetime) -> None:
+    """The chapters of `edits` were last changed by the commit of `key` (dated `when`),
+    unless a later one (by :func:`commit_key`) changed them."""
+    for edit in edits:
+        if edit.rel not in result.touched_key or key > result.touched_key[edit.rel]:
+            result.touched_key[edit.rel] = key
+            result.touched[edit.rel] = when
+
+
+def last_changed(
+    commits: Sequence[RawCommit],
+    *,
+    paths: PathKind,
+    generation: Mapping[str, int],
+) -> dict[str, datetime]:
+    """Each chapter's `last_modified` by the rule of :func:`replay` (without reading a
+    blob): the author date of the latest commit, by :func:`commit_key`, that changed it
+    against its first parent; a change by a commit without a usable date counts as the
+    next dated manuscript commit's of the walk. For the chapters a walk did not reach."""
+    result = Replay()
+    undated: list[_ChapterEdit] = []
+    for commit in commits:
+        changed, edits = _edits(commit, paths)
+        if not changed:
+            continue
+        if commit.authored_at is None:
+            undated.extend(edits)
+            continue
+        _touch(
+            result,
+            [*undated, *edits],
+            commit_key(commit, generation[commit.sha]),
+            commit.authored_at,
+        )
+        undated = []
+    return result.touched

@@ -18,7 +18,8 @@ Fast on long histories:
 * blobs are read in batches through one `git cat-file --batch` process;
 * incremental: when the stored stats file was made at an ancestor of HEAD, only the newer
   commits are walked and added to the stored days (a day they share with the stored ones is
-  made again whole), giving exactly what a full walk gives.
+  made again whole, its stored commits read by the same `git log --raw` as the new ones),
+  giving exactly what a full walk gives, `last_modified` included.
 
 The count cache is :mod:`.cache`, the day arithmetic :mod:`.days`. Library code: it
 returns warnings and notes, it never prints.
@@ -43,6 +44,7 @@ from .cache import BlobSource, Counter, Progress
 from .days import DayRecord, DayRule, Stored, merge_days, to_entries
 from .replay import (
     Day,
+    Key,
     Replay,
     Totals,
     chapter_blobs,
@@ -50,6 +52,7 @@ from .replay import (
     commit_key,
     diffs_words,
     generations,
+    last_changed,
     replay,
     word_changes,
 )
@@ -73,6 +76,9 @@ class _Replay:
     days: dict[date, DayRecord] = field(default_factory=dict)
     last: RawCommit | None = None  # the latest commit that changed the manuscript
     touched: dict[str, datetime] = field(default_factory=dict)  # chapter -> last change
+    touched_key: dict[str, Key] = field(default_factory=dict)  # ... and its commit's order
+    unsure: set[str] = field(default_factory=set)
+    """Chapters whose latest change may be a stored commit's (see :meth:`_Builder._extend`)."""
     authored: dict[str, datetime] = field(default_factory=dict)  # recorded sha -> date
 
 
@@ -277,6 +283,20 @@ class _Outcome:
     """See :attr:`History.covers_stored`."""
 
 
+MAX_EXCLUDED = 1000
+"""An incremental run's `git log` names at most this many commits to leave out (each a
+command-line argument); a history that needs more is walked whole, with the same result."""
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """What an incremental run reads (see :meth:`_Builder._plan`)."""
+
+    new: set[str]  # the commits after the stored commit
+    remade: set[str]  # stored commits of the days the new ones write on
+    excluding: list[str] | None  # what the one `git log` leaves out; None: nothing
+
+
 class _Builder:
     def __init__(
         self,
@@ -388,10 +408,26 @@ class _Builder:
         if self.repo.has_commit(since):
             if not self.repo.is_ancestor(since, head.sha):
                 return None
-            log = self.repo.log(since=since)
-            if not log:
+            graph = self.repo.graph()
+            plan = self._plan(graph, since, stored)
+            if not plan.new:
                 return None
-            replay = self._incremental(stored, log)
+            walked = (
+                self.repo.log(excluding=plan.excluding)
+                if plan.excluding is not None
+                else self.repo.log()
+            )
+            log = [commit for commit in walked if commit.sha in plan.new]
+            remade = [commit for commit in walked if commit.sha in plan.remade]
+            generation = generations(graph)
+            replay = self._incremental(stored, log, remade, generation)
+            # A new commit that comes before the stored commit in the history's order (from
+            # a branch merged since) may not be a chapter's latest change: a stored commit
+            # may have changed it later. Those chapters are dated over the whole history.
+            since_key = next(
+                commit_key(commit, generation[since]) for commit in graph if commit.sha == since
+            )
+            replay.unsure = {rel for rel, key in replay.touched_key.items() if key < since_key}
             days = merge_days(stored.days, replay.days, add=False)
             described = self._described(log, head.sha, since)
             return _Outcome(
@@ -419,26 +455,74 @@ class _Builder:
             days, replay, Mode.SHALLOW, complete=False, commits_walked=len(log), described=described
         )
 
-    def _incremental(self, stored: Stored, log: Sequence[RawCommit]) -> _Replay:
-        """Replay the commits after the stored commit, exactly as a full walk would.
+    def _plan(self, graph: Sequence[RawCommit], since: str, stored: Stored) -> _Plan:
+        """Which commits an incremental run reads, from the `graph` of HEAD (parents first):
+        the new ones (not reachable from `since`), and the stored commits of the days the
+        new ones write on (those days are made again whole).
 
-        A day that already has stored commits is made again whole: its earlier commits are
-        found in the full log (one more `git log`, only then) and their words compared again,
-        so moves between its commits are seen whichever run they fell in; its totals are
-        those of its latest commit among old and new.
+        One `git log` lists both: it leaves out what is reachable from the commits just
+        before the first remade commits (the parents, outside them, of the stored commits
+        that are remade or come after one), so it walks the new commits and the stored ones
+        from the earliest remade day's commits on: after a second commit on the stored
+        newest day, only that day's commits and the new ones.
+        """
+        old = {since}
+        for commit in reversed(graph):  # children first: one pass finds every ancestor
+            if commit.sha in old:
+                old.update(commit.parents)
+        new = {commit.sha for commit in graph if commit.sha not in old}
+        new_days = {
+            self.rule.day(c.authored_at)
+            for c in graph
+            if c.sha in new and c.authored_at is not None
+        }
+        stored_by_day = {record.day: record for record in stored.days}
+        overlap = new_days & set(stored_by_day)
+        remade = {
+            c.sha
+            for c in graph
+            if c.sha in old
+            and c.authored_at is not None
+            and self.rule.day(c.authored_at) in overlap
+        }
+        remade.update(stored_by_day[day].commit_sha for day in overlap)
+        if not remade:
+            return _Plan(new, remade, [since])
+        after: set[str] = set()  # the stored commits remade or after a remade one
+        for commit in graph:
+            if commit.sha in old and (
+                commit.sha in remade or any(parent in after for parent in commit.parents)
+            ):
+                after.add(commit.sha)
+        excluding = sorted(
+            {p for c in graph if c.sha in after for p in c.parents if p not in after}
+        )
+        return _Plan(new, remade, excluding if len(excluding) <= MAX_EXCLUDED else None)
+
+    def _incremental(
+        self,
+        stored: Stored,
+        log: Sequence[RawCommit],
+        remade: Sequence[RawCommit],
+        generation: Mapping[str, int],
+    ) -> _Replay:
+        """Replay the commits after the stored commit (`log`), exactly as a full walk would.
+
+        A day that already has stored commits is made again whole: its earlier commits
+        (`remade`, read by the same `git log` as the new ones) have their words compared
+        again, so moves between its commits are seen whichever run they fell in; its totals
+        are those of its latest commit among old and new.
         """
         new_days = {self.rule.day(c.authored_at) for c in log if c.authored_at is not None}
         stored_by_day = {record.day: record for record in stored.days}
         overlap = new_days & set(stored_by_day)
-        generation = generations(log, self.repo.generations())
         seeds: dict[date, Day] = {}
-        with self._sources(
-            plan=chapter_blobs(log, self.paths), previous=chapter_predecessors(log, self.paths)
-        ) as (counts, blocks):
+        walked_commits = [*remade, *log]
+        plan = chapter_blobs(walked_commits, self.paths)
+        previous = chapter_predecessors(walked_commits, self.paths)
+        with self._sources(plan=plan, previous=previous) as (counts, blocks):
             if overlap:
-                full = self.repo.log()
-                new = {commit.sha for commit in log}
-                by_sha = {commit.sha: commit for commit in full}
+                by_sha = {commit.sha: commit for commit in remade}
                 for day in sorted(overlap):
                     record = stored_by_day[day]
                     seed = seeds[day] = Day(day, commits=record.commits)
@@ -450,9 +534,7 @@ class _Builder:
                             Totals(record.word_count, record.chapter_count),
                             latest.authored_at,
                         )
-                for commit in full:
-                    if commit.sha in new:
-                        continue
+                for commit in remade:
                     if commit.authored_at is None:
                         continue  # counted with a dated commit, whose day is remade if new
                     day = self.rule.day(commit.authored_at)
@@ -548,6 +630,19 @@ class _Builder:
             covers_stored=covers,
         )
 
+    def _last_changed(self, chapters: Sequence[str]) -> dict[str, datetime]:
+        """The date each of `chapters` was last changed, by the walk's own rule, for the
+        chapters the walk did not date: from the commits that changed them (one `git log`
+        limited to them), placed in the history's order by the commit graph. A change by a
+        commit without a usable date counts on the next dated manuscript commit, which that
+        log may not hold: then the whole log is read."""
+        prefix = self.paths.prefix
+        generation = generations(self.repo.graph())
+        log = self.repo.log(paths=[prefix + rel for rel in chapters])
+        if any(commit.authored_at is None for commit in log):
+            log = self.repo.log()
+        return last_changed(log, paths=self.paths, generation=generation)
+
     def _first_boundary(self, log: Sequence[RawCommit]) -> RawCommit | None:
         """The first commit of `log` at a shallow clone's boundary (shown without parents)."""
         for commit in log:
@@ -636,6 +731,7 @@ class _Builder:
             days=_records(walked.days),
             last=walked.last,
             touched=walked.touched,
+            touched_key=walked.touched_key,
             authored={
                 day.sha: day.authored_at
                 for day in walked.days.values()
@@ -680,7 +776,9 @@ class _Builder:
         unknown: list[str] = []
         for rel in chapters:
             touched = replay.touched.get(rel)
-            if touched is not None:
+            if rel in replay.unsure:
+                unknown.append(rel)
+            elif touched is not None:
                 last_modified[rel] = utc_iso(touched)
             elif stored_dates.get(rel) is not None:
                 last_modified[rel] = stored_dates[rel]
@@ -689,10 +787,9 @@ class _Builder:
             else:
                 unknown.append(rel)
         if unknown:
-            prefix = self.paths.prefix
-            found = self.repo.last_modified([prefix + rel for rel in unknown])
+            found = self._last_changed(unknown)
             for rel in unknown:
-                when = found.get(prefix + rel)
+                when = found.get(rel)
                 last_modified[rel] = utc_iso(when) if when is not None else None
 
         if not outcome.complete and mode is not Mode.SHALLOW and not self.warnings:

@@ -15,10 +15,15 @@ from enum import Enum
 from pathlib import Path
 from typing import Protocol
 
-from draftforge_stats.discover import is_project_marked, project_folder
-from draftforge_stats.errors import Problem, UnknownFileKindError, UnreadableFileError
+from draftforge_stats.discover import FileSelector, discover, is_project_marked, project_folder
+from draftforge_stats.errors import (
+    DraftForgeError,
+    Problem,
+    UnknownFileKindError,
+    UnreadableFileError,
+)
 from draftforge_stats.names import AGENT_RUNS_DIR, CONFIG_FILE, DRAFTFORGE_DIR, STATS_FILE
-from draftforge_stats.reading import NOT_OURS, read_regular_file
+from draftforge_stats.reading import NOT_OURS, read_manuscript_file, read_regular_file
 from draftforge_stats.validation import rules
 from draftforge_stats.validation.documents import (
     Document,
@@ -56,6 +61,7 @@ class FileKind(Enum):
     STATS = "stats"
     METADATA = "metadata"
     AGENT_RUN = "agent-run"
+    CHAPTER = "chapter"  # a chapter's or manuscript file's front matter (`target_words`)
 
     @property
     def schema(self) -> str:
@@ -64,6 +70,7 @@ class FileKind(Enum):
             FileKind.STATS: "stats.schema.json",
             FileKind.METADATA: "metadata.schema.yml",
             FileKind.AGENT_RUN: "agent-run.schema.json",
+            FileKind.CHAPTER: "config.schema.yml",  # `target_words` follows `chapter_targets`
         }[self]
 
 
@@ -297,12 +304,59 @@ def validate(paths: Sequence[Path], *, base: Path | None = None) -> ValidationRe
                 continue
             for path, kind in files:
                 _add(result, seen, path, kind, base, root)
+            result.files.extend(_front_matter_results(root, base))
         else:
             file_kind = kind_of(target)
             if file_kind is None:
                 raise UnknownFileKindError(target)
             _add(result, seen, target, file_kind, base, None)
     return result
+
+
+def _front_matter_results(root: Path, base: Path | None) -> list[FileResult]:
+    """The chapters and manuscript files of the project at `root` whose front matter's
+    `target_words` is wrong (an error) or has no effect (a warning). Nothing when the config
+    cannot be read (its own problems are reported) or the chapters folder is missing."""
+    # Imported here: the config module reads YAML with this package's loader.
+    from draftforge_stats.config import load_config
+    from draftforge_stats.counting import decode_source
+    from draftforge_stats.targets import FRONT_MATTER_LIMIT, KEY, front_issues, front_target
+
+    try:
+        config = load_config(root)
+        found = discover(root, FileSelector.from_config(config))
+    except DraftForgeError:
+        return []
+    shown_config = CONFIG_FILE.as_posix()
+    results: list[FileResult] = []
+    for rel in [*found.chapters, *found.manuscript]:
+        try:
+            head = read_manuscript_file(root / rel)[:FRONT_MATTER_LIMIT]
+        except UnreadableFileError:
+            continue  # `draftforge stats` warns about it
+        issues = front_issues(
+            front_target(decode_source(head)[0]),
+            chapter=rel in found.chapters,
+            configured=config.stats.chapter_targets.get(rel),
+            config=shown_config,
+        )
+        if not issues:
+            continue
+        display = _display(root / rel, base)
+        problems = [
+            Problem(
+                file=display,
+                message=issue.message,
+                line=issue.line,
+                column=issue.column,
+                path=f"$.{KEY}",
+                hint=issue.hint,
+                severity="error" if issue.bad_value else "warning",
+            )
+            for issue in issues
+        ]
+        results.append(FileResult(root / rel, display, FileKind.CHAPTER, problems))
+    return results
 
 
 def _add(

@@ -15,6 +15,7 @@ from collections.abc import Hashable, Mapping, Sequence
 from pathlib import Path, PurePosixPath
 from typing import Any, TypeGuard, cast
 
+from draftforge_stats.discover import FileSelector, Kind
 from draftforge_stats.errors import Problem, UnreadableFileError
 from draftforge_stats.names import DEFAULT_CHAPTERS, DEFAULT_MANUSCRIPT
 from draftforge_stats.reading import read_regular_file
@@ -142,20 +143,43 @@ def _goal_problems(doc: Document, data: Mapping[str, Any], project_root: Path) -
             )
         )
     targets = _get(data, "stats", "chapter_targets")
-    if isinstance(targets, Mapping):
+    selector = _selector(data)
+    if isinstance(targets, Mapping) and selector is not None:
         for file in targets:
-            if isinstance(file, str) and _inside(file) and not (project_root / file).is_file():
-                problems.append(
-                    _problem(
-                        doc,
-                        ("stats", "chapter_targets", file),
-                        f"`{file}` is not a file of the project",
-                        "give the chapter's path relative to the project folder, such as "
-                        "`chapters/01-the-beginning.md`",
-                        severity="warning",
-                    )
+            if not isinstance(file, str) or not _inside(file):
+                continue  # the schema reports it
+            from draftforge_stats.targets import not_a_chapter
+
+            kind = selector.classify(file)
+            exists = (project_root / file).is_file()
+            if exists and kind is Kind.CHAPTER:
+                continue
+            problems.append(
+                _problem(
+                    doc,
+                    ("stats", "chapter_targets", file),
+                    not_a_chapter(
+                        file,
+                        kind=kind.value if kind else None,
+                        exists=exists,
+                        chapters_directory=selector.chapters_directory,
+                    ),
+                    "give the chapter's path relative to the project folder, such as "
+                    "`chapters/01-the-beginning.md`",
+                    severity="warning",
                 )
+            )
     return problems
+
+
+def _selector(data: Mapping[str, Any]) -> FileSelector | None:
+    """The config's file rules, or None when they are not usable (the schema says why)."""
+    from draftforge_stats.config import Config  # here: the config module reads YAML with ours
+
+    try:
+        return FileSelector.from_config(Config.model_validate(data))
+    except (ValueError, TypeError):
+        return None
 
 
 def _inside(relative: str) -> bool:
