@@ -1,8 +1,8 @@
 """Step 1 of the pipeline: read `.draftforge/config.yml` into typed settings.
 
 The file is loaded with a safe YAML loader, checked against `schemas/config.schema.yml`
-(every problem reported at once, with its line and key path), then turned into pydantic
-objects that carry the defaults. No config file at all is fine: defaults apply.
+(every problem reported at once, with its line and key path), then turned into records
+(:mod:`.records`) that carry the defaults. No config file at all is fine: defaults apply.
 """
 
 from __future__ import annotations
@@ -13,8 +13,6 @@ import zoneinfo
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
-
 from .errors import ConfigError, Problem, UnreadableFileError
 from .names import (
     CONFIG_FILE,
@@ -24,14 +22,15 @@ from .names import (
     ProjectType,
 )
 from .reading import NOT_OURS, read_regular_file
+from .records import Record, field
 from .validation.documents import SourceError, decode_utf8, load_yaml
 
 
-class _Section(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+class _Section(Record, frozen=True):
+    pass
 
 
-class ProjectConfig(_Section):
+class ProjectConfig(_Section, frozen=True):
     name: str | None = None
     type: ProjectType = DEFAULT_PROJECT_TYPE
     genre: str | None = None
@@ -39,13 +38,13 @@ class ProjectConfig(_Section):
     target_word_count: int | None = None
 
 
-class StructureConfig(_Section):
+class StructureConfig(_Section, frozen=True):
     chapters_directory: str = DEFAULT_CHAPTERS
     manuscript_directory: str = DEFAULT_MANUSCRIPT
     assets_directory: str = "assets"
 
 
-class AgentConfig(_Section):
+class AgentConfig(_Section, frozen=True):
     enabled: bool = False
     model: str | None = None
     trigger: str | None = None
@@ -54,31 +53,32 @@ class AgentConfig(_Section):
     checks: tuple[str, ...] = ()
 
 
-class AgentsConfig(_Section):
+class AgentsConfig(_Section, frozen=True):
     continuity: AgentConfig = AgentConfig()
     style: AgentConfig = AgentConfig()
     timeline: AgentConfig = AgentConfig()
     fact: AgentConfig = AgentConfig()
 
 
-class CompilationConfig(_Section):
+class CompilationConfig(_Section, frozen=True):
     pandoc_template: str = "default"
     include_cover: bool = True
     auto_build_on_tag: bool = False
     formats: tuple[str, ...] = ()
 
 
-class GithubActionsConfig(_Section):
+class GithubActionsConfig(_Section, frozen=True):
     stats_enabled: bool = True
     compile_enabled: bool = False
     ai_review_enabled: bool = False
 
 
-class StatsSettings(_Section):
+class StatsSettings(_Section, frozen=True):
     """This tool's own settings: the `stats:` section."""
 
     timezone: str | None = None
-    day_starts_at: int = Field(default=0, ge=0, le=23)
+    day_starts_at: int = 0
+    """0 to 23 (the schema's range)."""
     daily_goal: int | None = None
     include: tuple[str, ...] = ()
     exclude: tuple[str, ...] = ()
@@ -88,7 +88,7 @@ class StatsSettings(_Section):
     """For `project.target_word_count` (YAML gives a date; a quoted string is read too)."""
     writing_days: tuple[str, ...] = ()
     """Weekday names (`monday`...); empty means every day."""
-    chapter_targets: dict[str, int] = Field(default_factory=dict)
+    chapter_targets: dict[str, int] = field(default_factory=dict)
     """Target words by chapter file (project path)."""
     images: bool = True
     badge: bool = False
@@ -98,7 +98,7 @@ class StatsSettings(_Section):
         return zoneinfo.ZoneInfo(self.timezone) if self.timezone else None
 
 
-class Config(_Section):
+class Config(_Section, frozen=True):
     version: str = "1.0"
     project: ProjectConfig = ProjectConfig()
     structure: StructureConfig = StructureConfig()
@@ -107,7 +107,7 @@ class Config(_Section):
     github_actions: GithubActionsConfig = GithubActionsConfig()
     stats: StatsSettings = StatsSettings()
     # Where the settings came from, for messages ("defaults" when there is no file).
-    source: str = Field(default="defaults", exclude=True)
+    source: str = field(default="defaults", exclude=True)
 
     def project_name(self, root: Path) -> str:
         """The project's name: `project.name`, else the project folder's name."""

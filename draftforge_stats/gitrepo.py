@@ -4,10 +4,10 @@ The rest of the package sees plain data: commit ids, dates, paths and blob ids.
 
 Which tool for what:
 
-* GitPython (the only import of it) finds the repository (`Repository.find`: the work tree,
-  the git folder, a worktree's common folder) and reads its configuration (the object
-  format); references and the rest are plain git commands run through it (`Repository.git`);
-* plain `git` processes where speed or a clean shutdown needs them: one `git log --raw`
+* every command is a plain `git` process (no GitPython: importing it alone cost more than
+  a push update's own git work): one `git rev-parse` finds the repository
+  (`Repository.find`: the work tree, the git folder, a worktree's common folder, the object
+  format); references and the rest are git commands (`Repository.git`); one `git log --raw`
   lists every commit reachable from HEAD with the blobs it changed, `git rev-list
   --parents` gives every commit's parents, `git ls-tree` lists the blobs of one commit, and
   one long-lived `git cat-file --batch` process (:class:`BlobReader`) hands over blob
@@ -23,7 +23,6 @@ the committer date alone (:meth:`Repository.committer_date`) is read the same wa
 from __future__ import annotations
 
 import contextlib
-import functools
 import hashlib
 import os
 import shutil
@@ -32,26 +31,75 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from types import ModuleType, TracebackType
-from typing import IO, TYPE_CHECKING, Any
+from types import TracebackType
+from typing import IO
 
 from .errors import GitError, GitNotFoundError
 from .gitdates import commit_date, parse_raw_date
 
-if TYPE_CHECKING:
-    import git
 
-
-def _gitpython() -> ModuleType:
-    """GitPython, imported on first use: it refuses to be imported at all when there is no
-    `git` command, and counting outside a repository needs no git."""
+def _require_git() -> None:
+    """Raise :class:`GitNotFoundError` when there is no `git` command (counting outside a
+    repository needs none, so this is asked only when git is needed)."""
     if shutil.which("git") is None:
         raise GitNotFoundError(
             "git is not installed, or not on PATH: install git (2.31 or newer) and run again."
         )
-    import git as gitpython
 
-    return gitpython
+
+#: Variables that tell git where a repository is: inherited from a hook or a CI step, they
+#: would point git elsewhere than the folder asked about, so they are removed.
+_LOCATION_VARIABLES = (
+    "GIT_DIR",
+    "GIT_WORK_TREE",
+    "GIT_INDEX_FILE",
+    "GIT_COMMON_DIR",
+    "GIT_OBJECT_DIRECTORY",
+    "GIT_ALTERNATE_OBJECT_DIRECTORIES",
+    "GIT_NAMESPACE",
+    "GIT_PREFIX",
+)
+#: git's messages in English whatever the locale, so errors read the same everywhere.
+_C_LOCALE = {"LANGUAGE": "C", "LC_ALL": "C"}
+
+
+def _environment(*extra: Mapping[str, str] | None) -> dict[str, str]:
+    """The environment of a git command: ours without the location variables, in the C
+    locale, with `extra` added."""
+    env = {k: v for k, v in os.environ.items() if k not in _LOCATION_VARIABLES}
+    env.update(_C_LOCALE)
+    for more in extra:
+        if more:
+            env.update(more)
+    return env
+
+
+def _call(
+    args: Sequence[str], *, cwd: Path, env: Mapping[str, str]
+) -> subprocess.CompletedProcess[bytes]:
+    """Run `git ARGS` (no input, output captured); a git that cannot start is a GitError."""
+    try:
+        return subprocess.run(
+            ["git", *args],
+            cwd=cwd,
+            env=dict(env),
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            check=False,
+        )
+    except OSError as exc:
+        raise GitError(f"cannot run git in {cwd}: {exc.strerror or exc}") from None
+
+
+def _failure(args: Sequence[str], done: subprocess.CompletedProcess[bytes]) -> GitError:
+    message = done.stderr.decode("utf-8", "replace").strip() or f"exit code {done.returncode}"
+    return GitError(f"`git {args[0]}` failed: {message}")
+
+
+def _text(data: bytes) -> str:
+    """git's output as text (bytes that are not UTF-8 are kept as surrogates, as
+    :func:`os.fsdecode` keeps them in file names)."""
+    return data.decode("utf-8", "surrogateescape")
 
 
 #: Options that keep `git log` output machine-readable whatever the user's configuration.
@@ -139,14 +187,12 @@ def _unopenable(top: Path) -> GitError:
 class Repository:
     """A git repository, opened from any folder inside its working tree."""
 
-    def __init__(self, repo: git.Repo) -> None:
-        self._repo = repo
-        if repo.working_tree_dir is None:
-            raise GitError(f"{repo.git_dir} is a bare repository; run inside a clone.")
-        self.root = Path(repo.working_tree_dir).resolve()
-        git_dir = Path(repo.git_dir).resolve()
-        self.git_dir = git_dir
-        self.common_dir = Path(repo.common_dir).resolve()
+    def __init__(self, root: Path, git_dir: Path, common_dir: Path, object_format: str) -> None:
+        self.root = root.resolve()
+        self.git_dir = git_dir = git_dir.resolve()
+        self.common_dir = common_dir.resolve()
+        self.object_format = object_format
+        """`sha1` or `sha256`: how this repository names its objects."""
         # Pin where git looks, so variables inherited from a hook or a CI step
         # (GIT_DIR, GIT_INDEX_FILE, GIT_WORK_TREE) cannot point it elsewhere.
         self._pinned = {
@@ -155,7 +201,6 @@ class Repository:
             "GIT_INDEX_FILE": str(git_dir / "index"),
             "GIT_OPTIONAL_LOCKS": "0",
         }
-        repo.git.update_environment(**self._pinned)
 
     @classmethod
     def find(cls, path: Path) -> Repository | None:
@@ -164,56 +209,63 @@ class Repository:
         Without a `git` command: None outside a repository (counting needs no git), and a
         :class:`GitNotFoundError` inside one (its history needs git).
         """
+        top = _work_tree_top(path)
         try:
-            git = _gitpython()
+            _require_git()
         except GitNotFoundError:
-            top = _work_tree_top(path)
             if top is None:
                 return None
             raise GitNotFoundError(
                 f"git is not installed, or not on PATH, but {path} is in a git repository "
                 f"({top}) whose history needs it: install git (2.31 or newer) and run again."
             ) from None
-        try:
-            repo = git.Repo(path, search_parent_directories=True)
-            if not Path(repo.git_dir).is_dir():  # GitPython 3.1.40 opens a `.git` file
-                raise git.InvalidGitRepositoryError(repo.git_dir)  # pointing nowhere
-        except (git.InvalidGitRepositoryError, git.NoSuchPathError):
-            top = _work_tree_top(path)
-            if top is None:
-                return None
-            # A `.git` git cannot open (a moved worktree, an empty folder): counting as if
-            # outside git would write a stats file without the history.
-            raise _unopenable(top) from None
-        except git.GitCommandError as exc:  # e.g. "dubious ownership"
-            raise GitError(f"git cannot open {path}: {exc.stderr.strip()}") from None
-        if not (Path(repo.git_dir) / "HEAD").is_file():
-            # Older GitPython releases open a `.git` file whose `gitdir:` points nowhere;
-            # nothing may be read from or written into such a folder.
-            raise _unopenable(Path(repo.working_tree_dir or path))
-        return cls(repo)
+        # One process for every fact; the work tree comes last, as it is an error in a
+        # bare repository (whose other answers are printed before it).
+        done = _call(
+            [
+                "rev-parse", "--path-format=absolute", "--is-bare-repository", "--git-dir",
+                "--git-common-dir", "--show-object-format", "--show-toplevel",
+            ],
+            cwd=next(f for f in (path.absolute(), *path.absolute().parents) if f.is_dir()),
+            env=_environment(),
+        )  # fmt: skip
+        lines = _text(done.stdout).splitlines()
+        if lines[:1] == ["true"] and len(lines) >= 3:
+            raise GitError(f"{lines[1]} is a bare repository; run inside a clone.")
+        if done.returncode != 0 or len(lines) != 5:
+            error = done.stderr.decode("utf-8", "replace").strip()
+            if "not a git repository" in error or not error:
+                if top is None:
+                    return None  # no `.git` here or above: not in a repository
+                # A `.git` git cannot open (a moved worktree, an empty folder): counting as
+                # if outside git would write a stats file without the history.
+                raise _unopenable(top)
+            raise GitError(f"git cannot open {path}: {error}")  # e.g. "dubious ownership"
+        _, git_dir, common_dir, object_format, root = lines
+        if not (Path(git_dir) / "HEAD").is_file() or (
+            top is not None and Path(root).resolve() != top.resolve()
+        ):
+            # git skipped a `.git` it cannot open for a repository further up; nothing may
+            # be read from or written into such a folder.
+            raise _unopenable(top or Path(root))
+        return cls(Path(root), Path(git_dir), Path(common_dir), object_format.strip().lower())
 
     def git(self, *args: str, env: Mapping[str, str] | None = None) -> str:
         """Run a git command in this repository and return its output.
 
         `env` adds variables for this one command (never put secrets in `args`).
         """
-        return _run(self._repo.git, args, env)
+        done = _call(args, cwd=self.root, env=_environment(self._pinned, env))
+        if done.returncode != 0:
+            raise _failure(args, done)
+        return _text(done.stdout)
 
     def _git_bytes(self, *args: str, check: bool = True) -> tuple[int, bytes]:
         """Run git; its exit status and raw standard output (raises on failure if `check`)."""
-        status, out, err = _execute(
-            self._repo.git,
-            ["git", *args],
-            with_extended_output=True,
-            with_exceptions=False,
-            stdout_as_string=False,
-            strip_newline_in_stdout=False,
-        )
-        if check and status != 0:
-            message = str(err or "").strip() or f"exit code {status}"
-            raise GitError(f"`git {args[0]}` failed: {message}")
-        return status, out
+        done = _call(args, cwd=self.root, env=_environment(self._pinned))
+        if check and done.returncode != 0:
+            raise _failure(args, done)
+        return done.returncode, done.stdout
 
     def head(self) -> CommitInfo | None:
         """HEAD's commit, or None in a repository with no commits yet."""
@@ -228,14 +280,6 @@ class Repository:
         return CommitInfo(fields[0], commit_date(fields[1], fields[2]).moment)
 
     # ------------------------------------------------------------------ facts
-
-    @functools.cached_property
-    def object_format(self) -> str:
-        """`sha1` or `sha256`: how this repository names its objects (read once: it is
-        asked for every file whose blob id is computed)."""
-        reader = self._repo.config_reader("repository")
-        value = reader.get_value("extensions", "objectformat", "sha1")
-        return str(value).lower()
 
     def hash_blob(self, data: bytes) -> str:
         """The id git gives a blob with exactly these bytes (as `git hash-object` does
@@ -402,7 +446,7 @@ class Repository:
 
     def blobs(self) -> BlobReader:
         """A reader of blob contents through one `git cat-file --batch` process."""
-        env = {**os.environ, **self._pinned}
+        env = _environment(self._pinned)
         return BlobReader(["git", "cat-file", "--batch"], cwd=self.root, env=env)
 
     def last_modified(self, paths: list[str]) -> dict[str, datetime]:
@@ -615,38 +659,10 @@ def _work_tree_top(path: Path) -> Path | None:
     return None
 
 
-def _stderr(exc: git.GitCommandError) -> str:
-    text = str(exc.stderr or "").strip()
-    # GitPython wraps git's message as `stderr: '...'`: remove that wrapping, not git's quotes.
-    text = text.removeprefix("stderr:").strip()
-    if text.startswith("'") and text.endswith("'"):
-        text = text[1:-1]
-    text = text.strip()
-    return text or f"exit code {exc.status}"
-
-
 def run_git(*args: str, cwd: Path, env: Mapping[str, str] | None = None) -> str:
     """Run git outside any opened repository (`git config --global ...`, `git clone ...`)."""
-    return _run(_gitpython().Git(str(cwd)), args, env)
-
-
-def _run(runner: git.Git, args: Sequence[str], env: Mapping[str, str] | None) -> str:
-    """`git ARGS` through `runner`, its output as text; a failure is a :class:`GitError`."""
-    git = _gitpython()
-    try:
-        out: str = _execute(
-            runner,
-            ["git", *args],
-            strip_newline_in_stdout=False,
-            env=dict(env) if env else None,
-        )
-    except git.GitCommandError as exc:
-        raise GitError(f"`git {args[0]}` failed: {_stderr(exc)}") from None
-    return out
-
-
-def _execute(runner: git.Git, command: list[str], **options: Any) -> Any:
-    """``runner.execute(command, **options)``: GitPython's overloads of ``execute`` differ
-    between the releases this package allows, so each caller names the type it gets."""
-    execute: Any = runner.execute
-    return execute(command, **options)
+    _require_git()
+    done = _call(args, cwd=cwd, env=_environment(env))
+    if done.returncode != 0:
+        raise _failure(args, done)
+    return _text(done.stdout)

@@ -65,7 +65,7 @@ from .statsfile import (
     check_stats,
     keep_backup,
     remove_stale_temporaries,
-    render,
+    render_data,
     without_timestamps,
     write_if_changed,
 )
@@ -360,6 +360,7 @@ def run_stats(
     new_data = stats.model_dump(mode="json")
     old_data = existing.data if existing.problem is None else None
     changed = old_data is None or without_timestamps(old_data) != without_timestamps(new_data)
+    final_data = new_data
     if not changed and isinstance(old_data, dict):
         stats = stats.model_copy(
             update={
@@ -369,9 +370,10 @@ def run_stats(
                 ),
             }
         )
+        final_data = stats.model_dump(mode="json")
     # Nothing invalid is ever written; the stored file was checked when it was read.
-    check_stats(stats.model_dump(mode="json"), old_data)
-    text = render(stats)
+    check_stats(final_data, old_data)
+    text = render_data(final_data)
     written = False
     backup: Path | None = None
     if write:

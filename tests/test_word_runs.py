@@ -74,3 +74,38 @@ def test_a_long_run_without_spaces_is_scanned_in_bounded_time() -> None:
     """Hostile input: one astral character in a huge run with no whitespace."""
     text = "a" * 200_000 + "\U0001f600" + "b" * 200_000 + " c\U0001f600 " * 1000
     assert count_words(text) == 2 + 1000
+
+
+# Every character of the western ranges, and the joiners and spaces between them.
+_WESTERN = [chr(cp) for part in counting._WESTERN_RANGES for cp in part]
+_WESTERN_TEXT = st.lists(
+    st.sampled_from(_WESTERN) | st.sampled_from(list(" -'\u2019.,1a\u0301")), max_size=120
+).map("".join)
+
+
+@settings(max_examples=400, deadline=None)
+@given(_WESTERN_TEXT)
+@example("café-au-lait 1,5 don\u2019t \u0394\u03b5\u03bb\u03c4\u03b1 \u0416\u0443\u043a")
+def test_text_of_western_characters_only_gets_the_small_pattern_s_words(text: str) -> None:
+    assert counting._NOT_WESTERN.search(text) is None
+    assert counting._find_words(text) == _astral_words(text)
+    assert counting._word_pattern(False, western=True).findall(text) == _astral_words(text)
+
+
+def test_every_western_character_is_a_word_or_not_as_the_whole_rule_says() -> None:
+    small = counting._word_pattern(False, western=True)
+    whole = counting._word_pattern(True)
+    # Each character alone, after a letter (a mark continues a word), and between digits.
+    for char in _WESTERN:
+        for text in (char, f"a{char}", f"1{char}2"):
+            assert small.findall(text) == whole.findall(text), hex(ord(char))
+
+
+def test_one_character_outside_the_western_ranges_takes_the_whole_pattern() -> None:
+    assert counting._NOT_WESTERN.search("Chapter one \u65e5") is not None
+    assert counting._find_words("Chapter one \u65e5\u672c") == [
+        "Chapter",
+        "one",
+        "\u65e5",
+        "\u672c",
+    ]

@@ -25,6 +25,12 @@ if TYPE_CHECKING:
 PROGRESS_DELAY = 0.5
 
 
+def _error_console() -> Console:
+    from .console import error_console
+
+    return error_console()
+
+
 def _escape(text: str) -> str:
     """`text` shown as it is in a rich message."""
     from rich.markup import escape
@@ -125,9 +131,7 @@ def stats(
     allow_shorter_history: bool,
 ) -> None:
     """Count the manuscript at PATH (default: here) and write .draftforge/stats.json."""
-    from .console import error_console
-
-    errors = None if quiet else error_console()
+    errors = None if quiet else _error_console()
     pinned: date | None = today.date() if today is not None else None
     progress = HistoryProgress(errors) if errors is not None and errors.is_terminal else None
     with progress or contextlib.nullcontext():
@@ -140,7 +144,7 @@ def stats(
             allow_shorter_history=allow_shorter_history,
         )
     if errors is None and (result.warnings or check):
-        errors = error_console()
+        errors = _error_console()
     for warning in result.warnings:
         assert errors is not None
         errors.print(f"[yellow]warning:[/] {_escape(warning)}", highlight=False)

@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import importlib.metadata
+import importlib.util
 import json
+import os
 import unicodedata
 from collections import Counter as Tally
 from collections import OrderedDict
@@ -53,12 +54,43 @@ def _fingerprint() -> str:
     """What besides the rules version can change a count: this package, the Markdown parser
     and the Unicode database (a forgotten RULES_VERSION bump never serves stale counts)."""
     parts = [f"draftforge-stats={__version__}", f"unicode={unicodedata.unidata_version}"]
-    for name in ("markdown-it-py", "mdit-py-plugins"):
-        try:
-            parts.append(f"{name}={importlib.metadata.version(name)}")
-        except importlib.metadata.PackageNotFoundError:
-            parts.append(f"{name}=unknown")
+    for name, module in (("markdown-it-py", "markdown_it"), ("mdit-py-plugins", "mdit_py_plugins")):
+        parts.append(f"{name}={_installed_version(name, module)}")
     return " ".join(parts)
+
+
+def _installed_version(name: str, module: str) -> str:
+    """The installed version of distribution `name` (which provides `module`), as
+    `importlib.metadata` gives it: read from the `.dist-info` folder beside the module
+    when there is one (loading `importlib.metadata` cost more than the rest of a push
+    update's cache work), else through `importlib.metadata`."""
+    spec = importlib.util.find_spec(module)
+    folder = Path(spec.origin).parent.parent if spec is not None and spec.origin else None
+    prefix = name.replace("-", "_").lower() + "-"
+    if folder is not None:
+        with contextlib.suppress(OSError), os.scandir(folder) as entries:
+            for entry in entries:
+                if entry.name.lower().startswith(prefix) and entry.name.endswith(".dist-info"):
+                    version = _metadata_version(Path(entry.path) / "METADATA")
+                    if version is not None:
+                        return version
+    from importlib import metadata
+
+    try:
+        return metadata.version(name)
+    except metadata.PackageNotFoundError:
+        return "unknown"
+
+
+def _metadata_version(path: Path) -> str | None:
+    """The `Version:` of a distribution's METADATA file (in its header), or None."""
+    with contextlib.suppress(OSError, UnicodeDecodeError), path.open(encoding="utf-8") as lines:
+        for line in lines:
+            if not line.strip():
+                break  # the end of the header
+            if line.startswith("Version:"):
+                return line.removeprefix("Version:").strip()
+    return None
 
 
 class CountCache:

@@ -1,6 +1,6 @@
 """`.draftforge/stats.json`, its one owner: the model, reading, checking, rendering, writing.
 
-`schemas/stats.schema.json` is the public contract; the pydantic models of :mod:`.model` are
+`schemas/stats.schema.json` is the public contract; the records of :mod:`.model` are
 how the code builds the data, and a test proves that what they produce validates against
 the schema.
 
@@ -58,6 +58,7 @@ from .write import (
     check_own_folder,
     remove_stale_temporaries,
     render,
+    render_data,
     without_timestamps,
     write_if_changed,
 )
@@ -94,6 +95,7 @@ __all__ = [
     "read_stats_file",
     "remove_stale_temporaries",
     "render",
+    "render_data",
     "salvage_history",
     "stats_errors",
     "unknown_keys",
@@ -115,9 +117,12 @@ def stats_errors(data: Any, valid: Any = None) -> list[str]:
     :func:`.checked.schema_part`); the rules always see the whole of `data`."""
     # late: validation imports the config, which is heavier
     from ..validation import errors_of, rules, schemas
-    from ..validation.documents import load_json
+    from ..validation.documents import Document
+    from .fastcheck import surely_valid
 
     def schema_errors(checked: Any) -> list[Any]:
+        if surely_valid(checked, schemas.load_schema("stats.schema.json")):
+            return []  # jsonschema would find nothing: it is not loaded (see .fastcheck)
         return sorted(
             schemas.validator_for("stats.schema.json").iter_errors(checked),
             key=lambda e: list(map(str, e.path)),
@@ -130,7 +135,9 @@ def stats_errors(data: Any, valid: Any = None) -> list[str]:
     lines = [f"{e.json_path}: {e.message}" for e in errors]
     if errors or not isinstance(data, dict):
         return lines
-    doc = load_json(json.dumps(data), STATS_FILE.as_posix())
+    # Only the paths and messages are wanted: a document without positions (reading
+    # positions from the whole text took longer than everything else here).
+    doc = Document(file=STATS_FILE.as_posix(), data=data, syntax="json")
     problems = rules.stats_problems(doc)
     return [f"{p.path}: {p.message}" for p in errors_of(problems)]
 
@@ -235,11 +242,16 @@ def parse_stats_bytes(raw: bytes, checked: CheckedFiles | None = None) -> Stored
     except (ValueError, RecursionError) as exc:
         named = Salvage(dates=dates_in_text(raw.decode("utf-8")))
         return StoredFile(raw, problem=f"it is not valid JSON: {exc}", salvage=named)
-    salvage = salvage_history(data)
+    known = checked is not None and raw in checked
+    salvage = salvage_history(data, valid=known)
+    if known:
+        # These exact bytes passed the check before: a valid file of this format, so no
+        # newer version and no unknown keys (the schema allows none).
+        return StoredFile(raw, data, salvage=salvage)
     newer = _why_newer(data)
     if newer is not None:
         return StoredFile(raw, data, problem=newer, newer=newer, salvage=salvage)
-    errors = [] if checked is not None and raw in checked else stats_errors(data)
+    errors = stats_errors(data)
     if errors:
         more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
         return StoredFile(

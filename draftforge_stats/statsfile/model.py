@@ -1,4 +1,5 @@
-"""The shape of `.draftforge/stats.json`, as pydantic models.
+"""The shape of `.draftforge/stats.json`, as records (:mod:`..records`: data classes with
+the methods of pydantic's models the package uses).
 
 `schemas/stats.schema.json` is the public contract; these models are how the code builds
 the data, and a test proves that what they produce validates against the schema. Field
@@ -10,9 +11,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, Literal, TypedDict
 
-from pydantic import BaseModel, ConfigDict, Field, SerializerFunctionWrapHandler, model_serializer
-
 from ..counting import RULES_VERSION
+from ..records import Record, field
 
 FORMAT_VERSION = "1.1.0"
 """1.1.0 added `words_added`/`words_deleted` to history days, `goal` and chapter targets;
@@ -21,8 +21,8 @@ READ_VERSIONS = ("1.0.0", FORMAT_VERSION)
 GENERATED_BY = "draftforge-stats-action"
 
 
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class _Model(Record):
+    pass
 
 
 class ProjectInfo(_Model):
@@ -60,10 +60,8 @@ class ChapterEntry(_Model):
     target: TargetInfo | None = None
     """Left out of the file when the chapter has no target."""
 
-    @model_serializer(mode="wrap")
-    def _leave_out_missing_target(self, handler: SerializerFunctionWrapHandler) -> Any:
-        data = handler(self)
-        if isinstance(data, dict) and data.get("target", False) is None:
+    def _dumped(self, data: dict[str, Any]) -> dict[str, Any]:
+        if data.get("target", False) is None:
             del data["target"]
         return data
 
@@ -76,8 +74,8 @@ class ManuscriptEntry(_Model):
 
 
 class Breakdown(_Model):
-    chapters: list[ChapterEntry] = Field(default_factory=list)
-    manuscript: list[ManuscriptEntry] = Field(default_factory=list)
+    chapters: list[ChapterEntry] = field(default_factory=list)
+    manuscript: list[ManuscriptEntry] = field(default_factory=list)
 
 
 class HistoryEntry(_Model):
@@ -91,10 +89,8 @@ class HistoryEntry(_Model):
     """Left out (both) for a day kept from a 1.0.0 file that git can no longer make again."""
     commit_sha: str
 
-    @model_serializer(mode="wrap")
-    def _leave_out_unknown_changes(self, handler: SerializerFunctionWrapHandler) -> Any:
-        data = handler(self)
-        if isinstance(data, dict) and data.get("words_added", False) is None:
+    def _dumped(self, data: dict[str, Any]) -> dict[str, Any]:
+        if data.get("words_added", False) is None:
             data.pop("words_added")
             data.pop("words_deleted", None)
         return data
@@ -145,8 +141,8 @@ class Stats(_Model):
     project: ProjectInfo
     current: Current
     breakdown: Breakdown
-    history: list[HistoryEntry] = Field(default_factory=list)
-    streaks: Streaks = Field(default_factory=Streaks)
+    history: list[HistoryEntry] = field(default_factory=list)
+    streaks: Streaks = field(default_factory=Streaks)
     goal: GoalInfo | None = None
     """Null when the project has no target word count."""
     history_basis: HistoryBasis | None = None
@@ -154,10 +150,8 @@ class Stats(_Model):
     generated_by: str = GENERATED_BY
     generated_at: str
 
-    @model_serializer(mode="wrap")
-    def _leave_out_missing_basis(self, handler: SerializerFunctionWrapHandler) -> Any:
-        data = handler(self)
-        if isinstance(data, dict) and data.get("history_basis", False) is None:
+    def _dumped(self, data: dict[str, Any]) -> dict[str, Any]:
+        if data.get("history_basis", False) is None:
             del data["history_basis"]
         return data
 

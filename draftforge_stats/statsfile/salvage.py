@@ -22,9 +22,12 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from jsonschema import Draft202012Validator
+from .fastcheck import surely_valid
+
+if TYPE_CHECKING:
+    from jsonschema import Draft202012Validator
 
 #: How many problems with single entries are listed by name before "and N more".
 SHOWN_PROBLEMS = 5
@@ -43,13 +46,28 @@ class Salvage:
 
 
 @functools.cache
-def _entry_validator() -> Draft202012Validator:
+def _entry_schema() -> dict[str, Any]:
+    """The schema of one history entry (with the definitions it refers to)."""
     # late: validation imports the config, which is heavier
     from ..validation import schemas
 
     schema = schemas.load_schema("stats.schema.json")
-    entry = {**schema["properties"]["history"]["items"], "$defs": schema["$defs"]}
-    return Draft202012Validator(entry, format_checker=schemas.format_checker())
+    return {**schema["properties"]["history"]["items"], "$defs": schema["$defs"]}
+
+
+@functools.cache
+def _entry_validator() -> Draft202012Validator:
+    from jsonschema import Draft202012Validator  # late: only for an entry that may be bad
+
+    from ..validation import schemas
+
+    return Draft202012Validator(_entry_schema(), format_checker=schemas.format_checker())
+
+
+def _first_error(entry: Any) -> Any:
+    """jsonschema's first error in a history entry (by path), or None."""
+    errors = sorted(_entry_validator().iter_errors(entry), key=lambda e: e.json_path)
+    return errors[0] if errors else None
 
 
 def _date_of(entry: Any) -> date | None:
@@ -62,17 +80,17 @@ def _date_of(entry: Any) -> date | None:
         return None
 
 
-def salvage_history(data: Any) -> Salvage:
+def salvage_history(data: Any, *, valid: bool = False) -> Salvage:
     """The valid entries of `data["history"]`, each checked on its own, and the others named.
 
     Entries come out newest first; of two entries for the same day the first is kept (the
-    second is reported). The dates of entries left out still count among `dates`.
+    second is reported). The dates of entries left out still count among `dates`. With
+    `valid` (`data` is a stats file already found valid), the entries are not checked again.
     """
     history = data.get("history") if isinstance(data, dict) else None
     if not isinstance(history, list):
         where = "missing" if not isinstance(data, dict) or "history" not in data else "not a list"
         return Salvage(problems=(f"$.history: {where}",) if isinstance(data, dict) else ())
-    validator = _entry_validator()
     kept: dict[date, dict[str, Any]] = {}
     problems: list[str] = []
     dates: set[date] = set()
@@ -80,7 +98,7 @@ def salvage_history(data: Any) -> Salvage:
         day = _date_of(entry)
         if day is not None:
             dates.add(day)
-        error = next(iter(sorted(validator.iter_errors(entry), key=lambda e: e.json_path)), None)
+        error = None if valid or surely_valid(entry, _entry_schema()) else _first_error(entry)
         if error is not None:
             where = error.json_path.replace("$", f"$.history[{index}]", 1)
             problems.append(f"{where}: {error.message}")

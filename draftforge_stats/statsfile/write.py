@@ -38,7 +38,12 @@ TIMESTAMP_FIELDS = (("generated_at",), ("current", "last_updated"))
 
 def render(stats: Stats) -> str:
     """The file's exact text: keys in model order, two-space indent, final newline."""
-    return json.dumps(stats.model_dump(mode="json"), indent=2, ensure_ascii=False) + "\n"
+    return render_data(stats.model_dump(mode="json"))
+
+
+def render_data(data: Any) -> str:
+    """The file's exact text for stats data (`Stats.model_dump(mode="json")`)."""
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
 
 def without_timestamps(data: Any) -> Any:

@@ -33,7 +33,6 @@ from draftforge_stats.validation.documents import (
     load_text,
     load_yaml,
 )
-from draftforge_stats.validation.messages import schema_problems
 
 __all__ = [
     "AGENT_RUNS_DIR",
@@ -246,6 +245,10 @@ def validate_file(
     except SourceError as exc:
         result.problems.extend(exc.problems)
         return result
+    # late: jsonschema is loaded only when a file is checked against a schema, so the
+    # stats command (which reaches this package for its rules) starts without it
+    from draftforge_stats.validation.messages import schema_problems
+
     found = schema_problems(doc, kind.schema)
     root = project_root if project_root is not None else _project_root_of(path, kind)
     # A value the schema already refused is not checked again (one problem is enough).

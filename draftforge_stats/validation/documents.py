@@ -19,9 +19,7 @@ import math
 import re
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal
-
-import yaml
+from typing import TYPE_CHECKING, Any, Literal
 
 from draftforge_stats.errors import Problem, SourceError
 from draftforge_stats.validation.nesting import (
@@ -32,6 +30,9 @@ from draftforge_stats.validation.nesting import (
     yaml_too_deep,
 )
 from draftforge_stats.wording import plural
+
+if TYPE_CHECKING:
+    import yaml
 
 __all__ = [
     "MAX_DEPTH",
@@ -59,11 +60,20 @@ few hundred bytes can stand for billions of values ("billion laughs"), which eve
 step (the schema check, the settings) would walk one by one. A real config or metadata
 file holds a few hundred."""
 
-_YamlLoader: type[yaml.SafeLoader] | type[yaml.CSafeLoader]
-try:
-    _YamlLoader = yaml.CSafeLoader
-except AttributeError:  # pragma: no cover - PyYAML built without libyaml
-    _YamlLoader = yaml.SafeLoader
+
+_YamlLoader: type[yaml.SafeLoader] | type[yaml.CSafeLoader] | None = None
+"""The YAML loader to read with; None: PyYAML's safe loader, the C one when PyYAML was
+built with libyaml (PyYAML is loaded only when YAML is read)."""
+
+
+def _yaml_loader() -> type[yaml.SafeLoader] | type[yaml.CSafeLoader]:
+    if _YamlLoader is not None:
+        return _YamlLoader
+    import yaml
+
+    loader: type[yaml.SafeLoader] | type[yaml.CSafeLoader]
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    return loader
 
 
 @dataclass
@@ -161,7 +171,9 @@ def load_yaml(text: str, file: str) -> Document:
     for nesting deeper than :data:`MAX_DEPTH`, or for duplicate keys and numbers too
     long to read (one problem each).
     """
-    loader: Any = _YamlLoader(text)  # PyYAML's stubs type its methods unevenly
+    import yaml  # late: loaded only when YAML is read
+
+    loader: Any = _yaml_loader()(text)  # PyYAML's stubs type its methods unevenly
     try:
         try:
             check_nesting(text, file)
@@ -214,6 +226,8 @@ def check_expansion(root: yaml.Node, file: str, limit: int = MAX_VALUES) -> None
     Each distinct node is sized once (aliases share nodes), without recursion, so the
     check costs time in proportion to the text, not to the expansion.
     """
+    import yaml  # late: loaded only when YAML is read
+
     sizes: dict[int, tuple[int, int]] = {}  # node -> (values, depth) once expanded
     open_nodes: set[int] = set()
     stack: list[tuple[yaml.Node, bool]] = [(root, False)]
@@ -262,6 +276,8 @@ def check_expansion(root: yaml.Node, file: str, limit: int = MAX_VALUES) -> None
 
 
 def _children(node: yaml.Node) -> list[yaml.Node]:
+    import yaml  # late: loaded only when YAML is read
+
     if isinstance(node, yaml.MappingNode):
         return [part for pair in node.value for part in pair]
     if isinstance(node, yaml.SequenceNode):
@@ -275,7 +291,7 @@ def check_nesting(text: str, file: str) -> None:
     Raises :class:`SourceError` (too deep: the same problem whichever parser stops
     first, see :mod:`draftforge_stats.validation.nesting`) or a ``yaml.YAMLError`` (bad syntax).
     """
-    problem = yaml_too_deep(text, file, _YamlLoader)
+    problem = yaml_too_deep(text, file, _yaml_loader())
     if problem is not None:
         raise SourceError(f"{file} is not valid YAML", [problem])
 
@@ -316,6 +332,8 @@ def _yaml_hint(message: str, char: str) -> str | None:
 
 def _plain_yaml_problem(exc: yaml.YAMLError, text: str, file: str) -> Problem:
     # ReaderError (a character YAML does not allow) has a position but no mark.
+    import yaml  # late: loaded only when YAML is read
+
     line = column = None
     if isinstance(exc, yaml.reader.ReaderError):
         character = exc.character
@@ -336,6 +354,8 @@ def _mark(node: yaml.Node | yaml.Event) -> Position:
 
 def _yaml_key(loader: Any, key_node: yaml.Node) -> Hashable | None:
     """The Python value a mapping key becomes, or None when it is not a plain scalar."""
+    import yaml  # late: loaded only when YAML is read
+
     if not isinstance(key_node, yaml.ScalarNode):
         return None
     try:
@@ -354,6 +374,8 @@ def _walk_yaml(
     seen: set[int],
 ) -> None:
     """Record where everything is; collect duplicate keys and values that cannot be built."""
+    import yaml  # late: loaded only when YAML is read
+
     doc._values.setdefault(path, _mark(node))
     if isinstance(node, yaml.ScalarNode):
         if not node.style:  # plain: None from PyYAML, "" from libyaml
@@ -412,6 +434,8 @@ def _scalar_problem(loader: Any, node: yaml.ScalarNode, path: _Key, file: str) -
 
     What is built here is kept by the loader and reused when the whole document is.
     """
+    import yaml  # late: loaded only when YAML is read
+
     try:
         loader.construct_object(node)
     except yaml.MarkedYAMLError as exc:  # e.g. base64 that is not

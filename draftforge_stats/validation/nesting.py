@@ -16,8 +16,6 @@ from __future__ import annotations
 import re
 from typing import Any
 
-import yaml
-
 from draftforge_stats.errors import Problem
 
 __all__ = ["MAX_DEPTH", "TOO_DEEP", "TOO_DEEP_HINT", "json_too_deep", "yaml_too_deep"]
@@ -48,6 +46,8 @@ def _deepest(loader: Any, stop: _Position | None) -> _Position | None:
 
     Raises ``yaml.YAMLError`` when the parser stops on bad syntax first.
     """
+    import yaml  # late: loaded only when YAML is read
+
     depth = 0
     while not loader.check_event(yaml.StreamEndEvent):
         event = loader.get_event()
@@ -71,6 +71,8 @@ def yaml_too_deep(text: str, file: str, loader_class: Any) -> Problem | None:
     ``SafeLoader``). Raises ``yaml.YAMLError`` for bad syntax met before any nesting
     problem.
     """
+    import yaml  # late: loaded only when YAML is read
+
     loader: Any = loader_class(text)
     try:
         found = _deepest(loader, None)
@@ -90,6 +92,8 @@ def yaml_too_deep(text: str, file: str, loader_class: Any) -> Problem | None:
 
 
 def _python_recheck(text: str, stop: _Position) -> _Position | None:
+    import yaml  # late: loaded only when YAML is read
+
     loader: Any = yaml.SafeLoader(text)
     try:
         return _deepest(loader, stop)

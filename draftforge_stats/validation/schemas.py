@@ -10,16 +10,20 @@ from __future__ import annotations
 
 import datetime as _dt
 import functools
+import json
 import re
+from collections.abc import Callable
 from importlib.resources import files
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 from urllib.parse import urlsplit
-
-from jsonschema import Draft202012Validator, FormatChecker
 
 from draftforge_stats.validation.documents import load_text
 
+if TYPE_CHECKING:
+    from jsonschema import Draft202012Validator, FormatChecker
+
 __all__ = [
+    "FORMAT_CHECKS",
     "SCHEMA_NAMES",
     "format_checker",
     "load_schema",
@@ -48,7 +52,9 @@ def schema_text(name: str) -> str:
 @functools.cache
 def load_schema(name: str) -> dict[str, Any]:
     """A shipped schema as data (cached: treat it as read-only)."""
-    data = load_text(schema_text(name), name).data
+    text = schema_text(name)
+    # A shipped JSON schema is valid JSON (tested): no positions are needed to read it.
+    data = json.loads(text) if name.endswith(".json") else load_text(text, name).data
     if not isinstance(data, dict):
         raise ValueError(f"the schema {name} is not an object")
     return cast(dict[str, Any], data)
@@ -110,18 +116,30 @@ def _is_uri(instance: object) -> bool:
     return True
 
 
+FORMAT_CHECKS: dict[str, Callable[[object], bool]] = {
+    "date": _is_date,
+    "date-time": _is_date_time,
+    "email": _is_email,
+    "uri": _is_uri,
+}
+"""The format checks by name: what :func:`format_checker` checks (a value of another type
+than a string passes, as JSON Schema has it)."""
+
+
 @functools.cache
 def format_checker() -> FormatChecker:
     """Checks of ``date``, ``date-time``, ``email`` and ``uri`` that need no extra package."""
+    from jsonschema import FormatChecker  # late: the stats command's checks do without it
+
     checker = FormatChecker(formats=())
-    checker.checks("date")(_is_date)
-    checker.checks("date-time")(_is_date_time)
-    checker.checks("email")(_is_email)
-    checker.checks("uri")(_is_uri)
+    for name, check in FORMAT_CHECKS.items():
+        checker.checks(name)(check)
     return checker
 
 
 @functools.cache
 def validator_for(name: str) -> Draft202012Validator:
     """A ready Draft 2020-12 validator (with format checks) for a shipped schema."""
+    from jsonschema import Draft202012Validator
+
     return Draft202012Validator(load_schema(name), format_checker=format_checker())

@@ -1,0 +1,235 @@
+"""Typed records for the settings and the stats file: data classes with the few methods of
+pydantic's models the package uses, so that a stats run does not load pydantic.
+
+A :class:`Record` subclass is a keyword-only data class (``frozen=True`` in its class line
+makes it immutable) with:
+
+* :meth:`Record.model_validate`: a record from data already checked by the JSON Schema it
+  follows (the config's, the stats file's); the values are converted to the annotated
+  types as pydantic's lax mode does for such data (nested records, lists, tuples, an
+  integral number to `int`, an `int` to `float`, an ISO date string to a date), and a key
+  the record does not have, a missing required one or a value of another kind is a
+  ValueError;
+* :meth:`Record.model_dump`: the data again (``mode="json"``: lists and date strings), in
+  field order, without the fields marked ``exclude`` and without what a record's
+  :meth:`Record._dumped` leaves out;
+* :meth:`Record.model_copy`: a copy with some fields replaced (not checked);
+* :attr:`Record.model_fields`: each field's annotation, resolved.
+
+Library code: pure.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+import types
+import typing
+from collections.abc import Mapping
+from typing import Any, ClassVar, Self, cast, dataclass_transform
+
+__all__ = ["FieldInfo", "Record", "field"]
+
+
+@dataclasses.dataclass(frozen=True)
+class FieldInfo:
+    """What :attr:`Record.model_fields` tells of a field."""
+
+    annotation: Any
+    exclude: bool = False
+
+
+def field(*, default: Any = dataclasses.MISSING, default_factory: Any = dataclasses.MISSING,
+          exclude: bool = False) -> Any:  # fmt: skip
+    """A field with a default (or a factory of one); `exclude` leaves it out of dumps."""
+    return dataclasses.field(
+        default=default, default_factory=default_factory, metadata={"exclude": exclude}
+    )
+
+
+@dataclass_transform(kw_only_default=True, field_specifiers=(field, dataclasses.field))
+class Record:
+    """The base of the records (see the module's docstring)."""
+
+    model_fields: ClassVar[dict[str, FieldInfo]]
+
+    def __init_subclass__(cls, *, frozen: bool = False, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        dataclasses.dataclass(cls, kw_only=True, frozen=frozen)
+
+    # ------------------------------------------------------------------ building
+
+    @classmethod
+    def model_validate(cls, data: Any) -> Self:
+        """The record for `data` (a mapping, or a record of this class)."""
+        if isinstance(data, cls):
+            return data
+        converted = _convert(cls, data)
+        assert isinstance(converted, cls)
+        return converted
+
+    def model_copy(self, *, update: Mapping[str, Any] | None = None) -> Self:
+        copied: Self = dataclasses.replace(cast(Any, self), **dict(update or {}))
+        return copied
+
+    # ------------------------------------------------------------------ dumping
+
+    def model_dump(
+        self, *, mode: str = "python", exclude: set[str] | None = None
+    ) -> dict[str, Any]:
+        """The record's data, in field order (see the module's docstring)."""
+        json = mode == "json"
+        data: dict[str, Any] = {}
+        for name in _dumped_names(type(self)):
+            if not (exclude and name in exclude):
+                data[name] = _dump(getattr(self, name), json)
+        return self._dumped(data)
+
+    def _dumped(self, data: dict[str, Any]) -> dict[str, Any]:
+        """`data` as it is dumped: a record leaves out here what it does not write."""
+        return data
+
+
+_PLAIN = frozenset({str, int, float, bool, type(None)})
+
+
+def _dump(value: Any, json: bool) -> Any:
+    if type(value) in _PLAIN:  # most values: first, and at once
+        return value
+    if isinstance(value, Record):
+        return value.model_dump(mode="json" if json else "python")
+    if isinstance(value, list):
+        return [_dump(item, json) for item in value]
+    if isinstance(value, tuple):
+        items = [_dump(item, json) for item in value]
+        return items if json else tuple(items)
+    if isinstance(value, dict):
+        return {key: _dump(item, json) for key, item in value.items()}
+    if json and isinstance(value, datetime.date):
+        return value.isoformat()
+    return value
+
+
+_HINTS: dict[type[Record], dict[str, Any]] = {}
+_DUMPED: dict[type[Record], tuple[str, ...]] = {}
+
+
+def _dumped_names(cls: type[Record]) -> tuple[str, ...]:
+    """The names of the fields a record class dumps, in order (read once per class)."""
+    names = _DUMPED.get(cls)
+    if names is None:
+        fields = dataclasses.fields(cast(Any, cls))
+        names = _DUMPED[cls] = tuple(f.name for f in fields if not f.metadata.get("exclude"))
+    return names
+
+
+def _hints(cls: type[Record]) -> dict[str, Any]:
+    """The resolved annotations of a record class (read once per class)."""
+    hints = _HINTS.get(cls)
+    if hints is None:
+        hints = _HINTS[cls] = typing.get_type_hints(cls)
+    return hints
+
+
+def _fields(cls: type[Record]) -> dict[str, FieldInfo]:
+    hints = _hints(cls)
+    return {
+        item.name: FieldInfo(hints[item.name], bool(item.metadata.get("exclude")))
+        for item in dataclasses.fields(cast(Any, cls))
+    }
+
+
+class _Fields:
+    """`Record.model_fields`, resolved on first use (the annotations are strings until
+    then)."""
+
+    def __get__(self, instance: object, owner: type[Record]) -> dict[str, FieldInfo]:
+        return _fields(owner)
+
+
+Record.model_fields = _Fields()  # type: ignore[assignment]
+
+
+def _wrong(value: Any, kind: Any) -> ValueError:
+    return ValueError(f"{value!r} is not a valid {getattr(kind, '__name__', kind)}")
+
+
+def _convert(kind: Any, value: Any) -> Any:
+    """`value` as the annotated type `kind` (see the module's docstring)."""
+    origin = typing.get_origin(kind)
+    if kind is Any:
+        return value
+    if isinstance(kind, type) and issubclass(kind, Record):
+        if isinstance(value, kind):
+            return value
+        if not isinstance(value, Mapping):
+            raise _wrong(value, kind)
+        hints = _hints(kind)
+        names = {item.name for item in dataclasses.fields(cast(Any, kind))}
+        unknown = set(value) - names
+        if unknown:
+            raise ValueError(f"{kind.__name__} has no field {sorted(map(str, unknown))[0]!r}")
+        missing = [
+            item.name
+            for item in dataclasses.fields(cast(Any, kind))
+            if item.name not in value
+            and item.default is dataclasses.MISSING
+            and item.default_factory is dataclasses.MISSING
+        ]
+        if missing:
+            raise ValueError(f"{kind.__name__} needs the field {missing[0]!r}")
+        return kind(**{name: _convert(hints[name], item) for name, item in value.items()})
+    if origin is typing.Union or origin is types.UnionType:
+        options = typing.get_args(kind)
+        if value is None and type(None) in options:
+            return None
+        for option in options:
+            if option is type(None):
+                continue
+            try:
+                return _convert(option, value)
+            except ValueError:
+                continue
+        raise _wrong(value, kind)
+    if origin is typing.Literal:
+        if value in typing.get_args(kind) and isinstance(value, str):
+            return value
+        raise _wrong(value, kind)
+    if origin is list or origin is tuple:
+        if not isinstance(value, (list, tuple)):
+            raise _wrong(value, kind)
+        (item_kind, *_) = typing.get_args(kind)
+        items = [_convert(item_kind, item) for item in value]
+        return items if origin is list else tuple(items)
+    if origin is dict:
+        key_kind, item_kind = typing.get_args(kind)
+        if not isinstance(value, Mapping):
+            raise _wrong(value, kind)
+        return {_convert(key_kind, k): _convert(item_kind, v) for k, v in value.items()}
+    return _scalar(kind, value)
+
+
+def _scalar(kind: Any, value: Any) -> Any:
+    if kind is bool:
+        if isinstance(value, bool):
+            return value
+    elif kind is int:
+        if isinstance(value, int) and not isinstance(value, bool):
+            return value
+        if isinstance(value, float) and value.is_integer():
+            return int(value)
+    elif kind is float:
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            return float(value)
+    elif kind is str:
+        if isinstance(value, str):
+            return value
+    elif kind is datetime.date:
+        if isinstance(value, datetime.date) and not isinstance(value, datetime.datetime):
+            return value
+        if isinstance(value, str):
+            try:
+                return datetime.date.fromisoformat(value)
+            except ValueError:
+                pass
+    raise _wrong(value, kind)

@@ -1,0 +1,127 @@
+"""The one git module finds and runs git with plain `git` processes: where a repository is,
+what it is (bare, sha256, a `.git` git cannot open), and the errors of a failed command.
+Real repositories in temporary folders; no git is mocked."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from draftforge_stats.errors import GitError
+from draftforge_stats.gitrepo import Repository, run_git
+from tests.gitutil import GitRepo
+
+
+def test_find_gives_the_work_tree_git_folder_and_object_format(git_repo: GitRepo) -> None:
+    (git_repo.path / "chapters").mkdir()
+
+    repo = Repository.find(git_repo.path / "chapters")
+
+    assert repo is not None
+    top = git_repo.path.resolve()
+    assert (repo.root, repo.git_dir, repo.common_dir) == (top, top / ".git", top / ".git")
+    assert repo.object_format == "sha1"
+
+
+def test_a_worktree_has_its_own_git_folder_and_the_clone_s_common_folder(
+    git_repo: GitRepo, tmp_path: Path
+) -> None:
+    git_repo.commit("one", files={"chapters/01.md": "One.\n"})
+    git_repo.git("worktree", "add", "-q", str(tmp_path / "side"), "-b", "side")
+
+    repo = Repository.find(tmp_path / "side")
+
+    assert repo is not None
+    assert repo.root == (tmp_path / "side").resolve()
+    assert repo.git_dir == (git_repo.path / ".git/worktrees/side").resolve()
+    assert repo.common_dir == (git_repo.path / ".git").resolve()
+
+
+def test_a_sha256_repository_names_blobs_as_git_does(tmp_path: Path) -> None:
+    path = tmp_path / "book"
+    subprocess.run(["git", "init", "-q", "--object-format=sha256", str(path)], check=True)
+    data = b"One two three.\n"
+    (path / "a.md").write_bytes(data)
+    expected = GitRepo(path).git("hash-object", "a.md")
+
+    repo = Repository.find(path)
+
+    assert repo is not None
+    assert repo.object_format == "sha256"
+    assert repo.hash_blob(data) == expected
+    assert len(expected) == 64
+
+
+def test_outside_any_repository_find_gives_none(tmp_path: Path) -> None:
+    assert Repository.find(tmp_path) is None
+
+
+def test_a_bare_repository_is_one_clear_error(bare_remote: Path) -> None:
+    with pytest.raises(GitError) as caught:
+        Repository.find(bare_remote)
+
+    assert str(caught.value) == f"{bare_remote} is a bare repository; run inside a clone."
+
+
+def test_an_empty_git_folder_inside_a_repository_is_not_read_as_the_outer_one(
+    git_repo: GitRepo,
+) -> None:
+    inner = git_repo.path / "book"
+    (inner / ".git").mkdir(parents=True)  # git would skip it and open the outer repository
+
+    with pytest.raises(GitError) as caught:
+        Repository.find(inner)
+
+    assert str(caught.value).startswith(f"{inner}/.git is there, but git cannot open it")
+
+
+def test_git_variables_inherited_from_a_hook_do_not_move_the_repository(
+    git_repo: GitRepo, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    git_repo.commit("mine", files={"chapters/01.md": "Mine.\n"})
+    other = GitRepo(tmp_path / "other")
+    other.path.mkdir()
+    other.git("init", "-q", "-b", "main")
+    theirs = other.commit("theirs", files={"x.md": "Theirs.\n"})
+    monkeypatch.setenv("GIT_DIR", str(other.path / ".git"))
+    monkeypatch.setenv("GIT_WORK_TREE", str(other.path))
+    monkeypatch.setenv("GIT_INDEX_FILE", str(other.path / ".git/index"))
+
+    repo = Repository.find(git_repo.path)
+
+    assert repo is not None
+    assert repo.root == git_repo.path.resolve()
+    head = repo.head()
+    assert head is not None
+    assert head.sha != theirs
+    assert repo.git("log", "-1", "--format=%s").strip() == "mine"
+
+
+def test_a_failed_command_names_it_with_git_s_own_message(git_repo: GitRepo) -> None:
+    repo = Repository.find(git_repo.path)
+    assert repo is not None
+
+    with pytest.raises(GitError) as caught:
+        repo.git("rev-parse", "--verify", "no-such-branch")
+
+    assert str(caught.value) == "`git rev-parse` failed: fatal: Needed a single revision"
+
+
+def test_env_reaches_one_command_only(git_repo: GitRepo) -> None:
+    repo = Repository.find(git_repo.path)
+    assert repo is not None
+
+    shown = repo.git("var", "GIT_AUTHOR_IDENT", env={"GIT_AUTHOR_NAME": "Ada"})
+    again = repo.git("config", "--get", "user.name")
+
+    assert shown.startswith("Ada <")
+    assert again.strip() != "Ada"
+
+
+def test_run_git_runs_outside_any_repository(tmp_path: Path) -> None:
+    assert run_git("--version", cwd=tmp_path).startswith("git version ")
+    with pytest.raises(GitError) as caught:
+        run_git("config", "--file", str(tmp_path / "none"), "--get", "a.b", cwd=tmp_path)
+    assert str(caught.value) == "`git config` failed: exit code 1"

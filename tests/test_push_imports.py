@@ -1,0 +1,64 @@
+"""The push update (`draftforge stats -q` after one new commit on top of a stored stats file
+and a warm count cache) loads only what that commit needs: not GitPython, pydantic, jsonschema
+(nor its referencing stack), rich, or PyYAML when there is no config or front matter. Read from `sys.modules` at the end of a real run, in a
+subprocess, on a real repository, so a module-level import that brings one back fails here.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+from draftforge_stats.validation.schemas import validator_for
+from tests.gitutil import GitRepo
+
+#: Loaded by a push update no more (each was most of a second's start-up together).
+NOT_LOADED = ("git", "gitdb", "jsonschema", "referencing", "rpds", "rich", "pydantic", "yaml")
+
+_RUN_AND_LIST = """
+import sys
+from draftforge_stats.entry import main
+sys.argv = ["draftforge", "stats", "-q", "."]
+try:
+    main()
+finally:
+    sys.stdout.write("\\n".join(sorted(sys.modules)))
+"""
+
+
+def _push_update(repo: GitRepo) -> set[str]:
+    run = subprocess.run(
+        [sys.executable, "-c", _RUN_AND_LIST],
+        cwd=repo.path,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+    assert run.returncode == 0, run.stderr
+    assert run.stderr == ""
+    return set(run.stdout.split())
+
+
+def test_a_push_update_loads_no_git_library_no_pydantic_no_jsonschema_no_rich(
+    git_repo: GitRepo,
+) -> None:
+    git_repo.commit("one", "2025-03-01T10:00:00+00:00", files={"chapters/01.md": "One two.\n"})
+    _push_update(git_repo)  # the backfill: the stats file and the count cache
+    git_repo.commit(
+        "two", "2025-03-02T10:00:00+00:00", files={"chapters/01.md": "One two three.\n"}
+    )
+
+    loaded = _push_update(git_repo)
+
+    assert "draftforge_stats.pipeline" in loaded  # the run did happen in this process
+    assert "markdown_it" in loaded  # the new version was counted
+    assert sorted(m for m in loaded if m.split(".")[0] in NOT_LOADED) == []
+    assert "importlib.metadata" not in loaded  # the parser's version is read without it
+    data = json.loads((git_repo.path / ".draftforge/stats.json").read_text(encoding="utf-8"))
+    assert [(d["date"], d["word_count"]) for d in data["history"]] == [
+        ("2025-03-02", 3),
+        ("2025-03-01", 2),
+    ]
+    assert list(validator_for("stats.schema.json").iter_errors(data)) == []

@@ -1,0 +1,89 @@
+"""Records: the settings and the stats file as data classes with pydantic's few methods the
+package uses, giving what pydantic's lax mode gave for schema-checked data."""
+
+from __future__ import annotations
+
+import datetime
+import json
+from pathlib import Path
+
+import pytest
+
+from draftforge_stats.config import Config, StatsSettings
+from draftforge_stats.statsfile import ChapterEntry, HistoryEntry, Stats, TargetInfo, render
+
+GOLDEN = Path(__file__).parent / "data" / "golden_stats.json"
+
+
+def test_a_stored_stats_file_reads_and_dumps_to_the_same_data_and_text() -> None:
+    text = GOLDEN.read_text(encoding="utf-8")
+    data = json.loads(text)
+
+    stats = Stats.model_validate(data)
+
+    assert stats.model_dump(mode="json") == data
+    assert render(stats) == text
+
+
+def test_numbers_are_converted_as_the_annotations_say() -> None:
+    target = TargetInfo.model_validate({"words": 3000.0, "percent": 50, "overrun": False})
+
+    assert (target.words, type(target.words)) == (3000, int)
+    assert (target.percent, type(target.percent)) == (50.0, float)
+    with pytest.raises(ValueError):
+        TargetInfo.model_validate({"words": 2.5, "percent": 50, "overrun": False})
+    with pytest.raises(ValueError):
+        TargetInfo.model_validate({"words": True, "percent": 50, "overrun": False})
+
+
+def test_settings_take_dates_and_lists_as_yaml_gives_them() -> None:
+    settings = StatsSettings.model_validate(
+        {"deadline": "2026-01-31", "include": ["a/*.md"], "chapter_targets": {"a.md": 10}}
+    )
+    dated = StatsSettings.model_validate({"deadline": datetime.date(2026, 1, 31)})
+
+    assert settings.deadline == dated.deadline == datetime.date(2026, 1, 31)
+    assert settings.include == ("a/*.md",)
+    assert settings.model_dump(mode="json")["deadline"] == "2026-01-31"
+    assert settings.model_dump()["include"] == ("a/*.md",)
+    assert settings.model_dump(mode="json")["include"] == ["a/*.md"]
+
+
+def test_unknown_and_missing_keys_are_refused() -> None:
+    with pytest.raises(ValueError, match="has no field 'colour'"):
+        Config.model_validate({"colour": "red"})
+    with pytest.raises(ValueError, match="needs the field 'overrun'"):
+        TargetInfo.model_validate({"words": 1, "percent": 1.0})
+    with pytest.raises(ValueError):
+        Stats.model_validate({"version": "9.0.0"})
+
+
+def test_settings_are_frozen_and_copied_with_changes() -> None:
+    config = Config()
+    copied = config.model_copy(update={"source": ".draftforge/config.yml"})
+
+    with pytest.raises(AttributeError):
+        config.source = "x"  # type: ignore[misc]
+    assert (config.source, copied.source) == ("defaults", ".draftforge/config.yml")
+    assert "source" not in copied.model_dump()  # where the settings came from is not data
+    assert copied.stats is config.stats
+
+
+def test_entries_leave_out_what_the_file_does_not_write() -> None:
+    chapter = ChapterEntry(
+        file="a.md", title="A", word_count=1, character_count=1, character_count_no_spaces=1
+    )
+    day = HistoryEntry(
+        date="2025-01-01", word_count=1, chapter_count=1, commits=1, words_written=1,
+        commit_sha="0" * 40,
+    )  # fmt: skip
+
+    assert list(chapter.model_dump()) == [
+        "file", "title", "word_count", "character_count", "character_count_no_spaces",
+        "last_modified",
+    ]  # fmt: skip
+    assert "words_added" not in day.model_dump() and "words_deleted" not in day.model_dump()
+    assert day.model_dump(exclude={"commit_sha"}) == {
+        "date": "2025-01-01", "word_count": 1, "chapter_count": 1, "commits": 1,
+        "words_written": 1,
+    }  # fmt: skip
