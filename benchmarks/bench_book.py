@@ -4,7 +4,8 @@ Takes a clone of any manuscript repository (for example a public book), sets its
 folder in an untracked `.draftforge/config.yml` when asked, and times `draftforge stats -q
 --no-write` (nothing written; no count cache in the git folder, so every run is a full
 backfill) with this version and with the `--baseline` interpreter's version, in turns, best
-of `--repeat`. It prints both times, their ratio, and what this version's history holds.
+of `--repeat`. It prints both times (wall, and CPU with git's), their ratios, and what
+this version's history holds.
 
     python benchmarks/bench_book.py PATH --baseline PYTHON [--chapters src] [--repeat 2]
 """
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import resource
 import shutil
 import subprocess
 import sys
@@ -22,8 +24,15 @@ from pathlib import Path
 COMMAND = "import sys; from draftforge_stats.cli import main; sys.exit(main())"
 
 
-def timed(python: str, path: Path) -> float:
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def timed(python: str, path: Path, cpu: list[float] | None = None) -> float:
+    """Wall time of one full backfill; its CPU time (with git's) appended to `cpu`."""
     shutil.rmtree(path / ".git" / "draftforge-stats", ignore_errors=True)
+    cpu_before = _children_cpu()
     started = time.perf_counter()
     subprocess.run(
         [python, "-c", COMMAND, "stats", "-q", "--no-write", str(path)],
@@ -31,6 +40,8 @@ def timed(python: str, path: Path) -> float:
         check=True,
         stdout=subprocess.DEVNULL,
     )
+    if cpu is not None:
+        cpu.append(_children_cpu() - cpu_before)
     return time.perf_counter() - started
 
 
@@ -48,12 +59,23 @@ def main() -> None:
         config.write_text(f"structure:\n  chapters_directory: {args.chapters}\n", "utf-8")
     ours: list[float] = []
     theirs: list[float] = []
+    ours_cpu: list[float] = []
+    theirs_cpu: list[float] = []
     for _ in range(args.repeat):
-        theirs.append(timed(args.baseline, path))
-        ours.append(timed(sys.executable, path))
-    print(f"baseline ({args.baseline}): best {min(theirs):.1f} s of {len(theirs)}")
-    print(f"this version ({sys.executable}): best {min(ours):.1f} s of {len(ours)}")
-    print(f"this version takes {min(ours) / min(theirs):.2f} x the baseline's time")
+        theirs.append(timed(args.baseline, path, theirs_cpu))
+        ours.append(timed(sys.executable, path, ours_cpu))
+    print(
+        f"baseline ({args.baseline}): best {min(theirs):.1f} s of {len(theirs)} "
+        f"(CPU {min(theirs_cpu):.1f} s)"
+    )
+    print(
+        f"this version ({sys.executable}): best {min(ours):.1f} s of {len(ours)} "
+        f"(CPU {min(ours_cpu):.1f} s)"
+    )
+    print(
+        f"this version takes {min(ours) / min(theirs):.2f} x the baseline's time "
+        f"(CPU: {min(ours_cpu) / min(theirs_cpu):.2f} x)"
+    )
     shutil.rmtree(path / ".git" / "draftforge-stats", ignore_errors=True)
     out = subprocess.run(
         [sys.executable, "-c", COMMAND, "stats", "--json", "--no-write", str(path)],

@@ -41,7 +41,7 @@ import logging
 import re
 import sys
 import unicodedata
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING, Any
@@ -571,17 +571,70 @@ class _Stream:
     """The content of each ``_CODE`` marker, in order."""
     block_ends: list[int]
     """Index in ``parts`` just after each block's closing newline."""
-    title: str | None
+    front_title: str | None
+    """The title of the front matter, if any."""
+    heading_title: str | None
+    """The plain text of the first heading that has some."""
+
+    @property
+    def title(self) -> str | None:
+        return self.front_title if self.front_title is not None else self.heading_title
 
 
-def _stream(tokens: Sequence[Token], count_code_blocks: bool) -> _Stream:
-    """Walk a parsed document's tokens once: the counted text, block by block."""
+Inline = tuple[list[str], list[str], str | None]
+"""What an ``inline`` token gives the counted text: its pieces, the content of its code
+spans (one ``_CODE`` piece each) and, when asked for, its plain text (a heading's title)."""
+
+
+def inline_text(token: Token, plain: bool) -> Inline:
+    """The counted text of one ``inline`` token (see :data:`Inline`)."""
+    children = token.children or ()
+    parts: list[str] = []
+    append = parts.append
+    codes: list[str] = []
+    fixed = _INLINE_FIXED
+    children_iter = iter(children)
+    for child in children_iter:
+        ckind = child.type
+        if ckind == "text":
+            append(child.content)
+            continue
+        replacement = fixed.get(ckind)
+        if replacement is not None:
+            if replacement:
+                append(replacement)
+        elif ckind == "code_inline":
+            append(_CODE)
+            codes.append(child.content)
+        elif ckind == "html_inline":
+            append(_html_inline(child.content))
+        elif ckind == "link_open":
+            if child.markup == "autolink":
+                # The text of an autolink is its URL: not counted.
+                for inner in children_iter:
+                    if inner.type == "link_close":
+                        break
+                append(_SEP)
+        elif child.children:
+            # A token type from a future plugin that nests text: count its text.
+            append(_plain_text(child.children))
+        else:
+            append(child.content)
+    return parts, codes, (_plain_text(children) or None) if plain else None
+
+
+def _stream(
+    tokens: Sequence[Token],
+    count_code_blocks: bool,
+    inline: Callable[[Token, bool], Inline] = inline_text,
+) -> _Stream:
+    """Walk a parsed document's tokens once: the counted text, block by block (`inline`
+    gives the counted text of each ``inline`` token)."""
     parts: list[str] = []
     append = parts.append
     codes: list[str] = []
     ends: list[int] = []
     end = ends.append
-    fixed = _INLINE_FIXED
     front_title: str | None = None
     heading_title: str | None = None
     in_heading = False
@@ -589,36 +642,13 @@ def _stream(tokens: Sequence[Token], count_code_blocks: bool) -> _Stream:
     for token in tokens:
         kind = token.type
         if kind == "inline":
-            children = token.children or ()
-            if in_heading and heading_title is None:
-                heading_title = _plain_text(children) or None
-            children_iter = iter(children)
-            for child in children_iter:
-                ckind = child.type
-                if ckind == "text":
-                    append(child.content)
-                    continue
-                replacement = fixed.get(ckind)
-                if replacement is not None:
-                    if replacement:
-                        append(replacement)
-                elif ckind == "code_inline":
-                    append(_CODE)
-                    codes.append(child.content)
-                elif ckind == "html_inline":
-                    append(_html_inline(child.content))
-                elif ckind == "link_open":
-                    if child.markup == "autolink":
-                        # The text of an autolink is its URL: not counted.
-                        for inner in children_iter:
-                            if inner.type == "link_close":
-                                break
-                        append(_SEP)
-                elif child.children:
-                    # A token type from a future plugin that nests text: count its text.
-                    append(_plain_text(child.children))
-                else:
-                    append(child.content)
+            want_title = in_heading and heading_title is None
+            pieces, inline_codes, plain = inline(token, want_title)
+            if want_title:
+                heading_title = plain
+            parts.extend(pieces)
+            if inline_codes:
+                codes.extend(inline_codes)
             append("\n")
             end(len(parts))
         elif kind == "heading_open":
@@ -638,16 +668,32 @@ def _stream(tokens: Sequence[Token], count_code_blocks: bool) -> _Stream:
         elif kind == "front_matter":
             front_title = _front_matter_title(token.content)
 
-    return _Stream(parts, codes, ends, front_title if front_title is not None else heading_title)
+    return _Stream(parts, codes, ends, front_title, heading_title)
 
 
 def _counts(gathered: _Stream) -> TextCounts:
     """The counts of a gathered document."""
-    codes = gathered.codes
     stream = "".join(gathered.parts)
     words = len(_find_words(stream))
+    if gathered.codes:
+        words += sum(len(code.split()) for code in gathered.codes)
+    no_spaces, runs = _spread(gathered, stream)
+    return TextCounts(
+        words=words,
+        characters=no_spaces + runs - 1 if runs else 0,
+        characters_no_spaces=no_spaces,
+        title=gathered.title,
+    )
+
+
+def _spread(gathered: _Stream, stream: str | None = None) -> tuple[int, int]:
+    """The characters of a gathered text without whitespace, and its whitespace-separated
+    runs. Every block ends with a newline, so no run spans two blocks: the figures of a
+    document are the sums of its parts', and its characters are ``no_spaces + runs - 1``."""
+    codes = gathered.codes
+    if stream is None:
+        stream = "".join(gathered.parts)
     if codes:
-        words += sum(len(code.split()) for code in codes)
         pieces = stream.split(_CODE)
         merged = [pieces[0]]
         for code, piece in zip(codes, pieces[1:], strict=True):
@@ -657,15 +703,7 @@ def _counts(gathered: _Stream) -> TextCounts:
     if _SEP in stream:
         stream = stream.replace(_SEP, "")
     runs = stream.split()  # str.split(): any run of Unicode whitespace
-    no_spaces = sum(map(len, runs))
-    characters = no_spaces + len(runs) - 1 if runs else 0
-
-    return TextCounts(
-        words=words,
-        characters=characters,
-        characters_no_spaces=no_spaces,
-        title=gathered.title,
-    )
+    return sum(map(len, runs)), len(runs)
 
 
 SHARED_WORDS = 300_000

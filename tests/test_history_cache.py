@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
+from draftforge_stats import steps
 from draftforge_stats.history import cache
+from draftforge_stats.steps import FIRST, STEPS
 from tests.gitutil import GitRepo
 from tests.test_history import full_run_text, run, words
 
@@ -24,4 +28,53 @@ def test_blocks_dropped_past_the_bound_are_read_again(
     assert [(e.date, e.words_added, e.words_deleted) for e in bounded.stats.history] == [
         ("2025-06-02", 2, 0),
         ("2025-06-01", 14, 0),
+    ]
+
+
+def test_the_walk_counts_each_new_version_from_the_one_before(
+    git_repo: GitRepo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Edited and renamed chapters are counted from their previous version's steps, and
+    the history is byte for byte the one whole parses make."""
+    paragraphs = [f"Paragraph {n} of the chapter, seven words." for n in range(30)]
+
+    def chapter(changed: dict[int, str]) -> str:
+        return "\n\n".join(changed.get(n, text) for n, text in enumerate(paragraphs)) + "\n"
+
+    git_repo.commit("a", "2025-06-01T09:00:00+00:00", files={"chapters/01.md": chapter({})})
+    git_repo.commit(
+        "b", "2025-06-02T09:00:00+00:00", files={"chapters/01.md": chapter({10: "Two words."})}
+    )
+    git_repo.commit(
+        "c",
+        "2025-06-03T09:00:00+00:00",
+        files={"chapters/01.md": None, "chapters/02.md": chapter({10: "Three more words."})},
+    )
+    git_repo.commit(
+        "d", "2025-06-04T09:00:00+00:00", files={"chapters/02.md": chapter({10: "Four."})}
+    )
+    ways: list[str] = []
+    counted = steps.count_version
+
+    def spy(*args: Any, **kwargs: Any) -> Any:
+        found = counted(*args, **kwargs)
+        ways.append(found.how)
+        return found
+
+    monkeypatch.setattr(cache, "count_version", spy)
+    by_steps = full_run_text(git_repo.path)
+    # (the working tree's version is counted before the walk, whole)
+    assert ways == [FIRST, STEPS, STEPS]
+
+    def whole(text: str, previous: Any = None, **kwargs: Any) -> Any:
+        return counted(text, None, **kwargs)
+
+    monkeypatch.setattr(cache, "count_version", whole)
+    assert full_run_text(git_repo.path) == by_steps
+    history = run(git_repo.path, write=False).stats.history
+    assert [(e.date, e.word_count) for e in history] == [
+        ("2025-06-04", 29 * 7 + 1),
+        ("2025-06-03", 29 * 7 + 3),
+        ("2025-06-02", 29 * 7 + 2),
+        ("2025-06-01", 30 * 7),
     ]

@@ -16,6 +16,7 @@ import importlib.util
 import json
 import os
 import unicodedata
+from collections import Counter as Tally
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
@@ -27,12 +28,12 @@ from ..counting import (
     Block,
     TextCounts,
     count_markdown,
-    count_with_blocks,
     decode_source,
 )
 from ..gitrepo import BLOB_BATCH, BlobReader, Repository
 from ..reading import MAX_FILE_BYTES
 from ..statsfile import atomic_write
+from ..steps import InlineCache, Parsed, count_version
 from ..wording import plural
 
 Progress = Callable[[int, int], None]
@@ -252,9 +253,12 @@ class BlobSource(Mapping[str, TextCounts]):
     """Counts (a mapping) and blocks of counted words (:meth:`blocks`) by blob id.
 
     A blob is read and parsed once for both, when first asked for (in walk order), and its
-    counts go to the cache. Blocks are kept for the last :data:`BLOCKS_KEPT` blobs, with at
-    most :data:`BLOCK_WORDS_KEPT` words in all: a commit's old version of a chapter is nearly
-    always a recent commit's new one. Blobs are
+    counts go to the cache. Blocks, and the steps the next version is counted from
+    (:mod:`..steps`), are kept for the last :data:`BLOCKS_KEPT` blobs, with at most
+    :data:`BLOCK_WORDS_KEPT` words in all: a commit's old version of a chapter is nearly
+    always a recent commit's new one. A blob named in `previous` (new blob -> the chapter's
+    blob before it) is counted from that blob's steps when they are kept: only the steps
+    around its changed lines are parsed. Blobs are
     read in batches of :data:`~.gitrepo.BLOB_BATCH`: with the one asked for, the next ones of
     `plan` (the walk's blobs in the order it will want them) not read yet.
     """
@@ -266,6 +270,7 @@ class BlobSource(Mapping[str, TextCounts]):
         progress: Progress | None,
         total: int,
         plan: Sequence[str] = (),
+        previous: Mapping[str, str] | None = None,
     ) -> None:
         self.total = total
         self.reader = reader
@@ -273,6 +278,11 @@ class BlobSource(Mapping[str, TextCounts]):
         self.progress = progress
         self.parsed = 0
         self._blocks: OrderedDict[str, list[Block]] = OrderedDict()
+        self._steps: dict[str, Parsed] = {}  # for the blobs in _blocks that have steps
+        self._previous = previous if previous is not None else {}
+        self._inline = InlineCache()
+        self.ways: Tally[str] = Tally()
+        """How many versions were counted each way (:attr:`..steps.Counted.how`)."""
         self._kept_words = 0  # words in the blocks kept
         self._plan = list(dict.fromkeys(plan))
         self._next = 0  # the first blob of the plan not read yet
@@ -302,13 +312,24 @@ class BlobSource(Mapping[str, TextCounts]):
             self.counter.oversized[blob] = data
             return _NOTHING, []
         text, _ = decode_source(data)
-        counts, blocks = count_with_blocks(text, count_code_blocks=self.counter.count_code_blocks)
+        before = self._previous.get(blob)
+        counted = count_version(
+            text,
+            self._steps.get(before) if before is not None else None,
+            count_code_blocks=self.counter.count_code_blocks,
+            inline=self._inline,
+        )
+        self.ways[counted.how] += 1
+        counts, blocks = counted.counts, counted.blocks
         self._blocks[blob] = blocks
+        if counted.parsed is not None:
+            self._steps[blob] = counted.parsed
         self._kept_words += sum(map(len, blocks))
         while len(self._blocks) > 1 and (
             len(self._blocks) > BLOCKS_KEPT or self._kept_words > BLOCK_WORDS_KEPT
         ):
-            _, dropped = self._blocks.popitem(last=False)
+            dropped_blob, dropped = self._blocks.popitem(last=False)
+            self._steps.pop(dropped_blob, None)
             self._kept_words -= sum(map(len, dropped))
         if self.counter.cache.get(blob) is None:  # a new content (else only its blocks)
             self.counter.cache.put(blob, counts)

@@ -149,6 +149,24 @@ def chapter_blobs(commits: Iterable[RawCommit], paths: PathKind) -> list[str]:
     return blobs
 
 
+def chapter_predecessors(commits: Iterable[RawCommit], paths: PathKind) -> dict[str, str]:
+    """For each chapter blob a commit made, the version it is counted from (see
+    :mod:`...steps`; the first such commit in walk order): the chapter's version before it,
+    or for an added chapter one the same commit removed (a rename). Any earlier version
+    gives the same counts; a similar one saves parsing."""
+    previous: dict[str, str] = {}
+    for commit in commits:
+        edits = _edits(commit, paths)[1]
+        removed = [edit.old for edit in edits if edit.new is None and edit.old is not None]
+        for edit in edits:
+            old = edit.old
+            if old is None and removed:
+                old = removed.pop(0)
+            if old is not None and edit.new is not None and old != edit.new:
+                previous.setdefault(edit.new, old)
+    return previous
+
+
 def diffs_words(commit: RawCommit, *, boundaries: frozenset[str]) -> bool:
     """Whether `commit`'s own words are counted as added and deleted."""
     if commit.is_import or len(commit.parents) > 1:

@@ -48,6 +48,7 @@ from .replay import (
     Replay,
     Totals,
     chapter_blobs,
+    chapter_predecessors,
     commit_key,
     diffs_words,
     generations,
@@ -516,8 +517,10 @@ class _Builder:
         stored_by_day = {record.day: record for record in stored.days}
         overlap = new_days & set(stored_by_day)
         seeds: dict[date, Day] = {}
-        plan = chapter_blobs([*remade, *log], self.paths)
-        with self._sources(plan=plan) as (counts, blocks):
+        walked_commits = [*remade, *log]
+        plan = chapter_blobs(walked_commits, self.paths)
+        previous = chapter_predecessors(walked_commits, self.paths)
+        with self._sources(plan=plan, previous=previous) as (counts, blocks):
             if overlap:
                 by_sha = {commit.sha: commit for commit in remade}
                 for day in sorted(overlap):
@@ -664,13 +667,17 @@ class _Builder:
 
     @contextlib.contextmanager
     def _sources(
-        self, total: int = 0, plan: Sequence[str] = ()
+        self,
+        total: int = 0,
+        plan: Sequence[str] = (),
+        previous: Mapping[str, str] | None = None,
     ) -> Iterator[tuple[Mapping[str, TextCounts], Callable[[str], list[Block]]]]:
         """Counts and blocks of counted words by blob id, each blob read and parsed once
         (`total`: how many are expected to be parsed, for the progress bar; `plan`: the
-        blobs in the order they will be asked for, to read them in batches)."""
+        blobs in the order they will be asked for, to read them in batches; `previous`:
+        each new blob's earlier version, to count it from)."""
         with self.repo.blobs() as reader:
-            source = BlobSource(reader, self.counter, self.progress, total, plan)
+            source = BlobSource(reader, self.counter, self.progress, total, plan, previous)
             yield source, source.blocks
 
     def _walk(self, log: Sequence[RawCommit], *, reference: DayRecord | None) -> _Replay:
@@ -681,7 +688,8 @@ class _Builder:
             cache = self.counter.cache
             total = len({b for b in plan if cache.get(b) is None})
             self.progress(0, total)
-        with self._sources(total, plan) as (counts, blocks):
+        previous = chapter_predecessors(log, self.paths)
+        with self._sources(total, plan, previous) as (counts, blocks):
             walked = self._replay(
                 log,
                 counts,
