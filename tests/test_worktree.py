@@ -124,6 +124,28 @@ def test_two_processes_write_the_bytes_one_process_writes(
     ]
 
 
+def test_files_wait_for_counting_in_bounded_rounds(
+    book: GitRepo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With rounds that close at 600 bytes of text (part NN takes 8 + 5 * NN bytes: parts 1
+    to 14 make 637, parts 15 to 21 make 686), the pool is started once a round and the file
+    is the same as from one round."""
+    one = _run(book.path, Processes(2))[1]
+    rounds: list[int] = []
+    forked = pool.map_forked
+
+    def recording(work: Any, count: int, **kwargs: Any) -> Any:
+        rounds.append(count)
+        return forked(work, count, **kwargs)
+
+    monkeypatch.setattr(worktree, "map_forked", recording)
+    monkeypatch.setattr(worktree, "ROUND_BYTES", 600)
+    assert _run(book.path, Processes(2))[1] == one
+    assert rounds[:2] == [14, 7]
+    # 60 parts and the bad file; the copy of part 05 is found in the cache by then.
+    assert sum(rounds) == 61
+
+
 def test_the_history_is_the_same_on_both_paths(book: GitRepo) -> None:
     one = _run(book.path, Processes(1))[0].stats.history
     two = _run(book.path, Processes(2))[0].stats.history
