@@ -42,7 +42,7 @@ import re
 import sys
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
@@ -520,10 +520,15 @@ def _gather(text: str, count_code_blocks: bool) -> list[_Stream]:
     return streams
 
 
-def _total(streams: Sequence[_Stream]) -> TextCounts:
-    counts = _counts(streams[0])
+def _total(streams: Sequence[_Stream], *, words: int | None = None) -> TextCounts:
+    """The counts of a document's streams; `words`, when given, is their number of words
+    (already found in their blocks), so the text is not searched for words again."""
+    found = words is not None
+    counts = _counts(streams[0], find_words=not found)
     for more in streams[1:]:
-        counts = _combined(counts, _counts(more))
+        counts = _combined(counts, _counts(more, find_words=not found))
+    if words is not None:
+        counts = replace(counts, words=words)
     return counts
 
 
@@ -547,7 +552,10 @@ def count_with_blocks(
 ) -> tuple[TextCounts, list[Block]]:
     """:func:`count_markdown` and :func:`counted_blocks` from one parse."""
     streams = _gather(text, count_code_blocks)
-    return _total(streams), [block for stream in streams for block in _blocks(stream)]
+    blocks = [block for stream in streams for block in _blocks(stream)]
+    # The blocks hold exactly the words _counts finds: count them, not the text again.
+    counts = _total(streams, words=sum(map(len, blocks)))
+    return counts, blocks
 
 
 def _prepared(text: str) -> str:
@@ -671,12 +679,14 @@ def _stream(
     return _Stream(parts, codes, ends, front_title, heading_title)
 
 
-def _counts(gathered: _Stream) -> TextCounts:
-    """The counts of a gathered document."""
+def _counts(gathered: _Stream, *, find_words: bool = True) -> TextCounts:
+    """The counts of a gathered document (its words 0 unless `find_words`)."""
     stream = "".join(gathered.parts)
-    words = len(_find_words(stream))
-    if gathered.codes:
-        words += sum(len(code.split()) for code in gathered.codes)
+    words = 0
+    if find_words:
+        words = len(_find_words(stream))
+        if gathered.codes:
+            words += sum(len(code.split()) for code in gathered.codes)
     no_spaces, runs = _spread(gathered, stream)
     return TextCounts(
         words=words,
