@@ -105,6 +105,12 @@ def _word_diff(old: Sequence[Block], new: Sequence[Block], result: WordChanges) 
     """Add the word-level difference of two block sequences to `result`."""
     a = [word for block in old for word in block]
     b = [word for block in new for word in block]
+    if not a or not b:  # a side without words: nothing is matched, every block is whole
+        result.deleted += len(a)
+        result.added += len(b)
+        result.deleted_blocks.update(old)
+        result.added_blocks.update(new)
+        return
     start, end_a, end_b = _common_ends(a, b)
     middle_a, middle_b = a[start:end_a], b[start:end_b]
     if len(middle_a) * len(middle_b) > MAX_PAIRS:
@@ -195,5 +201,7 @@ class DayChanges:
         return self._deleted - self._moved()
 
     def _moved(self) -> int:
+        if not self._added_blocks or not self._deleted_blocks:
+            return 0  # a day that only added (or only deleted) moved nothing
         both = self._added_blocks & self._deleted_blocks
         return sum(len(block) * n for block, n in both.items())
