@@ -158,7 +158,7 @@ def discover(root: Path, selector: FileSelector) -> Discovery:
             f"in {root}. Create it, or set `structure.chapters_directory` in "
             ".draftforge/config.yml to the folder that holds your chapters."
         )
-    found: list[str] = []
+    found: dict[str, Kind] = {}  # in the order found, each path once
     warnings: list[str] = []
     tops = {selector.chapters_directory, selector.manuscript_directory}
     for top in sorted(tops):
@@ -187,12 +187,15 @@ def discover(root: Path, selector: FileSelector) -> Discovery:
                 "its files are not counted"
             )
 
-        for here, dirnames, filenames in _walk(base, unreadable):
+        for here, dirnames, filenames, links in _walk(base, unreadable):
+            # The folder's path relative to the root, once: its files' paths are strings.
+            rel_here = here.relative_to(root).as_posix()
+            rel_prefix = "" if rel_here == "." else rel_here + "/"
             kept: list[str] = []
             for name in sorted(dirnames):
                 if name.startswith("."):
                     continue
-                if (here / name).is_symlink():
+                if name in links:
                     shown = shown_name((here / name).relative_to(root).as_posix())
                     warnings.append(
                         f"{shown}: symbolic link to a folder; not followed, its files are not "
@@ -211,24 +214,29 @@ def discover(root: Path, selector: FileSelector) -> Discovery:
             for name in sorted(filenames):
                 if name.startswith("."):
                     continue
-                full = here / name
-                rel = full.relative_to(root).as_posix()
+                rel = rel_prefix + name
                 if not valid_name(rel) and rel.lower().endswith(MARKDOWN_SUFFIXES):
                     warnings.append(
                         f"{shown_name(rel)}: the name is not valid UTF-8; not counted (rename "
                         "the file)"
                     )
                     continue
-                if selector.classify(rel) is None:
+                kind = selector.classify(rel)
+                if kind is None:
                     continue
-                if full.is_symlink():
-                    problem = _link_problem(full, root_resolved)
+                if name in links:
+                    problem = _link_problem(here / name, root_resolved)
                     if problem is not None:
                         warnings.append(f"{rel}: symbolic link {problem}; not counted")
                         continue
-                found.append(rel)
-    chapters, manuscript = selector.select(dict.fromkeys(found))
-    return Discovery(chapters=chapters, manuscript=manuscript, warnings=warnings)
+                found.setdefault(rel, kind)
+    chapters = [rel for rel, kind in found.items() if kind is Kind.CHAPTER]
+    manuscript = [rel for rel, kind in found.items() if kind is Kind.MANUSCRIPT]
+    return Discovery(
+        chapters=sorted(chapters, key=natural_key),
+        manuscript=sorted(manuscript, key=natural_key),
+        warnings=warnings,
+    )
 
 
 _LOOP = "in a loop (following it never reaches a file)"
@@ -236,10 +244,12 @@ _LOOP = "in a loop (following it never reaches a file)"
 
 def _walk(
     top: Path, onerror: Callable[[OSError], None]
-) -> Iterator[tuple[Path, list[str], list[str]]]:
+) -> Iterator[tuple[Path, list[str], list[str], frozenset[str]]]:
     """`os.walk(top)` top-down, without following links, but without recursion: Python
     3.11's `os.walk` recurses once per level, so a folder nested a thousand deep would end
-    the run. The caller may prune the folder names it is given, as with `os.walk`."""
+    the run. The caller may prune the folder names it is given, as with `os.walk`. With
+    each folder come the names in it that are symbolic links (from the folder's listing,
+    without a system call per name)."""
     stack = [top]
     while stack:
         here = stack.pop()
@@ -251,14 +261,21 @@ def _walk(
             continue
         dirnames: list[str] = []
         filenames: list[str] = []
+        links: set[str] = set()
         for entry in entries:
             try:
                 is_dir = entry.is_dir()
             except OSError:
                 is_dir = False
             (dirnames if is_dir else filenames).append(entry.name)
-        yield here, dirnames, filenames
-        stack.extend(here / name for name in reversed(dirnames) if not (here / name).is_symlink())
+            try:
+                if entry.is_symlink():
+                    links.add(entry.name)
+            except OSError:
+                pass
+        frozen = frozenset(links)
+        yield here, dirnames, filenames, frozen
+        stack.extend(here / name for name in reversed(dirnames) if name not in frozen)
 
 
 def _leads_outside(folder: Path, root_resolved: Path) -> Path | None:
