@@ -103,14 +103,14 @@ def _set_aside(old: Sequence[Block], new: Sequence[Block]) -> tuple[list[Block],
 
 def _word_diff(old: Sequence[Block], new: Sequence[Block], result: WordChanges) -> None:
     """Add the word-level difference of two block sequences to `result`."""
-    a = [word for block in old for word in block]
-    b = [word for block in new for word in block]
-    if not a or not b:  # a side without words: nothing is matched, every block is whole
-        result.deleted += len(a)
-        result.added += len(b)
+    if not any(old) or not any(new):  # a side without words: no word matches, blocks are whole
+        result.deleted += sum(map(len, old))
+        result.added += sum(map(len, new))
         result.deleted_blocks.update(old)
         result.added_blocks.update(new)
         return
+    a = [word for block in old for word in block]
+    b = [word for block in new for word in block]
     start, end_a, end_b = _common_ends(a, b)
     middle_a, middle_b = a[start:end_a], b[start:end_b]
     if len(middle_a) * len(middle_b) > MAX_PAIRS:
