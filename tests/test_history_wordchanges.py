@@ -111,3 +111,30 @@ def test_a_large_hostile_change_stays_within_the_bound() -> None:
     result = diff_change([ChapterChange(old, new)])
     # old {a 10000, b 10000}; new {b 6000, a 12000, c 2000}: prefix/suffix share nothing.
     assert (result.added, result.deleted) == (2_000 + 2_000, 4_000)
+
+
+def test_a_side_without_words_takes_every_block_whole() -> None:
+    """Old blocks with no words (an empty heading, a code block not counted) against three
+    new blocks of 2, 3 and 1 words: 6 added, 0 deleted, every block whole on both sides,
+    the same as the full comparison of each word."""
+    old = [(), ()]
+    new = [("Night", "fell"), ("The", "river", "ran"), ("North",)]
+    fast = WordChanges()
+    wordchanges._word_diff(old, new, fast)
+    assert (fast.added, fast.deleted) == (6, 0)
+    assert fast.added_blocks == {new[0]: 1, new[1]: 1, new[2]: 1}
+    assert fast.deleted_blocks == {(): 2}
+    backwards = WordChanges()
+    wordchanges._word_diff(new, old, backwards)
+    assert (backwards.added, backwards.deleted) == (0, 6)
+    assert backwards.deleted_blocks == fast.added_blocks
+    assert backwards.added_blocks == {(): 2}
+
+
+def test_a_day_that_only_adds_moves_nothing() -> None:
+    """Two commits that each add a chapter of 3 words (the same paragraph twice): 6 added,
+    none taken as moved, as nothing was deleted that day."""
+    day = DayChanges()
+    for _ in range(2):
+        day.add(diff_change([ChapterChange((), counted_blocks("Night fell fast."))]))
+    assert (day.added, day.deleted) == (6, 0)
