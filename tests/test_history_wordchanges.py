@@ -8,9 +8,15 @@ from typing import Any
 import pytest
 import yaml
 
-from draftforge_stats.counting import count_markdown, count_with_blocks, counted_blocks
+from draftforge_stats.counting import Block, count_markdown, count_with_blocks, counted_blocks
 from draftforge_stats.history import wordchanges
-from draftforge_stats.history.wordchanges import ChapterChange, DayChanges, WordChanges, diff_change
+from draftforge_stats.history.wordchanges import (
+    ChapterChange,
+    DayChanges,
+    WordChanges,
+    diff_change,
+    merge_change,
+)
 
 VECTORS_FILE = Path(__file__).parent / "data" / "word_changes.yml"
 COUNTING_VECTORS = Path(__file__).parent / "data" / "counting_vectors.yml"
@@ -29,6 +35,9 @@ VECTORS = _load(VECTORS_FILE)
 def _day(case: dict[str, Any]) -> DayChanges:
     code = bool(case.get("count_code_blocks", False))
     day = DayChanges()
+    if "merge" in case:
+        day.add(_merge(case["merge"], code))
+        return day
     for commit in case["commits"]:
         changes = [
             ChapterChange(
@@ -41,12 +50,35 @@ def _day(case: dict[str, Any]) -> DayChanges:
     return day
 
 
+def _merge(chapters: dict[str, dict[str, Any]], code: bool) -> WordChanges:
+    """A merge vector: what the merge changed against each parent, then its own words."""
+
+    def blocks(text: str | None) -> list[Block]:
+        return counted_blocks(text, count_code_blocks=code) if text else []
+
+    count = {len(sides["parents"]) for sides in chapters.values()}
+    assert len(count) == 1
+    return merge_change(
+        [
+            {
+                rel: (blocks(sides["parents"][i]), blocks(sides["merged"]))
+                for rel, sides in chapters.items()
+                if sides["parents"][i] != sides["merged"]
+            }
+            for i in range(count.pop())
+        ]
+    )
+
+
 def test_vectors_are_well_formed() -> None:
     names = [case["name"] for case in VECTORS]
     assert len(names) == len(set(names))
     assert len(VECTORS) >= 25
     for case in VECTORS:
-        assert set(case) <= {"name", "rule", "commits", "added", "deleted", "count_code_blocks"}
+        assert set(case) <= {
+            "name", "rule", "commits", "merge", "added", "deleted", "count_code_blocks"
+        }  # fmt: skip
+        assert ("commits" in case) != ("merge" in case), case["name"]
         assert case["rule"], case["name"]
 
 
