@@ -143,3 +143,18 @@ def test_a_large_hostile_change_stays_within_the_bound() -> None:
     result = diff_change([ChapterChange(old, new)])
     # old {a 10000, b 10000}; new {b 6000, a 12000, c 2000}: prefix/suffix share nothing.
     assert (result.added, result.deleted) == (2_000 + 2_000, 4_000)
+
+
+def test_a_large_hostile_merge_stays_within_the_bound() -> None:
+    """A merge of two 20,000-word versions into a third: every comparison is past the bound,
+    so each uses the unordered fallback (linear), and the numbers follow from the multisets.
+
+    First parent {a 10000, b 10000}, second {b 6000, a 12000, c 2000}, the merge
+    {a 10000, c 10000}: every "a" is in a parent, 2,000 of the c's are in the second, so
+    8,000 are added; the merge dropped the first parent's 10,000 b's, of which the second
+    has 6,000: 6,000 deleted."""
+    first = [tuple(["a", "b"] * 10_000)]
+    second = [tuple(["b", "a", "a"] * 6_000 + ["c"] * 2_000)]
+    merged = [tuple(["a", "c"] * 10_000)]
+    result = merge_change([{"ch1.md": (first, merged)}, {"ch1.md": (second, merged)}])
+    assert (result.added, result.deleted) == (8_000, 6_000)

@@ -246,19 +246,24 @@ def merge_change(sides: Sequence[MergeSide]) -> WordChanges:
     merged_pool: Counter[Block] = Counter()
     for _, merged_text in sides[0].values():
         merged_pool.update(merged_text)
+    # Each comparison's pools are copied once and consumed over the chapters (a moved block
+    # is matched once), so the work stays linear in the text the merge touched.
+    kept_pools = [(Counter(pool), Counter(merged_pool)) for pool in pools]
+    dropped_pools = (Counter(pools[0]), Counter(merged_pool))
+    there_pools = [(Counter(pools[0]), Counter(pool)) for pool in pools[1:]]
     for rel in sorted(shared):
         merged = sides[0][rel][1]
         texts = [side[rel][0] for side in sides]
         kept = [False] * sum(len(block) for block in merged)
-        for parent_text, pool in zip(texts, pools, strict=True):
-            _, from_parent = _align(parent_text, merged, Counter(pool), Counter(merged_pool))
+        for parent_text, (old_pool, new_pool) in zip(texts, kept_pools, strict=True):
+            _, from_parent = _align(parent_text, merged, old_pool, new_pool)
             kept = [k or f for k, f in zip(kept, from_parent, strict=True)]
         result.added += kept.count(False)
         first = texts[0]
-        dropped, _ = _align(first, merged, Counter(pools[0]), Counter(merged_pool))
+        dropped, _ = _align(first, merged, *dropped_pools)
         everywhere = [True] * len(dropped)
-        for parent_text, pool in zip(texts[1:], pools[1:], strict=True):
-            there, _ = _align(first, parent_text, Counter(pools[0]), Counter(pool))
+        for parent_text, (old_pool, new_pool) in zip(texts[1:], there_pools, strict=True):
+            there, _ = _align(first, parent_text, old_pool, new_pool)
             everywhere = [e and t for e, t in zip(everywhere, there, strict=True)]
         result.deleted += sum(1 for d, e in zip(dropped, everywhere, strict=True) if e and not d)
     return result
