@@ -9,7 +9,8 @@ Which tool for what:
   (`Repository.find`: the work tree, the git folder, a worktree's common folder, the object
   format); references and the rest are git commands (`Repository.git`); one `git log --raw`
   lists every commit reachable from HEAD with the blobs it changed, `git rev-list
-  --parents` gives every commit's parents, `git ls-tree` lists the blobs of one commit, and
+  --parents` gives every commit's parents, one `git diff-tree --stdin` what merges changed
+  against their other parents, `git ls-tree` lists the blobs of one commit, and
   one long-lived `git cat-file --batch` process (:class:`BlobReader`) hands over blob
   contents in batches (GitPython's object readers would leave git processes behind).
   History is read from the object database, never by checking out old commits.

@@ -734,7 +734,9 @@ class _Builder:
     def _sides(self, commits: Sequence[RawCommit]) -> Sides:
         """What the merges among `commits` that may have written words changed against
         their other parents (see :func:`.replay.replay`)."""
-        return self.repo.merge_sides([c for c in commits if len(c.parents) > 1 and not c.is_import])
+        return self.repo.merge_sides(
+            [c for c in commits if len(c.parents) > 1 and c.changes and not c.is_import]
+        )
 
     @staticmethod
     def _result(walked: Replay) -> _Replay:
