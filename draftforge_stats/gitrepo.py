@@ -30,12 +30,13 @@ import subprocess
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import cached_property
 from pathlib import Path
 from types import TracebackType
 from typing import IO
 
 from .errors import GitError, GitNotFoundError
-from .gitdates import commit_date, parse_raw_date
+from .gitdates import RAW_DATE, commit_date, parse_raw_date
 
 
 def _require_git() -> None:
@@ -166,6 +167,64 @@ class RawCommit:
     committed_at: datetime | None = None  # aware; None when not read or not usable
     is_import: bool = False
     """The message has the trailer `DraftForge: import` (git's trailer rules)."""
+
+
+#: The author dates (seconds since 1970) :attr:`GraphCommit.author_seconds` gives: far
+#: inside what :func:`.gitdates.parse_raw_date` reads as that very moment.
+_PLAIN_SECONDS = range(250_000_000_000)
+
+
+@dataclass(frozen=True)
+class GraphCommit:
+    """One commit of :meth:`Repository.graph`: its id, its parents and its dates as git
+    prints them (`--date=raw`), read into datetimes only when asked for: a push update looks
+    at the dates of a few commits of a long history."""
+
+    sha: str
+    parents: tuple[str, ...]
+    author_raw: str
+    committer_raw: str
+
+    @cached_property
+    def authored_at(self) -> datetime | None:
+        """As :attr:`RawCommit.authored_at`."""
+        return commit_date(self.author_raw, self.committer_raw).moment
+
+    @cached_property
+    def committed_at(self) -> datetime | None:
+        """As :attr:`RawCommit.committed_at`."""
+        return parse_raw_date(self.committer_raw)[0]
+
+    @property
+    def author_seconds(self) -> int | None:
+        """The author date in seconds since 1970 when it is a plain one (then
+        :attr:`authored_at` is that moment); None when reading it needs more care."""
+        match = RAW_DATE.fullmatch(self.author_raw.strip())
+        if match is None:
+            return None
+        seconds = int(match.group(1))
+        return seconds if seconds in _PLAIN_SECONDS else None
+
+
+def parse_graph(out: bytes) -> list[GraphCommit]:
+    """Parse `git log -z --date=raw --format=%x1e%H %P%x00%ad%x00%cd` output (no changes)."""
+    fields = out.split(b"\0")
+    commits: list[GraphCommit] = []
+    count = len(fields)
+    i = 0
+    while i < count:
+        token = fields[i].lstrip(b"\n")
+        i += 1
+        if not token:
+            continue
+        if not token.startswith(b"\x1e"):
+            raise GitError(f"unexpected `git log` output near {token[:60]!r}")
+        ids = token[1:].decode("ascii").split()
+        author = fields[i].decode("ascii", "replace") if i < count else ""
+        committer = fields[i + 1].decode("ascii", "replace") if i + 1 < count else ""
+        i += 2
+        commits.append(GraphCommit(ids[0], tuple(ids[1:]), author, committer))
+    return commits
 
 
 @dataclass(frozen=True)
@@ -422,15 +481,15 @@ class Repository:
         )
         return parse_raw_log(out, full=True)
 
-    def graph(self) -> list[RawCommit]:
+    def graph(self) -> list[GraphCommit]:
         """Every commit reachable from HEAD, parents before children, with its parents and
         dates but without what it changed: one `git log` that computes no difference (about
-        as fast as `git rev-list`)."""
+        as fast as `git rev-list`); the dates are read when asked for."""
         _, out = self._git_bytes(
             "log", "--topo-order", "--reverse", "-z", "--no-color", "--no-show-signature",
             "--date=raw", f"--format=%x1e%H %P%x00{_DATES}", "--end-of-options", "HEAD", "--",
         )  # fmt: skip
-        return parse_raw_log(out)
+        return parse_graph(out)
 
     def tree(self, commit: str) -> list[TreeEntry]:
         """Every file of commit `commit` (recursively), without reading any blob."""
