@@ -427,10 +427,10 @@ class _Builder:
         complete = stored.basis.complete
         if since == head.sha:
             return _Outcome(list(stored.days), _Replay(), Mode.UNCHANGED, complete, described=since)
-        if self.repo.has_commit(since):
-            if not self.repo.is_ancestor(since, head.sha):
-                return None
-            graph = self.repo.graph()
+        # HEAD's graph holds the stored commit exactly when it is an ancestor of HEAD: one
+        # `git log` answers that, and what the plan needs, where two more processes asked.
+        graph = self.repo.graph()
+        if any(commit.sha == since for commit in graph):
             plan = self._plan(graph, since, stored)
             if not plan.new:
                 return None
@@ -460,6 +460,8 @@ class _Builder:
                 commits_walked=len(log),
                 described=described,
             )
+        if self.repo.has_commit(since):  # history rewritten: the stored commit is elsewhere
+            return None
         if not self.boundaries:
             return None
         # A shallow clone without the stored commit: keep the stored days as they are and
