@@ -210,21 +210,30 @@ def parse_graph(out: bytes) -> list[GraphCommit]:
     """Parse `git log -z --date=raw --format=%x1e%H %P%x00%ad%x00%cd` output (no changes)."""
     fields = out.split(b"\0")
     commits: list[GraphCommit] = []
-    count = len(fields)
     i = 0
-    while i < count:
-        token = fields[i].lstrip(b"\n")
-        i += 1
-        if not token:
+    while i < len(fields):
+        header = _header(fields, i)
+        if header is None:
+            i += 1
             continue
-        if not token.startswith(b"\x1e"):
-            raise GitError(f"unexpected `git log` output near {token[:60]!r}")
-        ids = token[1:].decode("ascii").split()
-        author = fields[i].decode("ascii", "replace") if i < count else ""
-        committer = fields[i + 1].decode("ascii", "replace") if i + 1 < count else ""
-        i += 2
+        i, ids, author, committer = header
         commits.append(GraphCommit(ids[0], tuple(ids[1:]), author, committer))
     return commits
+
+
+def _header(fields: Sequence[bytes], i: int) -> tuple[int, list[str], str, str] | None:
+    """The commit header of `git log -z` output at `fields[i]` (`\\x1e<sha> <parents>`, then
+    the raw author and committer dates): the index after it, the ids, the two dates; None
+    for an empty field (a line end between commits)."""
+    token = fields[i].lstrip(b"\n")
+    if not token:
+        return None
+    if not token.startswith(b"\x1e"):
+        raise GitError(f"unexpected `git log` output near {token[:60]!r}")
+    ids = token[1:].decode("ascii").split()
+    author = fields[i + 1].decode("ascii", "replace") if i + 1 < len(fields) else ""
+    committer = fields[i + 2].decode("ascii", "replace") if i + 2 < len(fields) else ""
+    return i + 3, ids, author, committer
 
 
 @dataclass(frozen=True)
@@ -552,18 +561,13 @@ def parse_raw_log(out: bytes, *, full: bool = False) -> list[RawCommit]:
     i = 0
     count = len(fields)
     while i < count:
-        token = fields[i].lstrip(b"\n")
-        i += 1
-        if not token:
+        header = _header(fields, i)
+        if header is None:
+            i += 1
             continue
-        if not token.startswith(b"\x1e"):
-            raise GitError(f"unexpected `git log` output near {token[:60]!r}")
-        ids = token[1:].decode("ascii").split()
-        author = fields[i].decode("ascii", "replace")
-        committer = fields[i + 1].decode("ascii", "replace") if i + 1 < count else ""
+        i, ids, author, committer = header
         when = commit_date(author, committer)
         committed, _ = parse_raw_date(committer)
-        i += 2
         is_import = False
         if full:
             values = fields[i].decode("utf-8", "replace").split("\x1f") if i < count else []

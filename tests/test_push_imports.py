@@ -2,6 +2,7 @@
 and a warm count cache) loads only what that commit needs: not GitPython, pydantic, jsonschema
 (nor its referencing stack), rich, or PyYAML when there is no config or front matter. Read from `sys.modules` at the end of a real run, in a
 subprocess, on a real repository, so a module-level import that brings one back fails here.
+The git processes it starts are counted from git's own trace.
 """
 
 from __future__ import annotations
