@@ -91,3 +91,19 @@ def test_a_push_update_runs_seven_git_processes(git_repo: GitRepo, tmp_path: Pat
     # commit's tree (the chapters' blobs before); one reader of every blob needed; the
     # committed stats file (is it ours to replace?).
     assert commands == ["rev-parse", "log", "log", "log", "ls-tree", "cat-file", "ls-tree"]
+
+
+def test_a_push_update_that_draws_nothing_loads_no_image_module(git_repo: GitRepo) -> None:
+    git_repo.write(".draftforge/config.yml", "stats:\n  images: false\n")
+    git_repo.commit("one", "2025-03-01T10:00:00+00:00", files={"chapters/01.md": "One two.\n"})
+    _push_update(git_repo)
+    git_repo.commit("two", "2025-03-02T10:00:00+00:00", files={"chapters/01.md": "One.\n"})
+
+    loaded = _push_update(git_repo)
+
+    assert "draftforge_stats.goals" in loaded  # the goal was worked out, words added and all
+    assert sorted(m for m in loaded if m.startswith("draftforge_stats.images")) == []
+    assert sorted(p.name for p in (git_repo.path / ".draftforge").iterdir()) == [
+        "config.yml",
+        "stats.json",
+    ]
