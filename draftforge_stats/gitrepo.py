@@ -9,7 +9,8 @@ Which tool for what:
   (`Repository.find`: the work tree, the git folder, a worktree's common folder, the object
   format); references and the rest are git commands (`Repository.git`); one `git log --raw`
   lists every commit reachable from HEAD with the blobs it changed, `git rev-list
-  --parents` gives every commit's parents, `git ls-tree` lists the blobs of one commit, and
+  --parents` gives every commit's parents, one `git diff-tree --stdin` what merges changed
+  against their other parents, `git ls-tree` lists the blobs of one commit, and
   one long-lived `git cat-file --batch` process (:class:`BlobReader`) hands over blob
   contents in batches (GitPython's object readers would leave git processes behind).
   History is read from the object database, never by checking out old commits.
@@ -499,6 +500,43 @@ class Repository:
             "--date=raw", f"--format=%x1e%H %P%x00{_DATES}", "--end-of-options", "HEAD", "--",
         )  # fmt: skip
         return parse_graph(out)
+
+    def merge_sides(self, merges: Sequence[RawCommit]) -> dict[str, list[list[RawChange]]]:
+        """What each merge changed against each of its parents after the first, in parent
+        order: one `git diff-tree --stdin` for all of them."""
+        lines = [f"{m.sha} {parent}\n" for m in merges for parent in m.parents[1:]]
+        result: dict[str, list[list[RawChange]]] = {m.sha: [] for m in merges}
+        if not lines:
+            return result
+        args = ["diff-tree", "--stdin", "--always", "-r", "-z", "--raw", *_LOG_OPTIONS]
+        try:
+            done = subprocess.run(
+                ["git", *args],
+                input="".join(lines).encode("ascii"),
+                capture_output=True,
+                cwd=self.root,
+                env=_environment(self._pinned),
+                check=False,
+            )
+        except OSError as exc:
+            raise GitError(f"cannot run git in {self.root}: {exc.strerror or exc}") from None
+        if done.returncode != 0:
+            raise _failure(args, done)
+        fields = done.stdout.split(b"\0")
+        current: list[RawChange] = []
+        i = 0
+        while i < len(fields):
+            token = fields[i].lstrip(b"\n")
+            i += 1
+            if token.startswith(b":"):
+                old_mode, new_mode, old_blob, new_blob, status = token[1:].decode().split()
+                path = os.fsdecode(fields[i])
+                i += 1
+                current.append(RawChange(path, status[:1], new_mode, new_blob, old_mode, old_blob))
+            elif token:  # `<merge>`: its changes against the next parent follow
+                current = []
+                result[token.decode("ascii")].append(current)
+        return result
 
     def tree(self, commit: str) -> list[TreeEntry]:
         """Every file of commit `commit` (recursively), without reading any blob."""

@@ -8,9 +8,15 @@ from typing import Any
 import pytest
 import yaml
 
-from draftforge_stats.counting import count_markdown, count_with_blocks, counted_blocks
+from draftforge_stats.counting import Block, count_markdown, count_with_blocks, counted_blocks
 from draftforge_stats.history import wordchanges
-from draftforge_stats.history.wordchanges import ChapterChange, DayChanges, WordChanges, diff_change
+from draftforge_stats.history.wordchanges import (
+    ChapterChange,
+    DayChanges,
+    WordChanges,
+    diff_change,
+    merge_change,
+)
 
 VECTORS_FILE = Path(__file__).parent / "data" / "word_changes.yml"
 COUNTING_VECTORS = Path(__file__).parent / "data" / "counting_vectors.yml"
@@ -29,6 +35,9 @@ VECTORS = _load(VECTORS_FILE)
 def _day(case: dict[str, Any]) -> DayChanges:
     code = bool(case.get("count_code_blocks", False))
     day = DayChanges()
+    if "merge" in case:
+        day.add(_merge(case["merge"], code))
+        return day
     for commit in case["commits"]:
         changes = [
             ChapterChange(
@@ -41,12 +50,35 @@ def _day(case: dict[str, Any]) -> DayChanges:
     return day
 
 
+def _merge(chapters: dict[str, dict[str, Any]], code: bool) -> WordChanges:
+    """A merge vector: what the merge changed against each parent, then its own words."""
+
+    def blocks(text: str | None) -> list[Block]:
+        return counted_blocks(text, count_code_blocks=code) if text else []
+
+    count = {len(sides["parents"]) for sides in chapters.values()}
+    assert len(count) == 1
+    return merge_change(
+        [
+            {
+                rel: (blocks(sides["parents"][i]), blocks(sides["merged"]))
+                for rel, sides in chapters.items()
+                if sides["parents"][i] != sides["merged"]
+            }
+            for i in range(count.pop())
+        ]
+    )
+
+
 def test_vectors_are_well_formed() -> None:
     names = [case["name"] for case in VECTORS]
     assert len(names) == len(set(names))
     assert len(VECTORS) >= 25
     for case in VECTORS:
-        assert set(case) <= {"name", "rule", "commits", "added", "deleted", "count_code_blocks"}
+        assert set(case) <= {
+            "name", "rule", "commits", "merge", "added", "deleted", "count_code_blocks"
+        }  # fmt: skip
+        assert ("commits" in case) != ("merge" in case), case["name"]
         assert case["rule"], case["name"]
 
 
@@ -111,3 +143,18 @@ def test_a_large_hostile_change_stays_within_the_bound() -> None:
     result = diff_change([ChapterChange(old, new)])
     # old {a 10000, b 10000}; new {b 6000, a 12000, c 2000}: prefix/suffix share nothing.
     assert (result.added, result.deleted) == (2_000 + 2_000, 4_000)
+
+
+def test_a_large_hostile_merge_stays_within_the_bound() -> None:
+    """A merge of two 20,000-word versions into a third: every comparison is past the bound,
+    so each uses the unordered fallback (linear), and the numbers follow from the multisets.
+
+    First parent {a 10000, b 10000}, second {b 6000, a 12000, c 2000}, the merge
+    {a 10000, c 10000}: every "a" is in a parent, 2,000 of the c's are in the second, so
+    8,000 are added; the merge dropped the first parent's 10,000 b's, of which the second
+    has 6,000: 6,000 deleted."""
+    first = [tuple(["a", "b"] * 10_000)]
+    second = [tuple(["b", "a", "a"] * 6_000 + ["c"] * 2_000)]
+    merged = [tuple(["a", "c"] * 10_000)]
+    result = merge_change([{"ch1.md": (first, merged)}, {"ch1.md": (second, merged)}])
+    assert (result.added, result.deleted) == (8_000, 6_000)

@@ -18,10 +18,12 @@ Which commits count (the README's "Which commits"):
   parallel lines, the one further from the root, then the later committer date;
 * a commit whose date git cannot use counts (its commit, its words) on the day of the next
   dated commit of the walk;
-* words added and deleted are each non-merge commit's own, against its parent, by
-  :mod:`.wordchanges`, with moves between the commits of one day set aside; a merge adds
-  and deletes nothing (its branch's commits count on their own days); a commit whose
-  message has the trailer `DraftForge: import` adds and deletes nothing.
+* words added and deleted are each commit's own, by :mod:`.wordchanges`, with moves
+  between the commits of one day set aside: a commit's against its parent; a merge's, what
+  it wrote itself (`sides`: its changes against its other parents), words no parent had
+  and words every parent had that it dropped, so a clean merge counts 0 (its branches'
+  commits count on their own days); a commit whose message has the trailer
+  `DraftForge: import` adds and deletes nothing.
 """
 
 from __future__ import annotations
@@ -32,11 +34,26 @@ from datetime import date, datetime
 
 from ..counting import Block, TextCounts
 from ..discover import Kind
-from ..gitrepo import GraphCommit, RawCommit
+from ..gitrepo import GraphCommit, RawChange, RawCommit
 from .days import DayRule
-from .wordchanges import ChapterChange, DayChanges, diff_change
+from .wordchanges import (
+    ChapterChange,
+    DayChanges,
+    WordChanges,
+    diff_change,
+    merge_change,
+)
 
-__all__ = ["Day", "Replay", "Totals", "commit_key", "generations", "last_changed", "replay"]
+__all__ = [
+    "Day",
+    "Replay",
+    "Sides",
+    "Totals",
+    "commit_key",
+    "generations",
+    "last_changed",
+    "replay",
+]
 
 PathKind = Callable[[str], "tuple[str, Kind] | None"]
 """Repository path -> (project path, kind), or None for a file that does not count."""
@@ -116,9 +133,16 @@ class _ChapterEdit:
 
 def _edits(commit: RawCommit, paths: PathKind) -> tuple[bool, list[_ChapterEdit]]:
     """Whether `commit` changed the manuscript, and the chapters it changed."""
+    return _chapter_edits(commit.changes, paths)
+
+
+def _chapter_edits(
+    changes: Iterable[RawChange], paths: PathKind
+) -> tuple[bool, list[_ChapterEdit]]:
+    """Whether `changes` change the manuscript, and the chapters they change."""
     changed = False
     edits: list[_ChapterEdit] = []
-    for change in commit.changes:
+    for change in changes:
         hit = paths(change.path)
         if hit is None:
             continue
@@ -137,11 +161,23 @@ def _edits(commit: RawCommit, paths: PathKind) -> tuple[bool, list[_ChapterEdit]
     return changed, edits
 
 
-def chapter_blobs(commits: Iterable[RawCommit], paths: PathKind) -> list[str]:
-    """Every chapter blob the commits' changes name (before and after), in walk order."""
+Sides = Mapping[str, Sequence[Sequence[RawChange]]]
+"""Merge commit -> what it changed against each of its other parents, in parent order."""
+
+
+def chapter_blobs(
+    commits: Iterable[RawCommit], paths: PathKind, sides: Sides | None = None
+) -> list[str]:
+    """Every chapter blob the commits' changes name (before and after), in walk order,
+    with those of the merges' changes against their other parents."""
+    sides = sides or {}
     blobs: list[str] = []
     for commit in commits:
-        for edit in _edits(commit, paths)[1]:
+        edits = _edits(commit, paths)[1]
+        if len(commit.parents) > 1 and edits and not commit.is_import:
+            parents = _merge_sides(commit, edits, paths, sides)
+            edits = [e for side in parents or [edits] for e in side]
+        for edit in edits:
             if edit.old is not None:
                 blobs.append(edit.old)
             if edit.new is not None:
@@ -169,29 +205,60 @@ def chapter_predecessors(commits: Iterable[RawCommit], paths: PathKind) -> dict[
 
 def diffs_words(commit: RawCommit, *, boundaries: frozenset[str]) -> bool:
     """Whether `commit`'s own words are counted as added and deleted."""
-    if commit.is_import or len(commit.parents) > 1:
+    if commit.is_import:
         return False
     return not (not commit.parents and commit.sha in boundaries)
+
+
+def _own_words(
+    commit: RawCommit,
+    edits: Sequence[_ChapterEdit],
+    paths: PathKind,
+    blocks: Callable[[str], Sequence[Block]],
+    sides: Sides,
+) -> WordChanges | None:
+    """The words `commit` (whose chapter changes against its first parent are `edits`)
+    wrote itself: against its parent, or for a merge what no parent had (see
+    :func:`.wordchanges.merge_change`); None when it changed no chapter."""
+    if not edits:
+        return None
+
+    def text(blob: str | None) -> Sequence[Block]:
+        return blocks(blob) if blob is not None else ()
+
+    if len(commit.parents) < 2:
+        return diff_change(ChapterChange(text(e.old), text(e.new)) for e in edits)
+    parents = _merge_sides(commit, edits, paths, sides)
+    if parents is None:
+        return None
+    return merge_change([{e.rel: (text(e.old), text(e.new)) for e in side} for side in parents])
+
+
+def _merge_sides(
+    commit: RawCommit, edits: Sequence[_ChapterEdit], paths: PathKind, sides: Sides
+) -> list[Sequence[_ChapterEdit]] | None:
+    """The chapter changes of merge `commit` against each parent (`edits` against the
+    first), when one chapter differs from its version in every parent (else None: the
+    merge wrote no words itself, and nothing need be read)."""
+    others = [_chapter_edits(changes, paths)[1] for changes in sides.get(commit.sha, ())]
+    if len(others) != len(commit.parents) - 1:
+        return None  # the other parents are not known (not read): nothing counted
+    if not {e.rel for e in edits}.intersection(*({e.rel for e in side} for side in others)):
+        return None
+    return [edits, *others]
 
 
 def word_changes(
     commit: RawCommit,
     paths: PathKind,
     blocks: Callable[[str], Sequence[Block]],
+    sides: Sides | None = None,
 ) -> DayChanges:
     """The words `commit` added and deleted, on their own (for a day being remade)."""
     result = DayChanges()
-    edits = _edits(commit, paths)[1]
-    if edits:
-        result.add(
-            diff_change(
-                ChapterChange(
-                    blocks(e.old) if e.old is not None else (),
-                    blocks(e.new) if e.new is not None else (),
-                )
-                for e in edits
-            )
-        )
+    own = _own_words(commit, _edits(commit, paths)[1], paths, blocks, sides or {})
+    if own is not None:
+        result.add(own)
     return result
 
 
@@ -207,6 +274,7 @@ def replay(
     boundaries: frozenset[str] = frozenset(),
     reference: Totals | None = None,
     days: dict[date, Day] | None = None,
+    sides: Sides | None = None,
 ) -> Replay:
     """Replay `commits` (parents before children) into days.
 
@@ -249,16 +317,10 @@ def replay(
         if commit.date_problem is not None:
             result.odd_dates.append((commit.sha, commit.date_problem))
         own = DayChanges()
-        if edits and diffs_words(commit, boundaries=boundaries):
-            own.add(
-                diff_change(
-                    ChapterChange(
-                        blocks(e.old) if e.old is not None else (),
-                        blocks(e.new) if e.new is not None else (),
-                    )
-                    for e in edits
-                )
-            )
+        if diffs_words(commit, boundaries=boundaries):
+            words_of = _own_words(commit, edits, paths, blocks, sides or {})
+            if words_of is not None:
+                own.add(words_of)
         if commit.authored_at is None:
             undated += 1
             undated_changes.add_all(own)

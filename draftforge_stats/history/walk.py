@@ -46,6 +46,7 @@ from .replay import (
     Day,
     Key,
     Replay,
+    Sides,
     Totals,
     chapter_blobs,
     chapter_predecessors,
@@ -544,7 +545,8 @@ class _Builder:
         overlap = new_days & set(stored_by_day)
         seeds: dict[date, Day] = {}
         walked_commits = [*remade, *log]
-        plan = chapter_blobs(walked_commits, self.paths)
+        sides = self._sides(walked_commits)
+        plan = chapter_blobs(walked_commits, self.paths, sides)
         previous = chapter_predecessors(walked_commits, self.paths)
         with self._sources(plan=plan, previous=previous) as (counts, blocks):
             if overlap:
@@ -565,8 +567,8 @@ class _Builder:
                         continue  # counted with a dated commit, whose day is remade if new
                     day = self.rule.day(commit.authored_at)
                     if day in seeds and diffs_words(commit, boundaries=self.boundaries):
-                        seeds[day].changes.add_all(word_changes(commit, self.paths, blocks))
-            walked = self._replay(log, counts, blocks, generation, days=seeds)
+                        seeds[day].changes.add_all(word_changes(commit, self.paths, blocks, sides))
+            walked = self._replay(log, counts, blocks, generation, days=seeds, sides=sides)
         self.warnings.extend(date_warnings(walked.odd_dates))
         result = self._result(walked)
         for day, record in stored_by_day.items():
@@ -708,7 +710,8 @@ class _Builder:
 
     def _walk(self, log: Sequence[RawCommit], *, reference: DayRecord | None) -> _Replay:
         """Replay the whole `log`, reading and parsing each blob it needs once."""
-        plan = chapter_blobs(log, self.paths)
+        sides = self._sides(log)
+        plan = chapter_blobs(log, self.paths, sides)
         total = 0
         if self.progress is not None:
             cache = self.counter.cache
@@ -724,6 +727,7 @@ class _Builder:
                 reference=(
                     Totals(reference.word_count, reference.chapter_count) if reference else None
                 ),
+                sides=sides,
             )
         self.warnings.extend(date_warnings(walked.odd_dates))
         return self._result(walked)
@@ -737,6 +741,7 @@ class _Builder:
         *,
         reference: Totals | None = None,
         days: dict[date, Day] | None = None,
+        sides: Sides | None = None,
     ) -> Replay:
         return replay(
             log,
@@ -749,6 +754,14 @@ class _Builder:
             boundaries=self.boundaries,
             reference=reference,
             days=days,
+            sides=sides,
+        )
+
+    def _sides(self, commits: Sequence[RawCommit]) -> Sides:
+        """What the merges among `commits` that may have written words changed against
+        their other parents (see :func:`.replay.replay`)."""
+        return self.repo.merge_sides(
+            [c for c in commits if len(c.parents) > 1 and c.changes and not c.is_import]
         )
 
     @staticmethod

@@ -31,13 +31,21 @@ only count fewer changes than the ordered comparison, never more.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 
 from ..counting import Block
 
-__all__ = ["MAX_PAIRS", "ChapterChange", "DayChanges", "WordChanges", "diff_change"]
+__all__ = [
+    "MAX_PAIRS",
+    "ChapterChange",
+    "DayChanges",
+    "MergeSide",
+    "WordChanges",
+    "diff_change",
+    "merge_change",
+]
 
 MAX_PAIRS = 1_000_000
 """Above this many (old word, new word) pairs, the unordered fallback is used."""
@@ -161,6 +169,103 @@ def diff_change(chapters: Iterable[ChapterChange]) -> WordChanges:
     # Whole files gone and whole files new are compared together: a renamed chapter that
     # was also edited counts its edits only.
     _word_diff(gone_files, new_files, result)
+    return result
+
+
+def _align(
+    old: Sequence[Block], new: Sequence[Block], old_pool: Counter[Block], new_pool: Counter[Block]
+) -> tuple[list[bool], list[bool]]:
+    """Which words of `old` are in `new` and which of `new` are in `old`, one flag per
+    word, by the rules of :func:`diff_change`: a block found whole on the other side (in
+    the same chapter, else anywhere in `new_pool` / `old_pool`, the other side's blocks of
+    every chapter the change touched; both consumed) is matched whole, then what is left
+    is compared word by word."""
+    old_flags = [[False] * len(block) for block in old]
+    new_flags = [[False] * len(block) for block in new]
+    here_old, here_new = Counter(old), Counter(new)
+    for blocks, flags, here, pool in (
+        (new, new_flags, here_old, old_pool),
+        (old, old_flags, here_new, new_pool),
+    ):
+        for block, block_flags in zip(blocks, flags, strict=True):
+            for source in (here, pool):
+                if source[block] > 0:
+                    source[block] -= 1
+                    block_flags[:] = [True] * len(block)
+                    break
+    left_a = [(b, i) for b, f in enumerate(old_flags) for i in range(len(f)) if not f[i]]
+    left_b = [(b, i) for b, f in enumerate(new_flags) for i in range(len(f)) if not f[i]]
+    a = [old[b][i] for b, i in left_a]
+    b_words = [new[b][i] for b, i in left_b]
+    start, end_a, end_b = _common_ends(a, b_words)
+    pairs = [(k, k) for k in range(start)]
+    pairs += [(end_a + k, end_b + k) for k in range(len(a) - end_a)]
+    middle_a, middle_b = a[start:end_a], b_words[start:end_b]
+    if len(middle_a) * len(middle_b) > MAX_PAIRS:
+        # Bounded fallback: words matched without their order.
+        waiting: dict[str, list[int]] = {}
+        for k in range(len(middle_a) - 1, -1, -1):
+            waiting.setdefault(middle_a[k], []).append(start + k)
+        for k, word in enumerate(middle_b):
+            if waiting.get(word):
+                pairs.append((waiting[word].pop(), start + k))
+    elif middle_a and middle_b:
+        matcher = SequenceMatcher(None, middle_a, middle_b, autojunk=False)
+        for i, j, size in matcher.get_matching_blocks():
+            pairs += [(start + i + k, start + j + k) for k in range(size)]
+    for i, j in pairs:
+        old_flags[left_a[i][0]][left_a[i][1]] = True
+        new_flags[left_b[j][0]][left_b[j][1]] = True
+    return [f for flags in old_flags for f in flags], [f for flags in new_flags for f in flags]
+
+
+MergeSide = Mapping[str, tuple[Sequence[Block], Sequence[Block]]]
+"""What a merge changed against one parent: chapter -> (the parent's text, the merge's),
+for each chapter whose text differs between them (empty where a side has no file)."""
+
+
+def merge_change(sides: Sequence[MergeSide]) -> WordChanges:
+    """The words a merge wrote itself, from what it changed against each of its parents
+    (`sides`, in parent order; the first parent first).
+
+    Only a chapter that differs from its text in every parent counts. A word of the merge's
+    text of it is added when no parent's text has it (matched by :func:`_align` against each
+    parent's text of the chapter, a block found whole in any chapter of that side being
+    moved text); a word of the first parent's text is deleted when the merge dropped it
+    and every other parent's text has it."""
+    result = WordChanges()
+    shared = set(sides[0]).intersection(*sides[1:])
+    if not shared:
+        return result
+    pools: list[Counter[Block]] = []
+    for side in sides:
+        pool: Counter[Block] = Counter()
+        for parent_text, _ in side.values():
+            pool.update(parent_text)
+        pools.append(pool)
+    merged_pool: Counter[Block] = Counter()
+    for _, merged_text in sides[0].values():
+        merged_pool.update(merged_text)
+    # Each comparison's pools are copied once and consumed over the chapters (a moved block
+    # is matched once), so the work stays linear in the text the merge touched.
+    kept_pools = [(Counter(pool), Counter(merged_pool)) for pool in pools]
+    dropped_pools = (Counter(pools[0]), Counter(merged_pool))
+    there_pools = [(Counter(pools[0]), Counter(pool)) for pool in pools[1:]]
+    for rel in sorted(shared):
+        merged = sides[0][rel][1]
+        texts = [side[rel][0] for side in sides]
+        kept = [False] * sum(len(block) for block in merged)
+        for parent_text, (old_pool, new_pool) in zip(texts, kept_pools, strict=True):
+            _, from_parent = _align(parent_text, merged, old_pool, new_pool)
+            kept = [k or f for k, f in zip(kept, from_parent, strict=True)]
+        result.added += kept.count(False)
+        first = texts[0]
+        dropped, _ = _align(first, merged, *dropped_pools)
+        everywhere = [True] * len(dropped)
+        for parent_text, (old_pool, new_pool) in zip(texts[1:], there_pools, strict=True):
+            there, _ = _align(first, parent_text, old_pool, new_pool)
+            everywhere = [e and t for e, t in zip(everywhere, there, strict=True)]
+        result.deleted += sum(1 for d, e in zip(dropped, everywhere, strict=True) if e and not d)
     return result
 
 
