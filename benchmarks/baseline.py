@@ -26,7 +26,10 @@ from pathlib import Path
 
 BASELINE_COMMIT = "c16a552"
 CHECKOUT = Path(__file__).resolve().parent.parent
-ENV_KEYS = ("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "PYTHONPATH")
+#: Left out of every measured run's environment. PYTHONDONTWRITEBYTECODE too: with it, an
+#: editable install (this checkout) compiles its modules from source in every run, while
+#: the baseline's installed modules were compiled once by pip; a user's install is the latter.
+ENV_KEYS = ("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "PYTHONPATH", "PYTHONDONTWRITEBYTECODE")
 _BASELINE_ENTRY = "draftforge_stats.cli"  # its console script: draftforge_stats.cli:main
 SOURCE_DATE_EPOCH = "1739145600"  # 2025-02-10T00:00:00Z: every run makes the same file
 

@@ -21,9 +21,10 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone
 
-__all__ = ["CommitDate", "commit_date", "parse_raw_date"]
+__all__ = ["RAW_DATE", "CommitDate", "commit_date", "parse_raw_date"]
 
-_RAW = re.compile(r"(\d+) ([+-])(\d\d)(\d\d)")
+RAW_DATE = re.compile(r"(\d+) ([+-])(\d\d)(\d\d)")
+"""A date as `--date=raw` prints it: seconds since 1970, then the offset (`+0100`)."""
 _DAY_MINUTES = 24 * 60
 #: Dates after this year are not used: the day arithmetic (time zones, `day_starts_at`,
 #: the day after) must stay within the year 9999 that Python's dates end with.
@@ -48,7 +49,7 @@ def parse_raw_date(text: str) -> tuple[datetime | None, str | None]:
     says why); with a moment, `problem` is None for a normal date and names the offset when
     the offset was replaced by UTC.
     """
-    match = _RAW.fullmatch(text.strip())
+    match = RAW_DATE.fullmatch(text.strip())
     if match is None:
         return None, UNREADABLE
     seconds, sign, hours, minutes = match.groups()

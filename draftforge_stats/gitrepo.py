@@ -31,12 +31,13 @@ import subprocess
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import cached_property
 from pathlib import Path
 from types import TracebackType
 from typing import IO
 
 from .errors import GitError, GitNotFoundError
-from .gitdates import commit_date, parse_raw_date
+from .gitdates import RAW_DATE, commit_date, parse_raw_date
 
 
 def _require_git() -> None:
@@ -167,6 +168,73 @@ class RawCommit:
     committed_at: datetime | None = None  # aware; None when not read or not usable
     is_import: bool = False
     """The message has the trailer `DraftForge: import` (git's trailer rules)."""
+
+
+#: The author dates (seconds since 1970) :attr:`GraphCommit.author_seconds` gives: far
+#: inside what :func:`.gitdates.parse_raw_date` reads as that very moment.
+_PLAIN_SECONDS = range(250_000_000_000)
+
+
+@dataclass(frozen=True)
+class GraphCommit:
+    """One commit of :meth:`Repository.graph`: its id, its parents and its dates as git
+    prints them (`--date=raw`), read into datetimes only when asked for: a push update looks
+    at the dates of a few commits of a long history."""
+
+    sha: str
+    parents: tuple[str, ...]
+    author_raw: str
+    committer_raw: str
+
+    @cached_property
+    def authored_at(self) -> datetime | None:
+        """As :attr:`RawCommit.authored_at`."""
+        return commit_date(self.author_raw, self.committer_raw).moment
+
+    @cached_property
+    def committed_at(self) -> datetime | None:
+        """As :attr:`RawCommit.committed_at`."""
+        return parse_raw_date(self.committer_raw)[0]
+
+    @property
+    def author_seconds(self) -> int | None:
+        """The author date in seconds since 1970 when it is a plain one (then
+        :attr:`authored_at` is that moment); None when reading it needs more care."""
+        match = RAW_DATE.fullmatch(self.author_raw.strip())
+        if match is None:
+            return None
+        seconds = int(match.group(1))
+        return seconds if seconds in _PLAIN_SECONDS else None
+
+
+def parse_graph(out: bytes) -> list[GraphCommit]:
+    """Parse `git log -z --date=raw --format=%x1e%H %P%x00%ad%x00%cd` output (no changes)."""
+    fields = out.split(b"\0")
+    commits: list[GraphCommit] = []
+    i = 0
+    while i < len(fields):
+        header = _header(fields, i)
+        if header is None:
+            i += 1
+            continue
+        i, ids, author, committer = header
+        commits.append(GraphCommit(ids[0], tuple(ids[1:]), author, committer))
+    return commits
+
+
+def _header(fields: Sequence[bytes], i: int) -> tuple[int, list[str], str, str] | None:
+    """The commit header of `git log -z` output at `fields[i]` (`\\x1e<sha> <parents>`, then
+    the raw author and committer dates): the index after it, the ids, the two dates; None
+    for an empty field (a line end between commits)."""
+    token = fields[i].lstrip(b"\n")
+    if not token:
+        return None
+    if not token.startswith(b"\x1e"):
+        raise GitError(f"unexpected `git log` output near {token[:60]!r}")
+    ids = token[1:].decode("ascii").split()
+    author = fields[i + 1].decode("ascii", "replace") if i + 1 < len(fields) else ""
+    committer = fields[i + 2].decode("ascii", "replace") if i + 2 < len(fields) else ""
+    return i + 3, ids, author, committer
 
 
 @dataclass(frozen=True)
@@ -423,15 +491,15 @@ class Repository:
         )
         return parse_raw_log(out, full=True)
 
-    def graph(self) -> list[RawCommit]:
+    def graph(self) -> list[GraphCommit]:
         """Every commit reachable from HEAD, parents before children, with its parents and
         dates but without what it changed: one `git log` that computes no difference (about
-        as fast as `git rev-list`)."""
+        as fast as `git rev-list`); the dates are read when asked for."""
         _, out = self._git_bytes(
             "log", "--topo-order", "--reverse", "-z", "--no-color", "--no-show-signature",
             "--date=raw", f"--format=%x1e%H %P%x00{_DATES}", "--end-of-options", "HEAD", "--",
         )  # fmt: skip
-        return parse_raw_log(out)
+        return parse_graph(out)
 
     def merge_sides(self, merges: Sequence[RawCommit]) -> dict[str, list[list[RawChange]]]:
         """What each merge changed against each of its parents after the first, in parent
@@ -531,18 +599,13 @@ def parse_raw_log(out: bytes, *, full: bool = False) -> list[RawCommit]:
     i = 0
     count = len(fields)
     while i < count:
-        token = fields[i].lstrip(b"\n")
-        i += 1
-        if not token:
+        header = _header(fields, i)
+        if header is None:
+            i += 1
             continue
-        if not token.startswith(b"\x1e"):
-            raise GitError(f"unexpected `git log` output near {token[:60]!r}")
-        ids = token[1:].decode("ascii").split()
-        author = fields[i].decode("ascii", "replace")
-        committer = fields[i + 1].decode("ascii", "replace") if i + 1 < count else ""
+        i, ids, author, committer = header
         when = commit_date(author, committer)
         committed, _ = parse_raw_date(committer)
-        i += 2
         is_import = False
         if full:
             values = fields[i].decode("utf-8", "replace").split("\x1f") if i < count else []

@@ -29,8 +29,7 @@ import math
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from datetime import date, timedelta
 
-from .images.days import words_added
-from .statsfile import GoalInfo, HistoryEntry, TargetInfo
+from .statsfile import GoalInfo, HistoryEntry, TargetInfo, words_added
 
 __all__ = [
     "OVERRUN_THRESHOLD",

@@ -39,7 +39,6 @@ from .history import (
     build_history,
     future_warnings,
 )
-from .images import image_files, written_here
 from .names import CONFIG_FILE, STATS_FILE
 from .reading import describe_mode, read_regular_file
 from .safekeeping import (
@@ -404,13 +403,17 @@ def run_stats(
         )
     # The images show the run's writing day; outside git, the day the numbers last changed.
     image_day = computed.today or date.fromisoformat(stats.current.last_updated[:10])
-    images = image_files(
-        stats,
-        today=image_day,
-        images=config.stats.images,
-        badge=config.stats.badge,
-        par=_par(stats),
-    )
+    images: dict[Path, str] = {}
+    if config.stats.images or config.stats.badge:
+        from .images import image_files  # a run that draws nothing loads no image module
+
+        images = image_files(
+            stats,
+            today=image_day,
+            images=config.stats.images,
+            badge=config.stats.badge,
+            par=_par(stats),
+        )
     written_files = [display] if written else []
     for rel in list(images):
         if not _ours(root / rel, rel):
@@ -498,6 +501,8 @@ def _ours(path: Path, rel: Path) -> bool:
         text = read_regular_file(path).decode("utf-8")
     except (UnreadableFileError, UnicodeDecodeError):
         return False
+    from .images import written_here  # only asked for the images a run draws
+
     return written_here(rel, text)
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from draftforge_stats.errors import GitError
-from draftforge_stats.gitrepo import Repository, run_git
+from draftforge_stats.gitrepo import GraphCommit, Repository, parse_graph, run_git
 from tests.gitutil import GitRepo
 
 
@@ -125,3 +125,43 @@ def test_run_git_runs_outside_any_repository(tmp_path: Path) -> None:
     with pytest.raises(GitError) as caught:
         run_git("config", "--file", str(tmp_path / "none"), "--get", "a.b", cwd=tmp_path)
     assert str(caught.value) == "`git config` failed: exit code 1"
+
+
+def test_the_graph_gives_parents_and_dates_as_the_full_log_does(git_repo: GitRepo) -> None:
+    git_repo.commit("a", "2025-03-01T23:30:00+02:00", files={"chapters/01.md": "One.\n"})
+    git_repo.commit("b", "2025-03-02T08:00:00-05:00", files={"chapters/01.md": "Two.\n"})
+    repo = Repository.find(git_repo.path)
+    assert repo is not None
+
+    graph = repo.graph()
+    log = repo.log()
+
+    assert [(c.sha, c.parents) for c in graph] == [(c.sha, c.parents) for c in log]
+    assert [(c.authored_at, c.committed_at) for c in graph] == [
+        (c.authored_at, c.committed_at) for c in log
+    ]
+    assert [c.author_seconds for c in graph] == [1740864600, 1740920400]
+    assert graph[1].parents == (graph[0].sha,)
+
+
+def test_a_graph_date_git_cannot_print_is_read_with_care() -> None:
+    out = (
+        b"\x1eaaaa\x00\x001740920400 +0100\x00"  # no author date: the committer date counts
+        b"\n\x1ebbbb aaaa\x001740920400 +2500\x001740920400 +0000\x00"  # offset of 25 hours
+        b"\n\x1ecccc bbbb\x00300000000000 +0000\x00\x00"  # after the year 9998
+    )
+
+    graph = parse_graph(out)
+
+    assert [(c.sha, c.parents) for c in graph] == [
+        ("aaaa", ()),
+        ("bbbb", ("aaaa",)),
+        ("cccc", ("bbbb",)),
+    ]
+    assert [c.author_seconds for c in graph] == [None, 1740920400, None]
+    assert [c.authored_at.isoformat() if c.authored_at else None for c in graph] == [
+        "2025-03-02T14:00:00+01:00",
+        "2025-03-02T13:00:00+00:00",
+        None,
+    ]
+    assert isinstance(graph[0], GraphCommit)

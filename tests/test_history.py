@@ -389,6 +389,35 @@ def test_incremental_and_full_runs_give_identical_files(git_repo: GitRepo) -> No
     )
 
 
+def test_a_day_reached_from_far_offsets_and_a_late_day_start_is_made_again_whole(
+    git_repo: GitRepo,
+) -> None:
+    """The commits of the day a new commit writes on are found however far their moments
+    are apart in UTC (offsets +14:00 and -12:00, a day starting at 4 a.m.), though the walk
+    reads the dates only of commits near that day: each run's file equals a full run's."""
+    config(git_repo, "stats:\n  day_starts_at: 4\n")
+    steps: list[tuple[str, dict[str, str | None]]] = [
+        ("2025-06-05T12:00:00+00:00", {"chapters/01.md": words(1)}),  # 5 June
+        ("2025-06-08T23:00:00-12:00", {"chapters/01.md": words(7)}),  # 8 June, 9th 11:00 UTC
+        ("2025-06-11T12:00:00+00:00", {"chapters/02.md": words(2)}),  # 11 June
+        ("2025-06-09T03:00:00+14:00", {"chapters/01.md": words(4)}),  # 8 June, 13:00 UTC
+        ("2025-06-09T02:00:00+00:00", {"chapters/03.md": words(3)}),  # 8 June (before 4 a.m.)
+    ]
+    for index, (when, files) in enumerate(steps):
+        git_repo.commit(f"step {index}", when, files=files)
+        result = run(git_repo.path)
+        assert result.text == full_run_text(git_repo.path), f"after step {index}"
+    assert result.history_mode == "incremental"
+    # 8 June: three commits (the first of them, a day and a half after the last in UTC, is
+    # read again with the others); the last in history order leaves 4 + 2 + 3 words, 8 more
+    # than 5 June. 11 June (7 + 2 words after its commit, earlier in history) wrote 9 - 9.
+    assert rows(result) == [
+        ("2025-06-11", 9, 2, 1, 0),
+        ("2025-06-08", 9, 3, 3, 8),
+        ("2025-06-05", 1, 1, 1, 1),
+    ]
+
+
 def test_a_day_split_across_runs_over_a_dst_change(git_repo: GitRepo) -> None:
     """Paris, day starting at 4 a.m., the night clocks go back (26 October 2025, 03:00 CEST
     -> 02:00 CET), a run after each commit: each file equals a full run's."""

@@ -10,7 +10,7 @@ from datetime import date
 import pytest
 
 from draftforge_stats.images import render_calendar, render_progress
-from draftforge_stats.images.svg import GRAPHIC_CLASSES, TEXT_CLASSES
+from draftforge_stats.images.svg import GRAPHIC_CLASSES, TEXT_CLASSES, escape
 from tests.imaging import (
     END,
     SVG,
@@ -113,3 +113,22 @@ def test_author_text_is_escaped() -> None:
 def test_a_long_title_is_shortened_with_an_ellipsis(name: str, shown: str) -> None:
     stats = make_stats({END: 5}, name=name)
     assert texts(render_progress(stats, today=END))[0] == shown
+
+
+def test_escape_removes_exactly_the_characters_xml_does_not_allow() -> None:
+    # XML 1.0's Char: tab, LF, CR, U+0020..U+D7FF, U+E000..U+FFFD, U+10000..U+10FFFF.
+    def allowed(code: int) -> bool:
+        return (
+            code in (0x9, 0xA, 0xD)
+            or 0x20 <= code <= 0xD7FF
+            or 0xE000 <= code <= 0xFFFD
+            or 0x10000 <= code <= 0x10FFFF
+        )
+
+    every = "".join(chr(code) for code in range(0x110000) if chr(code) not in "&<>\"'")
+    kept = escape(every)
+    removed = {code for code in range(0x110000) if chr(code) not in "&<>\"'"} - set(map(ord, kept))
+    assert len(kept) == 0x110000 - 5 - 2048 - 29 - 2
+    assert removed == {code for code in range(0x110000) if not allowed(code)}
+    assert sorted(removed)[:3] == [0x0, 0x1, 0x2]
+    assert 0xB in removed and 0xC in removed and 0xFFFE in removed and 0xFFFF in removed

@@ -2,13 +2,16 @@
 and a warm count cache) loads only what that commit needs: not GitPython, pydantic, jsonschema
 (nor its referencing stack), rich, or PyYAML when there is no config or front matter. Read from `sys.modules` at the end of a real run, in a
 subprocess, on a real repository, so a module-level import that brings one back fails here.
+The git processes it starts are counted from git's own trace.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
+from pathlib import Path
 
 from draftforge_stats.validation.schemas import validator_for
 from tests.gitutil import GitRepo
@@ -27,10 +30,11 @@ finally:
 """
 
 
-def _push_update(repo: GitRepo) -> set[str]:
+def _push_update(repo: GitRepo, env: dict[str, str] | None = None) -> set[str]:
     run = subprocess.run(
         [sys.executable, "-c", _RUN_AND_LIST],
         cwd=repo.path,
+        env={**os.environ, **(env or {})},
         capture_output=True,
         text=True,
         check=False,
@@ -62,3 +66,44 @@ def test_a_push_update_loads_no_git_library_no_pydantic_no_jsonschema_no_rich(
         ("2025-03-01", 2),
     ]
     assert list(validator_for("stats.schema.json").iter_errors(data)) == []
+
+
+def test_a_push_update_runs_seven_git_processes(git_repo: GitRepo, tmp_path: Path) -> None:
+    """Each git process costs 1 to 4 ms: counted on a real push update from git's own
+    trace (GIT_TRACE2_EVENT), one `start` event a process."""
+    git_repo.commit("one", "2025-03-01T10:00:00+00:00", files={"chapters/01.md": "One two.\n"})
+    _push_update(git_repo)
+    git_repo.commit(
+        "two", "2025-03-02T10:00:00+00:00", files={"chapters/01.md": "One two three.\n"}
+    )
+    trace = tmp_path / "trace.json"
+
+    _push_update(git_repo, {"GIT_TRACE2_EVENT": str(trace)})
+
+    events = [json.loads(line) for line in trace.read_text(encoding="utf-8").splitlines()]
+    commands = [
+        next(arg for arg in e["argv"][1:] if not arg.startswith("-"))
+        for e in events
+        if e["event"] == "start"
+    ]
+    # Find the repository; HEAD's commit and dates; HEAD's commit graph (which also says
+    # that the stored commit is an ancestor); the new commit's changes; the stored
+    # commit's tree (the chapters' blobs before); one reader of every blob needed; the
+    # committed stats file (is it ours to replace?).
+    assert commands == ["rev-parse", "log", "log", "log", "ls-tree", "cat-file", "ls-tree"]
+
+
+def test_a_push_update_that_draws_nothing_loads_no_image_module(git_repo: GitRepo) -> None:
+    git_repo.write(".draftforge/config.yml", "stats:\n  images: false\n")
+    git_repo.commit("one", "2025-03-01T10:00:00+00:00", files={"chapters/01.md": "One two.\n"})
+    _push_update(git_repo)
+    git_repo.commit("two", "2025-03-02T10:00:00+00:00", files={"chapters/01.md": "One.\n"})
+
+    loaded = _push_update(git_repo)
+
+    assert "draftforge_stats.goals" in loaded  # the goal was worked out, words added and all
+    assert sorted(m for m in loaded if m.startswith("draftforge_stats.images")) == []
+    assert sorted(p.name for p in (git_repo.path / ".draftforge").iterdir()) == [
+        "config.yml",
+        "stats.json",
+    ]

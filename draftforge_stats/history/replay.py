@@ -34,7 +34,7 @@ from datetime import date, datetime
 
 from ..counting import Block, TextCounts
 from ..discover import Kind
-from ..gitrepo import RawChange, RawCommit
+from ..gitrepo import GraphCommit, RawChange, RawCommit
 from .days import DayRule
 from .wordchanges import (
     ChapterChange,
@@ -71,7 +71,7 @@ Key = tuple[int, float, float, str]
 """How the commits of a day are ordered: generation, committer time, author time, id."""
 
 
-def commit_key(commit: RawCommit, generation: int) -> Key:
+def commit_key(commit: RawCommit | GraphCommit, generation: int) -> Key:
     """The order of `commit` among the day's commits: its generation first (the longest
     path from a root: a commit always comes after its ancestors), then its committer date,
     its author date and its id. Nothing here depends on where HEAD is, so a day's latest
@@ -82,7 +82,7 @@ def commit_key(commit: RawCommit, generation: int) -> Key:
 
 
 def generations(
-    commits: Iterable[RawCommit], known: Mapping[str, int] | None = None
+    commits: Iterable[RawCommit | GraphCommit], known: Mapping[str, int] | None = None
 ) -> dict[str, int]:
     """The generation of each commit (parents before children): 1 for a root, else one more
     than its parents' highest; `known` gives those of parents outside `commits`."""

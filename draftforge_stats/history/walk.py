@@ -36,7 +36,7 @@ from enum import Enum
 from ..counting import RULES_VERSION, Block, TextCounts
 from ..dates import utc_iso
 from ..discover import FileSelector, Kind
-from ..gitrepo import FILE_MODES, CommitInfo, RawCommit, Repository
+from ..gitrepo import FILE_MODES, CommitInfo, GraphCommit, RawCommit, Repository
 from ..names import STATS_FILE, is_own_path
 from ..statsfile import FORMAT_VERSION, HistoryBasis, HistoryEntry
 from ..wording import plural as _plural
@@ -289,6 +289,28 @@ MAX_EXCLUDED = 1000
 command-line argument); a history that needs more is walked whole, with the same result."""
 
 
+#: How far (seconds) a commit's writing day can be from the day of its author date in
+#: UTC, and more: a time-zone offset (under a day), then `day_starts_at` (under a day).
+_DAY_REACH = 3 * 86_400
+
+
+def _near_days(days: set[date]) -> Callable[[GraphCommit], bool]:
+    """A test that is False only for a commit whose writing day cannot be one of `days`
+    (whatever the time zone and day start): its plain author date (seconds) is more than
+    :data:`_DAY_REACH` from all of them. Reads no datetime, so the dates of a long history
+    are read only near the days a push update makes again."""
+    if not days:
+        return lambda commit: False
+    first = (min(days) - date(1970, 1, 1)).days * 86_400 - _DAY_REACH
+    last = (max(days) - date(1970, 1, 1)).days * 86_400 + 86_400 + _DAY_REACH
+
+    def near(commit: GraphCommit) -> bool:
+        seconds = commit.author_seconds
+        return seconds is None or first <= seconds < last
+
+    return near
+
+
 @dataclass(frozen=True)
 class _Plan:
     """What an incremental run reads (see :meth:`_Builder._plan`)."""
@@ -406,10 +428,10 @@ class _Builder:
         complete = stored.basis.complete
         if since == head.sha:
             return _Outcome(list(stored.days), _Replay(), Mode.UNCHANGED, complete, described=since)
-        if self.repo.has_commit(since):
-            if not self.repo.is_ancestor(since, head.sha):
-                return None
-            graph = self.repo.graph()
+        # HEAD's graph holds the stored commit exactly when it is an ancestor of HEAD: one
+        # `git log` answers that, and what the plan needs, where two more processes asked.
+        graph = self.repo.graph()
+        if any(commit.sha == since for commit in graph):
             plan = self._plan(graph, since, stored)
             if not plan.new:
                 return None
@@ -439,6 +461,8 @@ class _Builder:
                 commits_walked=len(log),
                 described=described,
             )
+        if self.repo.has_commit(since):  # history rewritten: the stored commit is elsewhere
+            return None
         if not self.boundaries:
             return None
         # A shallow clone without the stored commit: keep the stored days as they are and
@@ -456,7 +480,7 @@ class _Builder:
             days, replay, Mode.SHALLOW, complete=False, commits_walked=len(log), described=described
         )
 
-    def _plan(self, graph: Sequence[RawCommit], since: str, stored: Stored) -> _Plan:
+    def _plan(self, graph: Sequence[GraphCommit], since: str, stored: Stored) -> _Plan:
         """Which commits an incremental run reads, from the `graph` of HEAD (parents first):
         the new ones (not reachable from `since`), and the stored commits of the days the
         new ones write on (those days are made again whole).
@@ -479,10 +503,12 @@ class _Builder:
         }
         stored_by_day = {record.day: record for record in stored.days}
         overlap = new_days & set(stored_by_day)
+        near = _near_days(overlap)
         remade = {
             c.sha
             for c in graph
             if c.sha in old
+            and near(c)
             and c.authored_at is not None
             and self.rule.day(c.authored_at) in overlap
         }

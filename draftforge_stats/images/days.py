@@ -8,19 +8,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 
-from ..statsfile import HistoryEntry
+from ..statsfile import HistoryEntry, words_added
 
 #: Month names on the axes of the calendar, the summary's chart and the terminal heatmap.
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-
-
-def words_added(entry: HistoryEntry) -> int:
-    """The words a history day added: its `words_added` when the entry has one, else the
-    positive part of `words_written` (a day that cut more than it wrote added none that shows)."""
-    added = getattr(entry, "words_added", None)
-    if isinstance(added, int):
-        return max(added, 0)
-    return max(entry.words_written, 0)
 
 
 def added_by_day(history: Iterable[HistoryEntry]) -> dict[date, int]:

@@ -14,7 +14,9 @@ from dataclasses import dataclass
 
 #: Characters XML 1.0 does not allow in a document at all (C0 controls but tab and line
 #: ends, lone surrogates, U+FFFE/U+FFFF): removed from author text rather than escaped.
-_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+#: Written as the few ranges it matches: the negated class of the allowed ones (all but
+#: these) took about 5 ms to compile on every run.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _XML = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;"}
 #: Code points that only change the character before them: never left at the end of a cut.
 _JOINERS = frozenset("\u200d\ufe0e\ufe0f")

@@ -50,6 +50,7 @@ from .model import (
     TargetInfo,
     Totals,
     chapter_totals,
+    words_added,
 )
 from .salvage import Salvage, dates_in_text, describe_problems, salvage_history, unknown_keys
 from .write import (
@@ -100,6 +101,7 @@ __all__ = [
     "stats_errors",
     "unknown_keys",
     "without_timestamps",
+    "words_added",
     "write_if_changed",
 ]
 

@@ -96,6 +96,15 @@ class HistoryEntry(_Model):
         return data
 
 
+def words_added(entry: HistoryEntry) -> int:
+    """The words a history day added: its `words_added` when the entry has one, else the
+    positive part of `words_written` (a day that cut more than it wrote added none that shows)."""
+    added = getattr(entry, "words_added", None)
+    if isinstance(added, int):
+        return max(added, 0)
+    return max(entry.words_written, 0)
+
+
 class Streaks(_Model):
     current_days: int = 0
     longest_days: int = 0
