@@ -28,7 +28,7 @@ import hashlib
 import os
 import shutil
 import subprocess
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cached_property
@@ -501,9 +501,12 @@ class Repository:
         )  # fmt: skip
         return parse_graph(out)
 
-    def merge_sides(self, merges: Sequence[RawCommit]) -> dict[str, list[list[RawChange]]]:
+    def merge_sides(
+        self, merges: Sequence[RawCommit], keep: Callable[[str], bool] | None = None
+    ) -> dict[str, list[list[RawChange]]]:
         """What each merge changed against each of its parents after the first, in parent
-        order: one `git diff-tree --stdin` for all of them."""
+        order: one `git diff-tree --stdin` for all of them. With `keep`, only the changes of
+        the paths it accepts are kept (a merge lists everything the other line changed)."""
         lines = [f"{m.sha} {parent}\n" for m in merges for parent in m.parents[1:]]
         result: dict[str, list[list[RawChange]]] = {m.sha: [] for m in merges}
         if not lines:
@@ -532,7 +535,10 @@ class Repository:
                 old_mode, new_mode, old_blob, new_blob, status = token[1:].decode().split()
                 path = os.fsdecode(fields[i])
                 i += 1
-                current.append(RawChange(path, status[:1], new_mode, new_blob, old_mode, old_blob))
+                if keep is None or keep(path):
+                    current.append(
+                        RawChange(path, status[:1], new_mode, new_blob, old_mode, old_blob)
+                    )
             elif token:  # `<merge>`: its changes against the next parent follow
                 current = []
                 result[token.decode("ascii")].append(current)
@@ -584,6 +590,12 @@ class Repository:
         return found
 
 
+#: The statuses and modes of `git log --raw`, one string each for every change.
+_SHARED_STR = {
+    value: value for value in ("A", "M", "D", "T", "000000", *FILE_MODES, "120000", "160000")
+}
+
+
 def parse_raw_log(out: bytes, *, full: bool = False) -> list[RawCommit]:
     """Parse `git log --raw -z --date=raw --format=%x1e%H %P%x00%ad%x00%cd` output (with
     `full`, the format of :meth:`Repository.log`: the import trailer's values follow).
@@ -598,6 +610,8 @@ def parse_raw_log(out: bytes, *, full: bool = False) -> list[RawCommit]:
     commits: list[RawCommit] = []
     i = 0
     count = len(fields)
+    # Paths and modes repeat from commit to commit: one string each keeps a long log small.
+    shared: dict[bytes, str] = {}
     while i < count:
         header = _header(fields, i)
         if header is None:
@@ -617,9 +631,16 @@ def parse_raw_log(out: bytes, *, full: bool = False) -> list[RawCommit]:
             if not meta.startswith(b":"):
                 break
             old_mode, new_mode, old_blob, new_blob, status = meta[1:].decode("ascii").split()
-            path = os.fsdecode(fields[i + 1])
+            name = fields[i + 1]
+            path = shared.get(name)
+            if path is None:
+                path = shared[name] = os.fsdecode(name)
             i += 2
-            changes.append(RawChange(path, status[:1], new_mode, new_blob, old_mode, old_blob))
+            one = _SHARED_STR.get
+            changes.append(
+                RawChange(path, one(status[:1], status[:1]), one(new_mode, new_mode), new_blob,
+                          one(old_mode, old_mode), old_blob)
+            )  # fmt: skip
         commits.append(
             RawCommit(
                 ids[0],

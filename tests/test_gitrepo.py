@@ -165,3 +165,24 @@ def test_a_graph_date_git_cannot_print_is_read_with_care() -> None:
         None,
     ]
     assert isinstance(graph[0], GraphCommit)
+
+
+def test_merge_sides_lists_each_other_parent_s_changes_and_keeps_only_the_paths_asked_for(
+    git_repo: GitRepo,
+) -> None:
+    """The branch changed a chapter and a non-chapter file; main changed another chapter. The
+    merge against its second parent (the branch) shows main's change only: 1 path; with
+    `keep` refusing that path, an empty list (the merge is still listed)."""
+    git_repo.commit("base", files={"chapters/a.md": "a\n", "chapters/b.md": "b\n", "x.txt": "x"})
+    git_repo.git("checkout", "-q", "-b", "side")
+    git_repo.commit("side", files={"chapters/b.md": "b b\n", "x.txt": "y"})
+    git_repo.git("checkout", "-q", "main")
+    git_repo.commit("main", files={"chapters/a.md": "a a\n"})
+    git_repo.git("merge", "-q", "--no-edit", "side")
+    repo = Repository.find(git_repo.path)
+    assert repo is not None
+    merge = next(c for c in repo.log() if len(c.parents) == 2)
+    sides = repo.merge_sides([merge])
+    assert [[change.path for change in side] for side in sides[merge.sha]] == [["chapters/a.md"]]
+    kept = repo.merge_sides([merge], keep=lambda path: path != "chapters/a.md")
+    assert kept == {merge.sha: [[]]}

@@ -231,7 +231,13 @@ def _own_words(
     parents = _merge_sides(commit, edits, paths, sides)
     if parents is None:
         return None
-    return merge_change([{e.rel: (text(e.old), text(e.new)) for e in side} for side in parents])
+    # Only the chapters the merge changed against every parent are read: the others are
+    # what one parent already had, and reading them (on a book with long-lived branches,
+    # every chapter either side touched) would cost more than the rest of the walk.
+    shared = set.intersection(*({e.rel for e in side} for side in parents))
+    return merge_change(
+        [{e.rel: (text(e.old), text(e.new)) for e in side if e.rel in shared} for side in parents]
+    )
 
 
 def _merge_sides(

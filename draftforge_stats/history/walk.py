@@ -760,8 +760,20 @@ class _Builder:
     def _sides(self, commits: Sequence[RawCommit]) -> Sides:
         """What the merges among `commits` that may have written words changed against
         their other parents (see :func:`.replay.replay`)."""
+
+        def chapter(path: str) -> bool:
+            hit = self.paths(path)
+            return hit is not None and hit[1] is Kind.CHAPTER
+
         return self.repo.merge_sides(
-            [c for c in commits if len(c.parents) > 1 and c.changes and not c.is_import]
+            [
+                c
+                for c in commits
+                if len(c.parents) > 1
+                and not c.is_import
+                and any(chapter(change.path) for change in c.changes)
+            ],
+            keep=chapter,
         )
 
     @staticmethod

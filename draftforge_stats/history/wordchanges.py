@@ -236,8 +236,8 @@ def merge_change(sides: Sequence[MergeSide]) -> WordChanges:
 
     Only a chapter that differs from its text in every parent counts. A word of the merge's
     text of it is added when no parent's text has it (matched by :func:`_align` against each
-    parent's text of the chapter, a block found whole in any chapter of that side being
-    moved text); a word of the first parent's text is deleted when the merge dropped it
+    parent's text of the chapter, a block found whole in any such chapter of that side
+    being moved text); a word of the first parent's text is deleted when the merge dropped it
     and every other parent's text has it."""
     result = WordChanges()
     shared = set(sides[0]).intersection(*sides[1:])
