@@ -78,3 +78,47 @@ def test_the_walk_counts_each_new_version_from_the_one_before(
         ("2025-06-02", 29 * 7 + 2),
         ("2025-06-01", 30 * 7),
     ]
+
+
+def test_a_version_whose_previous_one_was_dropped_is_counted_from_its_line_s_latest(
+    git_repo: GitRepo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With room for the blocks of one blob only, 01.md's previous version is always
+    dropped by the time its next one is read (02.md's versions come in between); it is
+    still counted from steps (the latest parsed version of 01.md's line), not whole, and the
+    history is byte for byte what whole parses give."""
+    paragraphs = [f"Paragraph {n} of the chapter, seven words." for n in range(20)]
+
+    def chapter(changed: dict[int, str]) -> str:
+        return "\n\n".join(changed.get(n, text) for n, text in enumerate(paragraphs)) + "\n"
+
+    git_repo.commit("a", "2025-06-01T09:00:00+00:00", files={"chapters/01.md": chapter({})})
+    git_repo.commit("b", "2025-06-01T10:00:00+00:00", files={"chapters/02.md": words(5, "b")})
+    git_repo.commit(
+        "c", "2025-06-02T09:00:00+00:00", files={"chapters/01.md": chapter({3: "Two words."})}
+    )
+    git_repo.commit("d", "2025-06-02T10:00:00+00:00", files={"chapters/02.md": words(6, "b")})
+    git_repo.commit(
+        "e", "2025-06-03T09:00:00+00:00", files={"chapters/01.md": chapter({3: "Three words now."})}
+    )
+    monkeypatch.setattr(cache, "BLOCKS_KEPT", 1)
+    ways: list[str] = []
+    counted = steps.count_version
+
+    def spy(*args: Any, **kwargs: Any) -> Any:
+        found = counted(*args, **kwargs)
+        ways.append(found.how)
+        return found
+
+    monkeypatch.setattr(cache, "count_version", spy)
+    by_steps = full_run_text(git_repo.path)
+    # Seven parses in walk order (with room for one blob, an old version whose blocks a
+    # diff needs is read again); each one that has a previous version of its chapter is
+    # counted from steps. Without the line's latest only one is (the rest are FIRST).
+    assert ways == [FIRST, FIRST, STEPS, FIRST, STEPS, FIRST, STEPS]
+
+    def whole(text: str, previous: Any = None, **kwargs: Any) -> Any:
+        return counted(text, None, **kwargs)
+
+    monkeypatch.setattr(cache, "count_version", whole)
+    assert full_run_text(git_repo.path) == by_steps

@@ -279,6 +279,11 @@ class BlobSource(Mapping[str, TextCounts]):
         self.parsed = 0
         self._blocks: OrderedDict[str, list[Block]] = OrderedDict()
         self._steps: dict[str, Parsed] = {}  # for the blobs in _blocks that have steps
+        # The steps of the latest version parsed of each chapter's line of versions (by the
+        # first version of the line: see _line), for a version whose own previous one is no
+        # longer kept (read long before, on another branch).
+        self._latest: OrderedDict[str, Parsed] = OrderedDict()
+        self._lines: dict[str, str] = {}
         self._previous = previous if previous is not None else {}
         self._inline = InlineCache()
         self.ways: Tally[str] = Tally()
@@ -312,10 +317,9 @@ class BlobSource(Mapping[str, TextCounts]):
             self.counter.oversized[blob] = data
             return _NOTHING, []
         text, _ = decode_source(data)
-        before = self._previous.get(blob)
         counted = count_version(
             text,
-            self._steps.get(before) if before is not None else None,
+            self._base(blob),
             count_code_blocks=self.counter.count_code_blocks,
             inline=self._inline,
         )
@@ -324,6 +328,11 @@ class BlobSource(Mapping[str, TextCounts]):
         self._blocks[blob] = blocks
         if counted.parsed is not None:
             self._steps[blob] = counted.parsed
+            line = self._line(blob)
+            self._latest[line] = counted.parsed
+            self._latest.move_to_end(line)
+            while len(self._latest) > LINES_KEPT:
+                self._latest.popitem(last=False)
         self._kept_words += sum(map(len, blocks))
         while len(self._blocks) > 1 and (
             len(self._blocks) > BLOCKS_KEPT or self._kept_words > BLOCK_WORDS_KEPT
@@ -338,6 +347,32 @@ class BlobSource(Mapping[str, TextCounts]):
             if self.progress is not None:
                 self.progress(self.parsed, max(self.parsed, self.total))
         return counts, blocks
+
+    def _base(self, blob: str) -> Parsed | None:
+        """The steps `blob` is counted from: its previous version's when kept, else those of
+        the latest version parsed of its line (any earlier version gives the same counts,
+        :mod:`..steps`; a similar one saves parsing), else none (parsed whole)."""
+        before = self._previous.get(blob)
+        if before is None:
+            return None
+        kept = self._steps.get(before)
+        return kept if kept is not None else self._latest.get(self._line(before))
+
+    def _line(self, blob: str) -> str:
+        """The first version of `blob`'s line of versions (following `previous` back; a
+        version that comes back after a revert ends the search where it loops)."""
+        seen: dict[str, None] = {}
+        current = blob
+        while (found := self._lines.get(current)) is None:
+            before = self._previous.get(current)
+            seen[current] = None
+            if before is None or before in seen:
+                found = current
+                break
+            current = before
+        for version in seen:
+            self._lines[version] = found
+        return found
 
     def __getitem__(self, blob: str) -> TextCounts:
         counts = self.counter.cache.get(blob)
@@ -368,6 +403,8 @@ class BlobSource(Mapping[str, TextCounts]):
 
 
 BLOCKS_KEPT = 256
+LINES_KEPT = 128
+"""Lines of versions (chapters, across renames) whose latest steps are kept."""
 BLOCK_WORDS_KEPT = 2_000_000
 """And at most this many words in them (huge chapters keep fewer), so memory stays bounded."""
 """Blobs whose blocks of counted words are kept in memory during a walk."""
