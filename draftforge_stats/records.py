@@ -42,9 +42,12 @@ class FieldInfo:
 def field(*, default: Any = dataclasses.MISSING, default_factory: Any = dataclasses.MISSING,
           exclude: bool = False) -> Any:  # fmt: skip
     """A field with a default (or a factory of one); `exclude` leaves it out of dumps."""
-    return dataclasses.field(
-        default=default, default_factory=default_factory, metadata={"exclude": exclude}
-    )
+    metadata = {"exclude": exclude}
+    if default_factory is not dataclasses.MISSING:
+        return dataclasses.field(default_factory=default_factory, metadata=metadata)
+    if default is not dataclasses.MISSING:
+        return dataclasses.field(default=default, metadata=metadata)
+    return dataclasses.field(metadata=metadata)
 
 
 @dataclass_transform(kw_only_default=True, field_specifiers=(field, dataclasses.field))
@@ -55,7 +58,7 @@ class Record:
 
     def __init_subclass__(cls, *, frozen: bool = False, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
-        dataclasses.dataclass(cls, kw_only=True, frozen=frozen)
+        dataclasses.dataclass(kw_only=True, frozen=frozen)(cls)
 
     # ------------------------------------------------------------------ building
 
@@ -196,7 +199,7 @@ def _convert(kind: Any, value: Any) -> Any:
             return value
         raise _wrong(value, kind)
     if origin is list or origin is tuple:
-        if not isinstance(value, (list, tuple)):
+        if not isinstance(value, list | tuple):
             raise _wrong(value, kind)
         (item_kind, *_) = typing.get_args(kind)
         items = [_convert(item_kind, item) for item in value]
@@ -219,7 +222,7 @@ def _scalar(kind: Any, value: Any) -> Any:
         if isinstance(value, float) and value.is_integer():
             return int(value)
     elif kind is float:
-        if isinstance(value, (int, float)) and not isinstance(value, bool):
+        if isinstance(value, int | float) and not isinstance(value, bool):
             return float(value)
     elif kind is str:
         if isinstance(value, str):

@@ -250,7 +250,7 @@ class _Check:
     def _items(self, value: Any, subschema: Any, schema: Mapping[str, Any]) -> bool:
         if type(value) is not list:
             return True
-        if "prefixItems" in schema or not isinstance(subschema, (Mapping, bool)):
+        if "prefixItems" in schema or not isinstance(subschema, Mapping | bool):
             return self._not_sure()
         return all(self.valid(item, subschema) for item in value)
 
