@@ -612,6 +612,7 @@ def parse_raw_log(out: bytes, *, full: bool = False) -> list[RawCommit]:
     count = len(fields)
     # Paths and modes repeat from commit to commit: one string each keeps a long log small.
     shared: dict[bytes, str] = {}
+    one = _SHARED_STR.get
     while i < count:
         header = _header(fields, i)
         if header is None:
@@ -636,10 +637,12 @@ def parse_raw_log(out: bytes, *, full: bool = False) -> list[RawCommit]:
             if path is None:
                 path = shared[name] = os.fsdecode(name)
             i += 2
-            one = _SHARED_STR.get
+            kind = status[:1]
             changes.append(
-                RawChange(path, one(status[:1], status[:1]), one(new_mode, new_mode), new_blob,
-                          one(old_mode, old_mode), old_blob)
+                RawChange(
+                    path, one(kind, kind), one(new_mode, new_mode), new_blob,
+                    one(old_mode, old_mode), old_blob,
+                )
             )  # fmt: skip
         commits.append(
             RawCommit(

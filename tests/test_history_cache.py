@@ -13,6 +13,28 @@ from tests.gitutil import GitRepo
 from tests.test_history import full_run_text, run, words
 
 
+def _record_ways(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """From now on, how each version is counted (:attr:`steps.Counted.how`), in order."""
+    ways: list[str] = []
+
+    def spy(*args: Any, **kwargs: Any) -> Any:
+        found = steps.count_version(*args, **kwargs)
+        ways.append(found.how)
+        return found
+
+    monkeypatch.setattr(cache, "count_version", spy)
+    return ways
+
+
+def _count_whole(monkeypatch: pytest.MonkeyPatch) -> None:
+    """From now on, every version is parsed whole (no previous version's steps)."""
+
+    def whole(text: str, previous: Any = None, **kwargs: Any) -> Any:
+        return steps.count_version(text, None, **kwargs)
+
+    monkeypatch.setattr(cache, "count_version", whole)
+
+
 def test_blocks_dropped_past_the_bound_are_read_again(
     git_repo: GitRepo, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -53,23 +75,12 @@ def test_the_walk_counts_each_new_version_from_the_one_before(
     git_repo.commit(
         "d", "2025-06-04T09:00:00+00:00", files={"chapters/02.md": chapter({10: "Four."})}
     )
-    ways: list[str] = []
-    counted = steps.count_version
-
-    def spy(*args: Any, **kwargs: Any) -> Any:
-        found = counted(*args, **kwargs)
-        ways.append(found.how)
-        return found
-
-    monkeypatch.setattr(cache, "count_version", spy)
+    ways = _record_ways(monkeypatch)
     by_steps = full_run_text(git_repo.path)
     # (the working tree's version is counted before the walk, whole)
     assert ways == [FIRST, STEPS, STEPS]
 
-    def whole(text: str, previous: Any = None, **kwargs: Any) -> Any:
-        return counted(text, None, **kwargs)
-
-    monkeypatch.setattr(cache, "count_version", whole)
+    _count_whole(monkeypatch)
     assert full_run_text(git_repo.path) == by_steps
     history = run(git_repo.path, write=False).stats.history
     assert [(e.date, e.word_count) for e in history] == [
@@ -102,23 +113,12 @@ def test_a_version_whose_previous_one_was_dropped_is_counted_from_its_line_s_lat
         "e", "2025-06-03T09:00:00+00:00", files={"chapters/01.md": chapter({3: "Three words now."})}
     )
     monkeypatch.setattr(cache, "BLOCKS_KEPT", 1)
-    ways: list[str] = []
-    counted = steps.count_version
-
-    def spy(*args: Any, **kwargs: Any) -> Any:
-        found = counted(*args, **kwargs)
-        ways.append(found.how)
-        return found
-
-    monkeypatch.setattr(cache, "count_version", spy)
+    ways = _record_ways(monkeypatch)
     by_steps = full_run_text(git_repo.path)
     # Seven parses in walk order (with room for one blob, an old version whose blocks a
     # diff needs is read again); each one that has a previous version of its chapter is
     # counted from steps. Without the line's latest only one is (the rest are FIRST).
     assert ways == [FIRST, FIRST, STEPS, FIRST, STEPS, FIRST, STEPS]
 
-    def whole(text: str, previous: Any = None, **kwargs: Any) -> Any:
-        return counted(text, None, **kwargs)
-
-    monkeypatch.setattr(cache, "count_version", whole)
+    _count_whole(monkeypatch)
     assert full_run_text(git_repo.path) == by_steps
