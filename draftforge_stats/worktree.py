@@ -8,6 +8,12 @@ in one process, or, when there are many (:class:`Processes`), in forked processe
 stats file are byte for byte those of one process. Files wait for counting in rounds of at
 most :data:`ROUND_BYTES`, so memory stays bounded however large the manuscript.
 
+When the count cache is empty (a first run, a fresh clone), every file has to be counted:
+the forked processes then read and hash their own files too, so reading overlaps counting
+and nothing waits in this process; each process holds one file's text at a time. A content
+found in several files is then counted once per file, but learnt once, in the files' order,
+so the results are still those of one process.
+
 Library code: it reads the files it is given; it never prints, reads the environment or exits.
 """
 
@@ -121,19 +127,19 @@ def count_worktree(
     """Read and count `files` (relative to `root`) through `counter`, in their order."""
     processes = processes or Processes()
     count_text = _TextCounter(counter.count_code_blocks, blocks=counter.repo is not None)
+    if not len(counter.cache):
+        workers = processes.for_files(len(files))
+        if workers > 1:
+            return _read_and_count_forked(root, files, counter, count_text, workers)
     found: list[FileCount] = []
     waiting: list[_Waiting] = []
     waiting_bytes = 0
     for rel in files:
-        try:
-            data = read_manuscript_file(root / rel)
-        except UnreadableFileError as exc:  # a pipe, a device, too large, not readable
-            found.append(FileCount(rel, None, problem=str(exc)))
+        read = _read(root, rel)
+        if isinstance(read, FileCount):  # a pipe, a device, too large, not readable
+            found.append(read)
             continue
-        front: FrontTarget | None = front_target(decode_source(data[:FRONT_MATTER_LIMIT])[0])
-        if front is not None and front.value is None and front.issue is None:
-            front = None  # no target, nothing wrong: nothing to say
-        text, bad_offset = decode_source(data)
+        data, text, bad_offset, front = read
         blob, cached = counter.known(data)
         found.append(FileCount(rel, cached, bad_offset, front))
         if cached is None:
@@ -184,6 +190,59 @@ def _count_waiting(
     for item in waiting:
         if item.blob is not None:
             found[item.index] = _with_counts(found[item.index], counts_of[item.blob])
+
+
+def _read(root: Path, rel: str) -> tuple[bytes, str, int | None, FrontTarget | None] | FileCount:
+    """A file's bytes, text, first bad byte and front matter target; or, when it cannot be
+    read (a pipe, a device, too large, not readable), its :class:`FileCount` naming why."""
+    try:
+        data = read_manuscript_file(root / rel)
+    except UnreadableFileError as exc:
+        return FileCount(rel, None, problem=str(exc))
+    front: FrontTarget | None = front_target(decode_source(data[:FRONT_MATTER_LIMIT])[0])
+    if front is not None and front.value is None and front.issue is None:
+        front = None  # no target, nothing wrong: nothing to say
+    text, bad_offset = decode_source(data)
+    return data, text, bad_offset, front
+
+
+_Counted = tuple[FileCount, str | None, list[Block]]
+"""A file read and counted by a forked process: its counts, its blob id, its blocks."""
+
+
+def _read_and_count_forked(
+    root: Path,
+    files: Sequence[str],
+    counter: Counter,
+    count_text: _TextCounter,
+    workers: int,
+) -> list[FileCount]:
+    """Read, hash and count every file in `workers` forked processes (the count cache is
+    empty: every file needs counting); learn each distinct content once, in the files'
+    order, as one process does."""
+    repo = counter.repo
+
+    def work(index: int) -> _Counted:
+        rel = files[index]
+        read = _read(root, rel)
+        if isinstance(read, FileCount):
+            return read, None, []
+        data, text, bad_offset, front = read
+        counts, blocks = count_text(text)
+        blob = repo.hash_blob(data) if repo is not None else None
+        return FileCount(rel, counts, bad_offset, front), blob, blocks
+
+    results = map_forked(work, len(files), processes=workers, describe=files.__getitem__)
+    learnt: set[str] = set()
+    found: list[FileCount] = []
+    for file, blob, blocks in results:
+        found.append(file)
+        if file.counts is None or blob in learnt:
+            continue
+        counter.learn(blob, file.counts, blocks)
+        if blob is not None:
+            learnt.add(blob)
+    return found
 
 
 def _with_counts(file: FileCount, counts: TextCounts) -> FileCount:

@@ -124,12 +124,23 @@ def test_two_processes_write_the_bytes_one_process_writes(
     ]
 
 
+def _foreign_cache(root: Path) -> None:
+    """A count cache that holds one content, found in no file of the book (so this process
+    reads the files, and counts them all)."""
+    path = root / ".git" / CACHE_FILE
+    data = json.loads(path.read_text(encoding="utf-8"))
+    (key,) = data["sections"]
+    data["sections"][key] = {"0" * 40: [1, 4, 4, None]}
+    path.write_text(json.dumps(data), encoding="utf-8")
+
+
 def test_files_wait_for_counting_in_bounded_rounds(
     book: GitRepo, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """With rounds that close at 600 bytes of text (part NN takes 8 + 5 * NN bytes: parts 1
     to 14 make 637, parts 15 to 21 make 686), the pool is started once a round and the file
-    is the same as from one round."""
+    is the same as from one round. (With a count cache that is not empty: see below for the
+    first run.)"""
     one = _run(book.path, Processes(2))[1]
     rounds: list[int] = []
     forked = pool.map_forked
@@ -140,10 +151,57 @@ def test_files_wait_for_counting_in_bounded_rounds(
 
     monkeypatch.setattr(worktree, "map_forked", recording)
     monkeypatch.setattr(worktree, "ROUND_BYTES", 600)
-    assert _run(book.path, Processes(2))[1] == one
+    (book.path / STATS).unlink()
+    _foreign_cache(book.path)
+    assert run_stats(book.path, now=NOW, processes=Processes(2)).written
+    assert (book.path / STATS).read_bytes() == one
     assert rounds[:2] == [14, 7]
     # 60 parts and the bad file; the copy of part 05 is found in the cache by then.
     assert sum(rounds) == 61
+
+
+def test_on_a_first_run_the_processes_read_their_own_files(
+    book: GitRepo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An empty count cache: the pool gets all 63 files (the pipe and the copy of part 05
+    too) and reads them itself; this process reads none. The results are those of one
+    process, the copy learnt once, the pipe named the same way."""
+    one, one_stats, one_cache = _run(book.path, Processes(1))
+    counted: list[int] = []
+    read_here: list[str] = []
+    forked = pool.map_forked
+    parent = os.getpid()
+    reading = worktree.read_manuscript_file
+
+    def recording(work: Any, count: int, **kwargs: Any) -> Any:
+        counted.append(count)
+        return forked(work, count, **kwargs)
+
+    def watched(path: Path) -> bytes:
+        if os.getpid() == parent:
+            read_here.append(path.name)
+        return reading(path)
+
+    monkeypatch.setattr(worktree, "map_forked", recording)
+    monkeypatch.setattr(worktree, "read_manuscript_file", watched)
+    two, two_stats, two_cache = _run(book.path, Processes(2))
+    assert counted == [63]
+    assert read_here == []
+    assert (two_stats, two_cache) == (one_stats, one_cache)
+    assert two.blobs_counted == one.blobs_counted == 61
+    assert two.warnings == one.warnings
+    assert (
+        two.warnings[1] == "chapters/part-63-pipe.md: a named pipe (FIFO), not a file; not counted"
+    )
+
+    # A later run (the cache holds every content): this process reads the files, none is
+    # counted, the pool is not started.
+    (book.path / STATS).unlink()
+    again = run_stats(book.path, now=NOW, processes=Processes(2))
+    assert counted == [63]
+    assert len(read_here) == 63
+    assert again.blobs_counted == 0
+    assert (book.path / STATS).read_bytes() == one_stats
 
 
 def test_the_history_is_the_same_on_both_paths(book: GitRepo) -> None:
