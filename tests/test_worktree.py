@@ -34,6 +34,7 @@ from draftforge_stats.errors import ManuscriptError, UsageError
 from draftforge_stats.history import CACHE_FILE
 from draftforge_stats.pipeline import StatsRun, run_stats
 from draftforge_stats.pool import fork_available
+from draftforge_stats.reading import read_manuscript_file
 from draftforge_stats.worktree import AUTO_MAX_PROCESSES, Processes
 from tests.gitutil import GitRepo
 
@@ -171,7 +172,7 @@ def test_on_a_first_run_the_processes_read_their_own_files(
     read_here: list[str] = []
     forked = pool.map_forked
     parent = os.getpid()
-    reading = worktree.read_manuscript_file
+    reading = read_manuscript_file
 
     def recording(work: Any, count: int, **kwargs: Any) -> Any:
         counted.append(count)

@@ -55,12 +55,8 @@ def render_data(data: Any) -> str:
     strings, values that are not JSON) is left to ``json.dumps`` as it is."""
     try:
         return _indented(data, "\n") + "\n"
-    except _NotPlain:
+    except TypeError:  # not plain data: the json module writes it, or says why it cannot
         return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
-
-
-class _NotPlain(Exception):
-    """Data :func:`_indented` leaves to the `json` module."""
 
 
 _INDENT = "  "
@@ -87,7 +83,8 @@ def _is_flat_object(value: Any) -> bool:
 
 def _indented(value: Any, newline: str) -> str:
     """`value` as ``json.dumps(value, indent=2, ensure_ascii=False)`` writes it, at the
-    level whose line break and indentation is `newline`."""
+    level whose line break and indentation is `newline`. Raises TypeError for anything but
+    plain data (keys that are not strings, values of other types)."""
     kind = type(value)
     if kind in _LEAVES:
         return json.dumps(value, ensure_ascii=False)
@@ -96,7 +93,7 @@ def _indented(value: Any, newline: str) -> str:
         if not value:
             return "{}"
         if any(type(key) is not str for key in value):
-            raise _NotPlain
+            raise TypeError("not plain data")
         if all(type(item) in _LEAVES for item in value.values()):
             return "{" + inner + _flat(value, inner)[1:-1] + newline + "}"
         items = [f"{_encode_string(key)}: {_indented(item, inner)}" for key, item in value.items()]
@@ -116,7 +113,7 @@ def _indented(value: Any, newline: str) -> str:
             return "[" + inner + "{" + deep + text + inner + "}" + newline + "]"
         items = [_indented(item, inner) for item in value]
         return "[" + inner + ("," + inner).join(items) + newline + "]"
-    raise _NotPlain
+    raise TypeError("not plain data")
 
 
 def without_timestamps(data: Any) -> Any:
