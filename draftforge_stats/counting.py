@@ -226,6 +226,17 @@ def _word_pattern(astral: bool = True, western: bool = False) -> re.Pattern[str]
     return re.compile(f"{cjk}{mark}*|{word}")
 
 
+def _words_finder(text: str) -> Callable[[str], list[str]]:
+    """What finds the words of any part of ``text``: :func:`_find_words`, or, when ``text``
+    holds only characters of :data:`_WESTERN_RANGES` (no part of it then holds another),
+    the western pattern's own ``findall``, which is what :func:`_find_words` uses on such a
+    part, without its two searches for other characters on every part (a block: some 30
+    a chapter)."""
+    if _ASTRAL.search(text) is None and _NOT_WESTERN.search(text) is None:
+        return _word_pattern(False, western=True).findall
+    return _find_words
+
+
 def _find_words(text: str) -> list[str]:
     """The words of ``text`` by the word rule.
 
@@ -732,19 +743,20 @@ def _blocks(gathered: _Stream) -> list[Block]:
     if len(_shared) > SHARED_WORDS:
         _shared.clear()
     same = _shared.setdefault
+    find = _words_finder("".join(parts))
     for stop in gathered.block_ends:
         text = "".join(parts[start:stop])
         start = stop
         if _CODE not in text:
-            found = _find_words(text)
+            found = find(text)
             blocks.append(tuple(map(same, found, found)))
             continue
         words: list[str] = []
         pieces = text.split(_CODE)
-        words.extend(_find_words(pieces[0]))
+        words.extend(find(pieces[0]))
         for piece in pieces[1:]:
             words.extend(codes[code_index].split())
             code_index += 1
-            words.extend(_find_words(piece))
+            words.extend(find(piece))
         blocks.append(tuple(map(same, words, words)))
     return blocks

@@ -314,3 +314,34 @@ def test_blocks_share_one_string_per_word_and_the_table_stays_bounded(
     counting.counted_blocks("seven")  # more than 3 words: the table starts afresh
     assert set(counting._shared) == {"seven"}
     assert counting.counted_blocks("one two") == [("one", "two")]
+
+
+def test_blocks_of_a_western_document_skip_the_search_for_other_scripts(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A document of western characters only: each block's words come from the western
+    pattern at once, not through the per-block search for other scripts; a document with
+    one character past U+FFFF or one CJK character takes that search on every block, and
+    the words are the same as before either way."""
+    calls: list[str] = []
+    finding = counting._find_words
+
+    def recorded(text: str) -> list[str]:
+        calls.append(text)
+        return finding(text)
+
+    monkeypatch.setattr(counting, "_find_words", recorded)
+    western = "# Café naïve\n\nDon't stop, 3.5 km `x y` on.\n\n- Well-known *road*\n"
+    assert counting.counted_blocks(western) == [
+        ("Café", "naïve"),
+        ("Don't", "stop", "3.5", "km", "x", "y", "on"),
+        ("Well-known", "road"),
+    ]
+    assert calls == []
+    astral = "# Café \U0001d518x\n\nDon't stop.\n\n日本語 here\n"
+    assert counting.counted_blocks(astral) == [
+        ("Café", "\U0001d518x"),
+        ("Don't", "stop"),
+        ("日", "本", "語", "here"),
+    ]
+    assert len(calls) == 3  # one a block
