@@ -723,6 +723,15 @@ starts afresh past this many entries, so it stays bounded whatever the input."""
 _shared: dict[str, str] = {}
 
 
+def share_words(blocks: Iterable[Block]) -> list[Block]:
+    """`blocks` with each word the string the table of shared words holds for it (blocks
+    made in another process and sent here hold strings of their own)."""
+    if len(_shared) > SHARED_WORDS:
+        _shared.clear()
+    same = _shared.setdefault
+    return [tuple(map(same, block, block)) for block in blocks]
+
+
 def _blocks(gathered: _Stream) -> list[Block]:
     """The counted words of each block, exactly the words :func:`_counts` counts."""
     parts, codes = gathered.parts, gathered.codes

@@ -202,6 +202,7 @@ def _compute(
             stored=stored,
             chapters=counted,
             progress=progress,
+            processes=processes,
         )
         warnings.extend(history.warnings)
         warnings.extend(counter.skipped_warnings())

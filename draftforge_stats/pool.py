@@ -15,6 +15,13 @@ slow item does not hold the others back.
   ignore SIGINT themselves (the terminal sends it to all of them) and end on their own
   when this process goes away.
 
+:func:`stream_forked` is the same with one process that works through the indices in order,
+its results taken here one at a time as they are asked for (the process keeps what it
+learned from one item for the next, and runs at most a few chunks ahead), under the same
+rules for errors and interruptions.
+
+:class:`Processes` is the user's choice of how many processes (the `--processes` option).
+
 Needs the ``fork`` start method (Linux) and a process with one thread; :func:`fork_available`
 says whether both hold.
 
@@ -34,11 +41,12 @@ import signal
 import sys
 import threading
 import traceback
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from typing import Any, Generic, TypeVar
 
-from .errors import DraftForgeError, RemoteTraceback, WorkerError
+from .errors import DraftForgeError, RemoteTraceback, UsageError, WorkerError
 
 R = TypeVar("R")
 
@@ -82,14 +90,28 @@ def _portable(exc: BaseException) -> BaseException:
     return RuntimeError(f"{type(exc).__qualname__}: {exc}")
 
 
-def _serve(work: Callable[[int], Any], conn: Connection, others: list[Connection]) -> None:
-    """A worker's loop: receive `(start, stop)`, answer with the results or the error.
+def _serve(
+    work: Callable[[int], Any],
+    conn: Connection,
+    others: list[Connection],
+    finish: Callable[[], None] | None = None,
+) -> None:
+    """A worker's loop: receive `(start, stop)`, answer with the results or the error;
+    `finish()` when it ends (what `work` opened in this process).
 
     `others` are the parent's ends of the pipes, inherited by the fork: closed here, so that
     the parent going away ends this process (its pipe reads end of file)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides what Ctrl-C stops
     for other in others:
         other.close()
+    try:
+        _answer_tasks(work, conn)
+    finally:
+        if finish is not None:
+            finish()
+
+
+def _answer_tasks(work: Callable[[int], Any], conn: Connection) -> None:
     while True:
         try:
             task = conn.recv()
@@ -113,10 +135,16 @@ def _serve(work: Callable[[int], Any], conn: Connection, others: list[Connection
 class _Worker(Generic[R]):
     """One forked process, its end of the pipe and the chunks it holds."""
 
-    def __init__(self, work: Callable[[int], R], context: Any, others: list[Connection]) -> None:
+    def __init__(
+        self,
+        work: Callable[[int], R],
+        context: Any,
+        others: list[Connection],
+        finish: Callable[[], None] | None = None,
+    ) -> None:
         self.conn, child = multiprocessing.Pipe()
         self.process = context.Process(
-            target=_serve, args=(work, child, [*others, self.conn]), daemon=True
+            target=_serve, args=(work, child, [*others, self.conn], finish), daemon=True
         )
         self.process.start()
         child.close()
@@ -127,6 +155,20 @@ class _Worker(Generic[R]):
             self.held.append(chunk)
         with contextlib.suppress(OSError):  # a dead process is noticed by its sentinel
             self.conn.send(chunk)
+
+    def answer(self, describe: Callable[[int], str]) -> tuple[int, list[R]]:
+        """The next chunk's `(start, results)` (waiting for it); the process's error raised
+        here, or the error for its death."""
+        try:
+            answer = self.conn.recv()
+        except (EOFError, OSError):
+            raise _death(self, describe) from None
+        if answer[0] == "error":
+            _, _, exc, text = answer
+            raise exc from RemoteTraceback(text)
+        _, start, done = answer
+        self.held.popleft()
+        return start, done
 
     def stop(self) -> None:
         process = self.process
@@ -162,6 +204,25 @@ def _death(worker: _Worker[Any], describe: Callable[[int], str]) -> BaseExceptio
     )
 
 
+def _fork(
+    work: Callable[[int], R], processes: int, finish: Callable[[], None] | None = None
+) -> Iterator[_Worker[R]]:
+    """Start `processes` workers (each is yielded as soon as it runs, so a failure part way
+    still stops those started)."""
+    context = multiprocessing.get_context("fork")
+    started: list[_Worker[R]] = []
+    for _ in range(processes):
+        # What this process holds is frozen out of the garbage collector's sight while the
+        # processes are forked: their collections then never walk (and so copy) it all.
+        gc.freeze()
+        try:
+            worker = _Worker(work, context, [w.conn for w in started], finish)
+        finally:
+            gc.unfreeze()
+        started.append(worker)
+        yield worker
+
+
 def chunks(count: int, processes: int) -> list[tuple[int, int]]:
     """`range(count)` cut into `(start, stop)` pieces: about eight per process, at most
     :data:`CHUNK_MAX` long, so the processes finish close together."""
@@ -182,18 +243,10 @@ def map_forked(
     docstring for errors and interruptions.
     """
     pending = collections.deque(chunks(count, processes))
-    context = multiprocessing.get_context("fork")
     workers: list[_Worker[R]] = []
     results: list[Sequence[R] | None] = [None] * count
     try:
-        # What this process holds is frozen out of the garbage collector's sight while the
-        # processes are forked: their collections then never walk (and so copy) it all.
-        gc.freeze()
-        try:
-            for _ in range(min(processes, len(pending))):
-                workers.append(_Worker(work, context, [w.conn for w in workers]))
-        finally:
-            gc.unfreeze()
+        workers.extend(_fork(work, min(processes, len(pending))))
         for worker in workers:
             for _ in range(_AHEAD):
                 if pending:
@@ -201,15 +254,7 @@ def map_forked(
         while any(w.held for w in workers):
             ready = wait([w.conn for w in workers if w.held])
             for worker in [w for w in workers if w.held and w.conn in ready]:
-                try:
-                    answer = worker.conn.recv()
-                except (EOFError, OSError):
-                    raise _death(worker, describe) from None
-                if answer[0] == "error":
-                    _, _, exc, text = answer
-                    raise exc from RemoteTraceback(text)
-                _, start, done = answer
-                worker.held.popleft()
+                start, done = worker.answer(describe)
                 results[start] = done
                 if pending:
                     worker.give(pending.popleft())
@@ -226,4 +271,126 @@ def map_forked(
     return ordered
 
 
-__all__ = ["fork_available", "map_forked", "usable_cores"]
+@contextlib.contextmanager
+def stream_forked(
+    work: Callable[[int], R],
+    count: int,
+    *,
+    chunk: int,
+    ahead: int = _AHEAD,
+    describe: Callable[[int], str] = str,
+    finish: Callable[[], None] | None = None,
+) -> Iterator[Iterator[R]]:
+    """``work(0)``, ``work(1)``, ... ``work(count - 1)`` computed in order in one forked
+    process, given out by the iterator this yields, each when it is asked for.
+
+    The process gets `chunk` indices at a time and at most `ahead` chunks more than have
+    been taken here (so it runs ahead of this process, but boundedly); it calls `finish()`
+    when it ends. Leaving the block stops the process, whether or not every result was
+    taken. Errors and interruptions as for :func:`map_forked`.
+    """
+    pending = collections.deque(
+        (start, min(count, start + chunk)) for start in range(0, count, chunk)
+    )
+    workers: list[_Worker[R]] = []
+    try:
+        workers.extend(_fork(work, 1 if pending else 0, finish))
+        for worker in workers:
+            for _ in range(ahead):
+                if pending:
+                    worker.give(pending.popleft())
+        yield _taken(workers, pending, describe)
+    finally:
+        for worker in workers:
+            worker.stop()
+
+
+def _taken(
+    workers: list[_Worker[R]],
+    pending: collections.deque[tuple[int, int]],
+    describe: Callable[[int], str],
+) -> Iterator[R]:
+    for worker in workers:
+        while worker.held:
+            _, done = worker.answer(describe)
+            if pending:
+                worker.give(pending.popleft())
+            elif not worker.held:
+                worker.give(None)
+            yield from done
+
+
+AUTO_MIN_FILES = 200
+"""With the default (`auto`) number of processes, fewer files to count than this are counted
+in this process: starting processes would cost more than it saves."""
+AUTO_MIN_VERSIONS = 500
+"""With `auto`, a history with fewer versions to count than this is counted in this
+process alone: measured (`benchmarks/bench_processes.py`), a second process saved nothing
+at 371 versions and 7 % at 725."""
+AUTO_MAX_PROCESSES = 8
+"""The most processes `auto` starts, whatever the machine's number of cores."""
+
+
+@dataclass(frozen=True)
+class Processes:
+    """How many processes count: the working tree's files not in the count cache, and the
+    versions of the history.
+
+    `count` None (`auto`): for the working tree one per core this process may use, at most
+    :data:`AUTO_MAX_PROCESSES`, once at least `min_files` files need counting; for the
+    history two (this one and one more) on a machine with two cores or more, once at least
+    `min_versions` versions need counting. A number is that many processes (1: never more
+    than this one; the history uses at most 2) whenever at least two items need counting.
+    Only where processes can be forked (Linux); elsewhere always one.
+    """
+
+    count: int | None = None
+    min_files: int = AUTO_MIN_FILES
+    min_versions: int = AUTO_MIN_VERSIONS
+
+    def __post_init__(self) -> None:
+        if self.count is not None and self.count < 1:
+            raise UsageError(f"the number of processes must be 1 or more, not {self.count}")
+
+    @classmethod
+    def parse(cls, value: str) -> Processes:
+        """`auto` or a number of processes, as an option gives it."""
+        if value.strip().lower() == "auto":
+            return cls()
+        try:
+            count = int(value)
+        except ValueError:
+            raise UsageError(
+                f"processes must be `auto` or a whole number of processes (1 or more), "
+                f"not {value!r}"
+            ) from None
+        return cls(count)
+
+    def _for(self, items: int, least: int, most: int) -> int:
+        if items < 2 or not fork_available():
+            return 1
+        if self.count is None:
+            wanted = min(usable_cores(), most) if items >= least else 1
+        else:
+            wanted = min(self.count, most)
+        return max(1, min(wanted, items))
+
+    def for_files(self, files: int) -> int:
+        """The processes to count `files` working-tree files with."""
+        return self._for(files, self.min_files, AUTO_MAX_PROCESSES)
+
+    def for_versions(self, versions: int) -> int:
+        """The processes (1 or 2) to count `versions` versions of the history with."""
+        return self._for(versions, self.min_versions, 2)
+
+
+__all__ = [
+    "AUTO_MAX_PROCESSES",
+    "AUTO_MIN_FILES",
+    "AUTO_MIN_VERSIONS",
+    "Processes",
+    "fork_available",
+    "map_forked",
+    "stream_forked",
+    "usable_cores",
+]

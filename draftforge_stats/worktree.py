@@ -18,61 +18,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .counting import Block, TextCounts, count_markdown, count_with_blocks, decode_source
-from .errors import UnreadableFileError, UsageError
+from .errors import UnreadableFileError
 from .history import Counter
-from .pool import fork_available, map_forked, usable_cores
+from .pool import AUTO_MAX_PROCESSES, AUTO_MIN_FILES, Processes, map_forked
 from .reading import read_manuscript_file
 from .targets import FRONT_MATTER_LIMIT, FrontTarget, front_target
 
-AUTO_MIN_FILES = 200
-"""With the default (`auto`) number of processes, fewer files to count than this are counted
-in this process: starting processes would cost more than it saves."""
-AUTO_MAX_PROCESSES = 8
-"""The most processes `auto` starts, whatever the machine's number of cores."""
 ROUND_BYTES = 64 * 1024 * 1024
 """The most text (bytes) read ahead of counting at once."""
-
-
-@dataclass(frozen=True)
-class Processes:
-    """How many processes count the working tree's files not in the count cache.
-
-    `count` None (`auto`) is one per core this process may use, at most
-    :data:`AUTO_MAX_PROCESSES`, once at least `min_files` files need counting; a number
-    is that many processes (1: never more than this one) whenever at least two files need
-    counting. Only where processes can be forked (Linux); elsewhere always one.
-    """
-
-    count: int | None = None
-    min_files: int = AUTO_MIN_FILES
-
-    def __post_init__(self) -> None:
-        if self.count is not None and self.count < 1:
-            raise UsageError(f"the number of processes must be 1 or more, not {self.count}")
-
-    @classmethod
-    def parse(cls, value: str) -> Processes:
-        """`auto` or a number of processes, as an option gives it."""
-        if value.strip().lower() == "auto":
-            return cls()
-        try:
-            count = int(value)
-        except ValueError:
-            raise UsageError(
-                f"processes must be `auto` or a whole number of processes (1 or more), "
-                f"not {value!r}"
-            ) from None
-        return cls(count)
-
-    def for_files(self, files: int) -> int:
-        """The processes to count `files` files with."""
-        if files < 2 or not fork_available():
-            return 1
-        if self.count is None:
-            wanted = min(usable_cores(), AUTO_MAX_PROCESSES) if files >= self.min_files else 1
-        else:
-            wanted = self.count
-        return max(1, min(wanted, files))
 
 
 @dataclass(frozen=True)
@@ -190,4 +143,4 @@ def _with_counts(file: FileCount, counts: TextCounts) -> FileCount:
     return FileCount(file.rel, counts, file.bad_offset, file.front, file.problem)
 
 
-__all__ = ["AUTO_MIN_FILES", "FileCount", "Processes", "count_worktree"]
+__all__ = ["AUTO_MAX_PROCESSES", "AUTO_MIN_FILES", "FileCount", "Processes", "count_worktree"]

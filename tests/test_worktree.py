@@ -49,7 +49,7 @@ pytestmark = [
 def _forking(monkeypatch: pytest.MonkeyPatch) -> None:
     """Fork even where earlier tests left a daemon thread running in this process (the
     product counts in one process then: see test_a_process_with_threads_counts_alone)."""
-    monkeypatch.setattr(worktree, "fork_available", lambda: True)
+    monkeypatch.setattr(pool, "fork_available", lambda: True)
 
 
 NOW = datetime(2025, 3, 10, 12, tzinfo=UTC)
@@ -201,7 +201,7 @@ def test_the_command_exits_alike_on_one_process_and_two(
 
 
 def test_a_process_with_threads_counts_alone(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(worktree, "fork_available", fork_available)
+    monkeypatch.setattr(pool, "fork_available", fork_available)
     stop = threading.Event()
     thread = threading.Thread(target=stop.wait)
     thread.start()

@@ -20,7 +20,7 @@ from collections import Counter as Tally
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from .. import __version__
 from ..counting import (
@@ -181,6 +181,8 @@ class Counter:
         self.oversized: dict[str, int] = {}
         """Versions in git larger than :data:`..reading.MAX_FILE_BYTES` (blob -> size):
         counted as empty, never read into memory."""
+        self.elsewhere = 0
+        """Versions of the history counted in another process (:mod:`.remote`)."""
         self.file_blocks: dict[str, list[Block]] = {}
         """Blocks of counted words of the working tree's files counted here (blob -> blocks),
         so the history walk, which compares them with their earlier versions, does not
@@ -249,6 +251,43 @@ class Counter:
         return found
 
 
+Version = tuple[TextCounts, list[Block], str]
+"""A version's counts, blocks of counted words and how it was counted
+(:attr:`..steps.Counted.how`)."""
+
+
+class Remote(Protocol):
+    """Versions counted elsewhere (see :mod:`.remote`)."""
+
+    def take(self, blob: str) -> Version | int | None:
+        """`blob`'s version (its size when too large to count), or None when it is not
+        given (then it is counted here)."""
+
+
+class Lines:
+    """The line of versions of a blob: the first version found by following `previous`
+    (new blob -> the chapter's blob before it) back; a version that comes back after a
+    revert ends the search where it loops. Memoised."""
+
+    def __init__(self, previous: Mapping[str, str]) -> None:
+        self._previous = previous
+        self._lines: dict[str, str] = {}
+
+    def __call__(self, blob: str) -> str:
+        seen: dict[str, None] = {}
+        current = blob
+        while (found := self._lines.get(current)) is None:
+            before = self._previous.get(current)
+            seen[current] = None
+            if before is None or before in seen:
+                found = current
+                break
+            current = before
+        for version in seen:
+            self._lines[version] = found
+        return found
+
+
 class BlobSource(Mapping[str, TextCounts]):
     """Counts (a mapping) and blocks of counted words (:meth:`blocks`) by blob id.
 
@@ -261,6 +300,9 @@ class BlobSource(Mapping[str, TextCounts]):
     around its changed lines are parsed. Blobs are
     read in batches of :data:`~.gitrepo.BLOB_BATCH`: with the one asked for, the next ones of
     `plan` (the walk's blobs in the order it will want them) not read yet.
+
+    A blob that `remote` (versions counted in another process, :mod:`.remote`) gives is
+    taken from it instead of being read and counted here.
     """
 
     def __init__(
@@ -271,6 +313,7 @@ class BlobSource(Mapping[str, TextCounts]):
         total: int,
         plan: Sequence[str] = (),
         previous: Mapping[str, str] | None = None,
+        remote: Remote | None = None,
     ) -> None:
         self.total = total
         self.reader = reader
@@ -280,11 +323,12 @@ class BlobSource(Mapping[str, TextCounts]):
         self._blocks: OrderedDict[str, list[Block]] = OrderedDict()
         self._steps: dict[str, Parsed] = {}  # for the blobs in _blocks that have steps
         # The steps of the latest version parsed of each chapter's line of versions (by the
-        # first version of the line: see _line), for a version whose own previous one is no
+        # first version of the line: see Lines), for a version whose own previous one is no
         # longer kept (read long before, on another branch).
         self._latest: OrderedDict[str, Parsed] = OrderedDict()
-        self._lines: dict[str, str] = {}
         self._previous = previous if previous is not None else {}
+        self._line = Lines(self._previous)
+        self._remote = remote
         self._inline = InlineCache()
         self.ways: Tally[str] = Tally()
         """How many versions were counted each way (:attr:`..steps.Counted.how`)."""
@@ -312,27 +356,25 @@ class BlobSource(Mapping[str, TextCounts]):
         return found[blob]
 
     def _parse(self, blob: str) -> tuple[TextCounts, list[Block]]:
-        data = self._data(blob)
-        if isinstance(data, int):  # too large: counted as empty, like Counter.blobs does
-            self.counter.oversized[blob] = data
+        found = self.counted(blob)
+        if isinstance(found, int):
             return _NOTHING, []
-        text, _ = decode_source(data)
-        counted = count_version(
-            text,
-            self._base(blob),
-            count_code_blocks=self.counter.count_code_blocks,
-            inline=self._inline,
-        )
-        self.ways[counted.how] += 1
-        counts, blocks = counted.counts, counted.blocks
+        return found[0], found[1]
+
+    def counted(self, blob: str) -> Version | int:
+        """Count `blob` (here, or take it from `remote`) and keep what the next versions
+        need; its size when it is too large to count."""
+        found = self._remote.take(blob) if self._remote is not None else None
+        if found is None:
+            found = self.version(blob)
+        else:
+            self.counter.elsewhere += 1
+        if isinstance(found, int):  # too large: counted as empty, like Counter.blobs does
+            self.counter.oversized[blob] = found
+            return found
+        counts, blocks, how = found
+        self.ways[how] += 1
         self._blocks[blob] = blocks
-        if counted.parsed is not None:
-            self._steps[blob] = counted.parsed
-            line = self._line(blob)
-            self._latest[line] = counted.parsed
-            self._latest.move_to_end(line)
-            while len(self._latest) > LINES_KEPT:
-                self._latest.popitem(last=False)
         self._kept_words += sum(map(len, blocks))
         while len(self._blocks) > 1 and (
             len(self._blocks) > BLOCKS_KEPT or self._kept_words > BLOCK_WORDS_KEPT
@@ -346,7 +388,29 @@ class BlobSource(Mapping[str, TextCounts]):
             self.parsed += 1
             if self.progress is not None:
                 self.progress(self.parsed, max(self.parsed, self.total))
-        return counts, blocks
+        return found
+
+    def version(self, blob: str) -> Version | int:
+        """Read and count `blob` here (its size when it is too large to count), keeping
+        its steps for the next version of its line (see :meth:`_parse` for the rest)."""
+        data = self._data(blob)
+        if isinstance(data, int):
+            return data
+        text, _ = decode_source(data)
+        counted = count_version(
+            text,
+            self._base(blob),
+            count_code_blocks=self.counter.count_code_blocks,
+            inline=self._inline,
+        )
+        if counted.parsed is not None:
+            self._steps[blob] = counted.parsed
+            line = self._line(blob)
+            self._latest[line] = counted.parsed
+            self._latest.move_to_end(line)
+            while len(self._latest) > LINES_KEPT:
+                self._latest.popitem(last=False)
+        return counted.counts, counted.blocks, counted.how
 
     def _base(self, blob: str) -> Parsed | None:
         """The steps `blob` is counted from: its previous version's when kept, else those of
@@ -357,22 +421,6 @@ class BlobSource(Mapping[str, TextCounts]):
             return None
         kept = self._steps.get(before)
         return kept if kept is not None else self._latest.get(self._line(before))
-
-    def _line(self, blob: str) -> str:
-        """The first version of `blob`'s line of versions (following `previous` back; a
-        version that comes back after a revert ends the search where it loops)."""
-        seen: dict[str, None] = {}
-        current = blob
-        while (found := self._lines.get(current)) is None:
-            before = self._previous.get(current)
-            seen[current] = None
-            if before is None or before in seen:
-                found = current
-                break
-            current = before
-        for version in seen:
-            self._lines[version] = found
-        return found
 
     def __getitem__(self, blob: str) -> TextCounts:
         counts = self.counter.cache.get(blob)
