@@ -299,7 +299,8 @@ def run_stats(
     day (else the writing day of `now`); `progress(done, total)` is called while history
     is counted. Nothing is written at all when `write` is false (the count cache in the
     git folder is read, not written); the errors above are then warnings. `processes` says
-    how many processes count the working tree's files (see :class:`.worktree.Processes`).
+    how many processes count the working tree's files and the history's versions (see
+    :class:`.pool.Processes`).
     """
     now = now or datetime.now(UTC)
     root, repo = find_project_root(path)

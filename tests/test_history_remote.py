@@ -19,10 +19,12 @@ from click.testing import CliRunner
 
 from draftforge_stats import pool, steps
 from draftforge_stats.cli import main
+from draftforge_stats.counting import TextCounts
 from draftforge_stats.errors import ManuscriptError, RemoteTraceback
 from draftforge_stats.history import CACHE_FILE, cache, remote
 from draftforge_stats.pipeline import StatsRun, run_stats
 from draftforge_stats.pool import Processes
+from tests.faultkit import assert_interrupted, start_waiting
 from tests.gitutil import GitRepo
 
 pytestmark = [
@@ -245,13 +247,28 @@ def test_processes_for_the_versions_of_a_history() -> None:
     assert Processes(2).for_versions(1) == 1
 
 
-def test_the_worker_s_share_is_whole_lines_largest_first() -> None:
+def test_the_worker_s_share_is_whole_lines_largest_first(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(remote, "WORKER_SHARE", 0.6)
     # Lines: a (a1 <- a2 <- a3 <- a4), b (b1 <- b2), c (c1), d (d1 <- d2 <- d3).
     previous = {"a2": "a1", "a3": "a2", "a4": "a3", "b2": "b1", "d2": "d1", "d3": "d2"}
     versions = ["a1", "b1", "c1", "d1", "a2", "b2", "d2", "a3", "d3", "a4"]
     # a (4) to the worker; d (3): worker 4 x 0.4 > 0 x 0.6, here; b (2): 4 x 0.4 <= 3 x 0.6,
     # the worker; c (1): 6 x 0.4 > 3 x 0.6, here. The worker: 6 of 10.
     assert remote.split(versions, previous) == ["a1", "b1", "a2", "b2", "a3", "a4"]
+
+
+def test_a_version_asked_for_again_long_after_is_kept_here() -> None:
+    between = [f"p{n}" for n in range(remote.GAP - 2)]
+    assert remote._again(["x", *between, "x", "y"], {"x", "y"}) == set()  # GAP - 1 after
+    assert remote._again(["x", *between, "y", "x"], {"x", "y"}) == {"x"}
+    counts = TextCounts(1, 1, 1, None)
+    sent: list[remote.Sent | int] = [(counts, [("one",)], "first"), (counts, [("two",)], "steps")]
+    helper = remote.Helper(["x", "y"], iter(sent), again={"x"})
+    assert helper.take("y") == (counts, [("two",)], "steps")  # x arrives first, waits
+    assert helper.take("x") == (counts, [("one",)], "first")
+    assert helper.take("x") == (counts, [("one",)], "first")  # kept: asked for again
+    assert helper.take("y") is None  # not kept: counted here if asked for again
+    assert helper.take("z") is None  # not the worker's
 
 
 def test_blocks_sent_again_go_as_numbers_and_come_back_the_same() -> None:
@@ -318,15 +335,7 @@ _DRIVER = textwrap.dedent(
 
 def _start_hanging(repo: GitRepo, tmp_path: Path) -> tuple[subprocess.Popen[str], int]:
     _fresh(repo.path)
-    marker = tmp_path / "hang.pid"
-    command = [sys.executable, "-c", _DRIVER, str(marker), str(repo.path)]
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    for _ in range(1200):  # a bound, not a timing: at most a minute for the file to appear
-        if marker.exists() or process.poll() is not None:
-            break
-        time.sleep(0.05)
-    assert marker.exists(), process.communicate()
-    return process, int(marker.read_text())
+    return start_waiting(_DRIVER, tmp_path / "hang.pid", str(repo.path))
 
 
 def _readers_of(root: Path) -> list[int]:
@@ -371,10 +380,5 @@ def test_a_killed_worker_is_an_error_and_nothing_is_written(rich: GitRepo, tmp_p
 
 def test_ctrl_c_stops_the_worker(rich: GitRepo, tmp_path: Path) -> None:
     process, worker = _start_hanging(rich, tmp_path)
-    os.kill(process.pid, signal.SIGINT)
-    _, err = process.communicate(timeout=120)
-    assert process.returncode == 130
-    assert "Interrupted." in err
-    assert not Path(f"/proc/{worker}").exists()  # stopped and reaped
-    assert not (rich.path / STATS).exists()
+    assert_interrupted(process, worker, rich.path / STATS)
     assert _no_reader_left(rich.path)

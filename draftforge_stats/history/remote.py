@@ -5,7 +5,9 @@ and each new version's previous one. :func:`split` cuts the versions to count in
 (a chapter's versions, following `previous`: each is counted from the steps of the one
 before, the cheap path of :mod:`..steps`) and gives whole lines to one forked process,
 about :data:`WORKER_SHARE` of the versions (this process also replays the walk and finds
-the words added and deleted). :func:`counted_elsewhere` starts that process
+the words added and deleted). A version the walk asks for again long after (a branch's
+version, at its merge) is kept here (:data:`GAP`, :data:`KEPT_WORDS`): this process has
+not its line's steps and would count it whole. :func:`counted_elsewhere` starts that process
 (:func:`..pool.stream_forked`): with its own `git cat-file --batch` reader and its own
 :class:`.cache.BlobSource`, it counts its versions in plan order and sends back each one's
 counts, blocks of counted words and how it was counted, a few chunks ahead of this
@@ -33,7 +35,7 @@ from ..gitrepo import BlobReader, Repository
 from ..pool import Processes, stream_forked
 from .cache import BlobSource, Counter, Lines, Version
 
-WORKER_SHARE = 0.6
+WORKER_SHARE = 0.55
 """The part of the versions to count (by lines, weighted by count) given to the worker."""
 CHUNK = 8
 """Versions the worker is given (and answers) at a time."""
@@ -43,6 +45,12 @@ BLOCKS_NAMED = 50_000
 """Blocks sent before that the worker names by number instead of sending them again (a new
 version of a chapter mostly holds its previous version's blocks, the same objects)."""
 ARRIVED_KEPT = 4 * CHUNK * AHEAD
+GAP = 512
+"""A version the plan names again this many blobs or more after it named it before (a
+branch's version asked for again at its merge) is kept here after it was taken ..."""
+KEPT_WORDS = 1_000_000
+"""... while the versions kept so hold at most this many words: this process would have
+to count it whole (its line's steps are in the worker)."""
 """Versions taken from the worker before they are asked for that are kept at most (a version
 dropped is counted here if it is asked for after all)."""
 
@@ -131,16 +139,35 @@ class _Names:
 class Helper:
     """The versions a worker counts, taken in its order as this process asks for them."""
 
-    def __init__(self, blobs: Sequence[str], results: Iterator[Sent | int]) -> None:
+    def __init__(
+        self, blobs: Sequence[str], results: Iterator[Sent | int], again: set[str]
+    ) -> None:
         self._order = iter(blobs)
         self._waiting = set(blobs)
         self._results = results
         self._names = _Names()
         self._arrived: collections.OrderedDict[str, Version | int] = collections.OrderedDict()
+        self._again = again
+        self._kept: collections.OrderedDict[str, Version] = collections.OrderedDict()
+        self._kept_words = 0
 
     def take(self, blob: str) -> Version | int | None:
         """`blob`'s version from the worker (waiting for it), or None when the worker does
         not count it or it was taken and dropped already."""
+        found = self._take(blob)
+        if found is None:
+            kept = self._kept.get(blob)
+            if kept is not None:
+                self._kept.move_to_end(blob)
+            return kept
+        if blob in self._again and not isinstance(found, int) and blob not in self._kept:
+            self._kept[blob] = found
+            self._kept_words += sum(map(len, found[1]))
+            while self._kept_words > KEPT_WORDS and len(self._kept) > 1:
+                self._kept_words -= sum(map(len, self._kept.popitem(last=False)[1][1]))
+        return found
+
+    def _take(self, blob: str) -> Version | int | None:
         if blob not in self._waiting:
             return self._arrived.pop(blob, None)
         for name in self._order:
@@ -208,7 +235,19 @@ def counted_elsewhere(
         work, len(blobs), chunk=CHUNK, ahead=AHEAD, describe=describe, finish=work.close
     ) as results:
         theirs = set(blobs)
-        yield Helper(blobs, results), [blob for blob in plan if blob not in theirs]
+        yield Helper(blobs, results, _again(plan, theirs)), [b for b in plan if b not in theirs]
+
+
+def _again(plan: Sequence[str], blobs: set[str]) -> set[str]:
+    """The `blobs` that `plan` names again :data:`GAP` places or more after it named them."""
+    last: dict[str, int] = {}
+    again: set[str] = set()
+    for place, blob in enumerate(plan):
+        if blob in blobs:
+            if place - last.get(blob, place) >= GAP:
+                again.add(blob)
+            last[blob] = place
+    return again
 
 
 __all__ = ["Helper", "counted_elsewhere", "split", "to_count"]
