@@ -149,10 +149,13 @@ class _Worker(Generic[R]):
         self.process.start()
         child.close()
         self.held: collections.deque[tuple[int, int]] = collections.deque()
+        self.told_to_end = False
 
     def give(self, chunk: tuple[int, int] | None) -> None:
         if chunk is not None:
             self.held.append(chunk)
+        else:
+            self.told_to_end = True
         with contextlib.suppress(OSError):  # a dead process is noticed by its sentinel
             self.conn.send(chunk)
 
@@ -172,6 +175,8 @@ class _Worker(Generic[R]):
 
     def stop(self) -> None:
         process = self.process
+        if self.told_to_end:  # it is ending on its own (closing what it opened)
+            process.join(_STOP_WAIT)
         if process.is_alive():
             process.terminate()
             process.join(_STOP_WAIT)

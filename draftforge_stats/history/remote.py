@@ -6,14 +6,15 @@ and each new version's previous one. :func:`split` cuts the versions to count in
 before, the cheap path of :mod:`..steps`) and gives whole lines to one forked process,
 about :data:`WORKER_SHARE` of the versions (this process also replays the walk and finds
 the words added and deleted). A version the walk asks for again long after (a branch's
-version, at its merge) is kept here (:data:`GAP`, :data:`KEPT_WORDS`): this process has
-not its line's steps and would count it whole. :func:`counted_elsewhere` starts that process
+version, at its merge) is kept here (:data:`GAP`, :data:`KEPT_WORDS`): this process does
+not hold its line's steps and would count it whole. :func:`counted_elsewhere` starts that process
 (:func:`..pool.stream_forked`): with its own `git cat-file --batch` reader and its own
 :class:`.cache.BlobSource`, it counts its versions in plan order and sends back each one's
 counts, blocks of counted words and how it was counted, a few chunks ahead of this
 process at most. :class:`Helper` hands them to this process's
 :class:`.cache.BlobSource` when it reaches them; the words of the blocks are shared again
-here (:func:`..counting.share_words`), so memory stays bounded.
+here (:func:`..counting.share_words`), so memory stays bounded; a block sent before goes
+as a number (:class:`_Namer`, :class:`_Names`).
 
 The counts are exact whatever version a version is counted from, and the blocks are the
 same, so the stats file is byte for byte the same with one process or two. Errors follow
@@ -45,14 +46,14 @@ BLOCKS_NAMED = 50_000
 """Blocks sent before that the worker names by number instead of sending them again (a new
 version of a chapter mostly holds its previous version's blocks, the same objects)."""
 ARRIVED_KEPT = 4 * CHUNK * AHEAD
+"""Versions taken from the worker before they are asked for that are kept at most (a version
+dropped is counted here if it is asked for after all)."""
 GAP = 512
 """A version the plan names again this many blobs or more after it named it before (a
 branch's version asked for again at its merge) is kept here after it was taken ..."""
 KEPT_WORDS = 1_000_000
 """... while the versions kept so hold at most this many words: this process would have
 to count it whole (its line's steps are in the worker)."""
-"""Versions taken from the worker before they are asked for that are kept at most (a version
-dropped is counted here if it is asked for after all)."""
 
 
 def to_count(plan: Sequence[str], counter: Counter) -> list[str]:
