@@ -9,7 +9,7 @@ import functools
 import os
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from datetime import UTC, date, datetime
 from pathlib import Path, PurePosixPath
 from typing import TypeVar
@@ -41,6 +41,7 @@ from .history import (
 )
 from .names import CONFIG_FILE, STATS_FILE
 from .reading import describe_mode, read_regular_file
+from .records import dataclass
 from .safekeeping import (
     committed_days,
     dropped_days_message,

@@ -13,16 +13,18 @@ Library code: it reads the files it is given; it never prints, reads the environ
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TypeVar
 
 from .counting import Block, TextCounts, count_markdown, count_with_blocks, decode_source
 from .errors import UnreadableFileError, UsageError
 from .history import Counter
-from .pool import fork_available, map_forked, usable_cores
 from .reading import read_manuscript_file
+from .records import dataclass
 from .targets import FRONT_MATTER_LIMIT, FrontTarget, front_target
+
+T = TypeVar("T")
 
 AUTO_MIN_FILES = 200
 """With the default (`auto`) number of processes, fewer files to count than this are counted
@@ -31,6 +33,33 @@ AUTO_MAX_PROCESSES = 8
 """The most processes `auto` starts, whatever the machine's number of cores."""
 ROUND_BYTES = 64 * 1024 * 1024
 """The most text (bytes) read ahead of counting at once."""
+
+
+# The processes (:mod:`.pool`, with multiprocessing: several milliseconds to import) are
+# loaded only when two files or more wait for counting: a push update counts one.
+
+
+def fork_available() -> bool:
+    """:func:`.pool.fork_available`."""
+    from .pool import fork_available as available
+
+    return available()
+
+
+def usable_cores() -> int:
+    """:func:`.pool.usable_cores`."""
+    from .pool import usable_cores as cores
+
+    return cores()
+
+
+def map_forked(
+    work: Callable[[int], T], count: int, *, processes: int, describe: Callable[[int], str]
+) -> list[T]:
+    """:func:`.pool.map_forked`."""
+    from .pool import map_forked as forked
+
+    return forked(work, count, processes=processes, describe=describe)
 
 
 @dataclass(frozen=True)

@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import field, replace
 from datetime import date, datetime, timedelta, tzinfo
 from enum import Enum
 
@@ -38,6 +38,7 @@ from ..dates import utc_iso
 from ..discover import FileSelector, Kind
 from ..gitrepo import FILE_MODES, CommitInfo, GraphCommit, RawCommit, Repository
 from ..names import STATS_FILE, is_own_path
+from ..records import dataclass
 from ..statsfile import FORMAT_VERSION, HistoryBasis, HistoryEntry
 from ..wording import plural as _plural
 from .cache import BlobSource, Counter, Progress

@@ -18,7 +18,7 @@ import json
 import math
 import re
 from collections.abc import Hashable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import TYPE_CHECKING, Any, Literal
 
 from draftforge_stats.errors import Problem, SourceError
@@ -30,6 +30,8 @@ from draftforge_stats.validation.nesting import (
     yaml_too_deep,
 )
 from draftforge_stats.wording import plural
+
+from ..records import dataclass
 
 if TYPE_CHECKING:
     import yaml

@@ -14,7 +14,6 @@ import ipaddress
 import random
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any
@@ -31,6 +30,8 @@ from draftforge_stats.webhook.signing import (
     signature_headers,
     webhook_id_for,
 )
+
+from ..records import dataclass
 
 __all__ = [
     "ATTEMPT_TIMEOUT_SECONDS",
