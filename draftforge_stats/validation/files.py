@@ -33,6 +33,7 @@ from draftforge_stats.validation.documents import (
     load_text,
     load_yaml,
 )
+from draftforge_stats.validation.rules import errors_of, warnings_of
 
 from ..records import dataclass
 
@@ -73,16 +74,6 @@ class FileKind(Enum):
             FileKind.AGENT_RUN: "agent-run.schema.json",
             FileKind.CHAPTER: "config.schema.yml",  # `target_words` follows `chapter_targets`
         }[self]
-
-
-def errors_of(problems: Sequence[Problem]) -> list[Problem]:
-    """The problems that are errors (they fail a check)."""
-    return [p for p in problems if p.severity == "error"]
-
-
-def warnings_of(problems: Sequence[Problem]) -> list[Problem]:
-    """The problems that are only warnings."""
-    return [p for p in problems if p.severity != "error"]
 
 
 class _HasProblems(Protocol):
