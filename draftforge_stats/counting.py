@@ -47,8 +47,7 @@ from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from draftforge_stats.errors import SourceError
-
-from .records import dataclass
+from draftforge_stats.records import dataclass
 
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt

@@ -23,11 +23,10 @@ from pathlib import Path, PurePosixPath
 from draftforge_stats import names
 from draftforge_stats.errors import DraftForgeError, InitError, Problem
 from draftforge_stats.names import PROJECT_TYPES
+from draftforge_stats.records import dataclass
 from draftforge_stats.validation.documents import SourceError, load_yaml
 from draftforge_stats.validation.messages import schema_problems
 from draftforge_stats.validation.schemas import SCHEMA_NAMES, load_schema, schema_text
-
-from .records import dataclass
 
 __all__ = [
     "PROJECT_TYPES",

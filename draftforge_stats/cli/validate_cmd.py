@@ -12,8 +12,8 @@ from pathlib import Path
 
 import click
 
+from ..errors import UnknownFileKindError
 from ..records import dataclass
-from ..validation.files import UnknownFileKindError
 from ..validation.files import validate as validate_paths
 from ..validation.reporters import FORMATS, github_report, json_report, text_report
 from .console import output_console, print_report

@@ -1,9 +1,9 @@
-"""`draftforge validate`, the library side: its names, loaded on first use.
+"""`draftforge validate`, the library side: its names (this `__all__`), loaded on first use.
 
 What a validation does is in :mod:`draftforge_stats.validation.files`; this package only
 names it, so that a stats run, which needs only the documents and the schemas modules of
-this package (to read front matter, to check its own file), does not load the rest
-(the rules, the file kinds, the discovery of what to check). Pure: no I/O.
+this package (to read front matter, to check its own file), does not load the rest (the
+file kinds, the discovery of what to check). Pure: no I/O.
 """
 
 from __future__ import annotations
@@ -12,13 +12,13 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from draftforge_stats.errors import UnknownFileKindError
+    from draftforge_stats.names import AGENT_RUNS_DIR
     from draftforge_stats.validation.files import (
-        AGENT_RUNS_DIR,
         CONFIG_PATH,
         STATS_PATH,
         FileKind,
         FileResult,
-        UnknownFileKindError,
         ValidationResult,
         kind_of,
         project_files,

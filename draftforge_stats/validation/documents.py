@@ -22,6 +22,7 @@ from dataclasses import field
 from typing import TYPE_CHECKING, Any, Literal
 
 from draftforge_stats.errors import Problem, SourceError
+from draftforge_stats.records import dataclass
 from draftforge_stats.validation.nesting import (
     MAX_DEPTH,
     TOO_DEEP,
@@ -30,8 +31,6 @@ from draftforge_stats.validation.nesting import (
     yaml_too_deep,
 )
 from draftforge_stats.wording import plural
-
-from ..records import dataclass
 
 if TYPE_CHECKING:
     import yaml

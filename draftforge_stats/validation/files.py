@@ -24,6 +24,7 @@ from draftforge_stats.errors import (
 )
 from draftforge_stats.names import AGENT_RUNS_DIR, CONFIG_FILE, DRAFTFORGE_DIR, STATS_FILE
 from draftforge_stats.reading import NOT_OURS, read_manuscript_file, read_regular_file
+from draftforge_stats.records import dataclass
 from draftforge_stats.validation import rules
 from draftforge_stats.validation.documents import (
     Document,
@@ -34,22 +35,6 @@ from draftforge_stats.validation.documents import (
     load_yaml,
 )
 from draftforge_stats.validation.rules import errors_of, warnings_of
-
-from ..records import dataclass
-
-__all__ = [
-    "AGENT_RUNS_DIR",
-    "CONFIG_PATH",
-    "STATS_PATH",
-    "FileKind",
-    "FileResult",
-    "UnknownFileKindError",
-    "ValidationResult",
-    "kind_of",
-    "project_files",
-    "validate",
-    "validate_file",
-]
 
 CONFIG_PATH = CONFIG_FILE
 STATS_PATH = STATS_FILE

@@ -22,6 +22,7 @@ from urllib.parse import urlsplit
 import httpx
 
 from draftforge_stats.errors import NotifyError
+from draftforge_stats.records import dataclass
 from draftforge_stats.webhook.deadline import Deadline
 from draftforge_stats.webhook.payload import serialize_payload, user_agent
 from draftforge_stats.webhook.signing import (
@@ -30,8 +31,6 @@ from draftforge_stats.webhook.signing import (
     signature_headers,
     webhook_id_for,
 )
-
-from ..records import dataclass
 
 __all__ = [
     "ATTEMPT_TIMEOUT_SECONDS",
