@@ -53,10 +53,8 @@ def dataclass(cls: type[_T] | None = None, /, *, frozen: bool = False, slots: bo
                 setattr(cls, name, method)
         if "__hash__" not in cls.__dict__:
             cls.__hash__ = _hash if frozen else None  # type: ignore[assignment]
-        made: type[_T] = dataclasses.dataclass(
-            cls, frozen=frozen, slots=slots, eq=False, repr=False
-        )
-        return made
+        make = dataclasses.dataclass(frozen=frozen, slots=slots, eq=False, repr=False)
+        return make(cls)
 
     return wrap if cls is None else wrap(cls)
 
