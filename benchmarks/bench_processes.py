@@ -16,6 +16,7 @@ import shutil
 import sys
 import tempfile
 import time
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -25,7 +26,7 @@ from bench_history import build_repository
 
 from draftforge_stats.history import remote
 from draftforge_stats.pipeline import run_stats
-from draftforge_stats.pool import Processes
+from draftforge_stats.worktree import Processes
 
 NOW = datetime(2025, 3, 1, tzinfo=UTC)
 
@@ -40,18 +41,17 @@ def timed(path: Path, processes: int) -> float:
 def versions(path: Path) -> int:
     """The versions the backfill counts (what `auto` compares with its threshold)."""
     seen: list[int] = []
-    to_count = remote.to_count
+    split = remote.split
 
-    def counting(plan: object, counter: object) -> list[str]:
-        found = to_count(plan, counter)  # type: ignore[arg-type]
-        seen.append(len(found))
-        return found
+    def splitting(versions: Sequence[str], previous: Mapping[str, str]) -> list[str]:
+        seen.append(len(versions))
+        return split(versions, previous)
 
-    remote.to_count = counting
+    remote.split = splitting
     try:
         timed(path, 2)
     finally:
-        remote.to_count = to_count
+        remote.split = split
     return seen[0]
 
 

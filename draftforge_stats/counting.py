@@ -42,11 +42,12 @@ import re
 import sys
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
-from draftforge_stats.validation.documents import SourceError, check_expansion, check_nesting
+from draftforge_stats.errors import SourceError
+from draftforge_stats.records import dataclass
 
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt
@@ -409,6 +410,8 @@ _INLINE_FIXED: dict[str, str] = {
 def _front_matter_title(source: str) -> str | None:
     """The ``title`` of a YAML front matter block, if it is a non-blank string."""
     import yaml  # late: loaded only when YAML is read
+
+    from draftforge_stats.validation.documents import check_expansion, check_nesting
 
     try:
         check_nesting(source, "front matter")  # libyaml would crash on extreme nesting

@@ -20,8 +20,6 @@ its results taken here one at a time as they are asked for (the process keeps wh
 learned from one item for the next, and runs at most a few chunks ahead), under the same
 rules for errors and interruptions.
 
-:class:`Processes` is the user's choice of how many processes (the `--processes` option).
-
 Needs the ``fork`` start method (Linux) and a process with one thread; :func:`fork_available`
 says whether both hold.
 
@@ -42,11 +40,10 @@ import sys
 import threading
 import traceback
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from typing import Any, Generic, TypeVar
 
-from .errors import DraftForgeError, RemoteTraceback, UsageError, WorkerError
+from .errors import DraftForgeError, RemoteTraceback, WorkerError
 
 R = TypeVar("R")
 
@@ -325,77 +322,4 @@ def _taken(
             yield from done
 
 
-AUTO_MIN_FILES = 200
-"""With the default (`auto`) number of processes, fewer files to count than this are counted
-in this process: starting processes would cost more than it saves."""
-AUTO_MIN_VERSIONS = 500
-"""With `auto`, a history with fewer versions to count than this is counted in this
-process alone: measured (`benchmarks/bench_processes.py`), a second process saved nothing
-at 371 versions and 7 % at 725."""
-AUTO_MAX_PROCESSES = 8
-"""The most processes `auto` starts, whatever the machine's number of cores."""
-
-
-@dataclass(frozen=True)
-class Processes:
-    """How many processes count: the working tree's files not in the count cache, and the
-    versions of the history.
-
-    `count` None (`auto`): for the working tree one per core this process may use, at most
-    :data:`AUTO_MAX_PROCESSES`, once at least `min_files` files need counting; for the
-    history two (this one and one more) on a machine with two cores or more, once at least
-    `min_versions` versions need counting. A number is that many processes (1: never more
-    than this one; the history uses at most 2) whenever at least two items need counting.
-    Only where processes can be forked (Linux); elsewhere always one.
-    """
-
-    count: int | None = None
-    min_files: int = AUTO_MIN_FILES
-    min_versions: int = AUTO_MIN_VERSIONS
-
-    def __post_init__(self) -> None:
-        if self.count is not None and self.count < 1:
-            raise UsageError(f"the number of processes must be 1 or more, not {self.count}")
-
-    @classmethod
-    def parse(cls, value: str) -> Processes:
-        """`auto` or a number of processes, as an option gives it."""
-        if value.strip().lower() == "auto":
-            return cls()
-        try:
-            count = int(value)
-        except ValueError:
-            raise UsageError(
-                f"processes must be `auto` or a whole number of processes (1 or more), "
-                f"not {value!r}"
-            ) from None
-        return cls(count)
-
-    def _for(self, items: int, least: int, most: int) -> int:
-        if items < 2 or not fork_available():
-            return 1
-        if self.count is None:
-            wanted = min(usable_cores(), most) if items >= least else 1
-        else:
-            wanted = min(self.count, most)
-        return max(1, min(wanted, items))
-
-    def for_files(self, files: int) -> int:
-        """The processes to count `files` working-tree files with."""
-        return self._for(files, self.min_files, AUTO_MAX_PROCESSES)
-
-    def for_versions(self, versions: int) -> int:
-        """The processes (1 or 2) to count `versions` versions of the history with."""
-        return self._for(versions, self.min_versions, 2)
-
-
-__all__ = [
-    "AUTO_MAX_PROCESSES",
-    "AUTO_MIN_FILES",
-    "AUTO_MIN_VERSIONS",
-    "Processes",
-    "fork_available",
-    "map_forked",
-    "stream_forked",
-    "usable_cores",
-]
+__all__ = ["fork_available", "map_forked", "stream_forked", "usable_cores"]

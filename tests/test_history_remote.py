@@ -17,13 +17,13 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from draftforge_stats import pool, steps
+from draftforge_stats import pool, steps, worktree
 from draftforge_stats.cli import main
 from draftforge_stats.counting import TextCounts
 from draftforge_stats.errors import ManuscriptError, RemoteTraceback
 from draftforge_stats.history import CACHE_FILE, cache, remote
 from draftforge_stats.pipeline import StatsRun, run_stats
-from draftforge_stats.pool import Processes
+from draftforge_stats.worktree import Processes
 from tests.faultkit import assert_interrupted, start_waiting
 from tests.gitutil import GitRepo
 
@@ -239,9 +239,9 @@ def test_auto_counts_in_one_process_below_its_threshold(rich: GitRepo, counted_i
 
 
 def test_processes_for_the_versions_of_a_history() -> None:
-    assert Processes().for_versions(pool.AUTO_MIN_VERSIONS - 1) == 1
+    assert Processes().for_versions(worktree.AUTO_MIN_VERSIONS - 1) == 1
     cores = pool.usable_cores()
-    assert Processes().for_versions(pool.AUTO_MIN_VERSIONS) == min(cores, 2)
+    assert Processes().for_versions(worktree.AUTO_MIN_VERSIONS) == min(cores, 2)
     assert Processes(1).for_versions(10_000) == 1
     assert Processes(8).for_versions(10_000) == 2  # one worker at most
     assert Processes(2).for_versions(1) == 1

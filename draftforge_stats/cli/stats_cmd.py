@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 import click
 
 from ..pipeline import run_stats
-from ..pool import Processes
+from ..worktree import Processes
 from .arguments import project_path, run_time
 
 if TYPE_CHECKING:

@@ -92,6 +92,32 @@ def _metadata_version(path: Path) -> str | None:
     return None
 
 
+def _valid(row: Any) -> bool:
+    return _as_written(row) or _counts_of(row) is not None
+
+
+def _as_written(row: Any) -> bool:
+    """A stored row exactly as :meth:`CountCache.save` writes it: three whole numbers and
+    a title (a string or None)."""
+    return (
+        type(row) is list
+        and len(row) == 4
+        and type(row[0]) is int
+        and type(row[1]) is int
+        and type(row[2]) is int
+        and (row[3] is None or type(row[3]) is str)
+    )
+
+
+def _counts_of(row: Any) -> TextCounts | None:
+    """The counts of a stored row, or None for a damaged one."""
+    try:
+        words, chars, no_spaces, title = row
+        return TextCounts(int(words), int(chars), int(no_spaces), title)
+    except (TypeError, ValueError):
+        return None
+
+
 class CountCache:
     """Counts by blob id, for one counting-rules version and `count_code_blocks` setting.
 
@@ -103,6 +129,9 @@ class CountCache:
         self.path = path
         self.key = f"{RULES_VERSION}:{int(count_code_blocks)}"
         self._entries: dict[str, TextCounts] = {}
+        #: Rows of the file not asked for yet (blob -> row as stored): a push update asks
+        #: for a few of thousands, so only those are read into counts.
+        self._rows: dict[str, Any] = {}
         self._others: dict[str, Any] = {}
         self._used: set[str] = set()
         self._dirty = False
@@ -123,40 +152,51 @@ class CountCache:
             return  # another version of the package or its parser: start afresh
         for key, section in sections.items():
             if key == self.key and isinstance(section, dict):
-                for blob, row in section.items():
-                    with contextlib.suppress(TypeError, ValueError):
-                        words, chars, no_spaces, title = row
-                        self._entries[blob] = TextCounts(
-                            int(words), int(chars), int(no_spaces), title
-                        )
+                self._rows = section
             elif str(key).startswith(f"{RULES_VERSION}:"):
                 self._others[key] = section  # the other code-block setting: keep it
 
     def get(self, blob: str) -> TextCounts | None:
         counts = self._entries.get(blob)
+        if counts is None and blob in self._rows:
+            counts = _counts_of(self._rows.pop(blob))
+            if counts is not None:
+                self._entries[blob] = counts
         if counts is not None:
             self._used.add(blob)
         return counts
 
     def put(self, blob: str, counts: TextCounts) -> None:
+        self._rows.pop(blob, None)
         self._entries[blob] = counts
         self._used.add(blob)
         self._dirty = True
 
     def __len__(self) -> int:
-        return len(self._entries)
+        return len(self._entries) + sum(1 for row in self._rows.values() if _valid(row))
 
     def save(self) -> None:
         """Write the cache if it learned something (errors are ignored: it is only a cache)."""
         if self.path is None or not self._dirty:
             return
-        entries = self._entries
-        if len(entries) > CACHE_LIMIT:
-            entries = {blob: c for blob, c in entries.items() if blob in self._used}
-        section = {
+        rows = {
             blob: [c.words, c.characters, c.characters_no_spaces, c.title]
-            for blob, c in sorted(entries.items())
+            for blob, c in self._entries.items()
         }
+        if len(rows) + len(self._rows) > CACHE_LIMIT:  # keep only what this run used
+            rows = {blob: row for blob, row in rows.items() if blob in self._used}
+        else:  # the rows not asked for, as they were read when they are as written here
+            for blob, row in self._rows.items():
+                if _as_written(row):
+                    rows[blob] = row
+                elif (counts := _counts_of(row)) is not None:
+                    rows[blob] = [
+                        counts.words,
+                        counts.characters,
+                        counts.characters_no_spaces,
+                        counts.title,
+                    ]
+        section = dict(sorted(rows.items()))
         data = {
             "format": CACHE_FORMAT,
             "fingerprint": _fingerprint(),
@@ -286,6 +326,13 @@ class Lines:
         for version in seen:
             self._lines[version] = found
         return found
+
+
+def to_count(plan: Sequence[str], counter: Counter) -> list[str]:
+    """The distinct blobs of `plan` that will be parsed, in plan order: every one but those
+    whose blocks the working tree's count already gave."""
+    known = counter.file_blocks
+    return [blob for blob in dict.fromkeys(plan) if blob not in known]
 
 
 class BlobSource(Mapping[str, TextCounts]):

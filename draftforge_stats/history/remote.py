@@ -33,7 +33,7 @@ from collections.abc import Iterator, Mapping, Sequence
 
 from ..counting import Block, TextCounts, share_words
 from ..gitrepo import BlobReader, Repository
-from ..pool import Processes, stream_forked
+from ..pool import stream_forked
 from .cache import BlobSource, Counter, Lines, Version
 
 WORKER_SHARE = 0.55
@@ -54,13 +54,6 @@ branch's version asked for again at its merge) is kept here after it was taken .
 KEPT_WORDS = 1_000_000
 """... while the versions kept so hold at most this many words: this process would have
 to count it whole (its line's steps are in the worker)."""
-
-
-def to_count(plan: Sequence[str], counter: Counter) -> list[str]:
-    """The distinct blobs of `plan` that will be parsed, in plan order: every one but those
-    whose blocks the working tree's count already gave."""
-    known = counter.file_blocks
-    return [blob for blob in dict.fromkeys(plan) if blob not in known]
 
 
 def split(versions: Sequence[str], previous: Mapping[str, str]) -> list[str]:
@@ -218,14 +211,11 @@ def counted_elsewhere(
     counter: Counter,
     plan: Sequence[str],
     previous: Mapping[str, str],
-    processes: Processes,
-) -> Iterator[tuple[Helper | None, Sequence[str]]]:
-    """A :class:`Helper` counting part of `plan`'s versions in a second process (None when
-    `processes` keeps them in this one), and the plan of what is left to read here."""
-    versions = to_count(plan, counter)
-    if processes.for_versions(len(versions)) < 2:
-        yield None, plan
-        return
+    versions: Sequence[str],
+) -> Iterator[tuple[Helper, Sequence[str]]]:
+    """A :class:`Helper` counting part of `versions` (the versions of `plan` to count, see
+    :func:`.cache.to_count`) in a second process, and the plan of what is left to read
+    here."""
     blobs = split(versions, previous)
     work = _Work(repo, counter, blobs, previous)
 
@@ -251,4 +241,4 @@ def _again(plan: Sequence[str], blobs: set[str]) -> set[str]:
     return again
 
 
-__all__ = ["Helper", "counted_elsewhere", "split", "to_count"]
+__all__ = ["Helper", "counted_elsewhere", "split"]

@@ -29,21 +29,21 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import field, replace
 from datetime import date, datetime, timedelta, tzinfo
 from enum import Enum
+from typing import TYPE_CHECKING
 
 from ..counting import RULES_VERSION, Block, TextCounts
 from ..dates import utc_iso
 from ..discover import FileSelector, Kind
 from ..gitrepo import FILE_MODES, CommitInfo, GraphCommit, RawCommit, Repository
 from ..names import STATS_FILE, is_own_path
-from ..pool import Processes
+from ..records import dataclass
 from ..statsfile import FORMAT_VERSION, HistoryBasis, HistoryEntry
 from ..wording import plural as _plural
-from .cache import BlobSource, Counter, Progress
+from .cache import BlobSource, Counter, Progress, to_count
 from .days import DayRecord, DayRule, Stored, merge_days, to_entries
-from .remote import counted_elsewhere
 from .replay import (
     Day,
     Key,
@@ -59,6 +59,10 @@ from .replay import (
     replay,
     word_changes,
 )
+
+if TYPE_CHECKING:
+    from ..worktree import Processes
+    from .remote import Helper
 
 # ---------------------------------------------------------------------------- walking
 
@@ -268,7 +272,7 @@ def build_history(
     `processes` says whether the versions are counted on a second core (:mod:`.remote`).
     """
     builder = _Builder(repo, _Paths(selector, prefix), basis, rule, counter, stored, progress)
-    builder.processes = processes or Processes()
+    builder.processes = processes
     return builder.build(head, chapters)
 
 
@@ -344,7 +348,7 @@ class _Builder:
         self.stored = stored
         self.progress = progress
         self.boundaries = repo.shallow_boundaries()
-        self.processes = Processes()
+        self.processes: Processes | None = None  # None: one process
         self.warnings: list[str] = []
         self.notes: list[str] = []
 
@@ -711,13 +715,17 @@ class _Builder:
         blobs in the order they will be asked for, to read them in batches; `previous`:
         each new blob's earlier version, to count it from). Part of the versions may be
         counted in a second process (:mod:`.remote`)."""
-        with (
-            self.repo.blobs() as reader,
-            counted_elsewhere(self.repo, self.counter, plan, previous or {}, self.processes) as (
-                helper,
-                left,
-            ),
-        ):
+        versions = to_count(plan, self.counter) if self.processes is not None else []
+        with contextlib.ExitStack() as stack:
+            reader = stack.enter_context(self.repo.blobs())
+            helper: Helper | None = None
+            left = plan
+            if self.processes is not None and self.processes.for_versions(len(versions)) > 1:
+                from .remote import counted_elsewhere  # the processes' modules, only now
+
+                helper, left = stack.enter_context(
+                    counted_elsewhere(self.repo, self.counter, plan, previous or {}, versions)
+                )
             source = BlobSource(
                 reader, self.counter, self.progress, total, left, previous, remote=helper
             )
