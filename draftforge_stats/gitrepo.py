@@ -639,34 +639,6 @@ class Repository:
         env = _environment(self._pinned)
         return BlobReader(["git", "cat-file", "--batch"], cwd=self.root, env=env)
 
-    def last_modified(self, paths: list[str]) -> dict[str, datetime]:
-        """For each repository-relative path, the author date of the latest commit reachable
-        from HEAD that changed it (against its first parent; `--topo-order`, so a commit comes
-        before its ancestors), as the history walk sees changes; paths never committed are left
-        out."""
-        wanted = set(paths)
-        found: dict[str, datetime] = {}
-        if not wanted or self.head() is None:
-            return found
-        output = self.git(
-            "log", "--topo-order", "--diff-merges=first-parent", *_LOG_OPTIONS, "-z",
-            "--date=raw", f"--format=%x1e{_DATES}", "--name-only", "HEAD", "--",
-            *sorted({p.rsplit("/", 1)[0] if "/" in p else p for p in wanted}),
-        )  # fmt: skip
-        for record in output.split("\x1e"):
-            if not record:
-                continue
-            date_text, _, names = record.partition("\n")
-            author, _, committer = date_text.strip("\0").partition("\0")
-            when = commit_date(author, committer).moment
-            for name in names.strip("\n").split("\0"):
-                name = name.strip("\n")
-                if when is not None and name in wanted and name not in found:
-                    found[name] = when
-            if len(found) == len(wanted):
-                break
-        return found
-
 
 #: The statuses and modes of `git log --raw`, one string each for every change.
 _SHARED_STR = {

@@ -937,26 +937,6 @@ def test_merge_days_adds_commits_of_a_shared_day() -> None:
     assert [(e.date, e.words_written) for e in entries] == [("2025-01-03", -5), ("2025-01-01", 12)]
 
 
-def test_last_modified_follows_the_first_parent_line(git_repo: GitRepo) -> None:
-    """The fallback query agrees with the walk: a merged file dates from its merge."""
-    git_repo.commit("c1", "2025-04-01T10:00:00+00:00", files={"chapters/01.md": words(1)})
-    git_repo.git("checkout", "-q", "-b", "side")
-    git_repo.commit("s1", "2025-04-02T10:00:00+02:00", files={"chapters/02.md": words(4)})
-    git_repo.git("checkout", "-q", "main")
-    when = "2025-04-05T09:00:00+01:00"
-    git_repo.git(
-        "merge", "-q", "--no-ff", "-m", "merge", "side",
-        env={"GIT_AUTHOR_DATE": when, "GIT_COMMITTER_DATE": when},
-    )  # fmt: skip
-    repo = Repository.find(git_repo.path)
-    assert repo is not None
-    found = repo.last_modified(["chapters/01.md", "chapters/02.md", "chapters/03.md"])
-    assert {k: v.isoformat() for k, v in found.items()} == {
-        "chapters/01.md": "2025-04-01T10:00:00+00:00",
-        "chapters/02.md": "2025-04-05T09:00:00+01:00",
-    }
-
-
 def test_hash_blob_matches_git(git_repo: GitRepo) -> None:
     data = "Ünïcode\r\nand CRLF\n".encode()
     (git_repo.path / "f").write_bytes(data)
