@@ -13,7 +13,7 @@ import zoneinfo
 from pathlib import Path
 from typing import Any
 
-from .errors import ConfigError, Problem, UnreadableFileError
+from .errors import ConfigError, Problem, SourceError, UnreadableFileError
 from .names import (
     CONFIG_FILE,
     DEFAULT_CHAPTERS,
@@ -23,7 +23,6 @@ from .names import (
 )
 from .reading import NOT_OURS, read_regular_file
 from .records import Record, field
-from .validation.documents import SourceError, decode_utf8, load_yaml
 
 
 class _Section(Record, frozen=True):
@@ -123,6 +122,8 @@ def load_config(root: Path) -> Config:
     if not os.path.lexists(path):  # a link to nothing is there, and an error below
         return Config()
     display = CONFIG_FILE.as_posix()
+    from .validation.documents import decode_utf8  # late: only for a project with a config
+
     try:
         text = decode_utf8(read_regular_file(path, within=root, too_large_fix=NOT_OURS), display)
     except UnreadableFileError as exc:
@@ -136,6 +137,8 @@ def load_config(root: Path) -> Config:
 
 def parse_config(text: str, display: str) -> Config:
     """Parse and check the config text; `display` names the file in messages."""
+    from .validation.documents import load_yaml
+
     try:
         document = load_yaml(text, display)
     except SourceError as exc:  # broken YAML or duplicate keys

@@ -42,11 +42,12 @@ import re
 import sys
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
-from draftforge_stats.validation.documents import SourceError, check_expansion, check_nesting
+from draftforge_stats.errors import SourceError
+from draftforge_stats.records import dataclass
 
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt
@@ -421,6 +422,8 @@ def _front_matter_title(source: str) -> str | None:
     """The ``title`` of a YAML front matter block, if it is a non-blank string."""
     import yaml  # late: loaded only when YAML is read
 
+    from draftforge_stats.validation.documents import check_expansion, check_nesting
+
     try:
         check_nesting(source, "front matter")  # libyaml would crash on extreme nesting
         loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)(source)  # the C one if built
@@ -732,6 +735,15 @@ SHARED_WORDS = 300_000
 the blocks a history walk keeps take a fraction of the memory): the table of shared words
 starts afresh past this many entries, so it stays bounded whatever the input."""
 _shared: dict[str, str] = {}
+
+
+def share_words(blocks: Iterable[Block]) -> list[Block]:
+    """`blocks` with each word the string the table of shared words holds for it (blocks
+    made in another process and sent here hold strings of their own)."""
+    if len(_shared) > SHARED_WORDS:
+        _shared.clear()
+    same = _shared.setdefault
+    return [tuple(map(same, block, block)) for block in blocks]
 
 
 def _blocks(gathered: _Stream) -> list[Block]:

@@ -10,7 +10,7 @@ import errno
 import os
 import re
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import field
 from enum import Enum
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 from .errors import ManuscriptError
 from .globs import Glob, compile_glob
 from .names import DRAFTFORGE_DIR
+from .records import dataclass
 
 if TYPE_CHECKING:
     from .config import Config

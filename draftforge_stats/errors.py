@@ -10,8 +10,9 @@ Exit codes: 0 ok, 1 the check or job failed, 2 usage, 3 a bug, 130 interrupted.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
+
+from .records import dataclass
 
 EXIT_OK = 0
 EXIT_FAILED = 1

@@ -18,8 +18,9 @@ Pure functions: text in, values out.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone
+
+from .records import dataclass
 
 __all__ = ["RAW_DATE", "CommitDate", "commit_date", "parse_raw_date"]
 

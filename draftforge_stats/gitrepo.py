@@ -26,10 +26,8 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
-import shutil
 import subprocess
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cached_property
 from pathlib import Path
@@ -38,11 +36,14 @@ from typing import IO
 
 from .errors import GitError, GitNotFoundError
 from .gitdates import RAW_DATE, commit_date, parse_raw_date
+from .records import dataclass
 
 
 def _require_git() -> None:
     """Raise :class:`GitNotFoundError` when there is no `git` command (counting outside a
     repository needs none, so this is asked only when git is needed)."""
+    import shutil  # late: with its archive modules, 2 to 3 ms a run for one `which`
+
     if shutil.which("git") is None:
         raise GitNotFoundError(
             "git is not installed, or not on PATH: install git (2.31 or newer) and run again."
@@ -93,6 +94,55 @@ def _call(
         raise GitError(f"cannot run git in {cwd}: {exc.strerror or exc}") from None
 
 
+class _Started:
+    """A git command started in the background, its output going to temporary files (a
+    pipe nobody reads yet would stop git once it is full)."""
+
+    def __init__(self, args: Sequence[str], cwd: Path, env: Mapping[str, str]) -> None:
+        import tempfile  # late: only a push update starts one
+
+        self.args = list(args)
+        # Closed by `result` or `stop`, which outlive this method (ruff 0.6, the lowest CI
+        # runs, does not flag these lines: hence RUF100 too).
+        self._out = tempfile.TemporaryFile()  # noqa: SIM115, RUF100
+        self._err = tempfile.TemporaryFile()  # noqa: SIM115, RUF100
+        try:
+            self._process = subprocess.Popen(
+                ["git", *args],
+                cwd=cwd,
+                env=dict(env),
+                stdin=subprocess.DEVNULL,
+                stdout=self._out,
+                stderr=self._err,
+            )
+        except OSError as exc:
+            self._close()
+            raise GitError(f"cannot run git in {cwd}: {exc.strerror or exc}") from None
+
+    def result(self) -> subprocess.CompletedProcess[bytes]:
+        """Wait for the command; what it wrote, as :func:`subprocess.run` gives it."""
+        try:
+            code = self._process.wait()
+            self._out.seek(0)
+            self._err.seek(0)
+            return subprocess.CompletedProcess(
+                ["git", *self.args], code, self._out.read(), self._err.read()
+            )
+        finally:
+            self._close()
+
+    def stop(self) -> None:
+        """End the command (if it still runs) and forget its output."""
+        if self._process.poll() is None:
+            self._process.kill()
+        self._process.wait()
+        self._close()
+
+    def _close(self) -> None:
+        self._out.close()
+        self._err.close()
+
+
 def _failure(args: Sequence[str], done: subprocess.CompletedProcess[bytes]) -> GitError:
     message = done.stderr.decode("utf-8", "replace").strip() or f"exit code {done.returncode}"
     return GitError(f"`git {args[0]}` failed: {message}")
@@ -115,6 +165,18 @@ _LOG_OPTIONS = (
 )
 #: The author and committer dates as `--date=raw` prints them (see :mod:`.gitdates`).
 _DATES = "%ad%x00%cd"
+
+
+def _committed_entry(path: str) -> tuple[str, ...]:
+    """The command that lists `path` as HEAD holds it (:meth:`Repository.committed_file`)."""
+    return ("--literal-pathspecs", "ls-tree", "-l", "-z", "--full-tree", "HEAD", "--", path)
+
+
+#: The command of :meth:`Repository.graph`.
+_GRAPH = (
+    "log", "--topo-order", "--reverse", "-z", "--no-color", "--no-show-signature",
+    "--date=raw", f"--format=%x1e%H %P%x00{_DATES}", "--end-of-options", "HEAD", "--",
+)  # fmt: skip
 #: How many object ids are written to `git cat-file --batch` before its answers are read.
 #: 64 ids are ~2.6 KB, far below any pipe buffer, so writing never blocks while git waits
 #: for us to read (the deadlock of a naive "write everything, then read").
@@ -270,6 +332,7 @@ class Repository:
             "GIT_INDEX_FILE": str(git_dir / "index"),
             "GIT_OPTIONAL_LOCKS": "0",
         }
+        self._started: dict[tuple[str, ...], _Started] = {}
 
     @classmethod
     def find(cls, path: Path) -> Repository | None:
@@ -330,8 +393,13 @@ class Repository:
         return _text(done.stdout)
 
     def _git_bytes(self, *args: str, check: bool = True) -> tuple[int, bytes]:
-        """Run git; its exit status and raw standard output (raises on failure if `check`)."""
-        done = _call(args, cwd=self.root, env=_environment(self._pinned))
+        """Run git (or take the output of the same command started before); its exit
+        status and raw standard output (raises on failure if `check`)."""
+        started = self._started.pop(args, None)
+        if started is not None:
+            done = started.result()
+        else:
+            done = _call(args, cwd=self.root, env=_environment(self._pinned))
         if check and done.returncode != 0:
             raise _failure(args, done)
         return done.returncode, done.stdout
@@ -389,17 +457,7 @@ class Repository:
         """The bytes of `path` (relative to the top of the work tree) as HEAD holds it, or
         None when HEAD has no such file, holds exactly the bytes `unless` (the usual case,
         told by the blob id alone, so the blob is not read) or it is larger than `limit`."""
-        status, out = self._git_bytes(
-            "--literal-pathspecs",
-            "ls-tree",
-            "-l",
-            "-z",
-            "--full-tree",
-            "HEAD",
-            "--",
-            path,
-            check=False,
-        )
+        status, out = self._git_bytes(*_committed_entry(path), check=False)
         entry = out.split(b"\t", 1)[0].split()
         if status != 0 or len(entry) != 4 or entry[1] != b"blob" or not entry[3].isdigit():
             return None  # no commit yet, no such file, or not a file
@@ -494,12 +552,32 @@ class Repository:
     def graph(self) -> list[GraphCommit]:
         """Every commit reachable from HEAD, parents before children, with its parents and
         dates but without what it changed: one `git log` that computes no difference (about
-        as fast as `git rev-list`); the dates are read when asked for."""
-        _, out = self._git_bytes(
-            "log", "--topo-order", "--reverse", "-z", "--no-color", "--no-show-signature",
-            "--date=raw", f"--format=%x1e%H %P%x00{_DATES}", "--end-of-options", "HEAD", "--",
-        )  # fmt: skip
+        as fast as `git rev-list`); the dates are read when asked for. Taken from the
+        process :meth:`start_graph` started, if it did."""
+        _, out = self._git_bytes(*_GRAPH)
         return parse_graph(out)
+
+    def start_graph(self) -> None:
+        """Start the `git log` of :meth:`graph` now, in the background, so that git walks
+        the history on another core while this process does other work (a push update
+        counts the new version meanwhile); :meth:`graph` then takes its output.
+        :meth:`stop_started` ends it if nothing asked for it."""
+        self._start(_GRAPH)
+
+    def start_committed_file(self, path: str) -> None:
+        """Start, as :meth:`start_graph` does, the `git ls-tree` with which
+        :meth:`committed_file` finds `path` in HEAD."""
+        self._start(_committed_entry(path))
+
+    def _start(self, args: tuple[str, ...]) -> None:
+        if args not in self._started:
+            self._started[args] = _Started(args, self.root, _environment(self._pinned))
+
+    def stop_started(self) -> None:
+        """End the processes started in the background that nothing asked for."""
+        started, self._started = self._started, {}
+        for process in started.values():
+            process.stop()
 
     def merge_sides(
         self, merges: Sequence[RawCommit], keep: Callable[[str], bool] | None = None
@@ -560,34 +638,6 @@ class Repository:
         """A reader of blob contents through one `git cat-file --batch` process."""
         env = _environment(self._pinned)
         return BlobReader(["git", "cat-file", "--batch"], cwd=self.root, env=env)
-
-    def last_modified(self, paths: list[str]) -> dict[str, datetime]:
-        """For each repository-relative path, the author date of the latest commit reachable
-        from HEAD that changed it (against its first parent; `--topo-order`, so a commit comes
-        before its ancestors), as the history walk sees changes; paths never committed are left
-        out."""
-        wanted = set(paths)
-        found: dict[str, datetime] = {}
-        if not wanted or self.head() is None:
-            return found
-        output = self.git(
-            "log", "--topo-order", "--diff-merges=first-parent", *_LOG_OPTIONS, "-z",
-            "--date=raw", f"--format=%x1e{_DATES}", "--name-only", "HEAD", "--",
-            *sorted({p.rsplit("/", 1)[0] if "/" in p else p for p in wanted}),
-        )  # fmt: skip
-        for record in output.split("\x1e"):
-            if not record:
-                continue
-            date_text, _, names = record.partition("\n")
-            author, _, committer = date_text.strip("\0").partition("\0")
-            when = commit_date(author, committer).moment
-            for name in names.strip("\n").split("\0"):
-                name = name.strip("\n")
-                if when is not None and name in wanted and name not in found:
-                    found[name] = when
-            if len(found) == len(wanted):
-                break
-        return found
 
 
 #: The statuses and modes of `git log --raw`, one string each for every change.

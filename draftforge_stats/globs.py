@@ -20,8 +20,9 @@ Pure functions: strings in, booleans out.
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
 from enum import Enum
+
+from .records import dataclass
 
 __all__ = ["Glob", "compile_glob", "glob_problem", "normalize_glob"]
 

@@ -9,7 +9,7 @@ import functools
 import os
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from datetime import UTC, date, datetime
 from pathlib import Path, PurePosixPath
 from typing import TypeVar
@@ -41,6 +41,7 @@ from .history import (
 )
 from .names import CONFIG_FILE, STATS_FILE
 from .reading import describe_mode, read_regular_file
+from .records import dataclass
 from .safekeeping import (
     committed_days,
     dropped_days_message,
@@ -151,6 +152,16 @@ def _compute(
     cache_path = repo.common_dir / CACHE_FILE if repo is not None else None
     cache = CountCache(count_code_blocks=settings.count_code_blocks, path=cache_path)
     counter = Counter(repo, cache, count_code_blocks=settings.count_code_blocks)
+    head = repo.head() if repo else None
+    if (
+        repo is not None
+        and head is not None
+        and stored is not None
+        and stored.last_commit_sha not in (None, head.sha)
+    ):
+        # New commits on a stored history: git lists HEAD's commits on another core while
+        # the working tree is counted here (the walk takes the list; see `start_graph`).
+        repo.start_graph()
 
     chapter_counts: dict[str, TextCounts] = {}
     manuscript_counts: dict[str, TextCounts] = {}
@@ -176,7 +187,6 @@ def _compute(
 
     rule = DayRule(settings.zone(), settings.day_starts_at)
     history: History | None = None
-    head = repo.head() if repo else None
     modified: dict[str, str | None]
     if repo is None:
         notes.append("Not a git repository: counts only, with no history or streaks.")
@@ -202,6 +212,7 @@ def _compute(
             stored=stored,
             chapters=counted,
             progress=progress,
+            processes=processes or Processes(),
         )
         warnings.extend(history.warnings)
         warnings.extend(counter.skipped_warnings())
@@ -298,7 +309,8 @@ def run_stats(
     day (else the writing day of `now`); `progress(done, total)` is called while history
     is counted. Nothing is written at all when `write` is false (the count cache in the
     git folder is read, not written); the errors above are then warnings. `processes` says
-    how many processes count the working tree's files (see :class:`.worktree.Processes`).
+    how many processes count the working tree's files and the history's versions (see
+    :class:`.pool.Processes`).
     """
     now = now or datetime.now(UTC)
     root, repo = find_project_root(path)
@@ -318,30 +330,37 @@ def run_stats(
             f"{display} is not replaced: {existing.problem}. Its history could not be read, "
             "so nothing was written."
         )
-    computed = _compute(
-        root,
-        repo,
-        config,
-        now=now,
-        stored=existing.stored if existing.newer is None else None,
-        today=today,
-        progress=progress,
-        save_cache=write,
-        processes=processes,
-    )
+    # The days of the file as HEAD holds it are the author's too: a working copy emptied,
+    # cut short or replaced by a shorter file does not take them with it. git finds that
+    # file while this run counts (see `start_graph`).
+    in_git = project_prefix(root, repo.root) + display if repo is not None else ""
+    if repo is not None and existing.newer is None:
+        repo.start_committed_file(in_git)
+    try:
+        computed = _compute(
+            root,
+            repo,
+            config,
+            now=now,
+            stored=existing.stored if existing.newer is None else None,
+            today=today,
+            progress=progress,
+            save_cache=write,
+            processes=processes,
+        )
+        head_days = (
+            committed_days(repo, in_git, checked, unless=existing.raw)
+            if repo is not None and existing.newer is None
+            else frozenset()
+        )
+    finally:
+        if repo is not None:
+            repo.stop_started()  # what nothing asked for
     stats, warnings, notes = computed.stats, computed.warnings, computed.notes
     warnings[:0] = early
 
     kept_days = {date.fromisoformat(entry.date) for entry in stats.history}
     moved_only = computed.history is not None and computed.history.covers_stored
-    # The days of the file as HEAD holds it are the author's too: a working copy emptied,
-    # cut short or replaced by a shorter file does not take them with it.
-    in_git = project_prefix(root, repo.root) + display if repo is not None else ""
-    head_days = (
-        committed_days(repo, in_git, checked, unless=existing.raw)
-        if repo is not None and existing.newer is None
-        else frozenset()
-    )
     lost_committed = head_days - existing.days - kept_days
     dropped = sorted((set() if moved_only else existing.days - kept_days) | lost_committed)
     if dropped and existing.newer is None:

@@ -15,6 +15,11 @@ slow item does not hold the others back.
   ignore SIGINT themselves (the terminal sends it to all of them) and end on their own
   when this process goes away.
 
+:func:`stream_forked` is the same with one process that works through the indices in order,
+its results taken here one at a time as they are asked for (the process keeps what it
+learned from one item for the next, and runs at most a few chunks ahead), under the same
+rules for errors and interruptions.
+
 Needs the ``fork`` start method (Linux) and a process with one thread; :func:`fork_available`
 says whether both hold.
 
@@ -34,7 +39,7 @@ import signal
 import sys
 import threading
 import traceback
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from multiprocessing.connection import Connection, wait
 from typing import Any, Generic, TypeVar
 
@@ -82,14 +87,28 @@ def _portable(exc: BaseException) -> BaseException:
     return RuntimeError(f"{type(exc).__qualname__}: {exc}")
 
 
-def _serve(work: Callable[[int], Any], conn: Connection, others: list[Connection]) -> None:
-    """A worker's loop: receive `(start, stop)`, answer with the results or the error.
+def _serve(
+    work: Callable[[int], Any],
+    conn: Connection,
+    others: list[Connection],
+    finish: Callable[[], None] | None = None,
+) -> None:
+    """A worker's loop: receive `(start, stop)`, answer with the results or the error;
+    `finish()` when it ends (what `work` opened in this process).
 
     `others` are the parent's ends of the pipes, inherited by the fork: closed here, so that
     the parent going away ends this process (its pipe reads end of file)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides what Ctrl-C stops
     for other in others:
         other.close()
+    try:
+        _answer_tasks(work, conn)
+    finally:
+        if finish is not None:
+            finish()
+
+
+def _answer_tasks(work: Callable[[int], Any], conn: Connection) -> None:
     while True:
         try:
             task = conn.recv()
@@ -113,23 +132,48 @@ def _serve(work: Callable[[int], Any], conn: Connection, others: list[Connection
 class _Worker(Generic[R]):
     """One forked process, its end of the pipe and the chunks it holds."""
 
-    def __init__(self, work: Callable[[int], R], context: Any, others: list[Connection]) -> None:
+    def __init__(
+        self,
+        work: Callable[[int], R],
+        context: Any,
+        others: list[Connection],
+        finish: Callable[[], None] | None = None,
+    ) -> None:
         self.conn, child = multiprocessing.Pipe()
         self.process = context.Process(
-            target=_serve, args=(work, child, [*others, self.conn]), daemon=True
+            target=_serve, args=(work, child, [*others, self.conn], finish), daemon=True
         )
         self.process.start()
         child.close()
         self.held: collections.deque[tuple[int, int]] = collections.deque()
+        self.told_to_end = False
 
     def give(self, chunk: tuple[int, int] | None) -> None:
         if chunk is not None:
             self.held.append(chunk)
+        else:
+            self.told_to_end = True
         with contextlib.suppress(OSError):  # a dead process is noticed by its sentinel
             self.conn.send(chunk)
 
+    def answer(self, describe: Callable[[int], str]) -> tuple[int, list[R]]:
+        """The next chunk's `(start, results)` (waiting for it); the process's error raised
+        here, or the error for its death."""
+        try:
+            answer = self.conn.recv()
+        except (EOFError, OSError):
+            raise _death(self, describe) from None
+        if answer[0] == "error":
+            _, _, exc, text = answer
+            raise exc from RemoteTraceback(text)
+        _, start, done = answer
+        self.held.popleft()
+        return start, done
+
     def stop(self) -> None:
         process = self.process
+        if self.told_to_end:  # it is ending on its own (closing what it opened)
+            process.join(_STOP_WAIT)
         if process.is_alive():
             process.terminate()
             process.join(_STOP_WAIT)
@@ -162,6 +206,25 @@ def _death(worker: _Worker[Any], describe: Callable[[int], str]) -> BaseExceptio
     )
 
 
+def _fork(
+    work: Callable[[int], R], processes: int, finish: Callable[[], None] | None = None
+) -> Iterator[_Worker[R]]:
+    """Start `processes` workers (each is yielded as soon as it runs, so a failure part way
+    still stops those started)."""
+    context = multiprocessing.get_context("fork")
+    started: list[_Worker[R]] = []
+    for _ in range(processes):
+        # What this process holds is frozen out of the garbage collector's sight while the
+        # processes are forked: their collections then never walk (and so copy) it all.
+        gc.freeze()
+        try:
+            worker = _Worker(work, context, [w.conn for w in started], finish)
+        finally:
+            gc.unfreeze()
+        started.append(worker)
+        yield worker
+
+
 def chunks(count: int, processes: int) -> list[tuple[int, int]]:
     """`range(count)` cut into `(start, stop)` pieces: about eight per process, at most
     :data:`CHUNK_MAX` long, so the processes finish close together."""
@@ -182,18 +245,10 @@ def map_forked(
     docstring for errors and interruptions.
     """
     pending = collections.deque(chunks(count, processes))
-    context = multiprocessing.get_context("fork")
     workers: list[_Worker[R]] = []
     results: list[Sequence[R] | None] = [None] * count
     try:
-        # What this process holds is frozen out of the garbage collector's sight while the
-        # processes are forked: their collections then never walk (and so copy) it all.
-        gc.freeze()
-        try:
-            for _ in range(min(processes, len(pending))):
-                workers.append(_Worker(work, context, [w.conn for w in workers]))
-        finally:
-            gc.unfreeze()
+        workers.extend(_fork(work, min(processes, len(pending))))
         for worker in workers:
             for _ in range(_AHEAD):
                 if pending:
@@ -201,15 +256,7 @@ def map_forked(
         while any(w.held for w in workers):
             ready = wait([w.conn for w in workers if w.held])
             for worker in [w for w in workers if w.held and w.conn in ready]:
-                try:
-                    answer = worker.conn.recv()
-                except (EOFError, OSError):
-                    raise _death(worker, describe) from None
-                if answer[0] == "error":
-                    _, _, exc, text = answer
-                    raise exc from RemoteTraceback(text)
-                _, start, done = answer
-                worker.held.popleft()
+                start, done = worker.answer(describe)
                 results[start] = done
                 if pending:
                     worker.give(pending.popleft())
@@ -226,4 +273,53 @@ def map_forked(
     return ordered
 
 
-__all__ = ["fork_available", "map_forked", "usable_cores"]
+@contextlib.contextmanager
+def stream_forked(
+    work: Callable[[int], R],
+    count: int,
+    *,
+    chunk: int,
+    ahead: int = _AHEAD,
+    describe: Callable[[int], str] = str,
+    finish: Callable[[], None] | None = None,
+) -> Iterator[Iterator[R]]:
+    """``work(0)``, ``work(1)``, ... ``work(count - 1)`` computed in order in one forked
+    process, given out by the iterator this yields, each when it is asked for.
+
+    The process gets `chunk` indices at a time and at most `ahead` chunks more than have
+    been taken here (so it runs ahead of this process, but boundedly); it calls `finish()`
+    when it ends. Leaving the block stops the process, whether or not every result was
+    taken. Errors and interruptions as for :func:`map_forked`.
+    """
+    pending = collections.deque(
+        (start, min(count, start + chunk)) for start in range(0, count, chunk)
+    )
+    workers: list[_Worker[R]] = []
+    try:
+        workers.extend(_fork(work, 1 if pending else 0, finish))
+        for worker in workers:
+            for _ in range(ahead):
+                if pending:
+                    worker.give(pending.popleft())
+        yield _taken(workers, pending, describe)
+    finally:
+        for worker in workers:
+            worker.stop()
+
+
+def _taken(
+    workers: list[_Worker[R]],
+    pending: collections.deque[tuple[int, int]],
+    describe: Callable[[int], str],
+) -> Iterator[R]:
+    for worker in workers:
+        while worker.held:
+            _, done = worker.answer(describe)
+            if pending:
+                worker.give(pending.popleft())
+            elif not worker.held:
+                worker.give(None)
+            yield from done
+
+
+__all__ = ["fork_available", "map_forked", "stream_forked", "usable_cores"]

@@ -12,7 +12,6 @@ never writes or prints.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -20,6 +19,7 @@ from typing import Any
 from .gitrepo import Repository
 from .history import Stored, stored_days
 from .reading import MAX_FILE_BYTES
+from .records import dataclass
 from .statsfile import (
     CheckedFiles,
     StoredFile,

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import field
 from importlib.resources import files
 from importlib.resources.abc import Traversable
 from pathlib import Path, PurePosixPath
@@ -23,6 +23,7 @@ from pathlib import Path, PurePosixPath
 from draftforge_stats import names
 from draftforge_stats.errors import DraftForgeError, InitError, Problem
 from draftforge_stats.names import PROJECT_TYPES
+from draftforge_stats.records import dataclass
 from draftforge_stats.validation.documents import SourceError, load_yaml
 from draftforge_stats.validation.messages import schema_problems
 from draftforge_stats.validation.schemas import SCHEMA_NAMES, load_schema, schema_text

@@ -30,7 +30,6 @@ import hashlib
 import re
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
@@ -48,6 +47,7 @@ from .counting import (
     count_with_blocks,
     inline_text,
 )
+from .records import dataclass
 
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt

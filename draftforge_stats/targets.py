@@ -24,10 +24,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any
 
-from .validation.documents import SourceError, load_yaml
+from .errors import SourceError
+from .records import dataclass
 
 __all__ = [
     "FRONT_MATTER_LIMIT",
@@ -128,6 +128,8 @@ def front_target(text: str) -> FrontTarget:
     if key_line is None:  # the usual case: no target here, and no YAML to read
         return FrontTarget()
     offset = 1  # the front matter starts on the file's second line
+    from .validation.documents import load_yaml  # late: only front matter with a target
+
     try:
         doc = load_yaml(source, "front matter")
     except SourceError as exc:

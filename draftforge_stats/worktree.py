@@ -19,38 +19,75 @@ Library code: it reads the files it is given; it never prints, reads the environ
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TypeVar
 
 from .counting import Block, TextCounts, count_markdown, count_with_blocks, decode_source
 from .errors import UnreadableFileError, UsageError
 from .history import Counter
-from .pool import fork_available, map_forked, usable_cores
 from .reading import read_manuscript_file
+from .records import dataclass
 from .targets import FRONT_MATTER_LIMIT, FrontTarget, front_target
+
+T = TypeVar("T")
 
 AUTO_MIN_FILES = 200
 """With the default (`auto`) number of processes, fewer files to count than this are counted
 in this process: starting processes would cost more than it saves."""
+AUTO_MIN_VERSIONS = 500
+"""With `auto`, a history with fewer versions to count than this is counted in this
+process alone: measured (`benchmarks/bench_processes.py`), a second process saved nothing
+at 371 versions and 7 % at 725."""
 AUTO_MAX_PROCESSES = 8
 """The most processes `auto` starts, whatever the machine's number of cores."""
 ROUND_BYTES = 64 * 1024 * 1024
 """The most text (bytes) read ahead of counting at once."""
 
 
+# The processes (:mod:`.pool`, with multiprocessing: several milliseconds to import) are
+# loaded only when two files or more wait for counting: a push update counts one.
+
+
+def fork_available() -> bool:
+    """:func:`.pool.fork_available`."""
+    from .pool import fork_available as available
+
+    return available()
+
+
+def usable_cores() -> int:
+    """:func:`.pool.usable_cores`."""
+    from .pool import usable_cores as cores
+
+    return cores()
+
+
+def map_forked(
+    work: Callable[[int], T], count: int, *, processes: int, describe: Callable[[int], str]
+) -> list[T]:
+    """:func:`.pool.map_forked`."""
+    from .pool import map_forked as forked
+
+    return forked(work, count, processes=processes, describe=describe)
+
+
 @dataclass(frozen=True)
 class Processes:
-    """How many processes count the working tree's files not in the count cache.
+    """How many processes count: the working tree's files not in the count cache, and the
+    versions of the history (:mod:`.history.remote`).
 
-    `count` None (`auto`) is one per core this process may use, at most
-    :data:`AUTO_MAX_PROCESSES`, once at least `min_files` files need counting; a number
-    is that many processes (1: never more than this one) whenever at least two files need
-    counting. Only where processes can be forked (Linux); elsewhere always one.
+    `count` None (`auto`): for the working tree one per core this process may use, at most
+    :data:`AUTO_MAX_PROCESSES`, once at least `min_files` files need counting; for the
+    history two (this one and one more) on a machine with two cores or more, once at least
+    `min_versions` versions need counting. A number is that many processes (1: never more
+    than this one; the history uses at most 2) whenever at least two items need counting.
+    Only where processes can be forked (Linux); elsewhere always one.
     """
 
     count: int | None = None
     min_files: int = AUTO_MIN_FILES
+    min_versions: int = AUTO_MIN_VERSIONS
 
     def __post_init__(self) -> None:
         if self.count is not None and self.count < 1:
@@ -79,6 +116,17 @@ class Processes:
         else:
             wanted = self.count
         return max(1, min(wanted, files))
+
+    def for_versions(self, versions: int) -> int:
+        """The processes (1 or 2) to count `versions` versions of the history with (the
+        processes' modules are loaded only when it may be 2)."""
+        if versions < 2 or self.count == 1:
+            return 1
+        if self.count is None and versions < self.min_versions:
+            return 1
+        if not fork_available():
+            return 1
+        return 2 if self.count is not None or usable_cores() >= 2 else 1
 
 
 @dataclass(frozen=True)
@@ -249,4 +297,4 @@ def _with_counts(file: FileCount, counts: TextCounts) -> FileCount:
     return FileCount(file.rel, counts, file.bad_offset, file.front, file.problem)
 
 
-__all__ = ["AUTO_MIN_FILES", "FileCount", "Processes", "count_worktree"]
+__all__ = ["AUTO_MIN_FILES", "AUTO_MIN_VERSIONS", "FileCount", "Processes", "count_worktree"]

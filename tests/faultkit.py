@@ -11,9 +11,11 @@ from __future__ import annotations
 import functools
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -169,3 +171,27 @@ def nobody_folder(source: Path) -> Path:
         for name in (folder, *(os.path.join(folder, n) for n in (*dirs, *files))):
             give_away(Path(name))
     return target
+
+
+def start_waiting(driver: str, marker: Path, *args: str) -> tuple[subprocess.Popen[str], int]:
+    """Run `python -c driver marker args...` and wait (at most a minute) until the process
+    it makes wait writes its pid to `marker`: the command, and that pid."""
+    command = [sys.executable, "-c", driver, str(marker), *args]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    for _ in range(1200):  # a bound, not a timing
+        if marker.exists() or process.poll() is not None:
+            break
+        time.sleep(0.05)
+    assert marker.exists(), process.communicate()
+    return process, int(marker.read_text())
+
+
+def assert_interrupted(process: subprocess.Popen[str], worker: int, stats: Path) -> None:
+    """Ctrl-C to `process` (a `draftforge stats` whose counting process `worker` waits):
+    exit 130, the worker stopped and reaped, no stats file written."""
+    os.kill(process.pid, signal.SIGINT)
+    _, err = process.communicate(timeout=120)
+    assert process.returncode == 130
+    assert "Interrupted." in err
+    assert not Path(f"/proc/{worker}").exists()  # stopped and reaped
+    assert not stats.exists()

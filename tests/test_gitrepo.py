@@ -144,6 +144,40 @@ def test_the_graph_gives_parents_and_dates_as_the_full_log_does(git_repo: GitRep
     assert graph[1].parents == (graph[0].sha,)
 
 
+def _children() -> set[int]:
+    """The processes this one started that have not been waited for (Linux's /proc)."""
+    return {
+        int(pid)
+        for listing in Path("/proc/self/task").glob("*/children")
+        for pid in listing.read_text(encoding="ascii").split()
+    }
+
+
+def test_a_graph_started_early_is_the_graph_and_one_not_asked_for_is_stopped(
+    git_repo: GitRepo,
+) -> None:
+    git_repo.commit("a", "2025-03-01T10:00:00+00:00", files={"chapters/01.md": "One.\n"})
+    git_repo.commit("b", "2025-03-02T10:00:00+00:00", files={"chapters/01.md": "Two.\n"})
+    repo = Repository.find(git_repo.path)
+    assert repo is not None
+    before = _children()
+
+    repo.start_graph()
+    repo.start_committed_file("chapters/01.md")
+    assert len(_children() - before) == 2  # both run while the caller does other work
+    early = repo.graph()
+    assert [(c.sha, c.parents, c.author_raw) for c in early] == [
+        (c.sha, c.parents, c.author_raw) for c in repo.graph()
+    ]  # the same as a graph read when asked for
+    assert repo.committed_file("chapters/01.md", 100) == b"Two.\n"
+    assert _children() == before  # both were waited for
+
+    repo.start_graph()
+    repo.stop_started()  # nothing asked for it: ended, not left behind
+    assert _children() == before
+    assert len(repo.graph()) == 2  # and a later graph runs its own git
+
+
 def test_a_graph_date_git_cannot_print_is_read_with_care() -> None:
     out = (
         b"\x1eaaaa\x00\x001740920400 +0100\x00"  # no author date: the committer date counts

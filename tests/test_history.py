@@ -453,6 +453,34 @@ def test_commits_dated_before_their_parents(git_repo: GitRepo) -> None:
     assert result.stats.current.last_commit_at == "2025-05-05T08:00:00Z"
 
 
+def test_a_run_that_walks_the_whole_history_leaves_no_git_process_started_early(
+    git_repo: GitRepo,
+) -> None:
+    """The graph is started in the background as soon as HEAD is past the stored commit;
+    when the settings changed, the walk reads the whole history instead, and the process
+    nothing asked for is ended with the run (none is left behind)."""
+    git_repo.commit("a", "2025-05-01T09:00:00+00:00", files={"chapters/01.md": words(5)})
+    run(git_repo.path)
+    config(git_repo, "stats:\n  count_code_blocks: true\n")
+    git_repo.commit("b", "2025-05-02T09:00:00+00:00", files={"chapters/01.md": words(7)})
+    waiting = _children()
+
+    result = run(git_repo.path)
+
+    assert result.history_mode == "full"
+    assert rows(result) == [("2025-05-02", 7, 1, 1, 2), ("2025-05-01", 5, 1, 1, 5)]
+    assert _children() == waiting
+
+
+def _children() -> set[str]:
+    """The processes this one started that have not been waited for (Linux's /proc)."""
+    return {
+        pid
+        for listing in Path("/proc/self/task").glob("*/children")
+        for pid in listing.read_text(encoding="ascii").split()
+    }
+
+
 def test_a_project_in_a_subfolder_grows_incrementally(git_repo: GitRepo) -> None:
     """Commits outside `book/`, of an excluded chapter, and of the stats file make no day."""
     git_repo.write("book/.draftforge/config.yml", "stats:\n  exclude: ['chapters/x.md']\n")
@@ -542,6 +570,42 @@ def test_a_damaged_count_cache_is_ignored(tmp_path: Path) -> None:
     for text in ("{", "[]", '{"format": 1, "fingerprint": "x", "sections": {}}'):
         path.write_text(text, encoding="utf-8")
         assert len(CountCache(count_code_blocks=False, path=path)) == 0
+
+
+def test_the_count_cache_reads_only_the_rows_asked_for_and_keeps_the_rest(
+    tmp_path: Path,
+) -> None:
+    """A push update asks for a few of thousands of stored counts: the others are written
+    back as they were; damaged rows are dropped, rows of another form written as counts."""
+    from draftforge_stats.counting import TextCounts
+
+    path = tmp_path / "counts.json"
+    cache = CountCache(count_code_blocks=False, path=path)
+    cache.put("b" * 40, TextCounts(2, 9, 8, "Two"))
+    cache.put("d" * 40, TextCounts(4, 20, 17, None))
+    cache.save()
+    data = json.loads(path.read_text(encoding="utf-8"))
+    section = data["sections"][f"{RULES_VERSION}:0"]
+    section["a" * 40] = ["1", 3.0, 3, "One"]  # another form: read as whole numbers
+    section["c" * 40] = ["x", 1, 1, None]  # damaged: dropped
+    path.write_text(json.dumps(data), encoding="utf-8")
+
+    again = CountCache(count_code_blocks=False, path=path)
+    assert len(again) == 3
+    assert again.get("d" * 40) == TextCounts(4, 20, 17, None)
+    assert again.get("c" * 40) is None
+    again.put("e" * 40, TextCounts(5, 25, 21, "Five"))
+    again.put("b" * 40, TextCounts(3, 12, 10, "Two"))  # a stored row replaced
+    again.save()
+
+    saved = json.loads(path.read_text(encoding="utf-8"))["sections"][f"{RULES_VERSION}:0"]
+    assert saved == {
+        "a" * 40: [1, 3, 3, "One"],
+        "b" * 40: [3, 12, 10, "Two"],
+        "d" * 40: [4, 20, 17, None],
+        "e" * 40: [5, 25, 21, "Five"],
+    }
+    assert list(saved) == sorted(saved)  # in blob order: the same counts, the same bytes
 
 
 def test_progress_is_reported_while_counting(git_repo: GitRepo) -> None:
@@ -871,26 +935,6 @@ def test_merge_days_adds_commits_of_a_shared_day() -> None:
     ]
     entries = to_entries(merged)
     assert [(e.date, e.words_written) for e in entries] == [("2025-01-03", -5), ("2025-01-01", 12)]
-
-
-def test_last_modified_follows_the_first_parent_line(git_repo: GitRepo) -> None:
-    """The fallback query agrees with the walk: a merged file dates from its merge."""
-    git_repo.commit("c1", "2025-04-01T10:00:00+00:00", files={"chapters/01.md": words(1)})
-    git_repo.git("checkout", "-q", "-b", "side")
-    git_repo.commit("s1", "2025-04-02T10:00:00+02:00", files={"chapters/02.md": words(4)})
-    git_repo.git("checkout", "-q", "main")
-    when = "2025-04-05T09:00:00+01:00"
-    git_repo.git(
-        "merge", "-q", "--no-ff", "-m", "merge", "side",
-        env={"GIT_AUTHOR_DATE": when, "GIT_COMMITTER_DATE": when},
-    )  # fmt: skip
-    repo = Repository.find(git_repo.path)
-    assert repo is not None
-    found = repo.last_modified(["chapters/01.md", "chapters/02.md", "chapters/03.md"])
-    assert {k: v.isoformat() for k, v in found.items()} == {
-        "chapters/01.md": "2025-04-01T10:00:00+00:00",
-        "chapters/02.md": "2025-04-05T09:00:00+01:00",
-    }
 
 
 def test_hash_blob_matches_git(git_repo: GitRepo) -> None:

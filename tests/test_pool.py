@@ -5,11 +5,13 @@ from __future__ import annotations
 import os
 import signal
 import sys
+import time
+from pathlib import Path
 
 import pytest
 
 from draftforge_stats.errors import ConfigError, DraftForgeError, Problem, WorkerError
-from draftforge_stats.pool import chunks, map_forked
+from draftforge_stats.pool import chunks, map_forked, stream_forked
 
 pytestmark = [
     pytest.mark.skipif(not sys.platform.startswith("linux"), reason="needs fork (Linux)"),
@@ -110,3 +112,57 @@ def _children() -> set[int]:
             if int(fields[1]) == os.getpid() and fields[0] != "Z":
                 found.add(int(entry))
     return found
+
+
+def test_a_stream_gives_results_in_order_from_one_process_that_keeps_its_state(
+    tmp_path: Path,
+) -> None:
+    done: list[int] = []
+    finished = tmp_path / "finished"
+
+    def work(index: int) -> tuple[int, int, int]:
+        done.append(index)  # this process's own list: it keeps growing across chunks
+        return index, len(done), os.getpid()
+
+    with stream_forked(work, 50, chunk=4, finish=finished.touch) as results:
+        got = list(results)
+    assert [index for index, _, _ in got] == list(range(50))
+    assert [seen for _, seen, _ in got] == list(range(1, 51))
+    assert len({pid for _, _, pid in got}) == 1 and got[0][2] != os.getpid()
+    assert done == []  # nothing ran here
+    assert finished.exists()  # `finish` ran in the worker as it ended
+    assert not Path(f"/proc/{got[0][2]}").exists()
+
+
+def test_a_stream_runs_a_bounded_number_of_chunks_ahead(tmp_path: Path) -> None:
+    record = tmp_path / "done"
+
+    def work(index: int) -> int:
+        with record.open("a") as file:
+            file.write(f"{os.getpid()} {index}\n")
+        return index
+
+    with stream_forked(work, 1000, chunk=5, ahead=3) as results:
+        assert next(results) == 0
+        # Three chunks given at first; chunk 0 taken, so chunk 3 given: 20 items at most.
+        for _ in range(200):  # a bound: the worker gets there at once
+            if len(record.read_text().split("\n")) > 20:
+                break
+            time.sleep(0.05)
+        time.sleep(0.2)
+        lines = record.read_text().split()
+        pid = int(lines[0])
+        assert len(lines) // 2 == 20
+    assert not Path(f"/proc/{pid}").exists()  # stopped though results were left
+
+
+def test_an_exception_in_a_stream_is_raised_when_its_result_is_taken() -> None:
+    def work(index: int) -> int:
+        if index == 7:
+            raise ValueError(f"item {index} is bad")
+        return index
+
+    taken: list[int] = []
+    with pytest.raises(ValueError, match=r"^item 7 is bad$"), stream_forked(work, 20, chunk=4) as results:  # fmt: skip
+        taken.extend(results)
+    assert taken == [0, 1, 2, 3]  # the chunk holding 7 never comes

@@ -1,8 +1,10 @@
 """The push update (`draftforge stats -q` after one new commit on top of a stored stats file
 and a warm count cache) loads only what that commit needs: not GitPython, pydantic, jsonschema
-(nor its referencing stack), rich, or PyYAML when there is no config or front matter. Read from `sys.modules` at the end of a real run, in a
-subprocess, on a real repository, so a module-level import that brings one back fails here.
-The git processes it starts are counted from git's own trace.
+(nor its referencing stack), rich, or PyYAML when there is no config or front matter; not
+multiprocessing (one file to count), the zip readers of importlib.resources, nor the part of
+`draftforge validate` that finds and checks files. Read from `sys.modules` at the end of a
+real run, in a subprocess, on a real repository, so a module-level import that brings one
+back fails here. The git processes it starts are counted from git's own trace.
 """
 
 from __future__ import annotations
@@ -18,6 +20,17 @@ from tests.gitutil import GitRepo
 
 #: Loaded by a push update no more (each was most of a second's start-up together).
 NOT_LOADED = ("git", "gitdb", "jsonschema", "referencing", "rpds", "rich", "pydantic", "yaml")
+#: Nor these, a few milliseconds each: the processes (multiprocessing, with pickle and
+#: socket), the zip readers `importlib.resources.files` loads, shutil's `which` with its
+#: archive modules only when tempfile wants them, and `draftforge validate`'s file finding.
+NOT_LOADED_EITHER = (
+    "multiprocessing",
+    "draftforge_stats.pool",
+    "zipfile",
+    "importlib.resources",
+    "importlib.readers",
+    "draftforge_stats.validation.files",
+)
 
 _RUN_AND_LIST = """
 import sys
@@ -60,6 +73,7 @@ def test_a_push_update_loads_no_git_library_no_pydantic_no_jsonschema_no_rich(
     assert "markdown_it" in loaded  # the new version was counted
     assert sorted(m for m in loaded if m.split(".")[0] in NOT_LOADED) == []
     assert "importlib.metadata" not in loaded  # the parser's version is read without it
+    assert sorted(m for m in loaded if m in NOT_LOADED_EITHER) == []
     data = json.loads((git_repo.path / ".draftforge/stats.json").read_text(encoding="utf-8"))
     assert [(d["date"], d["word_count"]) for d in data["history"]] == [
         ("2025-03-02", 3),
@@ -70,7 +84,7 @@ def test_a_push_update_loads_no_git_library_no_pydantic_no_jsonschema_no_rich(
 
 def test_a_push_update_runs_seven_git_processes(git_repo: GitRepo, tmp_path: Path) -> None:
     """Each git process costs 1 to 4 ms: counted on a real push update from git's own
-    trace (GIT_TRACE2_EVENT), one `start` event a process."""
+    trace (GIT_TRACE2_EVENT), one `start` event a process, in the order they start."""
     git_repo.commit("one", "2025-03-01T10:00:00+00:00", files={"chapters/01.md": "One two.\n"})
     _push_update(git_repo)
     git_repo.commit(
@@ -86,11 +100,12 @@ def test_a_push_update_runs_seven_git_processes(git_repo: GitRepo, tmp_path: Pat
         for e in events
         if e["event"] == "start"
     ]
-    # Find the repository; HEAD's commit and dates; HEAD's commit graph (which also says
-    # that the stored commit is an ancestor); the new commit's changes; the stored
-    # commit's tree (the chapters' blobs before); one reader of every blob needed; the
-    # committed stats file (is it ours to replace?).
-    assert commands == ["rev-parse", "log", "log", "log", "ls-tree", "cat-file", "ls-tree"]
+    # Find the repository; the committed stats file (is it ours to replace? started at
+    # once, read at the end); HEAD's commit and dates; HEAD's commit graph (which also says
+    # that the stored commit is an ancestor: started before the new version is counted,
+    # read by the walk after); the new commit's changes; the stored commit's tree (the
+    # chapters' blobs before); one reader of every blob needed.
+    assert commands == ["rev-parse", "ls-tree", "log", "log", "log", "ls-tree", "cat-file"]
 
 
 def test_a_push_update_that_draws_nothing_loads_no_image_module(git_repo: GitRepo) -> None:

@@ -19,7 +19,6 @@ import subprocess
 import sys
 import textwrap
 import threading
-import time
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -36,6 +35,7 @@ from draftforge_stats.pipeline import StatsRun, run_stats
 from draftforge_stats.pool import fork_available
 from draftforge_stats.reading import read_manuscript_file
 from draftforge_stats.worktree import AUTO_MAX_PROCESSES, Processes
+from tests.faultkit import assert_interrupted, start_waiting
 from tests.gitutil import GitRepo
 
 pytestmark = [
@@ -50,7 +50,7 @@ pytestmark = [
 def _forking(monkeypatch: pytest.MonkeyPatch) -> None:
     """Fork even where earlier tests left a daemon thread running in this process (the
     product counts in one process then: see test_a_process_with_threads_counts_alone)."""
-    monkeypatch.setattr(worktree, "fork_available", lambda: True)
+    monkeypatch.setattr(pool, "fork_available", lambda: True)
 
 
 NOW = datetime(2025, 3, 10, 12, tzinfo=UTC)
@@ -260,7 +260,7 @@ def test_the_command_exits_alike_on_one_process_and_two(
 
 
 def test_a_process_with_threads_counts_alone(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(worktree, "fork_available", fork_available)
+    monkeypatch.setattr(pool, "fork_available", fork_available)
     stop = threading.Event()
     thread = threading.Thread(target=stop.wait)
     thread.start()
@@ -321,15 +321,7 @@ _DRIVER = textwrap.dedent(
 
 def _start_hanging(book: GitRepo, tmp_path: Path) -> tuple[subprocess.Popen[str], int]:
     (book.path / "chapters" / "part-45.md").write_text("HANG\n", encoding="utf-8")
-    marker = tmp_path / "hang.pid"
-    command = [sys.executable, "-c", _DRIVER, str(marker), str(book.path)]
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    for _ in range(1200):  # a bound, not a timing: at most a minute for the file to appear
-        if marker.exists() or process.poll() is not None:
-            break
-        time.sleep(0.05)
-    assert marker.exists(), process.communicate()
-    return process, int(marker.read_text())
+    return start_waiting(_DRIVER, tmp_path / "hang.pid", str(book.path))
 
 
 def test_a_killed_counting_process_is_an_error_and_nothing_is_written(
@@ -349,9 +341,4 @@ def test_a_killed_counting_process_is_an_error_and_nothing_is_written(
 
 def test_ctrl_c_stops_the_counting_processes(book: GitRepo, tmp_path: Path) -> None:
     process, worker = _start_hanging(book, tmp_path)
-    os.kill(process.pid, signal.SIGINT)
-    _, err = process.communicate(timeout=120)
-    assert process.returncode == 130
-    assert "Interrupted." in err
-    assert not Path(f"/proc/{worker}").exists()  # stopped and reaped
-    assert not (book.path / STATS).exists()
+    assert_interrupted(process, worker, book.path / STATS)

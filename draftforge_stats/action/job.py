@@ -18,7 +18,7 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import field, replace
 from datetime import UTC, datetime, tzinfo
 from pathlib import Path
 from typing import TextIO
@@ -39,6 +39,7 @@ from ..goaltext import today_changes
 from ..history import DayRule
 from ..names import IMAGE_FILES, STATS_FILE
 from ..pipeline import find_project_root, run_stats
+from ..records import dataclass
 from ..statsfile import Stats, load_stats
 from ..validation.reporters import github_command
 from ..webhook.delivery import check_secret, send_stats

@@ -13,12 +13,13 @@ import contextlib
 import json
 import uuid
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import Any, TextIO
 
 from ..errors import ActionError, InputError
 from ..names import NOTIFY_BRANCHES
+from ..records import dataclass
 
 # ---------------------------------------------------------------------------------------------
 # Inputs and the runner's context

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import os
-from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
@@ -19,6 +18,7 @@ import click
 
 from ..errors import NotifyError
 from ..names import NOTIFY_BRANCHES
+from ..records import dataclass
 from ..webhook.delivery import check_api_url, check_secret, send_stats
 from ..webhook.notify import prepare_payload
 from ..wording import plural

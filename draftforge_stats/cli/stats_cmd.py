@@ -127,8 +127,9 @@ class HistoryProgress:
     default="auto",
     metavar="N|auto",
     show_default=True,
-    help="Count the files not counted before in N processes (auto: one per core once 200 "
-    "files need counting; 1: this process only).",
+    help="Count the files not counted before in N processes, and the history's versions in "
+    "two (auto: one per core once 200 files need counting, two once 500 versions do; "
+    "1: this process only).",
 )
 def stats(
     path: Path,

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
 
 import click
 
-from ..validation import UnknownFileKindError
-from ..validation import validate as validate_paths
+from ..errors import UnknownFileKindError
+from ..records import dataclass
+from ..validation.files import validate as validate_paths
 from ..validation.reporters import FORMATS, github_report, json_report, text_report
 from .console import output_console, print_report
 

@@ -20,7 +20,7 @@ from collections import Counter as Tally
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from .. import __version__
 from ..counting import (
@@ -92,6 +92,32 @@ def _metadata_version(path: Path) -> str | None:
     return None
 
 
+def _valid(row: Any) -> bool:
+    return _as_written(row) or _counts_of(row) is not None
+
+
+def _as_written(row: Any) -> bool:
+    """A stored row exactly as :meth:`CountCache.save` writes it: three whole numbers and
+    a title (a string or None)."""
+    return (
+        type(row) is list
+        and len(row) == 4
+        and type(row[0]) is int
+        and type(row[1]) is int
+        and type(row[2]) is int
+        and (row[3] is None or type(row[3]) is str)
+    )
+
+
+def _counts_of(row: Any) -> TextCounts | None:
+    """The counts of a stored row, or None for a damaged one."""
+    try:
+        words, chars, no_spaces, title = row
+        return TextCounts(int(words), int(chars), int(no_spaces), title)
+    except (TypeError, ValueError):
+        return None
+
+
 class CountCache:
     """Counts by blob id, for one counting-rules version and `count_code_blocks` setting.
 
@@ -103,6 +129,9 @@ class CountCache:
         self.path = path
         self.key = f"{RULES_VERSION}:{int(count_code_blocks)}"
         self._entries: dict[str, TextCounts] = {}
+        #: Rows of the file not asked for yet (blob -> row as stored): a push update asks
+        #: for a few of thousands, so only those are read into counts.
+        self._rows: dict[str, Any] = {}
         self._others: dict[str, Any] = {}
         self._used: set[str] = set()
         self._dirty = False
@@ -123,40 +152,51 @@ class CountCache:
             return  # another version of the package or its parser: start afresh
         for key, section in sections.items():
             if key == self.key and isinstance(section, dict):
-                for blob, row in section.items():
-                    with contextlib.suppress(TypeError, ValueError):
-                        words, chars, no_spaces, title = row
-                        self._entries[blob] = TextCounts(
-                            int(words), int(chars), int(no_spaces), title
-                        )
+                self._rows = section
             elif str(key).startswith(f"{RULES_VERSION}:"):
                 self._others[key] = section  # the other code-block setting: keep it
 
     def get(self, blob: str) -> TextCounts | None:
         counts = self._entries.get(blob)
+        if counts is None and blob in self._rows:
+            counts = _counts_of(self._rows.pop(blob))
+            if counts is not None:
+                self._entries[blob] = counts
         if counts is not None:
             self._used.add(blob)
         return counts
 
     def put(self, blob: str, counts: TextCounts) -> None:
+        self._rows.pop(blob, None)
         self._entries[blob] = counts
         self._used.add(blob)
         self._dirty = True
 
     def __len__(self) -> int:
-        return len(self._entries)
+        return len(self._entries) + sum(1 for row in self._rows.values() if _valid(row))
 
     def save(self) -> None:
         """Write the cache if it learned something (errors are ignored: it is only a cache)."""
         if self.path is None or not self._dirty:
             return
-        entries = self._entries
-        if len(entries) > CACHE_LIMIT:
-            entries = {blob: c for blob, c in entries.items() if blob in self._used}
-        section = {
+        rows = {
             blob: [c.words, c.characters, c.characters_no_spaces, c.title]
-            for blob, c in sorted(entries.items())
+            for blob, c in self._entries.items()
         }
+        if len(rows) + len(self._rows) > CACHE_LIMIT:  # keep only what this run used
+            rows = {blob: row for blob, row in rows.items() if blob in self._used}
+        else:  # the rows not asked for, as they were read when they are as written here
+            for blob, row in self._rows.items():
+                if _as_written(row):
+                    rows[blob] = row
+                elif (counts := _counts_of(row)) is not None:
+                    rows[blob] = [
+                        counts.words,
+                        counts.characters,
+                        counts.characters_no_spaces,
+                        counts.title,
+                    ]
+        section = dict(sorted(rows.items()))
         data = {
             "format": CACHE_FORMAT,
             "fingerprint": _fingerprint(),
@@ -181,6 +221,8 @@ class Counter:
         self.oversized: dict[str, int] = {}
         """Versions in git larger than :data:`..reading.MAX_FILE_BYTES` (blob -> size):
         counted as empty, never read into memory."""
+        self.elsewhere = 0
+        """Versions of the history counted in another process (:mod:`.remote`)."""
         self.file_blocks: dict[str, list[Block]] = {}
         """Blocks of counted words of the working tree's files counted here (blob -> blocks),
         so the history walk, which compares them with their earlier versions, does not
@@ -249,6 +291,50 @@ class Counter:
         return found
 
 
+Version = tuple[TextCounts, list[Block], str]
+"""A version's counts, blocks of counted words and how it was counted
+(:attr:`..steps.Counted.how`)."""
+
+
+class Remote(Protocol):
+    """Versions counted elsewhere (see :mod:`.remote`)."""
+
+    def take(self, blob: str) -> Version | int | None:
+        """`blob`'s version (its size when too large to count), or None when it is not
+        given (then it is counted here)."""
+
+
+class Lines:
+    """The line of versions of a blob: the first version found by following `previous`
+    (new blob -> the chapter's blob before it) back; a version that comes back after a
+    revert ends the search where it loops. Memoised."""
+
+    def __init__(self, previous: Mapping[str, str]) -> None:
+        self._previous = previous
+        self._lines: dict[str, str] = {}
+
+    def __call__(self, blob: str) -> str:
+        seen: dict[str, None] = {}
+        current = blob
+        while (found := self._lines.get(current)) is None:
+            before = self._previous.get(current)
+            seen[current] = None
+            if before is None or before in seen:
+                found = current
+                break
+            current = before
+        for version in seen:
+            self._lines[version] = found
+        return found
+
+
+def to_count(plan: Sequence[str], counter: Counter) -> list[str]:
+    """The distinct blobs of `plan` that will be parsed, in plan order: every one but those
+    whose blocks the working tree's count already gave."""
+    known = counter.file_blocks
+    return [blob for blob in dict.fromkeys(plan) if blob not in known]
+
+
 class BlobSource(Mapping[str, TextCounts]):
     """Counts (a mapping) and blocks of counted words (:meth:`blocks`) by blob id.
 
@@ -261,6 +347,9 @@ class BlobSource(Mapping[str, TextCounts]):
     around its changed lines are parsed. Blobs are
     read in batches of :data:`~.gitrepo.BLOB_BATCH`: with the one asked for, the next ones of
     `plan` (the walk's blobs in the order it will want them) not read yet.
+
+    A blob that `remote` (versions counted in another process, :mod:`.remote`) gives is
+    taken from it instead of being read and counted here.
     """
 
     def __init__(
@@ -271,6 +360,7 @@ class BlobSource(Mapping[str, TextCounts]):
         total: int,
         plan: Sequence[str] = (),
         previous: Mapping[str, str] | None = None,
+        remote: Remote | None = None,
     ) -> None:
         self.total = total
         self.reader = reader
@@ -280,11 +370,12 @@ class BlobSource(Mapping[str, TextCounts]):
         self._blocks: OrderedDict[str, list[Block]] = OrderedDict()
         self._steps: dict[str, Parsed] = {}  # for the blobs in _blocks that have steps
         # The steps of the latest version parsed of each chapter's line of versions (by the
-        # first version of the line: see _line), for a version whose own previous one is no
+        # first version of the line: see Lines), for a version whose own previous one is no
         # longer kept (read long before, on another branch).
         self._latest: OrderedDict[str, Parsed] = OrderedDict()
-        self._lines: dict[str, str] = {}
         self._previous = previous if previous is not None else {}
+        self._line = Lines(self._previous)
+        self._remote = remote
         self._inline = InlineCache()
         self.ways: Tally[str] = Tally()
         """How many versions were counted each way (:attr:`..steps.Counted.how`)."""
@@ -312,27 +403,25 @@ class BlobSource(Mapping[str, TextCounts]):
         return found[blob]
 
     def _parse(self, blob: str) -> tuple[TextCounts, list[Block]]:
-        data = self._data(blob)
-        if isinstance(data, int):  # too large: counted as empty, like Counter.blobs does
-            self.counter.oversized[blob] = data
+        found = self.counted(blob)
+        if isinstance(found, int):
             return _NOTHING, []
-        text, _ = decode_source(data)
-        counted = count_version(
-            text,
-            self._base(blob),
-            count_code_blocks=self.counter.count_code_blocks,
-            inline=self._inline,
-        )
-        self.ways[counted.how] += 1
-        counts, blocks = counted.counts, counted.blocks
+        return found[0], found[1]
+
+    def counted(self, blob: str) -> Version | int:
+        """Count `blob` (here, or take it from `remote`) and keep what the next versions
+        need; its size when it is too large to count."""
+        found = self._remote.take(blob) if self._remote is not None else None
+        if found is None:
+            found = self.version(blob)
+        else:
+            self.counter.elsewhere += 1
+        if isinstance(found, int):  # too large: counted as empty, like Counter.blobs does
+            self.counter.oversized[blob] = found
+            return found
+        counts, blocks, how = found
+        self.ways[how] += 1
         self._blocks[blob] = blocks
-        if counted.parsed is not None:
-            self._steps[blob] = counted.parsed
-            line = self._line(blob)
-            self._latest[line] = counted.parsed
-            self._latest.move_to_end(line)
-            while len(self._latest) > LINES_KEPT:
-                self._latest.popitem(last=False)
         self._kept_words += sum(map(len, blocks))
         while len(self._blocks) > 1 and (
             len(self._blocks) > BLOCKS_KEPT or self._kept_words > BLOCK_WORDS_KEPT
@@ -346,7 +435,29 @@ class BlobSource(Mapping[str, TextCounts]):
             self.parsed += 1
             if self.progress is not None:
                 self.progress(self.parsed, max(self.parsed, self.total))
-        return counts, blocks
+        return found
+
+    def version(self, blob: str) -> Version | int:
+        """Read and count `blob` here (its size when it is too large to count), keeping
+        its steps for the next version of its line (see :meth:`_parse` for the rest)."""
+        data = self._data(blob)
+        if isinstance(data, int):
+            return data
+        text, _ = decode_source(data)
+        counted = count_version(
+            text,
+            self._base(blob),
+            count_code_blocks=self.counter.count_code_blocks,
+            inline=self._inline,
+        )
+        if counted.parsed is not None:
+            self._steps[blob] = counted.parsed
+            line = self._line(blob)
+            self._latest[line] = counted.parsed
+            self._latest.move_to_end(line)
+            while len(self._latest) > LINES_KEPT:
+                self._latest.popitem(last=False)
+        return counted.counts, counted.blocks, counted.how
 
     def _base(self, blob: str) -> Parsed | None:
         """The steps `blob` is counted from: its previous version's when kept, else those of
@@ -357,22 +468,6 @@ class BlobSource(Mapping[str, TextCounts]):
             return None
         kept = self._steps.get(before)
         return kept if kept is not None else self._latest.get(self._line(before))
-
-    def _line(self, blob: str) -> str:
-        """The first version of `blob`'s line of versions (following `previous` back; a
-        version that comes back after a revert ends the search where it loops)."""
-        seen: dict[str, None] = {}
-        current = blob
-        while (found := self._lines.get(current)) is None:
-            before = self._previous.get(current)
-            seen[current] = None
-            if before is None or before in seen:
-                found = current
-                break
-            current = before
-        for version in seen:
-            self._lines[version] = found
-        return found
 
     def __getitem__(self, blob: str) -> TextCounts:
         counts = self.counter.cache.get(blob)

@@ -15,10 +15,11 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from typing import Any
 
+from ..records import dataclass
 from ..statsfile import FORMAT_VERSION, HistoryBasis, HistoryEntry
 
 

@@ -29,12 +29,13 @@ Which commits count (the README's "Which commits"):
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from datetime import date, datetime
 
 from ..counting import Block, TextCounts
 from ..discover import Kind
 from ..gitrepo import GraphCommit, RawChange, RawCommit
+from ..records import dataclass
 from .days import DayRule
 from .wordchanges import (
     ChapterChange,

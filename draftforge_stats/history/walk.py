@@ -29,18 +29,20 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import field, replace
 from datetime import date, datetime, timedelta, tzinfo
 from enum import Enum
+from typing import TYPE_CHECKING
 
 from ..counting import RULES_VERSION, Block, TextCounts
 from ..dates import utc_iso
 from ..discover import FileSelector, Kind
 from ..gitrepo import FILE_MODES, CommitInfo, GraphCommit, RawCommit, Repository
 from ..names import STATS_FILE, is_own_path
+from ..records import dataclass
 from ..statsfile import FORMAT_VERSION, HistoryBasis, HistoryEntry
 from ..wording import plural as _plural
-from .cache import BlobSource, Counter, Progress
+from .cache import BlobSource, Counter, Progress, to_count
 from .days import DayRecord, DayRule, Stored, merge_days, to_entries
 from .replay import (
     Day,
@@ -57,6 +59,10 @@ from .replay import (
     replay,
     word_changes,
 )
+
+if TYPE_CHECKING:
+    from ..worktree import Processes
+    from .remote import Helper
 
 # ---------------------------------------------------------------------------- walking
 
@@ -256,14 +262,17 @@ def build_history(
     stored: Stored | None,
     chapters: Sequence[str],
     progress: Progress | None = None,
+    processes: Processes | None = None,
 ) -> History:
     """Make the history of the project at `prefix` (its folder in the repository, "" or
     ending in "/") from git, adding to the `stored` history when it can.
 
     `basis` holds the settings in force (its `complete` is ignored); `chapters` are the
-    chapter files of the working tree, whose `last_modified` dates are returned.
+    chapter files of the working tree, whose `last_modified` dates are returned;
+    `processes` says whether the versions are counted on a second core (:mod:`.remote`).
     """
     builder = _Builder(repo, _Paths(selector, prefix), basis, rule, counter, stored, progress)
+    builder.processes = processes
     return builder.build(head, chapters)
 
 
@@ -339,6 +348,7 @@ class _Builder:
         self.stored = stored
         self.progress = progress
         self.boundaries = repo.shallow_boundaries()
+        self.processes: Processes | None = None  # None: one process
         self.warnings: list[str] = []
         self.notes: list[str] = []
 
@@ -703,9 +713,22 @@ class _Builder:
         """Counts and blocks of counted words by blob id, each blob read and parsed once
         (`total`: how many are expected to be parsed, for the progress bar; `plan`: the
         blobs in the order they will be asked for, to read them in batches; `previous`:
-        each new blob's earlier version, to count it from)."""
-        with self.repo.blobs() as reader:
-            source = BlobSource(reader, self.counter, self.progress, total, plan, previous)
+        each new blob's earlier version, to count it from). Part of the versions may be
+        counted in a second process (:mod:`.remote`)."""
+        versions = to_count(plan, self.counter) if self.processes is not None else []
+        with contextlib.ExitStack() as stack:
+            reader = stack.enter_context(self.repo.blobs())
+            helper: Helper | None = None
+            left = plan
+            if self.processes is not None and self.processes.for_versions(len(versions)) > 1:
+                from .remote import counted_elsewhere  # the processes' modules, only now
+
+                helper, left = stack.enter_context(
+                    counted_elsewhere(self.repo, self.counter, plan, previous or {}, versions)
+                )
+            source = BlobSource(
+                reader, self.counter, self.progress, total, left, previous, remote=helper
+            )
             yield source, source.blocks
 
     def _walk(self, log: Sequence[RawCommit], *, reference: DayRecord | None) -> _Replay:

@@ -32,10 +32,11 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from difflib import SequenceMatcher
 
 from ..counting import Block
+from ..records import dataclass
 
 __all__ = [
     "MAX_PAIRS",

@@ -10,7 +10,8 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+
+from ..records import dataclass
 
 #: Characters XML 1.0 does not allow in a document at all (C0 controls but tab and line
 #: ends, lone surrogates, U+FFFE/U+FFFF): removed from author text rather than escaped.

@@ -25,13 +25,14 @@ from __future__ import annotations
 
 import json
 import os
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import Any
 
 from ..errors import StatsFileError, UnreadableFileError
 from ..names import STATS_FILE
 from ..reading import NOT_OURS, read_regular_file
+from ..records import dataclass
 from .backup import keep_backup
 from .checked import CHECKED_FILE, CheckedFiles, schema_part
 from .model import (
@@ -118,8 +119,9 @@ def stats_errors(data: Any, valid: Any = None) -> list[str]:
     again the history and breakdown entries `data` shares with it (see
     :func:`.checked.schema_part`); the rules always see the whole of `data`."""
     # late: validation imports the config, which is heavier
-    from ..validation import errors_of, rules, schemas
+    from ..validation import rules, schemas
     from ..validation.documents import Document
+    from ..validation.rules import errors_of
     from .fastcheck import surely_valid
 
     def schema_errors(checked: Any) -> list[Any]:

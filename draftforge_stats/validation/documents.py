@@ -18,10 +18,11 @@ import json
 import math
 import re
 from collections.abc import Hashable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import TYPE_CHECKING, Any, Literal
 
 from draftforge_stats.errors import Problem, SourceError
+from draftforge_stats.records import dataclass
 from draftforge_stats.validation.nesting import (
     MAX_DEPTH,
     TOO_DEEP,

@@ -14,7 +14,7 @@ from rich.text import Text
 
 from draftforge_stats.action.runner import escape_data, escape_property
 from draftforge_stats.errors import Problem
-from draftforge_stats.validation import ValidationResult
+from draftforge_stats.validation.files import ValidationResult
 from draftforge_stats.wording import plural as _plural
 
 __all__ = [

