@@ -233,7 +233,7 @@ def _child(path: Path, repeat: int) -> None:
     bare = MarkdownIt("commonmark").enable("table").use(front_matter_plugin).use(footnote_plugin)
     counts = counting.count_markdown(text)  # warm-up: also builds the word pattern
     bare.parse(text)
-    skipper = getattr(counting, "_parser_debug_skipped", None)
+    skipper = getattr(counting, "parser_debug_skipped", None)
 
     def parse_skipped() -> object:
         assert skipper is not None
@@ -264,7 +264,7 @@ def _debug_calls(text: str, runs: int) -> None:
 
     from draftforge_stats import counting
 
-    parser = counting._parser()
+    parser = counting.markdown_parser()
     counting.count_markdown(text)  # warm-up
     calls = 0
     original = logging.Logger.debug
@@ -284,7 +284,7 @@ def _debug_calls(text: str, runs: int) -> None:
         started = time.process_time()
         parser.parse(text)
         plain.append(time.process_time() - started)
-        with counting._parser_debug_skipped():
+        with counting.parser_debug_skipped():
             started = time.process_time()
             parser.parse(text)
             skipped.append(time.process_time() - started)

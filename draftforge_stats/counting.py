@@ -31,6 +31,13 @@ into U+FFFD, and :func:`count_markdown` does the same with the other marker.
 
 The rules are versioned: change :data:`RULES_VERSION` whenever a change here can change
 a count, so that cached counts are thrown away.
+
+Besides the counting functions, the steps of counting are public for :mod:`.steps`, which
+counts a new version of a chapter from the previous one's parse with the same steps:
+:func:`markdown_parser` (the one configured parser), :func:`parser_debug_skipped`,
+:func:`prepared_text` (the text as the parser is given it), :func:`token_stream` (tokens to
+the counted text, a :class:`Stream`), :func:`spread` and :func:`stream_blocks` (its figures
+and blocks) and :func:`dropped_regions` (what the parser skipped past its nesting limit).
 """
 
 from __future__ import annotations
@@ -56,12 +63,23 @@ if TYPE_CHECKING:
 __all__ = [
     "RULES_VERSION",
     "Block",
+    "Inline",
+    "Stream",
     "TextCounts",
     "count_markdown",
     "count_with_blocks",
     "count_words",
     "counted_blocks",
     "decode_source",
+    "dropped_regions",
+    "inline_text",
+    "markdown_parser",
+    "parser_debug_skipped",
+    "prepared_text",
+    "share_words",
+    "spread",
+    "stream_blocks",
+    "token_stream",
 ]
 
 RULES_VERSION: int = 2
@@ -348,7 +366,7 @@ def _html_block_text(raw: str) -> str:
 
 
 @cache
-def _parser() -> MarkdownIt:
+def markdown_parser() -> MarkdownIt:
     """The one configured parser (markdown-it-py instances are reusable).
 
     markdown-it-py is imported here, on the first count: a run that finds every count in
@@ -364,7 +382,7 @@ def _parser() -> MarkdownIt:
 @cache
 def _parser_loggers() -> tuple[logging.Logger, ...]:
     """The loggers of markdown-it-py's modules (they exist once the parser is made)."""
-    _parser()
+    markdown_parser()
     return tuple(
         logger
         for name, logger in list(logging.Logger.manager.loggerDict.items())
@@ -377,7 +395,7 @@ def _skip_debug(*args: object, **kwargs: object) -> None:
 
 
 @contextlib.contextmanager
-def _parser_debug_skipped() -> Iterator[None]:
+def parser_debug_skipped() -> Iterator[None]:
     """Skip markdown-it-py's debug calls while we parse, where they would log nothing.
 
     Its block rules call ``LOGGER.debug`` each time they are tried (about 150,000 calls for
@@ -469,7 +487,7 @@ _CONTAINER_PREFIX = re.compile(
 _LINES = re.compile(r"\r\n|\r|\n")
 
 
-def _dropped_regions(tokens: Sequence[Token], max_nesting: int) -> list[tuple[int, int]]:
+def dropped_regions(tokens: Sequence[Token], max_nesting: int) -> list[tuple[int, int]]:
     """The source lines the parser skipped: the content of block quotes, list items and
     footnotes opened at its nesting limit (markdown-it drops it, it does not fail)."""
     regions: list[tuple[int, int]] = []
@@ -518,23 +536,23 @@ def count_markdown(text: str, *, count_code_blocks: bool = False) -> TextCounts:
     return _total(_gather(text, count_code_blocks))
 
 
-def _gather(text: str, count_code_blocks: bool) -> list[_Stream]:
+def _gather(text: str, count_code_blocks: bool) -> list[Stream]:
     """The counted text of a document: the parse, then (when the parser dropped content
     nested past its limit) the parse of those lines flattened."""
-    parser = _parser()
-    with _parser_debug_skipped():
-        tokens = parser.parse(_prepared(text))
-    streams = [_stream(tokens, count_code_blocks)]
-    regions = _dropped_regions(tokens, parser.options["maxNesting"])
+    parser = markdown_parser()
+    with parser_debug_skipped():
+        tokens = parser.parse(prepared_text(text))
+    streams = [token_stream(tokens, count_code_blocks)]
+    regions = dropped_regions(tokens, parser.options["maxNesting"])
     if regions:
-        flat = _prepared(_flattened(text, regions))
-        with _parser_debug_skipped():
+        flat = prepared_text(_flattened(text, regions))
+        with parser_debug_skipped():
             flat_tokens = parser.parse(flat)
-        streams.append(_stream(flat_tokens, count_code_blocks))
+        streams.append(token_stream(flat_tokens, count_code_blocks))
     return streams
 
 
-def _total(streams: Sequence[_Stream], *, words: int | None = None) -> TextCounts:
+def _total(streams: Sequence[Stream], *, words: int | None = None) -> TextCounts:
     """The counts of a document's streams; `words`, when given, is their number of words
     (already found in their blocks), so the text is not searched for words again."""
     found = words is not None
@@ -558,7 +576,7 @@ def counted_blocks(text: str, *, count_code_blocks: bool = False) -> list[Block]
     Made by the same walk as :func:`count_markdown`: the words of all blocks together are
     exactly the words it counts (a block without counted words gives an empty tuple).
     """
-    return [block for stream in _gather(text, count_code_blocks) for block in _blocks(stream)]
+    return [block for stream in _gather(text, count_code_blocks) for block in stream_blocks(stream)]
 
 
 def count_with_blocks(
@@ -566,13 +584,13 @@ def count_with_blocks(
 ) -> tuple[TextCounts, list[Block]]:
     """:func:`count_markdown` and :func:`counted_blocks` from one parse."""
     streams = _gather(text, count_code_blocks)
-    blocks = [block for stream in streams for block in _blocks(stream)]
+    blocks = [block for stream in streams for block in stream_blocks(stream)]
     # The blocks hold exactly the words _counts finds: count them, not the text again.
     counts = _total(streams, words=sum(map(len, blocks)))
     return counts, blocks
 
 
-def _prepared(text: str) -> str:
+def prepared_text(text: str) -> str:
     """The text as the parser is given it: no BOM, no private marker."""
     if text.startswith(_BOM):
         text = text[1:]
@@ -584,8 +602,8 @@ def _prepared(text: str) -> str:
 
 
 @dataclass(frozen=True)
-class _Stream:
-    """The counted text of a parsed document, as :func:`_stream` gathers it."""
+class Stream:
+    """The counted text of a parsed document, as :func:`token_stream` gathers it."""
 
     parts: list[str]
     """Pieces of counted text; every block ends with a newline piece."""
@@ -645,11 +663,11 @@ def inline_text(token: Token, plain: bool) -> Inline:
     return parts, codes, (_plain_text(children) or None) if plain else None
 
 
-def _stream(
+def token_stream(
     tokens: Sequence[Token],
     count_code_blocks: bool,
     inline: Callable[[Token, bool], Inline] = inline_text,
-) -> _Stream:
+) -> Stream:
     """Walk a parsed document's tokens once: the counted text, block by block (`inline`
     gives the counted text of each ``inline`` token)."""
     parts: list[str] = []
@@ -690,10 +708,10 @@ def _stream(
         elif kind == "front_matter":
             front_title = _front_matter_title(token.content)
 
-    return _Stream(parts, codes, ends, front_title, heading_title)
+    return Stream(parts, codes, ends, front_title, heading_title)
 
 
-def _counts(gathered: _Stream, *, find_words: bool = True) -> TextCounts:
+def _counts(gathered: Stream, *, find_words: bool = True) -> TextCounts:
     """The counts of a gathered document (its words 0 unless `find_words`)."""
     stream = "".join(gathered.parts)
     words = 0
@@ -701,7 +719,7 @@ def _counts(gathered: _Stream, *, find_words: bool = True) -> TextCounts:
         words = len(_find_words(stream))
         if gathered.codes:
             words += sum(len(code.split()) for code in gathered.codes)
-    no_spaces, runs = _spread(gathered, stream)
+    no_spaces, runs = spread(gathered, stream)
     return TextCounts(
         words=words,
         characters=no_spaces + runs - 1 if runs else 0,
@@ -710,7 +728,7 @@ def _counts(gathered: _Stream, *, find_words: bool = True) -> TextCounts:
     )
 
 
-def _spread(gathered: _Stream, stream: str | None = None) -> tuple[int, int]:
+def spread(gathered: Stream, stream: str | None = None) -> tuple[int, int]:
     """The characters of a gathered text without whitespace, and its whitespace-separated
     runs. Every block ends with a newline, so no run spans two blocks: the figures of a
     document are the sums of its parts', and its characters are ``no_spaces + runs - 1``."""
@@ -746,7 +764,7 @@ def share_words(blocks: Iterable[Block]) -> list[Block]:
     return [tuple(map(same, block, block)) for block in blocks]
 
 
-def _blocks(gathered: _Stream) -> list[Block]:
+def stream_blocks(gathered: Stream) -> list[Block]:
     """The counted words of each block, exactly the words :func:`_counts` counts."""
     parts, codes = gathered.parts, gathered.codes
     blocks: list[Block] = []

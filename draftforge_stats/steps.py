@@ -37,15 +37,15 @@ from .counting import (
     Block,
     Inline,
     TextCounts,
-    _blocks,
-    _dropped_regions,
-    _parser,
-    _parser_debug_skipped,
-    _prepared,
-    _spread,
-    _stream,
     count_with_blocks,
+    dropped_regions,
     inline_text,
+    markdown_parser,
+    parser_debug_skipped,
+    prepared_text,
+    spread,
+    stream_blocks,
+    token_stream,
 )
 from .records import dataclass
 
@@ -134,7 +134,7 @@ class _Raw:
 @cache
 def _rules() -> tuple[Any, ...]:
     """The parser's block rules, its core rules after the block parse, and their names."""
-    md = _parser()
+    md = markdown_parser()
     core = md.core.ruler
     names = [rule.name for rule in core.__rules__ if rule.enabled]
     after = names.index("block") + 1
@@ -193,7 +193,7 @@ def count_version(
 ) -> Counted:
     """The counts and blocks of `text` (as :func:`.counting.count_with_blocks` gives them),
     from `previous`'s steps where they hold (`inline`: counted inline contents to reuse)."""
-    src = _prepared(text)
+    src = prepared_text(text)
     if "\r" in src:
         src = _NEWLINES.sub("\n", src)
     if "\x00" in src:
@@ -201,7 +201,7 @@ def count_version(
     if "[^" in src or "^[" in src:
         return _whole(text, count_code_blocks, FOOTNOTES)
     lines = src.split("\n")
-    with _parser_debug_skipped():
+    with parser_debug_skipped():
         if previous is not None and previous.count_code_blocks == count_code_blocks:
             found = _from_previous(src, lines, previous, inline)
             if isinstance(found, Parsed):
@@ -222,7 +222,7 @@ def _whole(text: str, count_code_blocks: bool, how: str) -> Counted:
 
 
 def _counted(parsed: Parsed, how: str) -> Counted:
-    """The totals of a document's steps (see :func:`.counting._spread`)."""
+    """The totals of a document's steps (see :func:`.counting.spread`)."""
     blocks = [block for step in parsed.steps for block in step.blocks]
     no_spaces = runs = 0
     front: str | None = None
@@ -365,7 +365,7 @@ def _parse(
     from markdown_it.rules_block.state_block import StateBlock
     from markdown_it.rules_core.state_core import StateCore
 
-    md: MarkdownIt = _parser()
+    md: MarkdownIt = markdown_parser()
     block_rules, core_rules, core_names = _rules()
     tokens: list[Token] = []
     raw: list[_Raw | Step] = []
@@ -442,14 +442,14 @@ def _parse(
             steps.append(item)  # taken from the previous version
             continue
         piece = tokens[item.first_token : stop]
-        if _dropped_regions(piece, max_nesting):
+        if dropped_regions(piece, max_nesting):
             return None
-        gathered = _stream(piece, count_code_blocks, text_of)
-        no_spaces, runs = _spread(gathered)
+        gathered = token_stream(piece, count_code_blocks, text_of)
+        no_spaces, runs = spread(gathered)
         steps.append(
             Step(
                 item.start,
-                tuple(_blocks(gathered)),
+                tuple(stream_blocks(gathered)),
                 no_spaces,
                 runs,
                 gathered.front_title,

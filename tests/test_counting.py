@@ -278,7 +278,7 @@ def test_characters_relation_holds() -> None:
 def test_counting_is_deterministic_and_reuses_the_parser() -> None:
     text = "\n\n".join(PARAGRAPHS)
     first = count_markdown(text)
-    assert counting._parser() is counting._parser()
+    assert counting.markdown_parser() is counting.markdown_parser()
     assert count_markdown(text) == first
 
 

@@ -27,14 +27,14 @@ def test_nothing_is_left_changed_after_a_count() -> None:
 
 def test_debug_calls_are_skipped_during_the_parse_only() -> None:
     loggers = _parser_loggers()
-    with counting._parser_debug_skipped():
+    with counting.parser_debug_skipped():
         assert all(vars(logger).get("debug") is counting._skip_debug for logger in loggers)
     assert all("debug" not in vars(logger) for logger in loggers)
 
 
 def test_the_loggers_are_restored_when_the_parse_fails() -> None:
     loggers = _parser_loggers()
-    with pytest.raises(RuntimeError), counting._parser_debug_skipped():
+    with pytest.raises(RuntimeError), counting.parser_debug_skipped():
         raise RuntimeError("the parse failed")
     assert all("debug" not in vars(logger) for logger in loggers)
 
@@ -42,7 +42,7 @@ def test_the_loggers_are_restored_when_the_parse_fails() -> None:
 def test_debug_logging_turned_on_still_logs(caplog: pytest.LogCaptureFixture) -> None:
     """Every record markdown-it logs for a plain parse is logged for our count too."""
     with caplog.at_level(logging.DEBUG, logger="markdown_it"):
-        counting._parser().parse(_TEXT)
+        counting.markdown_parser().parse(_TEXT)
         plain = [(r.name, r.getMessage()) for r in caplog.records]
         caplog.clear()
         counts = count_markdown(_TEXT)
