@@ -195,3 +195,17 @@ def assert_interrupted(process: subprocess.Popen[str], worker: int, stats: Path)
     assert "Interrupted." in err
     assert not Path(f"/proc/{worker}").exists()  # stopped and reaped
     assert not stats.exists()
+
+
+def assert_killed(process: subprocess.Popen[str], worker: int, stats: Path) -> str:
+    """SIGKILL to `worker` (a counting process of `process`, a waiting `draftforge stats`):
+    exit 1, the message naming the process and saying how to count in one, no stats file
+    written. Returns the error output, for what the caller checks of the items named."""
+    assert worker != process.pid
+    os.kill(worker, signal.SIGKILL)
+    _, err = process.communicate(timeout=120)
+    assert process.returncode == 1
+    assert f"A counting process (pid {worker}) was killed by SIGKILL while it counted" in err
+    assert "--processes 1" in err
+    assert not stats.exists()
+    return err
