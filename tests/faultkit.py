@@ -173,11 +173,24 @@ def nobody_folder(source: Path) -> Path:
     return target
 
 
+def interruptible() -> None:
+    """For `preexec_fn`: the child starts with Ctrl-C (SIGINT) at its default, so Python
+    turns it into KeyboardInterrupt, whatever this process inherited: a shell starts its
+    background jobs with SIGINT ignored, and an ignored signal stays ignored across exec."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def start_waiting(driver: str, marker: Path, *args: str) -> tuple[subprocess.Popen[str], int]:
     """Run `python -c driver marker args...` and wait (at most a minute) until the process
     it makes wait writes its pid to `marker`: the command, and that pid."""
     command = [sys.executable, "-c", driver, str(marker), *args]
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    process = subprocess.Popen(
+        command,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        preexec_fn=interruptible,
+    )
     for _ in range(1200):  # a bound, not a timing
         if marker.exists() or process.poll() is not None:
             break

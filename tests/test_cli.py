@@ -16,6 +16,7 @@ from click.testing import CliRunner
 
 from draftforge_stats import __version__
 from draftforge_stats.cli import main
+from tests.faultkit import interruptible
 
 
 def test_version_and_help() -> None:
@@ -78,6 +79,7 @@ def test_ctrl_c_at_a_prompt_is_exit_code_130(tmp_path: Path) -> None:
         stdout=follower,
         stderr=follower,
         start_new_session=True,
+        preexec_fn=interruptible,
     )
     os.close(follower)
     output = b""
