@@ -167,7 +167,9 @@ class Helper:
         for name in self._order:
             self._waiting.discard(name)
             sent = next(self._results)
-            found = sent if isinstance(sent, int) else (sent[0], self._names(sent[1]), sent[2])
+            found: Version | int = (
+                sent if isinstance(sent, int) else (sent[0], self._names(sent[1]), sent[2])
+            )
             if name == blob:
                 return found
             self._arrived[name] = found
