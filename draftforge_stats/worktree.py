@@ -175,7 +175,7 @@ def count_worktree(
     """Read and count `files` (relative to `root`) through `counter`, in their order."""
     processes = processes or Processes()
     count_text = _TextCounter(counter.count_code_blocks, blocks=counter.repo is not None)
-    if not len(counter.cache):
+    if not counter.cache:
         workers = processes.for_files(len(files))
         if workers > 1:
             return _read_and_count_forked(root, files, counter, count_text, workers)

@@ -175,6 +175,11 @@ class CountCache:
     def __len__(self) -> int:
         return len(self._entries) + sum(1 for row in self._rows.values() if _valid(row))
 
+    def __bool__(self) -> bool:
+        """Whether the cache holds any counts (without checking every stored row, as
+        ``len`` does: a run asks this once, and the first row nearly always answers)."""
+        return bool(self._entries) or any(map(_valid, self._rows.values()))
+
     def save(self) -> None:
         """Write the cache if it learned something (errors are ignored: it is only a cache)."""
         if self.path is None or not self._dirty:

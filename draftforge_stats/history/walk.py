@@ -271,8 +271,9 @@ def build_history(
     chapter files of the working tree, whose `last_modified` dates are returned;
     `processes` says whether the versions are counted on a second core (:mod:`.remote`).
     """
-    builder = _Builder(repo, _Paths(selector, prefix), basis, rule, counter, stored, progress)
-    builder.processes = processes
+    builder = _Builder(
+        repo, _Paths(selector, prefix), basis, rule, counter, stored, progress, processes
+    )
     return builder.build(head, chapters)
 
 
@@ -339,6 +340,7 @@ class _Builder:
         counter: Counter,
         stored: Stored | None,
         progress: Progress | None,
+        processes: Processes | None,
     ) -> None:
         self.repo = repo
         self.paths = paths
@@ -348,7 +350,7 @@ class _Builder:
         self.stored = stored
         self.progress = progress
         self.boundaries = repo.shallow_boundaries()
-        self.processes: Processes | None = None  # None: one process
+        self.processes = processes  # None: one process
         self.warnings: list[str] = []
         self.notes: list[str] = []
 
