@@ -199,30 +199,22 @@ _SPACE = re.compile(r"\s")
 _UP_TO_LAST_SPACE = re.compile(r".*\s", re.DOTALL)
 
 
-def _scanned(segment: range, western: bool) -> Iterable[int]:
-    """The code points of `segment` the pattern is built from (with `western`, only those
-    of :data:`_WESTERN_RANGES`)."""
-    if not western:
-        return segment
-    return itertools.chain.from_iterable(
-        range(max(segment.start, part.start), min(segment.stop, part.stop))
-        for part in _WESTERN_RANGES
-    )
-
-
 @cache
 def _word_pattern(astral: bool = True, western: bool = False) -> re.Pattern[str]:
     """The compiled word rule, built from this Python's Unicode database on first use.
 
-    The scan covers ~270k code points and runs once per process, on the first count,
-    so importing this module stays cheap. ``astral=False`` gives the same rule for text
-    without characters beyond U+FFFF, several times faster: ``re`` tests BMP characters
-    against a bitmap, but astral ones against a list of ranges that every failed match
-    (a space, a comma) has to go through. ``western=True`` gives the rule for text of the
-    characters of :data:`_WESTERN_RANGES` alone (the same words on such text), built from
-    about 2,000 code points instead of 65,000: the run that counts one new version (the
-    push update) builds it in a few milliseconds.
+    The scan covers ~270k code points and runs once per process, on the first count
+    that needs it, so importing this module stays cheap. ``astral=False`` gives the same
+    rule for text without characters beyond U+FFFF, several times faster: ``re`` tests BMP
+    characters against a bitmap, but astral ones against a list of ranges that every
+    failed match (a space, a comma) has to go through. ``western=True`` gives the rule for
+    text of the characters of :data:`_WESTERN_RANGES` alone (the same words on such text),
+    built from about 2,000 code points instead of 65,000 in a few milliseconds; with the
+    few other characters a document uses (:func:`_words_finder`), most documents never
+    need the whole rule, which takes some 150 ms to build.
     """
+    if western:
+        return _composed(*_western_classes())
     category = unicodedata.category
     limit = sys.maxunicode if astral else 0xFFFF
     cjk_letters: list[int] = []
@@ -231,33 +223,114 @@ def _word_pattern(astral: bool = True, western: bool = False) -> re.Pattern[str]
     for segment, is_cjk in _segments():
         if segment.start > limit:
             break
-        points = list(_scanned(segment, western))
-        (cjk_letters if is_cjk else other).extend(cp for cp in points if chr(cp).isalnum())
-        marks.extend(cp for cp in points if category(chr(cp))[0] == "M")
+        (cjk_letters if is_cjk else other).extend(cp for cp in segment if chr(cp).isalnum())
+        marks.extend(cp for cp in segment if category(chr(cp))[0] == "M")
+    return _composed(cjk_letters, other, marks)
+
+
+def _composed(cjk_letters: list[int], other: list[int], marks: list[int]) -> re.Pattern[str]:
+    """The word rule's pattern for these letters and digits (CJK and other) and combining
+    marks, each list sorted."""
     mark = f"[{_char_class(marks)}]"
     base = f"[{_char_class(other)}]"  # a word starts with a letter or digit...
     rest = f"[{_char_class(sorted(other + marks))}]"  # ...then combining marks may follow
     joiner = f"(?:[{_HYPHENS_APOSTROPHES}]|(?<=\\d)[.,](?=\\d))"
     word = f"{base}{rest}*(?:{joiner}{base}{rest}*)*"
-    if not cjk_letters:  # western: no character of a CJK block to match
+    if not cjk_letters:  # no character of a CJK block to match
         return re.compile(word)
     cjk = f"[{_char_class(cjk_letters)}]"
     return re.compile(f"{cjk}{mark}*|{word}")
 
 
+#: At most this many characters outside :data:`_WESTERN_RANGES` that the word rule uses
+#: (letters, digits, marks) are added to the western rule for a document
+#: (:func:`_words_finder`); a document with more (a CJK or Devanagari text) takes the
+#: whole rule.
+_FEW_OTHERS = 64
+#: At most this many such western-plus patterns are compiled in a process (a few
+#: milliseconds each); past that, the whole rule (built once) serves the rest.
+_MOST_EXTENDED = 16
+_extended: dict[frozenset[str], re.Pattern[str]] = {}
+
+
+def _western_plus(others: frozenset[str]) -> re.Pattern[str] | None:
+    """The western rule with the characters `others` added to its classes (a CJK letter
+    to the CJK letters, another letter or digit to the others, a mark to the marks), or
+    None when too many such patterns were compiled already."""
+    pattern = _extended.get(others)
+    if pattern is None:
+        if len(_extended) >= _MOST_EXTENDED:
+            return None
+        _, other, marks = _western_classes()
+        cjk_extra: list[int] = []
+        other_extra: list[int] = []
+        mark_extra: list[int] = []
+        for char in others:
+            cp = ord(char)
+            if not char.isalnum():
+                mark_extra.append(cp)
+            elif any(a <= cp <= b for a, b in _CJK_BLOCKS):
+                cjk_extra.append(cp)
+            else:
+                other_extra.append(cp)
+        pattern = _extended[others] = _composed(
+            sorted(cjk_extra), sorted(other + other_extra), sorted(marks + mark_extra)
+        )
+    return pattern
+
+
+@cache
+def _western_classes() -> tuple[list[int], list[int], list[int]]:
+    """The CJK letters (none), other letters and digits, and marks among the characters
+    of :data:`_WESTERN_RANGES` (none of which is in a CJK block)."""
+    category = unicodedata.category
+    points = [cp for part in _WESTERN_RANGES for cp in part]
+    other = [cp for cp in points if chr(cp).isalnum()]
+    marks = [cp for cp in points if category(chr(cp))[0] == "M"]
+    return [], other, marks
+
+
 def _words_finder(text: str) -> Callable[[str], list[str]]:
-    """What finds the words of any part of ``text``: :func:`_find_words`, or, when ``text``
-    holds only characters of :data:`_WESTERN_RANGES` (no part of it then holds another),
-    the western pattern's own ``findall``, which is what :func:`_find_words` uses on such a
-    part, without its two searches for other characters on every part (a block: some 30
-    a chapter)."""
-    if _ASTRAL.search(text) is None and _NOT_WESTERN.search(text) is None:
+    """What finds the words of any part of ``text``, exactly as the whole word rule does.
+
+    A pattern that leaves out characters ``text`` does not hold finds the same words in
+    it. So, by the characters outside :data:`_WESTERN_RANGES` that ``text`` holds:
+
+    * none (most manuscripts): the western pattern's ``findall``;
+    * none that the word rule uses (arrows, box drawing, emoji: symbols, which only
+      separate words): the same;
+    * up to :data:`_FEW_OTHERS` letters, digits or marks (a quoted word of another
+      script, a variation selector after an emoji): the western pattern with those added
+      (:func:`_western_plus`);
+    * more: :func:`_find_everywhere`, with the whole rule.
+
+    Only the characters outside the western ranges are looked at, and only when there
+    are any: one search otherwise.
+    """
+    if _NOT_WESTERN.search(text) is None:  # astral characters are not western either
         return _word_pattern(False, western=True).findall
-    return _find_words
+    category = unicodedata.category
+    others = frozenset(
+        char
+        for char in set(_NOT_WESTERN.findall(text))
+        if char.isalnum() or category(char)[0] == "M"
+    )
+    if not others:
+        return _word_pattern(False, western=True).findall
+    if len(others) <= _FEW_OTHERS:
+        pattern = _western_plus(others)
+        if pattern is not None:
+            return pattern.findall
+    return _find_everywhere
 
 
 def _find_words(text: str) -> list[str]:
-    """The words of ``text`` by the word rule.
+    """The words of ``text`` by the word rule."""
+    return _words_finder(text)(text)
+
+
+def _find_everywhere(text: str) -> list[str]:
+    """The words of ``text`` by the whole word rule.
 
     The pattern for astral text is several times slower on every character, so it is
     used only on the whitespace-delimited runs that hold a character beyond U+FFFF, and
@@ -266,8 +339,6 @@ def _find_words(text: str) -> list[str]:
     pattern finds in the whole text. Each character is scanned a bounded number of times.
     """
     astral = _ASTRAL.search(text)
-    if astral is None and _NOT_WESTERN.search(text) is None:
-        return _word_pattern(False, western=True).findall(text)
     fast = _word_pattern(False).findall
     if astral is None:
         return fast(text)

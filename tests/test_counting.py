@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import dataclasses
+import random
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -106,6 +108,103 @@ def test_count_words_astral_and_bmp_patterns_agree() -> None:
     bmp = counting._word_pattern(False).findall(sample)
     assert full == bmp
     assert count_words(sample + " \U0001f600") == len(full)
+
+
+@pytest.fixture
+def no_western_plus() -> Iterator[None]:
+    """No western-plus pattern compiled yet in this process (the cap counts them)."""
+    saved = dict(counting._extended)
+    counting._extended.clear()
+    yield
+    counting._extended.clear()
+    counting._extended.update(saved)
+
+
+def _finder_kind(text: str) -> str:
+    finder = counting._words_finder(text)
+    if finder == counting._word_pattern(False, western=True).findall:
+        return "western"
+    if getattr(finder, "__self__", None) in counting._extended.values():
+        return "western plus"
+    assert finder is counting._find_everywhere
+    return "whole rule"
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "words"),
+    [
+        (
+            "Caf\u00e9 na\u00efve \u201cquoted\u201d don\u2019t \u2014 e\u0301t\u00e9",
+            "western",
+            ["Caf\u00e9", "na\u00efve", "quoted", "don\u2019t", "e\u0301t\u00e9"],
+        ),
+        # Symbols outside the western ranges only separate words: still the western rule.
+        ("a \u2192 b \u251c\u2500\u2500 c\U0001f44dd \u2212", "western", ["a", "b", "c", "d"]),
+        # A variation selector is a mark; after a symbol it starts no word, after a letter
+        # it belongs to the word.
+        ("love \u2764\ufe0f it x\ufe0f", "western plus", ["love", "it", "x\ufe0f"]),
+        # A word of another script, an astral letter joined by a hyphen, two ideographs.
+        (
+            "na\u00efve \U0001d465-axis \u0928\u092e\u0938\u094d\u0924\u0947 \u65e5\u672c",
+            "western plus",
+            [
+                "na\u00efve",
+                "\U0001d465-axis",
+                "\u0928\u092e\u0938\u094d\u0924\u0947",
+                "\u65e5",
+                "\u672c",
+            ],
+        ),
+        # More than 64 letters of other scripts: the whole rule, built once.
+        (
+            "".join(chr(0x4E00 + i) for i in range(65)) + " abc",
+            "whole rule",
+            [chr(0x4E00 + i) for i in range(65)] + ["abc"],
+        ),
+    ],
+)
+@pytest.mark.usefixtures("no_western_plus")
+def test_a_text_is_searched_with_the_smallest_pattern_that_finds_its_words(
+    text: str, kind: str, words: list[str]
+) -> None:
+    """Building the whole word rule takes some 150 ms (a push update's time): a text is
+    searched with the western rule plus only the letters, digits and marks of other
+    scripts it holds, which finds exactly the words the whole rule finds in it."""
+    assert _finder_kind(text) == kind
+    assert counting._find_words(text) == words
+    assert counting._word_pattern(True).findall(text) == words
+
+
+@pytest.mark.usefixtures("no_western_plus")
+def test_the_smaller_patterns_find_what_the_whole_rule_finds_on_random_texts() -> None:
+    """Seeded random texts of western letters, marks, joiners, symbols, emoji, CJK, kana,
+    Devanagari, Arabic, Thai, astral letters and plane-14 selectors."""
+    points = [
+        *range(0x20, 0x250), *range(0x300, 0x370), 0x2019, 0x2010, 0x2011, 0x0A, 0x3000,
+        0x2192, 0x2500, 0xFE0F, 0x200D, 0x1F44D, 0x1D465, 0x0902, 0x093F, 0x0938, 0x0915,
+        0x4E2D, 0x3042, 0x3099, 0x30A2, 0x30FB, 0xFF71, 0x20000, 0xE0100, 0x05D0, 0x0627,
+        0x064B, 0x0E17, 0x0E31, 0x0661,
+    ]  # fmt: skip
+    rng = random.Random(14)
+    whole = counting._word_pattern(True).findall
+    kinds: set[str] = set()
+    for _ in range(300):
+        counting._extended.clear()  # each text compiles its own western-plus pattern
+        text = "".join(chr(rng.choice(points)) for _ in range(rng.randint(1, 40)))
+        kinds.add(_finder_kind(text))
+        assert counting._find_words(text) == whole(text), repr(text)
+    assert kinds == {"western", "western plus"}
+
+
+@pytest.mark.usefixtures("no_western_plus")
+def test_past_sixteen_western_plus_patterns_the_whole_rule_serves() -> None:
+    texts = [f"word {chr(0x0905 + i)} end" for i in range(20)]  # 20 Devanagari letters
+    kinds = [_finder_kind(text) for text in texts]
+    assert kinds == ["western plus"] * 16 + ["whole rule"] * 4
+    assert len(counting._extended) == 16
+    assert [counting._find_words(text) for text in texts] == [
+        ["word", chr(0x0905 + i), "end"] for i in range(20)
+    ]
 
 
 # ----------------------------------------------------------------------- decode_source
@@ -316,32 +415,40 @@ def test_blocks_share_one_string_per_word_and_the_table_stays_bounded(
     assert counting.counted_blocks("one two") == [("one", "two")]
 
 
-def test_blocks_of_a_western_document_skip_the_search_for_other_scripts(
+@pytest.mark.usefixtures("no_western_plus")
+def test_blocks_use_the_document_s_pattern_and_the_whole_rule_only_when_it_needs_it(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """A document of western characters only: each block's words come from the western
-    pattern at once, not through the per-block search for other scripts; a document with
-    one character past U+FFFF or one CJK character takes that search on every block, and
-    the words are the same as before either way."""
+    """The pattern is chosen once for the document: western characters only, or a few
+    letters of other scripts, and each block's words come from one pattern at once; a
+    document with more than 64 such letters takes the whole rule's search on every block.
+    The words are the whole rule's either way."""
     calls: list[str] = []
-    finding = counting._find_words
+    finding = counting._find_everywhere
 
     def recorded(text: str) -> list[str]:
         calls.append(text)
         return finding(text)
 
-    monkeypatch.setattr(counting, "_find_words", recorded)
+    monkeypatch.setattr(counting, "_find_everywhere", recorded)
     western = "# Café naïve\n\nDon't stop, 3.5 km `x y` on.\n\n- Well-known *road*\n"
     assert counting.counted_blocks(western) == [
         ("Café", "naïve"),
         ("Don't", "stop", "3.5", "km", "x", "y", "on"),
         ("Well-known", "road"),
     ]
-    assert calls == []
     astral = "# Café \U0001d518x\n\nDon't stop.\n\n日本語 here\n"
     assert counting.counted_blocks(astral) == [
         ("Café", "\U0001d518x"),
         ("Don't", "stop"),
         ("日", "本", "語", "here"),
+    ]
+    assert calls == []
+    ideographs = "".join(chr(0x4E00 + i) for i in range(65))
+    many = f"# Café \U0001d518x\n\nDon't stop.\n\n{ideographs} here\n"
+    assert counting.counted_blocks(many) == [
+        ("Café", "\U0001d518x"),
+        ("Don't", "stop"),
+        (*ideographs, "here"),
     ]
     assert len(calls) == 3  # one a block
