@@ -24,12 +24,16 @@ from .names import (
 from .reading import NOT_OURS, read_regular_file
 from .records import Record, field
 
+_SCHEMA = "config.schema.yml"
+
 
 class _Section(Record, frozen=True):
-    pass
+    """A section of `.draftforge/config.yml`: frozen, with a default for every key."""
 
 
 class ProjectConfig(_Section, frozen=True):
+    """`project:`: the book's name, kind and target."""
+
     name: str | None = None
     type: ProjectType = DEFAULT_PROJECT_TYPE
     genre: str | None = None
@@ -38,12 +42,16 @@ class ProjectConfig(_Section, frozen=True):
 
 
 class StructureConfig(_Section, frozen=True):
+    """`structure:`: where the chapters, the manuscript and the assets live."""
+
     chapters_directory: str = DEFAULT_CHAPTERS
     manuscript_directory: str = DEFAULT_MANUSCRIPT
     assets_directory: str = "assets"
 
 
 class AgentConfig(_Section, frozen=True):
+    """One reviewer under `agents:`."""
+
     enabled: bool = False
     model: str | None = None
     trigger: str | None = None
@@ -53,6 +61,8 @@ class AgentConfig(_Section, frozen=True):
 
 
 class AgentsConfig(_Section, frozen=True):
+    """`agents:`: the reviewers' settings."""
+
     continuity: AgentConfig = AgentConfig()
     style: AgentConfig = AgentConfig()
     timeline: AgentConfig = AgentConfig()
@@ -60,6 +70,8 @@ class AgentsConfig(_Section, frozen=True):
 
 
 class CompilationConfig(_Section, frozen=True):
+    """`compilation:`: how the book is built."""
+
     pandoc_template: str = "default"
     include_cover: bool = True
     auto_build_on_tag: bool = False
@@ -67,6 +79,8 @@ class CompilationConfig(_Section, frozen=True):
 
 
 class GithubActionsConfig(_Section, frozen=True):
+    """`github_actions:`: which of the workflows run."""
+
     stats_enabled: bool = True
     compile_enabled: bool = False
     ai_review_enabled: bool = False
@@ -98,6 +112,8 @@ class StatsSettings(_Section, frozen=True):
 
 
 class Config(_Section, frozen=True):
+    """The whole of `.draftforge/config.yml`, every section with its defaults."""
+
     version: str = "1.0"
     project: ProjectConfig = ProjectConfig()
     structure: StructureConfig = StructureConfig()
@@ -143,12 +159,17 @@ def parse_config(text: str, display: str) -> Config:
         document = load_yaml(text, display)
     except SourceError as exc:  # broken YAML or duplicate keys
         raise ConfigError(exc.summary, exc.problems) from None
-    # The schema checks (jsonschema) are loaded only for a project that has a config file.
-    from .validation.messages import schema_problems
+    from .validation.fastcheck import surely_valid
     from .validation.rules import config_problems
+    from .validation.schemas import load_schema
 
     data: Any = document.data if document.data is not None else {}
-    problems = schema_problems(document, "config.schema.yml")
+    if surely_valid(data, load_schema(_SCHEMA)):
+        problems = []  # jsonschema would find nothing: it is not loaded (some 50 ms)
+    else:  # it words what is wrong
+        from .validation.messages import schema_problems
+
+        problems = schema_problems(document, _SCHEMA)
     problems += config_problems(document, project_root=None)  # an unknown time zone
     problems.sort(key=lambda problem: (problem.line or 0, problem.column or 0))
     if problems:

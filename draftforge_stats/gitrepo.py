@@ -188,6 +188,8 @@ FILE_MODES = frozenset({"100644", "100755"})
 
 @dataclass(frozen=True)
 class CommitInfo:
+    """A commit's id and its author date."""
+
     sha: str
     authored_at: datetime | None  # aware, in the author's own offset (see .gitdates)
 
@@ -301,6 +303,8 @@ def _header(fields: Sequence[bytes], i: int) -> tuple[int, list[str], str, str] 
 
 @dataclass(frozen=True)
 class TreeEntry:
+    """A file of a commit's tree: its path, mode and blob."""
+
     path: str  # repository-relative, POSIX
     mode: str
     blob: str

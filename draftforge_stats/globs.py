@@ -38,6 +38,8 @@ class _Kind(Enum):
 
 @dataclass(frozen=True)
 class _Step:
+    """One step of a compiled glob: a character, a class of them, or a wildcard."""
+
     kind: _Kind
     char: str = ""
     ranges: tuple[tuple[str, str], ...] = ()

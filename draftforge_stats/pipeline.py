@@ -123,6 +123,8 @@ def title_from_filename(path: str) -> str:
 
 @dataclass
 class _Computed:
+    """The stats of a run, with what it has to tell the writer."""
+
     stats: Stats
     warnings: list[str]
     notes: list[str]

@@ -37,15 +37,24 @@ __all__ = ["FieldInfo", "Record", "dataclass", "field"]
 _T = typing.TypeVar("_T")
 
 
-@dataclass_transform()
+@dataclass_transform(field_specifiers=(dataclasses.field,))
 def dataclass(cls: type[_T] | None = None, /, *, frozen: bool = False, slots: bool = False) -> Any:
-    """:func:`dataclasses.dataclass` (with `frozen` and `slots`), except that the class's
-    comparison, hash and repr are shared functions that read its fields, not methods
-    generated for it: each generated method is compiled when its module is imported
-    (about 0.1 ms each), and a push update imports some 50 data classes. They behave as
-    the generated ones do: equal to an instance of the same class whose fields (those
-    compared) are equal, a frozen class hashable by those fields and a mutable one not,
-    the repr of the fields shown. A method the class defines itself is kept."""
+    """:func:`dataclasses.dataclass` (with `frozen` and `slots`), made cheaper to define.
+
+    The standard decorator compiles a few methods for each class when its module is
+    imported (about 0.15 ms each), and a push update imports some 60 data classes, most of
+    which it never makes. Here nothing is compiled then:
+
+    * comparison, hash and repr are functions shared by every class, reading its fields;
+    * a frozen class's guards against assignment are shared functions too;
+    * `__init__`, the one method that must be fast, is compiled when the class is first
+      made (:func:`_compiled_init`), as the standard one would have been.
+
+    They behave as the generated ones do: equal to an instance of the same class whose
+    compared fields are equal, a frozen class hashable by those fields and a mutable one
+    not, the repr of the fields shown, `FrozenInstanceError` on assignment to a frozen
+    instance (which pickles and copies still). A method the class defines itself is kept.
+    """
 
     def wrap(cls: type[_T]) -> type[_T]:
         for name, method in (("__eq__", _eq), ("__repr__", _repr)):
@@ -53,10 +62,104 @@ def dataclass(cls: type[_T] | None = None, /, *, frozen: bool = False, slots: bo
                 setattr(cls, name, method)
         if "__hash__" not in cls.__dict__:
             cls.__hash__ = _hash if frozen else None  # type: ignore[assignment]
-        make = dataclasses.dataclass(frozen=frozen, slots=slots, eq=False, repr=False)
-        return make(cls)
+        return _made(cls, frozen=frozen, slots=slots, kw_only=False)
 
     return wrap if cls is None else wrap(cls)
+
+
+def _made(cls: type[_T], *, frozen: bool, slots: bool, kw_only: bool) -> type[_T]:
+    """`cls` made a data class whose `__init__` is compiled on first use (see
+    :func:`dataclass`; comparison, hash and repr are already set)."""
+    if not cls.__dict__.get("__doc__"):
+        # Else dataclasses writes one from the signature: slow, and the stub's.
+        cls.__doc__ = f"The {cls.__name__} data class."
+    made: type[_T] = dataclasses.dataclass(
+        init=False, eq=False, repr=False, slots=slots, kw_only=kw_only
+    )(cls)
+    methods: dict[str, Any] = {}
+    if "__init__" not in cls.__dict__:
+        methods["__init__"] = _first_init(made, frozen)
+    if frozen:
+        methods.update(__setattr__=_frozen_setattr, __delattr__=_frozen_delattr)
+        if slots:  # no instance dictionary: pickle and copy set the fields through these
+            methods.update(__getstate__=_slots_getstate, __setstate__=_slots_setstate)
+    for name, method in methods.items():
+        setattr(made, name, method)
+    return made
+
+
+def _first_init(cls: type, frozen: bool) -> Any:
+    """An `__init__` that compiles the class's own on its first call and hands over to it."""
+
+    def __init__(self: Any, *args: Any, **kwargs: Any) -> None:
+        compiled = _compiled_init(cls, frozen)
+        setattr(cls, "__init__", compiled)  # noqa: B010  # mypy: no method assignment
+        compiled(self, *args, **kwargs)
+
+    __init__.__qualname__ = f"{cls.__qualname__}.__init__"
+    return __init__
+
+
+def _compiled_init(cls: type, frozen: bool) -> Any:
+    """The `__init__` :func:`dataclasses.dataclass` would have made for `cls`: the fields
+    with `init` as parameters (keyword-only ones after a `*`), defaults and default
+    factories, the fields without `init` set from theirs, then `__post_init__`."""
+    namespace: dict[str, Any] = {"__set": object.__setattr__, "__factory": _FACTORY}
+    positional: list[str] = []
+    keyword: list[str] = []
+    body: list[str] = []
+    for item in dataclasses.fields(cls):
+        name = item.name
+        if item.default_factory is not dataclasses.MISSING:
+            namespace[f"__make_{name}"] = item.default_factory
+            default, made = "=__factory", f"__make_{name}()"
+            value = f"{made} if {name} is __factory else {name}" if item.init else made
+        elif item.default is not dataclasses.MISSING:
+            namespace[f"__default_{name}"] = item.default
+            default, value = f"=__default_{name}", name if item.init else f"__default_{name}"
+        elif item.init:
+            default, value = "", name
+        else:
+            continue  # set by __post_init__
+        if item.init:
+            (keyword if item.kw_only is True else positional).append(f"{name}{default}")
+        assign = f"__set(self, {name!r}, {value})" if frozen else f"self.{name} = {value}"
+        body.append(f"    {assign}\n")
+    if hasattr(cls, "__post_init__"):
+        body.append("    self.__post_init__()\n")
+    parameters = ", ".join(["self", *positional, *(["*", *keyword] if keyword else [])])
+    source = f"def __init__({parameters}):\n" + ("".join(body) or "    pass\n")
+    exec(source, namespace)  # what dataclasses does, on first use
+    init = namespace["__init__"]
+    init.__qualname__ = f"{cls.__qualname__}.__init__"
+    return init
+
+
+class _Factory:
+    """The default of a parameter whose field has a default factory."""
+
+    def __repr__(self) -> str:
+        return "<factory>"
+
+
+_FACTORY = _Factory()
+
+
+def _frozen_setattr(self: Any, name: str, value: Any) -> None:
+    raise dataclasses.FrozenInstanceError(f"cannot assign to field {name!r}")
+
+
+def _frozen_delattr(self: Any, name: str) -> None:
+    raise dataclasses.FrozenInstanceError(f"cannot delete field {name!r}")
+
+
+def _slots_getstate(self: Any) -> list[Any]:
+    return [getattr(self, item.name) for item in dataclasses.fields(self)]
+
+
+def _slots_setstate(self: Any, state: list[Any]) -> None:
+    for item, value in zip(dataclasses.fields(self), state, strict=True):
+        object.__setattr__(self, item.name, value)
 
 
 _COMPARED: dict[type, tuple[str, ...]] = {}
@@ -120,9 +223,9 @@ class Record:
 
     def __init_subclass__(cls, *, frozen: bool = False, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
-        # Only `__init__` (and a frozen record's guards) is generated for each class: the
-        # comparison, hash and repr are shared (see :func:`dataclass`).
-        dataclasses.dataclass(kw_only=True, frozen=frozen, eq=False, repr=False)(cls)
+        # Comparison, hash and repr are shared, and `__init__` is compiled on first use
+        # (see :func:`dataclass`).
+        _made(cls, frozen=frozen, slots=False, kw_only=True)
         if not frozen:
             cls.__hash__ = None  # type: ignore[assignment]  # mutable: unhashable, as a dataclass
 

@@ -3,13 +3,18 @@ package uses, giving what pydantic's lax mode gave for schema-checked data."""
 
 from __future__ import annotations
 
+import copy
+import dataclasses
 import datetime
+import inspect
 import json
+import pickle
 from pathlib import Path
 
 import pytest
 
 from draftforge_stats.config import Config, StatsSettings
+from draftforge_stats.records import dataclass
 from draftforge_stats.statsfile import ChapterEntry, HistoryEntry, Stats, TargetInfo, render
 
 GOLDEN = Path(__file__).parent / "data" / "golden_stats.json"
@@ -87,3 +92,62 @@ def test_entries_leave_out_what_the_file_does_not_write() -> None:
         "date": "2025-01-01", "word_count": 1, "chapter_count": 1, "commits": 1,
         "words_written": 1,
     }  # fmt: skip
+
+
+# ------------------------------------------------------------ the package's data classes
+
+
+@dataclass(frozen=True, slots=True)
+class _Point:
+    """A frozen data class with slots, at module level so that it pickles."""
+
+    x: int
+    y: int = 0
+    tags: tuple[str, ...] = ()
+
+
+@dataclass
+class _Tally:
+    name: str
+    seen: list[str] = dataclasses.field(default_factory=list)
+    total: int = dataclasses.field(init=False, default=0)
+    upper: str = dataclasses.field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        self.upper = self.name.upper()
+
+
+def test_a_data_class_is_made_as_the_standard_decorator_makes_it() -> None:
+    """`__init__` is compiled on the first instance; it takes what the standard one takes."""
+    point = _Point(1)
+    tally = _Tally("ink")
+
+    assert (point.x, point.y, point.tags) == (1, 0, ())
+    assert _Point(2, 3, ("a",)) == _Point(x=2, y=3, tags=("a",)) != _Point(2, 3)
+    assert str(inspect.signature(_Point)) == "(x, y=0, tags=())"
+    assert (tally.name, tally.seen, tally.total, tally.upper) == ("ink", [], 0, "INK")
+    assert _Tally("ink").seen is not tally.seen  # a new list from the factory each time
+    assert str(inspect.signature(_Tally)) == "(name, seen=<factory>)"
+    assert repr(tally) == "_Tally(name='ink', seen=[], total=0)"
+    assert _Tally("ink") == tally and tally != _Tally("pen")
+    with pytest.raises(TypeError):
+        _Point()  # type: ignore[call-arg]
+    with pytest.raises(TypeError):
+        _Tally("ink", total=3)  # type: ignore[call-arg]
+    assert _Tally.__doc__ == "The _Tally data class."  # not read from the signature
+
+
+def test_a_frozen_data_class_refuses_changes_and_still_copies_and_pickles() -> None:
+    point = _Point(1, 2, ("a",))
+
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        point.x = 5  # type: ignore[misc]
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        del point.y
+    assert copy.copy(point) == point
+    assert copy.deepcopy(point) == point
+    assert pickle.loads(pickle.dumps(point)) == point
+    assert dataclasses.replace(point, y=7) == _Point(1, 7, ("a",))
+    assert {_Point(1, 2): "a"}[_Point(1, 2)] == "a"
+    with pytest.raises(TypeError):
+        hash(_Tally("ink"))  # a mutable data class is not hashable

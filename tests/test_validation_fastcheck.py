@@ -5,6 +5,7 @@ removed, an unknown key added) is checked both ways."""
 from __future__ import annotations
 
 import copy
+import datetime
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -12,7 +13,8 @@ from typing import Any
 
 import pytest
 
-from draftforge_stats.statsfile.fastcheck import surely_valid
+from draftforge_stats.validation.documents import load_yaml
+from draftforge_stats.validation.fastcheck import surely_valid
 from draftforge_stats.validation.schemas import load_schema, validator_for
 
 GOLDEN = Path(__file__).parent / "data" / "golden_stats.json"
@@ -99,3 +101,100 @@ def test_json_equality_tells_true_from_one() -> None:
     assert surely_valid(True, {"enum": [1]}) is False
     assert surely_valid(2.0, {"type": "integer"}) is True
     assert surely_valid(2.5, {"type": "integer"}) is False
+
+
+#: A config with every section, read by YAML as an author writes it: the deadline and a
+#: stats key unquoted (a YAML date), lists, nested mappings, chapter targets by path.
+FULL_CONFIG = """\
+version: "1.0"
+project: {name: The Long Road, type: novel, genre: fantasy, language: pt-BR, target_word_count: 90000}
+structure: {chapters_directory: chapters, manuscript_directory: manuscript, assets_directory: assets}
+agents:
+  continuity: {enabled: true, trigger: pr, model: m, context_window: 50, auto_comment: true,
+               checks: [tense_consistency, pov_shifts]}
+  style: {enabled: false}
+compilation: {pandoc_template: default, include_cover: true, auto_build_on_tag: false, formats: [epub, pdf]}
+github_actions: {stats_enabled: true, compile_enabled: false, ai_review_enabled: false}
+stats:
+  timezone: Europe/Paris
+  day_starts_at: 4
+  daily_goal: 500
+  include: ["chapters/**/*.md"]
+  exclude: ["chapters/drafts/**"]
+  count_code_blocks: false
+  deadline: 2026-12-31
+  writing_days: [monday, tuesday, friday]
+  chapter_targets: {chapters/01-one.md: 3000, chapters/02-two.md: 4000}
+  images: true
+  badge: false
+"""
+CONFIG_REPLACEMENTS: tuple[Any, ...] = (
+    *REPLACEMENTS, datetime.date(2026, 3, 31), "pr", "monday", [1, 1], ["a", "a"],
+    [True, 1], [1, 1.0], ["epub"], "chapters/x.md", "../x.md", "x" * 201, 100000001,
+)  # fmt: skip
+
+
+def _config_variants(data: Any) -> Iterator[Any]:
+    for variant in _variants(data):
+        yield variant
+    for path in _paths(data):
+        if not path:
+            continue
+        for value in CONFIG_REPLACEMENTS[len(REPLACEMENTS) :]:
+            variant = copy.deepcopy(data)
+            parent = variant
+            for key in path[:-1]:
+                parent = parent[key]
+            parent[path[-1]] = value
+            yield variant
+    targets = copy.deepcopy(data)
+    targets["stats"]["chapter_targets"]["/abs.md"] = 1  # a key its propertyNames refuses
+    yield targets
+    odd_key = copy.deepcopy(data)
+    odd_key["stats"]["chapter_targets"][7] = 1  # a key that is not a string
+    yield odd_key
+
+
+def test_every_variant_of_a_config_gets_jsonschema_s_answer() -> None:
+    """A push update of a project with a config checks it without jsonschema: the answer
+    must be jsonschema's on every variant, the unquoted dates YAML makes included."""
+    data = load_yaml(FULL_CONFIG, "config.yml").data
+    schema = load_schema("config.schema.yml")
+    validator = validator_for("config.schema.yml")
+    assert isinstance(data["stats"]["deadline"], datetime.date)
+    assert surely_valid(data, schema) is True
+
+    answers = [
+        (surely_valid(v, schema), not any(True for _ in validator.iter_errors(v)))
+        for v in _config_variants(data)
+    ]
+
+    disagreements = [i for i, (fast, slow) in enumerate(answers) if fast != slow]
+    assert disagreements == []
+    valid = sum(1 for _, slow in answers if slow)
+    assert 0 < valid < len(answers)  # both answers are tried
+    assert len(answers) > 1500
+
+
+@pytest.mark.parametrize(
+    ("schema", "data", "answer"),
+    [
+        ({"uniqueItems": True}, [1, 2, "1"], True),
+        ({"uniqueItems": True}, [1, 1.0], False),  # equal numbers
+        ({"uniqueItems": True}, [True, 1], True),  # a boolean is not a number
+        ({"uniqueItems": True}, [[1], [1]], False),  # not scalars: not sure
+        ({"minItems": 1}, [], False),
+        ({"maxLength": 2}, "abc", False),
+        ({"maxLength": 2}, "ab", True),
+        ({"anyOf": [{"type": "string"}, {"type": "integer"}]}, 3, True),
+        ({"anyOf": [{"type": "string"}, {"type": "integer"}]}, 3.5, False),
+        ({"not": {"type": "string"}}, "x", False),
+        ({"not": {"type": ["string", "number", "boolean", "array", "object", "null"]}},
+         datetime.date(2026, 1, 1), True),  # a YAML date is none of the JSON types
+        ({"not": {"format": "hostname"}}, "x", False),  # unsure inside `not`: not sure
+        ({"propertyNames": {"pattern": "^a"}}, {"ab": 1, "b": 2}, False),
+        ({"type": "object"}, {1: 2}, False),  # a key that is not a string: not sure
+    ],
+)  # fmt: skip
+def test_the_config_schema_s_keywords(schema: dict[str, Any], data: Any, answer: bool) -> None:
+    assert surely_valid(data, schema) is answer

@@ -30,6 +30,8 @@ API_URL_VARIABLE = "DRAFTFORGE_API_URL"
 
 @dataclass(frozen=True)
 class NotifyOptions:
+    """The options of `draftforge notify`."""
+
     path: Path
     api_url: str | None
     api_token: str | None

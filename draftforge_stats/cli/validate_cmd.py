@@ -21,6 +21,8 @@ from .console import output_console, print_report
 
 @dataclass(frozen=True)
 class ValidateOptions:
+    """The options of `draftforge validate`."""
+
     paths: tuple[Path, ...]
     output_format: str  # one of reporting.FORMATS
     strict: bool

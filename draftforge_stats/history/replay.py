@@ -127,6 +127,8 @@ class Replay:
 
 @dataclass(frozen=True)
 class _ChapterEdit:
+    """What a commit did to one chapter: its blob before and after."""
+
     rel: str
     old: str | None  # blob before, None when the chapter was not there
     new: str | None  # blob after, None when it is gone

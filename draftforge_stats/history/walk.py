@@ -80,6 +80,8 @@ class Mode(Enum):
 
 @dataclass
 class _Replay:
+    """What a replay of commits leaves: the days, and where each chapter stands."""
+
     days: dict[date, DayRecord] = field(default_factory=dict)
     last: RawCommit | None = None  # the latest commit that changed the manuscript
     touched: dict[str, datetime] = field(default_factory=dict)  # chapter -> last change

@@ -121,8 +121,8 @@ def stats_errors(data: Any, valid: Any = None) -> list[str]:
     # late: validation imports the config, which is heavier
     from ..validation import rules, schemas
     from ..validation.documents import Document
+    from ..validation.fastcheck import surely_valid
     from ..validation.rules import errors_of
-    from .fastcheck import surely_valid
 
     def schema_errors(checked: Any) -> list[Any]:
         if surely_valid(checked, schemas.load_schema("stats.schema.json")):

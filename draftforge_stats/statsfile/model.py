@@ -22,16 +22,20 @@ GENERATED_BY = "draftforge-stats-action"
 
 
 class _Model(Record):
-    pass
+    """A part of the stats file (a mutable record)."""
 
 
 class ProjectInfo(_Model):
+    """`project`: the name, kind and target the stats were made for."""
+
     name: str
     type: str
     target_word_count: int | None = None
 
 
 class Current(_Model):
+    """`current`: today's totals."""
+
     word_count: int
     chapter_count: int
     character_count: int
@@ -51,6 +55,8 @@ class TargetInfo(_Model):
 
 
 class ChapterEntry(_Model):
+    """One chapter in `breakdown.chapters`."""
+
     file: str
     title: str
     word_count: int
@@ -67,6 +73,8 @@ class ChapterEntry(_Model):
 
 
 class ManuscriptEntry(_Model):
+    """One file in `breakdown.manuscript`."""
+
     file: str
     word_count: int
     character_count: int
@@ -74,11 +82,15 @@ class ManuscriptEntry(_Model):
 
 
 class Breakdown(_Model):
+    """`breakdown`: the counts of every chapter and manuscript file."""
+
     chapters: list[ChapterEntry] = field(default_factory=list)
     manuscript: list[ManuscriptEntry] = field(default_factory=list)
 
 
 class HistoryEntry(_Model):
+    """One day of `history`."""
+
     date: str
     word_count: int
     chapter_count: int
@@ -106,6 +118,8 @@ def words_added(entry: HistoryEntry) -> int:
 
 
 class Streaks(_Model):
+    """`streaks`: the current and longest runs of writing days."""
+
     current_days: int = 0
     longest_days: int = 0
     last_write_date: str | None = None
@@ -144,6 +158,8 @@ class GoalInfo(_Model):
 
 
 class Stats(_Model):
+    """The whole stats file, `.draftforge/stats.json`."""
+
     version: Literal["1.0.0", "1.1.0"] = "1.1.0"
     """A 1.0.0 file read back keeps its version; every file written is 1.1.0."""
     counting_rules_version: int = RULES_VERSION

@@ -24,7 +24,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from ..records import dataclass
-from .fastcheck import surely_valid
+from ..validation.fastcheck import surely_valid
 
 if TYPE_CHECKING:
     from jsonschema import Draft202012Validator

@@ -1,26 +1,29 @@
-"""The stats schema's check without jsonschema, for data it can decide: valid, or not sure.
+"""The shipped schemas' check without jsonschema, for data it can decide: valid, or not sure.
 
 :func:`surely_valid` reads a shipped JSON Schema (2020-12) and answers True only when the
 data is valid by it, as jsonschema with the package's format checks
-(:data:`..validation.schemas.FORMAT_CHECKS`) would find it. It knows the keywords the stats
-schema uses (`type`, `properties`, `required`, `additionalProperties`, `items`, `minimum`,
-`maximum`, `minLength`, `pattern`, `format`, `enum`, `const`, `oneOf`, `$ref` within the
-schema, `dependentRequired`, and the annotations); for anything else (another keyword, a
-value that is not plain JSON data, a `$ref` elsewhere) it is not sure. Not sure, or not
-valid, the caller runs jsonschema, which also words the errors: so the answer is always
-jsonschema's, and loading jsonschema is left to the runs that need it (the push update
-checks a valid file, and needs it not).
+(:data:`.schemas.FORMAT_CHECKS`) would find it. It knows the keywords the stats and config
+schemas use (`type`, `properties`, `required`, `additionalProperties`, `propertyNames`,
+`items`, `minItems`, `uniqueItems`, `minimum`, `maximum`, `minLength`, `maxLength`,
+`pattern`, `format`, `enum`, `const`, `oneOf`, `anyOf`, `not`, `$ref` within the schema,
+`dependentRequired`, and the annotations); for anything else (another keyword, a value that
+is not plain JSON data, such as a date or a key that is not a string in YAML, a `$ref`
+elsewhere) it is not sure. Not sure, or not valid, the caller runs jsonschema, which also
+words the errors: so the answer is always jsonschema's, and loading jsonschema (some 50 ms)
+is left to the runs that need it (a push update checks a valid config and a valid stats
+file, and needs it not).
 
 Library code: pure; reads nothing but its arguments.
 """
 
 from __future__ import annotations
 
+import datetime
 import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from ..validation.schemas import FORMAT_CHECKS
+from .schemas import FORMAT_CHECKS
 
 #: Keywords that say nothing about validity.
 _ANNOTATIONS = frozenset(
@@ -39,9 +42,15 @@ def surely_valid(data: Any, schema: Mapping[str, Any]) -> bool:
     return valid and not check.unsure
 
 
+#: What :func:`_json_type` calls a date or time YAML read from an unquoted value
+#: (`deadline: 2026-03-31`): none of the JSON types, as jsonschema finds it too.
+_YAML_DATE = "a YAML date"
+
+
 def _json_type(value: Any) -> str | None:
-    """The JSON type of plain JSON data (int and float both are numbers); None for a value
-    that is not plain JSON data."""
+    """The JSON type of plain JSON data (int and float both are numbers), or
+    :data:`_YAML_DATE`; None for any other value (a YAML set or binary, a mapping with a
+    key that is not a string)."""
     if value is None:
         return "null"
     kind = type(value)
@@ -54,7 +63,9 @@ def _json_type(value: Any) -> str | None:
     if kind is list:
         return "array"
     if kind is dict:
-        return "object"
+        return "object" if all(type(key) is str for key in value) else None
+    if kind is datetime.date or kind is datetime.datetime:
+        return _YAML_DATE
     return None
 
 
@@ -86,6 +97,12 @@ class _Check:
             "oneOf": self._one_of,
             "$ref": self._ref,
             "dependentRequired": self._dependent_required,
+            "propertyNames": self._property_names,
+            "minItems": self._min_items,
+            "uniqueItems": self._unique_items,
+            "maxLength": self._max_length,
+            "anyOf": self._any_of,
+            "not": self._not,
         }
 
     def _not_sure(self) -> bool:
@@ -262,6 +279,31 @@ class _Check:
 
     def _min_length(self, value: Any, limit: Any, _: Mapping[str, Any]) -> bool:
         return type(value) is not str or len(value) >= limit
+
+    def _max_length(self, value: Any, limit: Any, _: Mapping[str, Any]) -> bool:
+        return type(value) is not str or len(value) <= limit
+
+    def _min_items(self, value: Any, limit: Any, _: Mapping[str, Any]) -> bool:
+        return type(value) is not list or len(value) >= limit
+
+    def _unique_items(self, value: Any, unique: Any, _: Mapping[str, Any]) -> bool:
+        if type(value) is not list or unique is not True:
+            return True
+        kinds = [_json_type(item) for item in value]
+        if not set(kinds) <= _SCALARS:
+            return self._not_sure()
+        # JSON equality: `true` is not `1`, but `1` is `1.0` (equal numbers hash alike).
+        return len(set(zip(kinds, value, strict=True))) == len(value)
+
+    def _property_names(self, value: Any, subschema: Any, _: Mapping[str, Any]) -> bool:
+        return type(value) is not dict or all(self.valid(key, subschema) for key in value)
+
+    def _any_of(self, value: Any, subschemas: Any, _: Mapping[str, Any]) -> bool:
+        return any(self.valid(value, subschema) for subschema in subschemas)
+
+    def _not(self, value: Any, subschema: Any, _: Mapping[str, Any]) -> bool:
+        # A subschema it was not sure of answers False: the whole answer is then not sure.
+        return not self.valid(value, subschema)
 
     def _pattern(self, value: Any, pattern: Any, _: Mapping[str, Any]) -> bool:
         return type(value) is not str or re.search(pattern, value) is not None
