@@ -43,9 +43,26 @@ finally:
 """
 
 
-def _push_update(repo: GitRepo, env: dict[str, str] | None = None) -> set[str]:
+#: The same, also telling which word-rule patterns the run compiled.
+_RUN_LIST_AND_PATTERNS = """
+import sys
+from draftforge_stats import counting
+from draftforge_stats.entry import main
+sys.argv = ["draftforge", "stats", "-q", "."]
+try:
+    main()
+finally:
+    whole = counting._word_pattern.cache_info().currsize
+    sys.stdout.write("\\n".join(sorted(sys.modules)))
+    sys.stdout.write(f"\\npatterns:whole={whole},western-plus={len(counting._extended)}")
+"""
+
+
+def _push_update(
+    repo: GitRepo, env: dict[str, str] | None = None, script: str = _RUN_AND_LIST
+) -> set[str]:
     run = subprocess.run(
-        [sys.executable, "-c", _RUN_AND_LIST],
+        [sys.executable, "-c", script],
         cwd=repo.path,
         env={**os.environ, **(env or {})},
         capture_output=True,
@@ -121,4 +138,36 @@ def test_a_push_update_that_draws_nothing_loads_no_image_module(git_repo: GitRep
     assert sorted(p.name for p in (git_repo.path / ".draftforge").iterdir()) == [
         "config.yml",
         "stats.json",
+    ]
+
+
+def test_a_push_update_of_a_project_with_a_config_and_symbols_loads_no_jsonschema(
+    git_repo: GitRepo,
+) -> None:
+    """Most projects have a config (`draftforge init` writes one) and many a chapter with
+    an arrow, an emoji or box drawing: a valid config is checked without jsonschema, and
+    such a chapter is searched with the western word pattern plus what it holds, not the
+    whole rule (some 150 ms to build)."""
+    git_repo.write(
+        ".draftforge/config.yml",
+        "project: {name: Road, target_word_count: 9000}\n"
+        "stats: {deadline: 2026-12-31, writing_days: [monday, friday], images: false,\n"
+        "        chapter_targets: {chapters/01.md: 3000}}\n",
+    )
+    git_repo.commit("one", "2025-03-01T10:00:00+00:00", files={"chapters/01.md": "One two.\n"})
+    _push_update(git_repo)
+    chapter = "One \u2192 two \u2764\ufe0f three \u251c\u2500\u2500 four \U0001f44d five.\n"
+    git_repo.commit("two", "2025-03-02T10:00:00+00:00", files={"chapters/01.md": chapter})
+
+    loaded = _push_update(git_repo, script=_RUN_LIST_AND_PATTERNS)
+
+    assert "yaml" in loaded  # the config was read
+    assert sorted(m for m in loaded if m.split(".")[0] in ("jsonschema", "referencing")) == []
+    # The western pattern and one with U+FE0F added; not the whole rule's two patterns.
+    assert "patterns:whole=1,western-plus=1" in loaded
+    data = json.loads((git_repo.path / ".draftforge/stats.json").read_text(encoding="utf-8"))
+    assert data["current"]["word_count"] == 5
+    assert [(d["date"], d["word_count"]) for d in data["history"]] == [
+        ("2025-03-02", 5),
+        ("2025-03-01", 2),
     ]
