@@ -26,6 +26,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
+import re
 import subprocess
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import UTC, datetime
@@ -271,18 +272,29 @@ class GraphCommit:
         return seconds if seconds in _PLAIN_SECONDS else None
 
 
+#: One commit of :meth:`Repository.graph`'s output: the ids, the author and committer dates.
+_GRAPH_COMMIT = re.compile(rb"\n*\x1e([0-9a-f ]+)\0([^\0]*)\0([^\0]*)\0?")
+
+
 def parse_graph(out: bytes) -> list[GraphCommit]:
-    """Parse `git log -z --date=raw --format=%x1e%H %P%x00%ad%x00%cd` output (no changes)."""
-    fields = out.split(b"\0")
+    """Parse `git log -z --date=raw --format=%x1e%H %P%x00%ad%x00%cd` output (no changes):
+    one search a commit (a long history has thousands); anything else in it is an error."""
     commits: list[GraphCommit] = []
-    i = 0
-    while i < len(fields):
-        header = _header(fields, i)
-        if header is None:
-            i += 1
-            continue
-        i, ids, author, committer = header
-        commits.append(GraphCommit(ids[0], tuple(ids[1:]), author, committer))
+    pos = 0
+    match = _GRAPH_COMMIT.match
+    while pos < len(out):
+        found = match(out, pos)
+        if found is None:
+            if not out[pos:].strip(b"\n\0"):
+                break  # the line end after the last commit
+            raise GitError(f"unexpected `git log` output near {out[pos : pos + 60]!r}")
+        ids, author, committer = found.groups()
+        sha, *parents = ids.decode("ascii").split()
+        commits.append(
+            GraphCommit(sha, tuple(parents), author.decode("ascii", "replace"),
+                        committer.decode("ascii", "replace"))
+        )  # fmt: skip
+        pos = found.end()
     return commits
 
 

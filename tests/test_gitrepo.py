@@ -220,3 +220,11 @@ def test_merge_sides_lists_each_other_parent_s_changes_and_keeps_only_the_paths_
     assert [[change.path for change in side] for side in sides[merge.sha]] == [["chapters/a.md"]]
     kept = repo.merge_sides([merge], keep=lambda path: path != "chapters/a.md")
     assert kept == {merge.sha: [[]]}
+
+
+def test_graph_output_that_is_not_commits_is_an_error_not_skipped() -> None:
+    good = b"\x1eaaaa\x001740920400 +0100\x001740920400 +0100\x00"
+    assert [c.sha for c in parse_graph(good + b"\n")] == ["aaaa"]
+
+    with pytest.raises(GitError, match="unexpected `git log` output near b'warning: x"):
+        parse_graph(good + b"warning: x\x00")

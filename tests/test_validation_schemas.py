@@ -103,6 +103,13 @@ def test_examples_in_the_schema_are_valid(name: str) -> None:
         assert schema_problems(doc, name) == []
 
 
+@pytest.mark.parametrize("name", SCHEMA_NAMES)
+def test_a_shipped_schema_reads_as_a_writer_s_file_would(name: str) -> None:
+    """Shipped schemas are read without positions or checks: each must read exactly as
+    the checked loader reads it (no duplicate key, nothing too deep or too large)."""
+    assert load_schema(name) == load_text(schema_text(name), name).data
+
+
 def test_load_schema_is_cached_and_text_is_verbatim() -> None:
     assert load_schema("config.schema.yml") is load_schema("config.schema.yml")
     assert schema_text("config.schema.yml").startswith("# JSON Schema")

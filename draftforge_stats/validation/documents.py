@@ -45,6 +45,7 @@ __all__ = [
     "check_nesting",
     "decode_utf8",
     "load_json",
+    "load_shipped_yaml",
     "load_text",
     "load_yaml",
 ]
@@ -153,6 +154,15 @@ def decode_utf8(raw: bytes, file: str) -> str:
             hint="save the file as UTF-8",
         )
         raise SourceError(f"{file} is not valid UTF-8", [problem]) from None
+
+
+def load_shipped_yaml(text: str) -> Any:
+    """The data of a YAML file this package ships (a schema, tested to load as
+    :func:`load_yaml` loads it): without the positions and checks a writer's file needs, in
+    a quarter of the time (4 ms against 14 ms for the config schema)."""
+    import yaml  # late: loaded only when YAML is read
+
+    return yaml.load(text, Loader=_yaml_loader())  # a safe loader
 
 
 def load_text(text: str, file: str) -> Document:

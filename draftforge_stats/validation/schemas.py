@@ -17,7 +17,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, cast
 from urllib.parse import urlsplit
 
-from draftforge_stats.validation.documents import load_text
+from draftforge_stats.validation.documents import load_shipped_yaml
 
 if TYPE_CHECKING:
     from jsonschema import Draft202012Validator, FormatChecker
@@ -58,8 +58,8 @@ def schema_text(name: str) -> str:
 def load_schema(name: str) -> dict[str, Any]:
     """A shipped schema as data (cached: treat it as read-only)."""
     text = schema_text(name)
-    # A shipped JSON schema is valid JSON (tested): no positions are needed to read it.
-    data = json.loads(text) if name.endswith(".json") else load_text(text, name).data
+    # A shipped schema is valid JSON or YAML (tested): no positions are needed to read it.
+    data = json.loads(text) if name.endswith(".json") else load_shipped_yaml(text)
     if not isinstance(data, dict):
         raise ValueError(f"the schema {name} is not an object")
     return cast(dict[str, Any], data)
