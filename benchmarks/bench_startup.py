@@ -8,12 +8,15 @@ Measures, in the same run, the median of `--runs` runs of
 * the push update: `draftforge stats -q` after one new commit on top of a stored stats file
   and a warm count cache in the git folder (the state a writer's clone or a cached CI run
   is in), on the synthetic history of `bench_history.py` (seeded; `--commits`, `--chapters`,
-  `--words`), for both versions, each on its own copy of the repository;
+  `--words`), or with `--book PATH` on a copy of a real book's clone, with the config that
+  names its chapters folder (`--book-chapters`, default `src`) as `draftforge init` would
+  write one; for both versions, each on its own copy of the repository;
 
 and prints the ratios (goals: `--version` at most 3 x `python -c pass`, the push update at
 most 4 x `--version`) and whether both versions wrote byte-identical stats files.
 
     python benchmarks/bench_startup.py [--runs 15] [--commits 2000] [--chapters 40]
+    python benchmarks/bench_startup.py --book /path/to/rust-lang/book [--runs 9]
 
 The runs alternate between the versions (and `python -c pass`), so that a busy moment on
 the machine slows all of them alike.
@@ -35,39 +38,43 @@ import baseline
 from baseline import Run, Side, median
 from bench_history import add_repository_arguments, build_from_arguments
 
-_NEW_COMMIT_ENV = {
-    "GIT_AUTHOR_NAME": "Writer",
-    "GIT_AUTHOR_EMAIL": "writer@example.com",
-    "GIT_COMMITTER_NAME": "Writer",
-    "GIT_COMMITTER_EMAIL": "writer@example.com",
-    "GIT_AUTHOR_DATE": "2025-02-10T10:00:00+01:00",
-    "GIT_COMMITTER_DATE": "2025-02-10T10:00:00+01:00",
-}
+#: When the new commit of the synthetic history is made (the runs' time is SOURCE_DATE_EPOCH,
+#: 2025-02-10T00:00:00Z, from baseline.py: the same day).
+_SYNTHETIC_COMMIT = "2025-02-10T10:00:00+01:00"
 
 
-def _add_commit(repo: Path, side: Side) -> None:
+def _add_commit(repo: Path, side: Side, chapters: str, when: str, run_env: dict[str, str]) -> None:
     """The same new commit in every copy (same parent, bytes and dates: the same id)."""
-    chapter = sorted((repo / "chapters").glob("*.md"))[-1]
+    chapter = sorted((repo / chapters).glob("*.md"))[-1]
     with chapter.open("a", encoding="utf-8") as handle:
         handle.write("\nOne more paragraph, written after the backfill, to be counted.\n")
-    env = side.env(_NEW_COMMIT_ENV)
-    subprocess.run(["git", "add", "-A", "chapters"], cwd=repo, check=True, env=env)
+    env = side.env(
+        {
+            **run_env,
+            "GIT_AUTHOR_NAME": "Writer",
+            "GIT_AUTHOR_EMAIL": "writer@example.com",
+            "GIT_COMMITTER_NAME": "Writer",
+            "GIT_COMMITTER_EMAIL": "writer@example.com",
+            "GIT_AUTHOR_DATE": when,
+            "GIT_COMMITTER_DATE": when,
+        }
+    )
+    subprocess.run(["git", "add", "-A", chapters], cwd=repo, check=True, env=env)
     subprocess.run(["git", "commit", "-q", "-m", "One more"], cwd=repo, check=True, env=env)
 
 
 def _restorer(repo: Path) -> Callable[[], None]:
-    """A function that puts back the stats file and the count cache as they are now."""
-    stats_file = repo / ".draftforge" / "stats.json"
-    cache_dir = repo / ".git" / "draftforge-stats"
-    saved_stats = stats_file.read_bytes()
-    saved_cache = {p.name: p.read_bytes() for p in cache_dir.iterdir()}
+    """A function that puts back the project's `.draftforge` files (the stats file, the
+    images) and the count cache as they are now, so that every timed run does the same."""
+    folders = [repo / ".draftforge", repo / ".git" / "draftforge-stats"]
+    saved = {folder: {p.name: p.read_bytes() for p in folder.iterdir()} for folder in folders}
 
     def restore() -> None:
-        stats_file.write_bytes(saved_stats)
-        shutil.rmtree(cache_dir, ignore_errors=True)
-        cache_dir.mkdir()
-        for name, data in saved_cache.items():
-            (cache_dir / name).write_bytes(data)
+        for folder, files in saved.items():
+            shutil.rmtree(folder, ignore_errors=True)
+            folder.mkdir()
+            for name, data in files.items():
+                (folder / name).write_bytes(data)
 
     return restore
 
@@ -75,6 +82,8 @@ def _restorer(repo: Path) -> Callable[[], None]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--runs", type=int, default=15, help="runs per measurement (median)")
+    parser.add_argument("--book", type=Path, default=None, help="a real book's clone")
+    parser.add_argument("--book-chapters", default="src", help="its chapters folder")
     add_repository_arguments(parser)
     baseline.add_arguments(parser)
     args = parser.parse_args(argv)
@@ -83,7 +92,27 @@ def main(argv: list[str] | None = None) -> int:
     work = Path(tempfile.mkdtemp(prefix="bench-startup-"))
     try:
         source = work / "source"
-        build_from_arguments(source, args)
+        run_env: dict[str, str] = {}  # the runs' time: baseline.py's
+        when = _SYNTHETIC_COMMIT
+        if args.book is None:
+            build_from_arguments(source, args)
+            chapters = "chapters"
+            described = f"{args.commits} commits (seeded)"
+        else:
+            shutil.copytree(args.book, source, symlinks=True)
+            chapters = args.book_chapters
+            config = source / ".draftforge" / "config.yml"
+            config.parent.mkdir(exist_ok=True)
+            config.write_text(f"structure:\n  chapters_directory: {chapters}\n", "utf-8")
+            described = f"{args.book} (its chapters in {chapters}/, a config naming them)"
+            # The new commit a day after the book's last one, the runs an hour after that.
+            head = subprocess.run(
+                ["git", "log", "-1", "--format=%ct", "HEAD"],
+                cwd=source, check=True, capture_output=True, text=True,
+            ).stdout  # fmt: skip
+            moment = int(head) + 86_400
+            when = f"{moment} +0000"  # git's own date format
+            run_env["SOURCE_DATE_EPOCH"] = str(moment + 3_600)
         here = sides[0]
         stats_command: dict[str, list[str]] = {}
         restorers: dict[str, Callable[[], None]] = {}
@@ -93,8 +122,8 @@ def main(argv: list[str] | None = None) -> int:
             repo = work / side.name.replace(" ", "-") / "book"  # the same project name
             shutil.copytree(source, repo, symlinks=True)
             stats_command[side.name] = side.draftforge("stats", "-q", str(repo))
-            baseline.run(stats_command[side.name], cwd=repo, env=side.env())  # the backfill
-            _add_commit(repo, side)
+            baseline.run(stats_command[side.name], cwd=repo, env=side.env(run_env))  # backfill
+            _add_commit(repo, side, chapters, when, run_env)
             restorers[side.name] = _restorer(repo)
             files[side.name] = repo / ".draftforge" / "stats.json"
             repos[side.name] = repo
@@ -112,7 +141,7 @@ def main(argv: list[str] | None = None) -> int:
                     baseline.run(
                         stats_command[side.name],
                         cwd=repos[side.name],
-                        env=side.env(),
+                        env=side.env(run_env),
                         prepare=restorers[side.name],
                     )
                 )
@@ -120,7 +149,7 @@ def main(argv: list[str] | None = None) -> int:
         version = {name: median(runs) for name, runs in version_runs.items()}
         push = {name: median(runs) for name, runs in push_runs.items()}
 
-        print(f"median of {args.runs} runs each; repository: {args.commits} commits (seeded)")
+        print(f"median of {args.runs} runs each; repository: {described}")
         print(f"python -c pass:                 {plain.seconds * 1000:6.0f} ms "
               f"(CPU {plain.cpu_seconds * 1000:.0f} ms)")  # fmt: skip
         for side in sides:
