@@ -70,6 +70,10 @@ def dataclass(cls: type[_T] | None = None, /, *, frozen: bool = False, slots: bo
 def _made(cls: type[_T], *, frozen: bool, slots: bool, kw_only: bool) -> type[_T]:
     """`cls` made a data class whose `__init__` is compiled on first use (see
     :func:`dataclass`; comparison, hash and repr are already set)."""
+    for base in cls.__mro__[1:]:  # as dataclasses checks, for the guards set here
+        if dataclasses.is_dataclass(base) and (base.__setattr__ is _frozen_setattr) != frozen:
+            kinds = ("frozen", "non-frozen") if frozen else ("non-frozen", "frozen")
+            raise TypeError(f"cannot inherit {kinds[0]} dataclass from a {kinds[1]} one")
     if not cls.__dict__.get("__doc__"):
         # Else dataclasses writes one from the signature: slow, and the stub's.
         cls.__doc__ = f"The {cls.__name__} data class."

@@ -151,3 +151,19 @@ def test_a_frozen_data_class_refuses_changes_and_still_copies_and_pickles() -> N
     assert {_Point(1, 2): "a"}[_Point(1, 2)] == "a"
     with pytest.raises(TypeError):
         hash(_Tally("ink"))  # a mutable data class is not hashable
+
+
+def test_frozen_and_mutable_data_classes_do_not_inherit_from_each_other() -> None:
+    """As the standard decorator refuses it: a mutable class under a frozen one would
+    inherit its guards (and the other way round lose them)."""
+    with pytest.raises(TypeError, match="cannot inherit non-frozen dataclass from a frozen"):
+
+        @dataclass
+        class _Mutable(_Point):  # type: ignore[misc]
+            z: int = 0
+
+    with pytest.raises(TypeError, match="cannot inherit frozen dataclass from a non-frozen"):
+
+        @dataclass(frozen=True)
+        class _Frozen(_Tally):  # type: ignore[misc]
+            z: int = 0
