@@ -36,17 +36,21 @@ def _paths(data: Any, path: tuple[Any, ...] = ()) -> Iterator[tuple[Any, ...]]:
             yield from _paths(value, (*path, index))
 
 
-def _variants(data: Any) -> Iterator[Any]:
+def _replaced(data: Any, path: tuple[Any, ...], value: Any) -> Any:
+    variant = copy.deepcopy(data)
+    parent = variant
+    for key in path[:-1]:
+        parent = parent[key]
+    parent[path[-1]] = value
+    return variant
+
+
+def _variants(data: Any, replacements: tuple[Any, ...] = REPLACEMENTS) -> Iterator[Any]:
     for path in _paths(data):
         if not path:
             continue
-        for value in REPLACEMENTS:
-            variant = copy.deepcopy(data)
-            parent = variant
-            for key in path[:-1]:
-                parent = parent[key]
-            parent[path[-1]] = value
-            yield variant
+        for value in replacements:
+            yield _replaced(data, path, value)
         variant = copy.deepcopy(data)
         parent = variant
         for key in path[:-1]:
@@ -56,6 +60,21 @@ def _variants(data: Any) -> Iterator[Any]:
             yield variant
             parent["unknown_key"] = 1
             yield variant
+
+
+def _assert_jsonschema_s_answers(variants: Iterator[Any], name: str, at_least: int) -> None:
+    """Every variant gets jsonschema's answer, some valid and some not."""
+    schema = load_schema(name)
+    validator = validator_for(name)
+    answers = [
+        (surely_valid(v, schema), not any(True for _ in validator.iter_errors(v))) for v in variants
+    ]
+
+    disagreements = [i for i, (fast, slow) in enumerate(answers) if fast != slow]
+    assert disagreements == []
+    valid = sum(1 for _, slow in answers if slow)
+    assert 0 < valid < len(answers)  # both answers are tried
+    assert len(answers) > at_least
 
 
 def _jsonschema_valid(data: Any) -> bool:
@@ -71,14 +90,8 @@ def test_a_real_stats_file_is_surely_valid() -> None:
 
 def test_every_variant_gets_jsonschema_s_answer() -> None:
     data = json.loads(GOLDEN.read_text(encoding="utf-8"))
-    schema = load_schema(SCHEMA)
-    answers = [(surely_valid(v, schema), _jsonschema_valid(v)) for v in _variants(data)]
 
-    disagreements = [i for i, (fast, slow) in enumerate(answers) if fast != slow]
-    assert disagreements == []
-    valid = sum(1 for _, slow in answers if slow)
-    assert 0 < valid < len(answers)  # both answers are tried
-    assert len(answers) > 1000
+    _assert_jsonschema_s_answers(_variants(data), SCHEMA, at_least=1000)
 
 
 @pytest.mark.parametrize(
@@ -135,18 +148,7 @@ CONFIG_REPLACEMENTS: tuple[Any, ...] = (
 
 
 def _config_variants(data: Any) -> Iterator[Any]:
-    for variant in _variants(data):
-        yield variant
-    for path in _paths(data):
-        if not path:
-            continue
-        for value in CONFIG_REPLACEMENTS[len(REPLACEMENTS) :]:
-            variant = copy.deepcopy(data)
-            parent = variant
-            for key in path[:-1]:
-                parent = parent[key]
-            parent[path[-1]] = value
-            yield variant
+    yield from _variants(data, CONFIG_REPLACEMENTS)
     targets = copy.deepcopy(data)
     targets["stats"]["chapter_targets"]["/abs.md"] = 1  # a key its propertyNames refuses
     yield targets
@@ -159,21 +161,10 @@ def test_every_variant_of_a_config_gets_jsonschema_s_answer() -> None:
     """A push update of a project with a config checks it without jsonschema: the answer
     must be jsonschema's on every variant, the unquoted dates YAML makes included."""
     data = load_yaml(FULL_CONFIG, "config.yml").data
-    schema = load_schema("config.schema.yml")
-    validator = validator_for("config.schema.yml")
     assert isinstance(data["stats"]["deadline"], datetime.date)
-    assert surely_valid(data, schema) is True
+    assert surely_valid(data, load_schema("config.schema.yml")) is True
 
-    answers = [
-        (surely_valid(v, schema), not any(True for _ in validator.iter_errors(v)))
-        for v in _config_variants(data)
-    ]
-
-    disagreements = [i for i, (fast, slow) in enumerate(answers) if fast != slow]
-    assert disagreements == []
-    valid = sum(1 for _, slow in answers if slow)
-    assert 0 < valid < len(answers)  # both answers are tried
-    assert len(answers) > 1500
+    _assert_jsonschema_s_answers(_config_variants(data), "config.schema.yml", at_least=1500)
 
 
 @pytest.mark.parametrize(
