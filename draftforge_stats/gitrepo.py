@@ -28,12 +28,12 @@ import hashlib
 import os
 import re
 import subprocess
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import UTC, datetime
 from functools import cached_property
 from pathlib import Path
 from types import TracebackType
-from typing import IO
+from typing import IO, Any
 
 from .errors import GitError, GitNotFoundError
 from .gitdates import RAW_DATE, commit_date, parse_raw_date
@@ -67,6 +67,10 @@ _LOCATION_VARIABLES = (
 _C_LOCALE = {"LANGUAGE": "C", "LC_ALL": "C"}
 
 
+#: A fetch never waits for a password typed at a terminal (the run would hang in CI).
+_NO_PROMPT = {"GIT_TERMINAL_PROMPT": "0"}
+
+
 def _environment(*extra: Mapping[str, str] | None) -> dict[str, str]:
     """The environment of a git command: ours without the location variables, in the C
     locale, with `extra` added."""
@@ -79,17 +83,14 @@ def _environment(*extra: Mapping[str, str] | None) -> dict[str, str]:
 
 
 def _call(
-    args: Sequence[str], *, cwd: Path, env: Mapping[str, str]
+    args: Sequence[str], *, cwd: Path, env: Mapping[str, str], given: bytes | None = None
 ) -> subprocess.CompletedProcess[bytes]:
-    """Run `git ARGS` (no input, output captured); a git that cannot start is a GitError."""
+    """Run `git ARGS` (output captured; `given` on its standard input, else none); a git
+    that cannot start is a GitError."""
+    stdin: dict[str, Any] = {"input": given} if given is not None else {"stdin": subprocess.DEVNULL}
     try:
         return subprocess.run(
-            ["git", *args],
-            cwd=cwd,
-            env=dict(env),
-            stdin=subprocess.DEVNULL,
-            capture_output=True,
-            check=False,
+            ["git", *args], cwd=cwd, env=dict(env), capture_output=True, check=False, **stdin
         )
     except OSError as exc:
         raise GitError(f"cannot run git in {cwd}: {exc.strerror or exc}") from None
@@ -649,6 +650,67 @@ class Repository:
             mode, _kind, blob = meta.decode("ascii").split(" ")
             entries.append(TreeEntry(os.fsdecode(name), mode, blob))
         return entries
+
+    def promisor_remote(self) -> str | None:
+        """The remote a partial clone (`git clone --filter=blob:none`, actions/checkout's
+        `filter:`) gets the objects it lacks from; None for a whole clone, told without
+        running git: a partial clone keeps a `.promisor` file beside each pack from it."""
+        try:
+            packs = os.listdir(self.common_dir / "objects" / "pack")
+        except OSError:
+            return None
+        if not any(name.endswith(".promisor") for name in packs):
+            return None
+        _, out = self._git_bytes(
+            "config", "--get-regexp", r"^(remote\..*\.promisor|extensions\.partialclone)$",
+            check=False,
+        )  # fmt: skip
+        for line in _text(out).splitlines():
+            key, _, value = line.partition(" ")
+            if key == "extensions.partialclone" and value:
+                return value
+            if key.endswith(".promisor") and value.lower() in {"true", "yes", "on", "1"}:
+                return key.removeprefix("remote.").removesuffix(".promisor")
+        return None
+
+    def fetch_missing(self, blobs: Iterable[str]) -> int:
+        """Fetch those of `blobs` that a partial clone lacks, all in one `git fetch`, and
+        return how many: reading them one by one would make git fetch each on its own (a
+        round trip to the server for every version of every chapter). A whole clone has
+        them all: nothing is run.
+
+        Raises :class:`GitError`, naming the clone as partial and the fix, when git cannot
+        fetch them (no network, the remote gone)."""
+        remote = self.promisor_remote()
+        if remote is None:
+            return 0
+        # The objects this clone holds, listed without fetching any (unlike a lookup).
+        _, out = self._git_bytes(
+            "cat-file", "--batch-check=%(objectname)", "--batch-all-objects", check=False
+        )
+        present = set(_text(out).split())
+        missing = sorted(set(blobs) - present)
+        if not missing:
+            return 0
+        # What git itself runs to fetch a promisor's objects, for all of them at once.
+        args = (
+            "-c", "fetch.negotiationAlgorithm=noop", "fetch", "--no-tags",
+            "--no-write-fetch-head", "--recurse-submodules=no", "--filter=blob:none",
+            "--stdin", "--end-of-options", remote,
+        )  # fmt: skip
+        given = "".join(f"{oid}\n" for oid in missing).encode("ascii")
+        done = _call(args, cwd=self.root, env=_environment(self._pinned, _NO_PROMPT), given=given)
+        if done.returncode != 0:
+            lines = done.stderr.decode("utf-8", "replace").splitlines()
+            said = [line for line in lines if line.startswith(("fatal: ", "error: "))]
+            reason = said[0].partition(": ")[2] if said else f"exit code {done.returncode}"
+            raise GitError(
+                f"this clone is partial (made with `--filter`) and lacks {len(missing)} "
+                f"versions of the chapters; `git fetch` from `{remote}` could not get them "
+                f"({reason}). Check the network and the remote, or clone the whole "
+                "repository (in actions/checkout, remove `filter:`)."
+            )
+        return len(missing)
 
     def blobs(self) -> BlobReader:
         """A reader of blob contents through one `git cat-file --batch` process."""

@@ -280,6 +280,7 @@ class Counter:
         total = len(missing)
         if progress is not None:
             progress(0, total)
+        self.repo.fetch_missing(missing)  # a partial clone: at once, not one by one
         with self.repo.blobs() as reader:
             for done, (blob, data) in enumerate(
                 reader.read_bounded(missing, max_size=MAX_FILE_BYTES), start=1

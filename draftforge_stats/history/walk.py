@@ -719,6 +719,8 @@ class _Builder:
         blobs in the order they will be asked for, to read them in batches; `previous`:
         each new blob's earlier version, to count it from). Part of the versions may be
         counted in a second process (:mod:`.remote`)."""
+        # A partial clone gets the versions it lacks in one fetch, not one fetch a version.
+        self.repo.fetch_missing([*plan, *(previous or {}).values()])
         versions = to_count(plan, self.counter) if self.processes is not None else []
         with contextlib.ExitStack() as stack:
             reader = stack.enter_context(self.repo.blobs())
