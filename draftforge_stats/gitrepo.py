@@ -639,9 +639,14 @@ class Repository:
                 result[token.decode("ascii")].append(current)
         return result
 
-    def tree(self, commit: str) -> list[TreeEntry]:
-        """Every file of commit `commit` (recursively), without reading any blob."""
-        _, out = self._git_bytes("ls-tree", "-r", "-z", "--full-tree", "--end-of-options", commit)
+    def tree(self, commit: str, under: str = "") -> list[TreeEntry]:
+        """Every file of commit `commit` (recursively), or only those in the folder `under`
+        (a path from the top of the work tree, taken literally), without reading any blob."""
+        folder = ("--", under) if under else ()
+        _, out = self._git_bytes(
+            "--literal-pathspecs", "ls-tree", "-r", "-z", "--full-tree", "--end-of-options",
+            commit, *folder,
+        )  # fmt: skip
         entries: list[TreeEntry] = []
         for record in out.split(b"\0"):
             if not record:

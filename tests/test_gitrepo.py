@@ -228,3 +228,28 @@ def test_graph_output_that_is_not_commits_is_an_error_not_skipped() -> None:
 
     with pytest.raises(GitError, match="unexpected `git log` output near b'warning: x"):
         parse_graph(good + b"warning: x\x00")
+
+
+def test_a_tree_can_be_listed_for_one_folder_only(git_repo: GitRepo) -> None:
+    """The chapters' folder alone (a long history's tree may hold thousands of other
+    files): its files at any depth, not a sibling whose name starts the same, and a name
+    with pathspec magic taken literally."""
+    files = {
+        "README.md": "x\n",
+        "book/chapters/01.md": "a\n",
+        "book/chapters/part/02.md": "b\n",
+        "book/chapters-old/03.md": "c\n",
+        "book/[draft]*/04.md": "d\n",
+        "book/[draft]x/05.md": "e\n",
+    }
+    sha = git_repo.commit("files", files=dict(files))
+    repo = Repository.find(git_repo.path)
+    assert repo is not None
+
+    assert [e.path for e in repo.tree(sha, under="book/chapters")] == [
+        "book/chapters/01.md",
+        "book/chapters/part/02.md",
+    ]
+    assert [e.path for e in repo.tree(sha, under="book/[draft]*")] == ["book/[draft]*/04.md"]
+    assert len(repo.tree(sha)) == 6
+    assert repo.tree(sha, under="nowhere") == []

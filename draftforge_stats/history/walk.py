@@ -113,6 +113,9 @@ class _Paths:
         self.selector = selector
         self.prefix = prefix
         self._memo: dict[str, tuple[str, Kind] | None] = {}
+        folder = selector.chapters_directory
+        self.chapters_folder = (prefix + folder if folder else prefix).rstrip("/")
+        """The repository's folder every chapter is in ("": the top)."""
 
     def __call__(self, repo_path: str) -> tuple[str, Kind] | None:
         try:
@@ -696,7 +699,7 @@ class _Builder:
         """The chapters' totals of a commit outside the walk, from its tree."""
         blobs = [
             entry.blob
-            for entry in self.repo.tree(commit)
+            for entry in self.repo.tree(commit, under=self.paths.chapters_folder)
             if entry.mode in FILE_MODES
             and (hit := self.paths(entry.path)) is not None
             and hit[1] is Kind.CHAPTER
