@@ -689,12 +689,8 @@ class Repository:
         remote = self.promisor_remote()
         if remote is None:
             return 0
-        # The objects this clone holds, listed without fetching any (unlike a lookup).
-        _, out = self._git_bytes(
-            "cat-file", "--batch-check=%(objectname)", "--batch-all-objects", check=False
-        )
-        present = set(_text(out).split())
-        missing = sorted(set(blobs) - present)
+        wanted = {oid.encode("ascii") for oid in blobs}
+        missing = sorted(oid.decode("ascii") for oid in wanted - self._held(wanted))
         if not missing:
             return 0
         # What git itself runs to fetch a promisor's objects, for all of them at once.
@@ -716,6 +712,24 @@ class Repository:
                 "repository (in actions/checkout, remove `filter:`)."
             )
         return len(missing)
+
+    def _held(self, wanted: set[bytes]) -> set[bytes]:
+        """Those of the object ids `wanted` that this clone holds. Asking git for an object
+        a partial clone lacks would fetch it, so every object it holds is listed instead
+        and read as a stream: memory for `wanted` alone, however large the repository."""
+        command = ["git", "cat-file", "--batch-check=%(objectname)", "--batch-all-objects",
+                   "--unordered"]  # fmt: skip
+        env = _environment(self._pinned)
+        try:
+            process = subprocess.Popen(
+                command, cwd=self.root, env=env, stdin=subprocess.DEVNULL,
+                stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+            )  # fmt: skip
+        except OSError as exc:
+            raise GitError(f"cannot run git: {exc}") from None
+        assert process.stdout is not None
+        with process:
+            return {line for line in map(bytes.rstrip, process.stdout) if line in wanted}
 
     def blobs(self) -> BlobReader:
         """A reader of blob contents through one `git cat-file --batch` process."""
