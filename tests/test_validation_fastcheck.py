@@ -184,7 +184,10 @@ def test_every_variant_of_a_config_gets_jsonschema_s_answer() -> None:
          datetime.date(2026, 1, 1), True),  # a YAML date is none of the JSON types
         ({"not": {"format": "hostname"}}, "x", False),  # unsure inside `not`: not sure
         ({"propertyNames": {"pattern": "^a"}}, {"ab": 1, "b": 2}, False),
-        ({"type": "object"}, {1: 2}, False),  # a key that is not a string: not sure
+        # A key that is not a string (YAML's `1:`): as jsonschema, a key like another.
+        ({"type": "object"}, {1: 2}, True),
+        ({"additionalProperties": False}, {1: 2}, False),
+        ({"propertyNames": {"type": "string"}}, {1: 2}, False),
     ],
 )  # fmt: skip
 def test_the_config_schema_s_keywords(schema: dict[str, Any], data: Any, answer: bool) -> None:

@@ -6,12 +6,12 @@ data is valid by it, as jsonschema with the package's format checks
 schemas use (`type`, `properties`, `required`, `additionalProperties`, `propertyNames`,
 `items`, `minItems`, `uniqueItems`, `minimum`, `maximum`, `minLength`, `maxLength`,
 `pattern`, `format`, `enum`, `const`, `oneOf`, `anyOf`, `not`, `$ref` within the schema,
-`dependentRequired`, and the annotations); for anything else (another keyword, a value that
-is not plain JSON data, such as a date or a key that is not a string in YAML, a `$ref`
-elsewhere) it is not sure. Not sure, or not valid, the caller runs jsonschema, which also
-words the errors: so the answer is always jsonschema's, and loading jsonschema (some 50 ms)
-is left to the runs that need it (a push update checks a valid config and a valid stats
-file, and needs it not).
+`dependentRequired`, and the annotations) and the dates YAML reads from unquoted values
+(none of the JSON types, as for jsonschema); for anything else (another keyword, a value
+that is not plain JSON data, a `$ref` elsewhere) it is not sure. Not sure, or not valid,
+the caller runs jsonschema, which also words the errors: so the answer is always
+jsonschema's, and loading jsonschema (some 50 ms) is left to the runs that need it (a push
+update checks a valid config and a valid stats file, and needs it not).
 
 Library code: pure; reads nothing but its arguments.
 """
@@ -49,8 +49,7 @@ _YAML_DATE = "a YAML date"
 
 def _json_type(value: Any) -> str | None:
     """The JSON type of plain JSON data (int and float both are numbers), or
-    :data:`_YAML_DATE`; None for any other value (a YAML set or binary, a mapping with a
-    key that is not a string)."""
+    :data:`_YAML_DATE`; None for any other value (a YAML set or binary)."""
     if value is None:
         return "null"
     kind = type(value)
@@ -62,8 +61,8 @@ def _json_type(value: Any) -> str | None:
         return "string"
     if kind is list:
         return "array"
-    if kind is dict:
-        return "object" if all(type(key) is str for key in value) else None
+    if kind is dict:  # a key that is not a string (YAML's `1:`) is checked as jsonschema does
+        return "object"
     if kind is datetime.date or kind is datetime.datetime:
         return _YAML_DATE
     return None
