@@ -81,7 +81,7 @@ class FileSelector:
         """
         if not path.lower().endswith(MARKDOWN_SUFFIXES) or not valid_name(path):
             return None
-        if any(part.startswith(".") for part in path.split("/")):
+        if path.startswith(".") or "/." in path:  # a hidden file or folder on the way
             return None
         if self._include or self._exclude:
             folded = self._fold(path)
