@@ -56,6 +56,14 @@ def test_goal_settings_are_read() -> None:
             "must be at most 100000000",
         ),
         ("stats:\n  chapter_targets: {chapters/a.md: 0}\n", (2, 36), "must be at least 1, got 0"),
+        # What YAML makes of other unquoted values is none of the JSON types either: not a day.
+        (
+            "stats:\n  deadline: 2026-03-31 10:00:00\n",
+            (2, 13),
+            "`stats.deadline` is a date and time, not a day",
+        ),
+        ("stats:\n  deadline: !!binary aGVsbG8=\n", (2, 13), "`stats.deadline` is binary data"),
+        ("stats:\n  deadline: !!set {a: null}\n", (2, 13), "`stats.deadline` is a set, not a day"),
         (
             "stats:\n  chapter_targets: {../a.md: 5}\n",
             (2, 20),

@@ -107,6 +107,18 @@ def config_problems(doc: Document, project_root: Path | None) -> list[Problem]:
                     "use an IANA name such as `Europe/Paris` or `America/New_York`, or `UTC`",
                 )
             )
+    deadline = _get(data, "stats", "deadline")
+    if deadline is not None and not isinstance(deadline, str) and not _is_day(deadline):
+        # The schema takes any value YAML reads that JSON has no type for (an unquoted
+        # date), and so a date with a time, a `!!binary` or a `!!set` too.
+        problems.append(
+            _problem(
+                doc,
+                ("stats", "deadline"),
+                f"`stats.deadline` is {_yaml_kind(deadline)}, not a day",
+                "write the day alone, such as `2026-03-31`",
+            )
+        )
     if project_root is None:
         return problems
     structure = _get(data, "structure")
@@ -136,6 +148,22 @@ def config_problems(doc: Document, project_root: Path | None) -> list[Problem]:
         )
     problems.extend(_goal_problems(doc, data, project_root))
     return problems
+
+
+def _is_day(value: object) -> bool:
+    """True for a date YAML read from an unquoted day (`2026-03-31`), not a date and time."""
+    return isinstance(value, _dt.date) and not isinstance(value, _dt.datetime)
+
+
+def _yaml_kind(value: object) -> str:
+    """What YAML made of a value that is neither a JSON value nor a day, in a few words."""
+    if isinstance(value, _dt.datetime):
+        return "a date and time"
+    if isinstance(value, bytes):
+        return "binary data"
+    if isinstance(value, set | frozenset):
+        return "a set"
+    return f"a {type(value).__name__}"
 
 
 def _goal_problems(doc: Document, data: Mapping[str, Any], project_root: Path) -> list[Problem]:
