@@ -171,7 +171,9 @@ _DATES = "%ad%x00%cd"
 
 def _committed_entry(path: str) -> tuple[str, ...]:
     """The command that lists `path` as HEAD holds it (:meth:`Repository.committed_file`)."""
-    return ("--literal-pathspecs", "ls-tree", "-l", "-z", "--full-tree", "HEAD", "--", path)
+    # `git ls-tree` takes no `--`: it would be one more path (a file named `--`).
+    return ("--literal-pathspecs", "ls-tree", "-l", "-z", "--full-tree", "--end-of-options",
+            "HEAD", path)  # fmt: skip
 
 
 #: The command of :meth:`Repository.graph`.
@@ -642,7 +644,7 @@ class Repository:
     def tree(self, commit: str, under: str = "") -> list[TreeEntry]:
         """Every file of commit `commit` (recursively), or only those in the folder `under`
         (a path from the top of the work tree, taken literally), without reading any blob."""
-        folder = ("--", under) if under else ()
+        folder = (under,) if under else ()  # after the tree: a path (ls-tree takes no `--`)
         _, out = self._git_bytes(
             "--literal-pathspecs", "ls-tree", "-r", "-z", "--full-tree", "--end-of-options",
             commit, *folder,

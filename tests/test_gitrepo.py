@@ -253,3 +253,21 @@ def test_a_tree_can_be_listed_for_one_folder_only(git_repo: GitRepo) -> None:
     assert [e.path for e in repo.tree(sha, under="book/[draft]*")] == ["book/[draft]*/04.md"]
     assert len(repo.tree(sha)) == 6
     assert repo.tree(sha, under="nowhere") == []
+
+
+def test_a_file_named_double_dash_is_not_taken_for_another(git_repo: GitRepo) -> None:
+    """`git ls-tree` takes no `--` separator: one would be read as a path, and a file of
+    that name (sorted first) taken for the stats file or listed among the chapters."""
+    sha = git_repo.commit(
+        "files",
+        files={
+            "--": "not the stats file\n",
+            ".draftforge/stats.json": "{}\n",
+            "chapters/01.md": "a\n",
+        },
+    )
+    repo = Repository.find(git_repo.path)
+    assert repo is not None
+
+    assert repo.committed_file(".draftforge/stats.json", 100) == b"{}\n"
+    assert [e.path for e in repo.tree(sha, under="chapters")] == ["chapters/01.md"]
