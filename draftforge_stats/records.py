@@ -74,6 +74,10 @@ def _made(cls: type[_T], *, frozen: bool, slots: bool, kw_only: bool) -> type[_T
         if dataclasses.is_dataclass(base) and (base.__setattr__ is _frozen_setattr) != frozen:
             kinds = ("frozen", "non-frozen") if frozen else ("non-frozen", "frozen")
             raise TypeError(f"cannot inherit {kinds[0]} dataclass from a {kinds[1]} one")
+    if frozen:
+        for name in ("__setattr__", "__delattr__"):
+            if name in cls.__dict__:
+                raise TypeError(f"Cannot overwrite attribute {name} in class {cls.__name__}")
     if not cls.__dict__.get("__doc__"):
         # Else dataclasses writes one from the signature: slow, and the stub's.
         cls.__doc__ = f"The {cls.__name__} data class."
@@ -82,14 +86,37 @@ def _made(cls: type[_T], *, frozen: bool, slots: bool, kw_only: bool) -> type[_T
     )(cls)
     methods: dict[str, Any] = {}
     if "__init__" not in cls.__dict__:
+        _check_init_fields(made)  # what the standard decorator refuses when it compiles
         methods["__init__"] = _first_init(made, frozen)
     if frozen:
         methods.update(__setattr__=_frozen_setattr, __delattr__=_frozen_delattr)
         if slots:  # no instance dictionary: pickle and copy set the fields through these
             methods.update(__getstate__=_slots_getstate, __setstate__=_slots_setstate)
     for name, method in methods.items():
-        setattr(made, name, method)
+        if name not in cls.__dict__:
+            setattr(made, name, method)
     return made
+
+
+def _check_init_fields(cls: type) -> None:
+    """Refuse, when the class is defined, what :func:`_compiled_init` could not compile
+    as the standard `__init__`: a positional field without a default after one with a
+    default, and `InitVar` pseudo-fields (which no class here uses)."""
+    defaulted = False
+    for item in dataclasses.fields(cls):
+        if not item.init or item.kw_only is True:
+            continue
+        has_default = (
+            item.default is not dataclasses.MISSING
+            or item.default_factory is not dataclasses.MISSING
+        )
+        if defaulted and not has_default:
+            raise TypeError(f"non-default argument {item.name!r} follows default argument")
+        defaulted = defaulted or has_default
+    for name, item in cls.__dict__.get("__dataclass_fields__", {}).items():
+        kind = item.type if isinstance(item.type, str) else type(item.type).__name__
+        if "InitVar" in kind:
+            raise TypeError(f"{cls.__name__}.{name}: InitVar fields are not supported here")
 
 
 def _first_init(cls: type, frozen: bool) -> Any:
@@ -127,11 +154,12 @@ def _compiled_init(cls: type, frozen: bool) -> Any:
             continue  # set by __post_init__
         if item.init:
             (keyword if item.kw_only is True else positional).append(f"{name}{default}")
-        assign = f"__set(self, {name!r}, {value})" if frozen else f"self.{name} = {value}"
+        assign = f"__set(__self, {name!r}, {value})" if frozen else f"__self.{name} = {value}"
         body.append(f"    {assign}\n")
     if hasattr(cls, "__post_init__"):
-        body.append("    self.__post_init__()\n")
-    parameters = ", ".join(["self", *positional, *(["*", *keyword] if keyword else [])])
+        body.append("    __self.__post_init__()\n")
+    # `__self`: a field may be named `self`, as the standard `__init__` allows.
+    parameters = ", ".join(["__self", *positional, *(["*", *keyword] if keyword else [])])
     source = f"def __init__({parameters}):\n" + ("".join(body) or "    pass\n")
     exec(source, namespace)  # what dataclasses does, on first use
     init = namespace["__init__"]
@@ -149,12 +177,23 @@ class _Factory:
 _FACTORY = _Factory()
 
 
+def _frozen(self: Any, name: str) -> bool:
+    """Whether `name` of `self` is guarded: any attribute of a frozen data class, a field of
+    one for a plain class under it (as the standard guards have it)."""
+    cls = type(self)
+    return "__dataclass_fields__" in cls.__dict__ or name in cls.__dataclass_fields__
+
+
 def _frozen_setattr(self: Any, name: str, value: Any) -> None:
-    raise dataclasses.FrozenInstanceError(f"cannot assign to field {name!r}")
+    if _frozen(self, name):
+        raise dataclasses.FrozenInstanceError(f"cannot assign to field {name!r}")
+    object.__setattr__(self, name, value)
 
 
 def _frozen_delattr(self: Any, name: str) -> None:
-    raise dataclasses.FrozenInstanceError(f"cannot delete field {name!r}")
+    if _frozen(self, name):
+        raise dataclasses.FrozenInstanceError(f"cannot delete field {name!r}")
+    object.__delattr__(self, name)
 
 
 def _slots_getstate(self: Any) -> list[Any]:

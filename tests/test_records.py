@@ -167,3 +167,48 @@ def test_frozen_and_mutable_data_classes_do_not_inherit_from_each_other() -> Non
         @dataclass(frozen=True)
         class _Frozen(_Tally):  # type: ignore[misc]
             z: int = 0
+
+
+def test_what_the_standard_decorator_refuses_is_refused_when_the_class_is_defined() -> None:
+    with pytest.raises(TypeError, match="non-default argument 'b' follows default argument"):
+
+        @dataclass
+        class _Order:
+            a: int = 0
+            b: int  # type: ignore[misc]
+
+    with pytest.raises(TypeError, match="InitVar fields are not supported"):
+
+        @dataclass
+        class _Init:
+            scale: dataclasses.InitVar[int] = 1
+
+    with pytest.raises(TypeError, match="Cannot overwrite attribute __setattr__"):
+
+        @dataclass(frozen=True)
+        class _Own:
+            a: int = 0
+
+            def __setattr__(self, name: str, value: object) -> None:
+                object.__setattr__(self, name, value)
+
+
+@dataclass(frozen=True)
+class _Named:
+    self: int
+    other: int = 2
+
+
+def test_a_field_may_be_named_self_and_a_plain_subclass_keeps_its_own_attributes() -> None:
+    assert (_Named(1).self, _Named(self=3).other) == (1, 2)
+
+    class _Plain(_Named):  # not a data class itself
+        note: str
+
+    plain = _Plain(1)
+    plain.note = "kept"  # not a field: a plain subclass may set it, as with the standard guard
+    assert plain.note == "kept"
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        plain.other = 5  # type: ignore[misc]
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        _Named(1).note = "x"  # type: ignore[attr-defined]
