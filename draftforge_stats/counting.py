@@ -305,23 +305,43 @@ def _words_finder(text: str) -> Callable[[str], list[str]]:
     * more: :func:`_find_everywhere`, with the whole rule.
 
     Only the characters outside the western ranges are looked at, and only when there
-    are any: one search otherwise.
+    are any: one search otherwise (see :func:`_other_word_characters`).
     """
     if _NOT_WESTERN.search(text) is None:  # astral characters are not western either
         return _word_pattern(False, western=True).findall
-    category = unicodedata.category
-    others = frozenset(
-        char
-        for char in set(_NOT_WESTERN.findall(text))
-        if char.isalnum() or category(char)[0] == "M"
-    )
-    if not others:
+    others = _other_word_characters(text)
+    if others is not None and not others:
         return _word_pattern(False, western=True).findall
-    if len(others) <= _FEW_OTHERS:
+    if others is not None:
         pattern = _western_plus(others)
         if pattern is not None:
             return pattern.findall
     return _find_everywhere
+
+
+#: :func:`_other_word_characters` reads a text this many characters at a time...
+_OTHERS_CHUNK = 65_536
+#: ...and gives up past this many distinct characters outside the western ranges.
+_MOST_SEEN = 4_096
+
+
+def _other_word_characters(text: str) -> frozenset[str] | None:
+    """The letters, digits and marks outside :data:`_WESTERN_RANGES` that `text` holds, or
+    None when there are more than :data:`_FEW_OTHERS` (or more than :data:`_MOST_SEEN`
+    distinct characters outside those ranges at all).
+
+    Read a chunk at a time, so that memory stays bounded whatever the text (a long CJK
+    text stops within its first chunk); each distinct character is classified once."""
+    category = unicodedata.category
+    seen: set[str] = set()
+    others: set[str] = set()
+    for start in range(0, len(text), _OTHERS_CHUNK):
+        found = set(_NOT_WESTERN.findall(text, start, start + _OTHERS_CHUNK)) - seen
+        seen |= found
+        others.update(c for c in found if c.isalnum() or category(c)[0] == "M")
+        if len(others) > _FEW_OTHERS or len(seen) > _MOST_SEEN:
+            return None
+    return frozenset(others)
 
 
 def _find_words(text: str) -> list[str]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import random
+import tracemalloc
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -452,3 +453,25 @@ def test_blocks_use_the_document_s_pattern_and_the_whole_rule_only_when_it_needs
         (*ideographs, "here"),
     ]
     assert len(calls) == 3  # one a block
+
+
+@pytest.mark.usefixtures("no_western_plus")
+def test_choosing_a_text_s_pattern_takes_bounded_memory() -> None:
+    """The characters outside the western ranges are read a chunk at a time: a long text
+    of other scripts (2,000,000 ideographs here) costs a chunk's worth of memory, not one
+    string for each of its characters (some 160 MB), and a text of thousands of distinct
+    symbols stops at 4,096 of them and takes the whole rule."""
+    ideographs = "".join(chr(0x4E00 + i % 20_000) for i in range(2_000_000))
+    tracemalloc.start()
+    try:
+        finder = counting._words_finder(ideographs)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert finder is counting._find_everywhere
+    assert peak < 16 * 1024 * 1024
+
+    symbols = "".join(chr(cp) for cp in range(0xE000, 0xF900)) + " word"  # private use
+    assert counting._other_word_characters(symbols) is None
+    assert _finder_kind(symbols) == "whole rule"
+    assert counting._find_words(symbols) == ["word"]
