@@ -307,9 +307,10 @@ def _words_finder(text: str) -> Callable[[str], list[str]]:
     Only the characters outside the western ranges are looked at, and only when there
     are any: one search otherwise (see :func:`_other_word_characters`).
     """
-    if _NOT_WESTERN.search(text) is None:  # astral characters are not western either
+    first = _NOT_WESTERN.search(text)  # astral characters are not western either
+    if first is None:
         return _word_pattern(False, western=True).findall
-    others = _other_word_characters(text)
+    others = _other_word_characters(text, first.start())
     if others is not None and not others:
         return _word_pattern(False, western=True).findall
     if others is not None:
@@ -325,18 +326,19 @@ _OTHERS_CHUNK = 65_536
 _MOST_SEEN = 4_096
 
 
-def _other_word_characters(text: str) -> frozenset[str] | None:
-    """The letters, digits and marks outside :data:`_WESTERN_RANGES` that `text` holds, or
-    None when there are more than :data:`_FEW_OTHERS` (or more than :data:`_MOST_SEEN`
-    distinct characters outside those ranges at all).
+def _other_word_characters(text: str, start: int = 0) -> frozenset[str] | None:
+    """The letters, digits and marks outside :data:`_WESTERN_RANGES` that `text` holds
+    (from `start`, where the first such character is: what comes before is not read
+    again), or None when there are more than :data:`_FEW_OTHERS` (or more than
+    :data:`_MOST_SEEN` distinct characters outside those ranges at all).
 
     Read a chunk at a time, so that memory stays bounded whatever the text (a long CJK
     text stops within its first chunk); each distinct character is classified once."""
     category = unicodedata.category
     seen: set[str] = set()
     others: set[str] = set()
-    for start in range(0, len(text), _OTHERS_CHUNK):
-        found = set(_NOT_WESTERN.findall(text, start, start + _OTHERS_CHUNK)) - seen
+    for chunk in range(start, len(text), _OTHERS_CHUNK):
+        found = set(_NOT_WESTERN.findall(text, chunk, chunk + _OTHERS_CHUNK)) - seen
         seen |= found
         others.update(c for c in found if c.isalnum() or category(c)[0] == "M")
         if len(others) > _FEW_OTHERS or len(seen) > _MOST_SEEN:

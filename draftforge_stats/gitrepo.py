@@ -658,10 +658,13 @@ class Repository:
             entries.append(TreeEntry(os.fsdecode(name), mode, blob))
         return entries
 
+    @cached_property
     def promisor_remote(self) -> str | None:
         """The remote a partial clone (`git clone --filter=blob:none`, actions/checkout's
         `filter:`) gets the objects it lacks from; None for a whole clone, told without
-        running git: a partial clone keeps a `.promisor` file beside each pack from it."""
+        running git: a partial clone keeps a `.promisor` file beside each pack from it.
+        Read once: a run that reads blobs twice (the walk, the stored commit's totals) asks
+        twice, and a clone does not become whole or partial by fetching."""
         try:
             packs = os.listdir(self.common_dir / "objects" / "pack")
         except OSError:
@@ -688,7 +691,7 @@ class Repository:
 
         Raises :class:`GitError`, naming the clone as partial and the fix, when git cannot
         fetch them (no network, the remote gone)."""
-        remote = self.promisor_remote()
+        remote = self.promisor_remote
         if remote is None:
             return 0
         wanted = {oid.encode("ascii") for oid in blobs}
