@@ -64,6 +64,7 @@ __all__ = [
     "RULES_VERSION",
     "Block",
     "Inline",
+    "PlainBlock",
     "Stream",
     "TextCounts",
     "count_markdown",
@@ -75,10 +76,13 @@ __all__ = [
     "inline_text",
     "markdown_parser",
     "parser_debug_skipped",
+    "plain_blocks",
+    "plain_stream",
     "prepared_text",
     "share_words",
     "spread",
     "stream_blocks",
+    "text_spread",
     "token_stream",
 ]
 
@@ -631,10 +635,20 @@ def count_markdown(text: str, *, count_code_blocks: bool = False) -> TextCounts:
 
 def _gather(text: str, count_code_blocks: bool) -> list[Stream]:
     """The counted text of a document: the parse, then (when the parser dropped content
-    nested past its limit) the parse of those lines flattened."""
+    nested past its limit) the parse of those lines flattened. A document of plain
+    paragraphs and headings (:func:`plain_blocks`) is read without the parser."""
+    src = prepared_text(text)
+    plain = plain_blocks(src)
+    if plain is not None:
+        return [plain_stream(plain)]
+    return _parsed(text, src, count_code_blocks)
+
+
+def _parsed(text: str, src: str, count_code_blocks: bool) -> list[Stream]:
+    """:func:`_gather` by the parser (`src`: the text as :func:`prepared_text` gives it)."""
     parser = markdown_parser()
     with parser_debug_skipped():
-        tokens = parser.parse(prepared_text(text))
+        tokens = parser.parse(src)
     streams = [token_stream(tokens, count_code_blocks)]
     regions = dropped_regions(tokens, parser.options["maxNesting"])
     if regions:
@@ -684,14 +698,86 @@ def count_with_blocks(
 
 
 def prepared_text(text: str) -> str:
-    """The text as the parser is given it: no BOM, no private marker."""
+    """The text as the parser is given it: no BOM, no private marker, and normalized as the
+    parser's first rule does (CR LF and CR are LF, NUL is U+FFFD), so that its lines are
+    the parser's lines."""
     if text.startswith(_BOM):
         text = text[1:]
     if _CODE in text:
         # Keep the private marker private; U+FFFD counts exactly as U+0001 would
         # (one character that is not a word character).
         text = text.replace(_CODE, "\ufffd")
+    if "\r" in text:
+        text = _CARRIAGE_RETURNS.sub("\n", text)
+    if "\x00" in text:
+        text = text.replace("\x00", "\ufffd")
     return text
+
+
+_CARRIAGE_RETURNS = re.compile(r"\r\n?")
+
+
+# What makes a document not plain (see plain_blocks): a character an inline rule of the
+# parser reads (escape, code span, emphasis, entity, raw HTML or autolink, link, image and
+# footnote), a tab, or a line that is not blank
+# (spaces only), does not start with a letter (a letter starts no block rule) and is not
+# a heading `#`..`######`, a space, then text without `#`.
+_NOT_PLAIN = re.compile(r"[\\`*_&<\[\t]|^(?![^\W\d_]|#{1,6} [^#\n]*$| *$)", re.MULTILINE)
+
+PlainBlock = tuple[int, str, str | None]
+"""One block of a plain document: the line it starts on, its text and, for a heading with
+some text, its title (the text, whitespace collapsed)."""
+
+
+def plain_blocks(src: str) -> list[PlainBlock] | None:
+    """The paragraphs and headings of `src` (as :func:`prepared_text` gives it) when the
+    parser can read nothing else in it, else None.
+
+    Such a document has no block rule to choose (every line is blank, starts with a letter
+    or is an ATX heading without a closing sequence) and no inline rule to apply: the
+    parser's tokens would be, for each run of lines between blank lines and headings, a
+    paragraph whose inline content is those lines (whitespace aside: the parser trims it
+    at line ends, and counting reads whitespace only as a separator), and for each heading
+    its text. So its counted text is its own text, block by block, without the parser.
+    Linear in the size of the text.
+    """
+    if _NOT_PLAIN.search(src):
+        return None
+    blocks: list[PlainBlock] = []
+    paragraph: list[str] = []
+    start = 0
+    for number, line in enumerate(src.split("\n")):
+        if line.startswith("#"):
+            if paragraph:
+                blocks.append((start, "\n".join(paragraph), None))
+                paragraph = []
+            text = line[line.index(" ") :].strip()
+            blocks.append((number, text, " ".join(text.split()) or None))
+        elif line.strip(" "):
+            if not paragraph:
+                start = number
+            paragraph.append(line)
+        elif paragraph:
+            blocks.append((start, "\n".join(paragraph), None))
+            paragraph = []
+    if paragraph:
+        blocks.append((start, "\n".join(paragraph), None))
+    return blocks
+
+
+def plain_stream(blocks: Sequence[PlainBlock]) -> Stream:
+    """The counted text of a plain document's blocks (:func:`plain_blocks`), as
+    :func:`token_stream` gathers it from the parser's tokens."""
+    parts: list[str] = []
+    ends: list[int] = []
+    title: str | None = None
+    for _, text, heading_title in blocks:
+        parts.append(text)
+        parts.append("\n")
+        ends.append(len(parts))
+        if title is None:
+            title = heading_title
+    return Stream(parts, [], ends, None, title)
 
 
 @dataclass(frozen=True)
@@ -837,7 +923,13 @@ def spread(gathered: Stream, stream: str | None = None) -> tuple[int, int]:
         stream = "".join(merged)
     if _SEP in stream:
         stream = stream.replace(_SEP, "")
-    runs = stream.split()  # str.split(): any run of Unicode whitespace
+    return text_spread(stream)
+
+
+def text_spread(text: str) -> tuple[int, int]:
+    """The characters of a counted text without whitespace, and its whitespace-separated
+    runs (:func:`spread`, for a text without markers)."""
+    runs = text.split()  # str.split(): any run of Unicode whitespace
     return sum(map(len, runs)), len(runs)
 
 

@@ -15,6 +15,8 @@ blocks of words, characters without whitespace and whitespace-separated runs, it
 titles), made by the same functions :mod:`.counting` uses on a whole document, so the
 sums are exactly :func:`.counting.count_with_blocks`'s.
 
+A version of plain paragraphs and headings (:func:`.counting.plain_blocks`) is read
+without the parser, whatever the previous version: each paragraph or heading is one step.
 Where exactness is not certain the version is parsed whole: footnotes (``[^``, ``^[``:
 the footnote plugin moves and drops blocks), content nested past the parser's limit
 (:mod:`.counting` parses those lines again), reference definitions that differ from the
@@ -27,7 +29,6 @@ from __future__ import annotations
 
 import bisect
 import hashlib
-import re
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from functools import cache
@@ -36,15 +37,19 @@ from typing import TYPE_CHECKING, Any
 from .counting import (
     Block,
     Inline,
+    PlainBlock,
     TextCounts,
     count_with_blocks,
     dropped_regions,
     inline_text,
     markdown_parser,
     parser_debug_skipped,
+    plain_blocks,
+    plain_stream,
     prepared_text,
     spread,
     stream_blocks,
+    text_spread,
     token_stream,
 )
 from .records import dataclass
@@ -69,8 +74,11 @@ FOOTNOTES = "footnotes"
 """Counted by :func:`.counting.count_with_blocks`: the text may hold footnotes."""
 NESTING = "nesting"
 """Counted by :func:`.counting.count_with_blocks`: content nested past the parser's limit."""
-
-_NEWLINES = re.compile(r"\r\n?")
+ALONE = "alone"
+"""Counted by :func:`.counting.count_with_blocks`: no previous version, and no next one to
+be counted from this one's steps."""
+PLAIN = "plain"
+"""Read without the parser: plain paragraphs and headings (:func:`.counting.plain_blocks`)."""
 
 References = dict[str, Any]
 
@@ -190,16 +198,20 @@ def count_version(
     *,
     count_code_blocks: bool = False,
     inline: InlineCache | None = None,
+    followed: bool = True,
 ) -> Counted:
     """The counts and blocks of `text` (as :func:`.counting.count_with_blocks` gives them),
-    from `previous`'s steps where they hold (`inline`: counted inline contents to reuse)."""
+    from `previous`'s steps where they hold (`inline`: counted inline contents to reuse;
+    `followed`: whether a next version may be counted from this one's steps: when not,
+    a version without `previous` is counted whole, which is quicker than by steps)."""
     src = prepared_text(text)
-    if "\r" in src:
-        src = _NEWLINES.sub("\n", src)
-    if "\x00" in src:
-        src = src.replace("\x00", "\ufffd")
+    plain = plain_blocks(src)
+    if plain is not None:
+        return _counted(Parsed(src.split("\n"), _plain_steps(plain), {}, count_code_blocks), PLAIN)
     if "[^" in src or "^[" in src:
         return _whole(text, count_code_blocks, FOOTNOTES)
+    if previous is None and not followed:
+        return _whole(text, count_code_blocks, ALONE)
     lines = src.split("\n")
     with parser_debug_skipped():
         if previous is not None and previous.count_code_blocks == count_code_blocks:
@@ -214,6 +226,17 @@ def count_version(
         return _whole(text, count_code_blocks, NESTING)
     parsed = Parsed(lines, steps[0], steps[1], count_code_blocks)
     return _counted(parsed, how)
+
+
+def _plain_steps(plain: Sequence[PlainBlock]) -> list[Step]:
+    """The steps of a plain document: each paragraph or heading is one step of the block
+    parser, with one block."""
+    steps = []
+    blocks = stream_blocks(plain_stream(plain))
+    for (start, text, title), block in zip(plain, blocks, strict=True):
+        no_spaces, runs = text_spread(text)
+        steps.append(Step(start, (block,), no_spaces, runs, None, title, ()))
+    return steps
 
 
 def _whole(text: str, count_code_blocks: bool, how: str) -> Counted:

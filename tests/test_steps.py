@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 
 from draftforge_stats.counting import count_with_blocks, decode_source
 from draftforge_stats.steps import (
+    ALONE,
     FIRST,
     FOOTNOTES,
     REFERENCES,
@@ -118,7 +119,7 @@ def test_moved_reference_definitions_are_the_same_definitions() -> None:
 
 
 def test_two_changes_far_apart_parse_only_the_steps_around_each() -> None:
-    paragraphs = [f"Paragraph {n} has nine words in it, no more." for n in range(60)]
+    paragraphs = [f"Paragraph {n} has *nine* words in it, no more." for n in range(60)]
     old = "\n\n".join(paragraphs) + "\n"
     edited = list(paragraphs)
     edited[10] = "Changed."
@@ -287,3 +288,17 @@ def test_every_version_of_a_synthetic_history(tmp_path: Path) -> None:
     assert f"versions checked: {versions:,};" in result.stdout
     assert versions > 100
     assert decode_source(b"x")[0] == "x"
+
+
+def test_a_version_nothing_follows_is_counted_whole_without_steps() -> None:
+    text = "A *chapter* of\n\n- five\n- words\n"
+    alone = count_version(text, followed=False)
+    assert (alone.how, alone.parsed) == (ALONE, None)
+    assert (alone.counts, alone.blocks) == count_with_blocks(text)
+    assert alone.counts.words == 5
+    # with a previous version it is still counted from its steps
+    before = count_version("A *chapter* of\n\n- five\n")
+    assert before.parsed is not None
+    after = count_version(text, before.parsed, followed=False)
+    assert after.how == STEPS
+    assert (after.counts, after.blocks) == (alone.counts, alone.blocks)

@@ -380,6 +380,7 @@ class BlobSource(Mapping[str, TextCounts]):
         # longer kept (read long before, on another branch).
         self._latest: OrderedDict[str, Parsed] = OrderedDict()
         self._previous = previous if previous is not None else {}
+        self._followed = frozenset(self._previous.values())  # blobs a next version follows
         self._line = Lines(self._previous)
         self._remote = remote
         self._inline = InlineCache()
@@ -455,6 +456,7 @@ class BlobSource(Mapping[str, TextCounts]):
             self._base(blob),
             count_code_blocks=self.counter.count_code_blocks,
             inline=self._inline,
+            followed=blob in self._followed,
         )
         if counted.parsed is not None:
             self._steps[blob] = counted.parsed
