@@ -15,6 +15,8 @@ the baseline's, and whether both versions give the same counts. The document is
 
 * ``--kind novel``: a seeded synthetic manuscript (paragraphs with emphasis, links, inline
   code and footnotes, lists, quotes, tables, some code, HTML comments, some CJK);
+* ``--kind prose``: the novel's paragraphs and headings only (no lists, quotes, tables,
+  code blocks or footnotes), as much of fiction is written: no block parse is needed;
 * ``--kind technical``: a seeded synthetic technical book (code blocks in several
   languages, inline code everywhere, tables, links, nested lists, HTML blocks, an emoji
   now and then, as in a programming book);
@@ -51,7 +53,7 @@ _WORDS = _VOCABULARY.split()
 _CJK = "\u65e5\u672c\u8a9e\u306e\u6587\u7ae0\u3067\u3059\u3002\u30ab\u30bf\u30ab\u30ca\u6f22\u5b57"
 
 
-def _sentence(rng: random.Random) -> str:
+def _sentence(rng: random.Random, footnotes: bool = True) -> str:
     words = [rng.choice(_WORDS) for _ in range(rng.randint(6, 18))]
     roll = rng.random()
     i = rng.randrange(len(words))
@@ -67,14 +69,14 @@ def _sentence(rng: random.Random) -> str:
         words[i] = f"{words[i]}\u2014{rng.choice(_WORDS)}"
     elif roll < 0.43:
         words[i] = f"<span>{words[i]}</span>"
-    elif roll < 0.46:
+    elif roll < 0.46 and footnotes:
         words[i] = f"{words[i]}[^{rng.randrange(1, 50)}]"
     text = " ".join(words)
     return text[0].upper() + text[1:] + rng.choice(".!?")
 
 
-def _paragraph(rng: random.Random) -> str:
-    sentences = [_sentence(rng) for _ in range(rng.randint(2, 6))]
+def _paragraph(rng: random.Random, footnotes: bool = True) -> str:
+    sentences = [_sentence(rng, footnotes) for _ in range(rng.randint(2, 6))]
     if rng.random() < 0.1:
         sentences.append("".join(rng.choice(_CJK) for _ in range(rng.randint(10, 40))))
     # Wrap lines like an editor would: softbreaks inside the paragraph.
@@ -130,6 +132,19 @@ def build_manuscript(size_bytes: int, seed: int) -> str:
     """A deterministic Markdown manuscript of about ``size_bytes`` UTF-8 bytes."""
     blocks = ["---\ntitle: The Benchmark Novel\nauthor: Nobody\n---", "# The Benchmark Novel"]
     return _assemble(blocks, size_bytes, random.Random(seed), lambda _, n: f"# Chapter {n}", _block)
+
+
+def build_prose(size_bytes: int, seed: int) -> str:
+    """A deterministic manuscript of paragraphs and headings only (the novel's sentences,
+    without footnotes; a scene heading now and then), of about ``size_bytes`` bytes."""
+
+    def block(rng: random.Random, chapter: int) -> str:
+        if rng.random() < 0.05:
+            return f"## Scene {chapter}.{rng.randrange(100)}"
+        return _paragraph(rng, footnotes=False)
+
+    blocks = ["# The Benchmark Novel"]
+    return _assemble(blocks, size_bytes, random.Random(seed), lambda _, n: f"# Chapter {n}", block)
 
 
 _LANGUAGES = ("rust", "python", "console", "toml", "text")
@@ -299,7 +314,7 @@ def _debug_calls(text: str, runs: int) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    parser.add_argument("--kind", choices=("novel", "technical"), default="technical")
+    parser.add_argument("--kind", choices=("novel", "prose", "technical"), default="technical")
     parser.add_argument("--file", type=Path, default=None, help="count this file instead")
     parser.add_argument("--size-mb", type=float, default=2.0, help="synthetic size (MB)")
     parser.add_argument("--repeat", type=int, default=5, help="runs per measurement (best)")
@@ -323,7 +338,11 @@ def main(argv: list[str] | None = None) -> int:
         text = args.file.read_text(encoding="utf-8")
         what = str(args.file)
     else:
-        build = build_technical_book if args.kind == "technical" else build_manuscript
+        build = {
+            "technical": build_technical_book,
+            "novel": build_manuscript,
+            "prose": build_prose,
+        }[args.kind]
         text = build(int(args.size_mb * 1_000_000), args.seed)
         what = f"synthetic {args.kind} book, seed {args.seed}"
     megabytes = len(text.encode()) / 1_000_000

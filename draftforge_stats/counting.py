@@ -64,9 +64,11 @@ __all__ = [
     "RULES_VERSION",
     "Block",
     "Inline",
-    "PlainBlock",
+    "SimpleBlock",
     "Stream",
     "TextCounts",
+    "block_texts",
+    "core_rules_after_block",
     "count_markdown",
     "count_with_blocks",
     "count_words",
@@ -76,10 +78,10 @@ __all__ = [
     "inline_text",
     "markdown_parser",
     "parser_debug_skipped",
-    "plain_blocks",
-    "plain_stream",
     "prepared_text",
     "share_words",
+    "simple_blocks",
+    "simple_stream",
     "spread",
     "stream_blocks",
     "text_spread",
@@ -633,14 +635,16 @@ def count_markdown(text: str, *, count_code_blocks: bool = False) -> TextCounts:
     return _total(_gather(text, count_code_blocks))
 
 
-def _gather(text: str, count_code_blocks: bool) -> list[Stream]:
+def _gather(text: str, count_code_blocks: bool, simple_read: bool = True) -> list[Stream]:
     """The counted text of a document: the parse, then (when the parser dropped content
-    nested past its limit) the parse of those lines flattened. A document of plain
-    paragraphs and headings (:func:`plain_blocks`) is read without the parser."""
+    nested past its limit) the parse of those lines flattened. A document of paragraphs
+    and headings only (:func:`simple_blocks`) needs no block parse, and its blocks without
+    inline markup no parse at all (unless not `simple_read`)."""
     src = prepared_text(text)
-    plain = plain_blocks(src)
-    if plain is not None:
-        return [plain_stream(plain)]
+    simple = simple_blocks(src) if simple_read else None
+    texts = block_texts(simple) if simple is not None else None
+    if texts is not None:
+        return [simple_stream(texts)]
     return _parsed(text, src, count_code_blocks)
 
 
@@ -687,10 +691,12 @@ def counted_blocks(text: str, *, count_code_blocks: bool = False) -> list[Block]
 
 
 def count_with_blocks(
-    text: str, *, count_code_blocks: bool = False
+    text: str, *, count_code_blocks: bool = False, simple_read: bool = True
 ) -> tuple[TextCounts, list[Block]]:
-    """:func:`count_markdown` and :func:`counted_blocks` from one parse."""
-    streams = _gather(text, count_code_blocks)
+    """:func:`count_markdown` and :func:`counted_blocks` from one parse (`simple_read`:
+    False to parse a document of paragraphs and headings only all the same, as a reference
+    for what :func:`simple_blocks` saves: the counts are the same)."""
+    streams = _gather(text, count_code_blocks, simple_read)
     blocks = [block for stream in streams for block in stream_blocks(stream)]
     # The blocks hold exactly the words _counts finds: count them, not the text again.
     counts = _total(streams, words=sum(map(len, blocks)))
@@ -717,67 +723,167 @@ def prepared_text(text: str) -> str:
 _CARRIAGE_RETURNS = re.compile(r"\r\n?")
 
 
-# What makes a document not plain (see plain_blocks): a character an inline rule of the
-# parser reads (escape, code span, emphasis, entity, raw HTML or autolink, link, image and
-# footnote), a tab, or a line that is not blank
-# (spaces only), does not start with a letter (a letter starts no block rule) and is not
-# a heading `#`..`######`, a space, then text without `#`.
-_NOT_PLAIN = re.compile(r"[\\`*_&<\[\t]|^(?![^\W\d_]|#{1,6} [^#\n]*$| *$)", re.MULTILINE)
+# What makes a document not simple (see simple_blocks): a tab, a footnote (`[^`, `^[`: the
+# footnote plugin moves and drops blocks), or a line that is not blank (spaces only), not an
+# ATX heading (`#`..`######`, a space, then text without `#`) and not certain to be a
+# paragraph's. A paragraph's line is certain when it starts with a character no block
+# rule starts at (not a space, `> - + = | :`), or with `#` and no heading, a number not
+# followed by `.` or `)` and a space or the end (an ordered list), one or two backticks or
+# tildes (a fence takes three), `*` with no space after it (a list item) or `*` or `_` on a
+# line with some other character than it and spaces (a thematic break). A line that starts
+# with `[` or `<` is looked at again (_BRACKET_LINE, _TAG_LINE).
+_NOT_SIMPLE = re.compile(
+    r"\t|\[\^|\^\[|^(?!#{1,6} [^#\n]*$| *$|#[^ #\n]|[0-9]+(?![0-9]|[.)](?: |$))"
+    r"|`{1,2}(?!`)|~{1,2}(?!~)|\*(?! |$)(?=[^\n]*[^*\n ])|_(?=[^\n]*[^_\n ])"
+    r"|[^ #>\-+*_=0-9`~|:\n])",
+    re.MULTILINE,
+)
+# A line that starts with `[` is a paragraph's unless it starts a link reference definition,
+# which needs a `]:` (the end of its label) somewhere.
+_BRACKET_LINE = re.compile(r"^\[", re.MULTILINE)
+# A line that starts with `<` is a paragraph's unless it starts an HTML block: the parser's
+# own patterns tell (see _starts_html_block).
+_TAG_LINE = re.compile(r"^<[^\n]*", re.MULTILINE)
+# A character an inline rule reads: escape, code span, emphasis, entity, raw HTML and
+# autolink, link and image (footnotes are not simple).
+_INLINE_MARKUP = re.compile(r"[\\`*_&<\[]")
 
-PlainBlock = tuple[int, str, str | None]
-"""One block of a plain document: the line it starts on, its text and, for a heading with
-some text, its title (the text, whitespace collapsed)."""
+SimpleBlock = tuple[int, str, bool, bool]
+"""One block of a simple document: the line it starts on, its text as written (a paragraph's
+lines, a heading's line after its marker), whether it is a heading, and whether that text
+holds inline markup (else it is its own counted text)."""
 
 
-def plain_blocks(src: str) -> list[PlainBlock] | None:
+def simple_blocks(src: str) -> list[SimpleBlock] | None:
     """The paragraphs and headings of `src` (as :func:`prepared_text` gives it) when the
-    parser can read nothing else in it, else None.
+    parser can read no other block in it, else None.
 
-    Such a document has no block rule to choose (every line is blank, starts with a letter
-    or is an ATX heading without a closing sequence) and no inline rule to apply: the
-    parser's tokens would be, for each run of lines between blank lines and headings, a
-    paragraph whose inline content is those lines (whitespace aside: the parser trims it
-    at line ends, and counting reads whitespace only as a separator), and for each heading
-    its text. So its counted text is its own text, block by block, without the parser.
-    Linear in the size of the text.
+    In such a document no block rule but the heading and the paragraph rules can match,
+    and no reference definition or footnote is made: the parser's tokens would be, for
+    each heading, its text, and for each run of other lines between blank lines and
+    headings, a paragraph of those lines. So the block parse is not needed, and a block
+    without inline markup is its own counted text (whitespace aside: the parser trims it,
+    and counting reads whitespace only as a separator). Linear in the size of the text.
     """
-    if _NOT_PLAIN.search(src):
+    if _NOT_SIMPLE.search(src):
         return None
-    blocks: list[PlainBlock] = []
+    if "]:" in src and _BRACKET_LINE.search(src):
+        return None
+    if any(_starts_html_block(match[0]) for match in _TAG_LINE.finditer(src)):
+        return None
+    blocks: list[SimpleBlock] = []
     paragraph: list[str] = []
     start = 0
+    markup = _INLINE_MARKUP.search
     for number, line in enumerate(src.split("\n")):
-        if line.startswith("#"):
+        space = line.find(" ") if line.startswith("#") else -1
+        if space > 0 and not line[:space].strip("#"):  # a heading (see _NOT_SIMPLE)
             if paragraph:
-                blocks.append((start, "\n".join(paragraph), None))
+                text = "\n".join(paragraph)
+                blocks.append((start, text, False, markup(text) is not None))
                 paragraph = []
-            text = line[line.index(" ") :].strip()
-            blocks.append((number, text, " ".join(text.split()) or None))
+            text = line[space:]
+            blocks.append((number, text, True, markup(text) is not None))
         elif line.strip(" "):
             if not paragraph:
                 start = number
             paragraph.append(line)
         elif paragraph:
-            blocks.append((start, "\n".join(paragraph), None))
+            text = "\n".join(paragraph)
+            blocks.append((start, text, False, markup(text) is not None))
             paragraph = []
     if paragraph:
-        blocks.append((start, "\n".join(paragraph), None))
+        text = "\n".join(paragraph)
+        blocks.append((start, text, False, markup(text) is not None))
     return blocks
 
 
-def plain_stream(blocks: Sequence[PlainBlock]) -> Stream:
-    """The counted text of a plain document's blocks (:func:`plain_blocks`), as
+def _starts_html_block(line: str) -> bool:
+    """Whether the parser's HTML block rule may start a block at `line` (any of its opening
+    patterns matches, even one that cannot interrupt a paragraph)."""
+    from markdown_it.rules_block.html_block import HTML_SEQUENCES
+
+    return any(opening.search(line) for opening, _, _ in HTML_SEQUENCES)
+
+
+def block_texts(blocks: Sequence[SimpleBlock]) -> list[Inline] | None:
+    """The counted text of each block of a simple document (:func:`simple_blocks`), as
+    :func:`inline_text` gives it for the parser's inline tokens (a heading's plain text
+    too), or None if the parser reads the blocks otherwise (never seen: the caller then
+    parses the document). The blocks with inline markup go to the parser (see
+    :func:`_marked_tokens`); the others are their own text, and need no parser."""
+    marked = [(text, heading) for _, text, heading, markup in blocks if markup]
+    tokens = _marked_tokens(marked) if marked else []
+    if tokens is None:
+        return None
+    parsed = iter(tokens)
+    texts: list[Inline] = []
+    for _, text, heading, markup in blocks:
+        if markup:
+            texts.append(inline_text(next(parsed), heading))
+        else:
+            texts.append(([text], [], (" ".join(text.split()) or None) if heading else None))
+    return texts
+
+
+def _marked_tokens(blocks: Sequence[tuple[str, bool]]) -> list[Token] | None:
+    """The ``inline`` tokens of paragraphs and headings (text as written, heading or not),
+    made by the parser's own paragraph and heading rules (what they trim, they trim) on
+    the blocks alone, one after the other with blank lines between, then through the core
+    rules that follow the block parse (the inline parse, the text join...), as in a
+    document with no reference definition and no footnote. None if a rule does not take
+    its block exactly."""
+    from markdown_it.rules_block.state_block import StateBlock
+    from markdown_it.rules_core.state_core import StateCore
+
+    md = markdown_parser()
+    rules = {rule.name: rule.fn for rule in md.block.ruler.__rules__}
+    lines: list[str] = []
+    spans: list[tuple[int, int, bool]] = []
+    for text, heading in blocks:
+        first = len(lines)
+        lines.extend(("#" + text,) if heading else text.split("\n"))
+        spans.append((first, len(lines), heading))
+        lines.append("")
+    src = "\n".join(lines)
+    env: dict[str, Any] = {}
+    tokens: list[Token] = []
+    state = StateBlock(src, md, env, tokens)
+    with parser_debug_skipped():
+        for first, end, heading in spans:
+            block_rule = rules["heading" if heading else "paragraph"]
+            if not block_rule(state, first, state.lineMax, False) or state.line != end:
+                return None
+        core = StateCore(src, md, env, tokens)
+        for _, core_rule in core_rules_after_block():
+            core_rule(core)
+    return [token for token in tokens if token.type == "inline"]
+
+
+@cache
+def core_rules_after_block() -> tuple[tuple[str, Callable[[Any], None]], ...]:
+    """The parser's enabled core rules that run after the block parse, with their names."""
+    core = markdown_parser().core.ruler
+    names = [rule.name for rule in core.__rules__ if rule.enabled]
+    after = names.index("block") + 1
+    return tuple(zip(names[after:], core.getRules("")[after:], strict=True))
+
+
+def simple_stream(texts: Sequence[Inline]) -> Stream:
+    """The counted text of a simple document from its blocks' (:func:`block_texts`), as
     :func:`token_stream` gathers it from the parser's tokens."""
     parts: list[str] = []
+    codes: list[str] = []
     ends: list[int] = []
     title: str | None = None
-    for _, text, heading_title in blocks:
-        parts.append(text)
+    for pieces, block_codes, heading_title in texts:
+        parts.extend(pieces)
         parts.append("\n")
         ends.append(len(parts))
+        codes.extend(block_codes)
         if title is None:
             title = heading_title
-    return Stream(parts, [], ends, None, title)
+    return Stream(parts, codes, ends, None, title)
 
 
 @dataclass(frozen=True)

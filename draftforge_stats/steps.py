@@ -15,8 +15,9 @@ blocks of words, characters without whitespace and whitespace-separated runs, it
 titles), made by the same functions :mod:`.counting` uses on a whole document, so the
 sums are exactly :func:`.counting.count_with_blocks`'s.
 
-A version of plain paragraphs and headings (:func:`.counting.plain_blocks`) is read
-without the parser, whatever the previous version: each paragraph or heading is one step.
+A version of paragraphs and headings only (:func:`.counting.simple_blocks`) that cannot be
+counted from a previous version needs no block parse: each paragraph or heading is one
+step, and only those with inline markup go to the parser.
 Where exactness is not certain the version is parsed whole: footnotes (``[^``, ``^[``:
 the footnote plugin moves and drops blocks), content nested past the parser's limit
 (:mod:`.counting` parses those lines again), reference definitions that differ from the
@@ -37,16 +38,19 @@ from typing import TYPE_CHECKING, Any
 from .counting import (
     Block,
     Inline,
-    PlainBlock,
+    SimpleBlock,
+    Stream,
     TextCounts,
+    block_texts,
+    core_rules_after_block,
     count_with_blocks,
     dropped_regions,
     inline_text,
     markdown_parser,
     parser_debug_skipped,
-    plain_blocks,
-    plain_stream,
     prepared_text,
+    simple_blocks,
+    simple_stream,
     spread,
     stream_blocks,
     text_spread,
@@ -77,8 +81,8 @@ NESTING = "nesting"
 ALONE = "alone"
 """Counted by :func:`.counting.count_with_blocks`: no previous version, and no next one to
 be counted from this one's steps."""
-PLAIN = "plain"
-"""Read without the parser: plain paragraphs and headings (:func:`.counting.plain_blocks`)."""
+SIMPLE = "simple"
+"""Paragraphs and headings only, read without the block parse (:func:`.counting.simple_blocks`)."""
 
 References = dict[str, Any]
 
@@ -142,11 +146,9 @@ class _Raw:
 @cache
 def _rules() -> tuple[Any, ...]:
     """The parser's block rules, its core rules after the block parse, and their names."""
-    md = markdown_parser()
-    core = md.core.ruler
-    names = [rule.name for rule in core.__rules__ if rule.enabled]
-    after = names.index("block") + 1
-    return tuple(md.block.ruler.getRules("")), tuple(core.getRules(""))[after:], names[after:]
+    after = core_rules_after_block()
+    block_rules = tuple(markdown_parser().block.ruler.getRules(""))
+    return block_rules, tuple(rule for _, rule in after), [name for name, _ in after]
 
 
 # The core rules after the block parse that :class:`InlineCache` stands in for: the inline
@@ -174,8 +176,7 @@ class InlineCache:
     def __len__(self) -> int:
         return len(self._entries)
 
-    def lookup(self, token: Token, plain: bool, digest: Callable[[], str]) -> Inline | None:
-        content = token.content
+    def lookup(self, content: str, plain: bool, digest: Callable[[], str]) -> Inline | None:
         key = (content, plain, digest() if "[" in content else "")
         found = self._entries.get(key)
         if found is None:
@@ -185,8 +186,7 @@ class InlineCache:
         self._entries.move_to_end(key)
         return found
 
-    def store(self, token: Token, plain: bool, digest: Callable[[], str], found: Inline) -> None:
-        content = token.content
+    def store(self, content: str, plain: bool, digest: Callable[[], str], found: Inline) -> None:
         self._entries[(content, plain, digest() if "[" in content else "")] = found
         if len(self._entries) > self.limit:
             self._entries.popitem(last=False)
@@ -205,22 +205,23 @@ def count_version(
     `followed`: whether a next version may be counted from this one's steps: when not,
     a version without `previous` is counted whole, which is quicker than by steps)."""
     src = prepared_text(text)
-    plain = plain_blocks(src)
-    if plain is not None:
-        return _counted(Parsed(src.split("\n"), _plain_steps(plain), {}, count_code_blocks), PLAIN)
     if "[^" in src or "^[" in src:
         return _whole(text, count_code_blocks, FOOTNOTES)
+    lines = src.split("\n")
+    how = FIRST
+    if previous is not None and previous.count_code_blocks == count_code_blocks:
+        with parser_debug_skipped():
+            found = _from_previous(src, lines, previous, inline)
+        if isinstance(found, Parsed):
+            return _counted(found, STEPS)
+        how = found
+    simple = simple_blocks(src)
+    found_steps = _simple_steps(simple, inline) if simple is not None else None
+    if found_steps is not None:
+        return _counted(Parsed(lines, found_steps, {}, count_code_blocks), SIMPLE)
     if previous is None and not followed:
         return _whole(text, count_code_blocks, ALONE)
-    lines = src.split("\n")
     with parser_debug_skipped():
-        if previous is not None and previous.count_code_blocks == count_code_blocks:
-            found = _from_previous(src, lines, previous, inline)
-            if isinstance(found, Parsed):
-                return _counted(found, STEPS)
-            how = found
-        else:
-            how = FIRST
         steps = _parse(src, 0, None, None, count_code_blocks, inline)
     if steps is None or isinstance(steps, str):  # (no previous: its references never differ)
         return _whole(text, count_code_blocks, NESTING)
@@ -228,15 +229,68 @@ def count_version(
     return _counted(parsed, how)
 
 
-def _plain_steps(plain: Sequence[PlainBlock]) -> list[Step]:
-    """The steps of a plain document: each paragraph or heading is one step of the block
-    parser, with one block."""
+def _simple_steps(simple: Sequence[SimpleBlock], inline: InlineCache | None) -> list[Step] | None:
+    """The steps of a simple document: each paragraph or heading is one step of the block
+    parser, with one block (`inline`: counted inline contents to reuse); None where
+    :func:`.counting.block_texts` gives none."""
+    texts = _simple_texts(simple, inline)
+    if texts is None:
+        return None
+    blocks = stream_blocks(simple_stream(texts))
     steps = []
-    blocks = stream_blocks(plain_stream(plain))
-    for (start, text, title), block in zip(plain, blocks, strict=True):
-        no_spaces, runs = text_spread(text)
+    for (start, content, _, markup), (pieces, codes, title), block in zip(
+        simple, texts, blocks, strict=True
+    ):
+        if markup:
+            no_spaces, runs = spread(Stream([*pieces, "\n"], codes, [], None, None))
+        else:
+            no_spaces, runs = text_spread(content)
         steps.append(Step(start, (block,), no_spaces, runs, None, title, ()))
     return steps
+
+
+def _simple_texts(simple: Sequence[SimpleBlock], inline: InlineCache | None) -> list[Inline] | None:
+    """:func:`.counting.block_texts`, with the blocks with inline markup taken from `inline`
+    where they are in it (a new version of a chapter holds its previous one's paragraphs;
+    a block is known by its text as written)."""
+    if inline is None:
+        return block_texts(simple)
+    digest = _digest_of({})  # a simple document makes no reference definition
+    cached: dict[int, Inline] = {}
+    rest: list[SimpleBlock] = []  # the blocks to read: without markup, or not in `inline`
+    for index, (start, content, heading, markup) in enumerate(simple):
+        found = inline.lookup(content, heading, digest) if markup else None
+        if found is None:
+            rest.append((start, content, heading, markup))
+        else:
+            cached[index] = found
+    made_texts = block_texts(rest)
+    if made_texts is None:
+        return None
+    made = iter(made_texts)
+    texts: list[Inline] = []
+    for index, (_, content, heading, markup) in enumerate(simple):
+        text = cached.get(index)
+        if text is None:
+            text = next(made)
+            if markup:
+                inline.store(content, heading, digest, text)
+        texts.append(text)
+    return texts
+
+
+def _digest_of(references: References) -> Callable[[], str]:
+    """A function giving (once computed) a digest of what inline parsing reads of the
+    reference definitions `references`: a key of :class:`InlineCache`."""
+    digests: list[str] = []
+
+    def digest() -> str:
+        if not digests:
+            data = repr(sorted(_meaning(references).items())).encode()
+            digests.append(hashlib.blake2b(data, digest_size=16).hexdigest())
+        return digests[0]
+
+    return digest
 
 
 def _whole(text: str, count_code_blocks: bool, how: str) -> Counted:
@@ -491,23 +545,17 @@ def _cached_inline(
     (the inline parse, then text_join on its children)."""
     from markdown_it.rules_core.state_core import StateCore
 
-    digests: list[str] = []
-
-    def digest() -> str:
-        if not digests:
-            data = repr(sorted(_meaning(env["references"]).items())).encode()
-            digests.append(hashlib.blake2b(data, digest_size=16).hexdigest())
-        return digests[0]
+    digest = _digest_of(env["references"])
 
     def text_of(token: Token, plain: bool) -> Inline:
-        found = cache.lookup(token, plain, digest)
+        found = cache.lookup(token.content, plain, digest)
         if found is None:
             children: list[Token] = []
             md.inline.parse(token.content, md, env, children)
             token.children = children
             text_join(StateCore(src, md, env, [token]))
             found = inline_text(token, plain)
-            cache.store(token, plain, digest, found)
+            cache.store(token.content, plain, digest, found)
         return found
 
     return text_of

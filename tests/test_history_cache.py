@@ -8,7 +8,7 @@ import pytest
 
 from draftforge_stats import steps
 from draftforge_stats.history import cache
-from draftforge_stats.steps import ALONE, FIRST, PLAIN, STEPS
+from draftforge_stats.steps import ALONE, FIRST, SIMPLE, STEPS
 from tests.gitutil import GitRepo
 from tests.test_history import full_run_text, run, words
 
@@ -58,8 +58,8 @@ def test_the_walk_counts_each_new_version_from_the_one_before(
 ) -> None:
     """Edited and renamed chapters are counted from their previous version's steps, and
     the history is byte for byte the one whole parses make."""
-    # (emphasis: plain paragraphs would be read without the parser, steps or not)
-    paragraphs = [f"Paragraph {n} of the *chapter*, seven words." for n in range(30)]
+    # (quotes: a document of paragraphs only would need no block parse, steps or not)
+    paragraphs = [f"> Paragraph {n} of the chapter, seven words." for n in range(30)]
 
     def chapter(changed: dict[int, str]) -> str:
         return "\n\n".join(changed.get(n, text) for n, text in enumerate(paragraphs)) + "\n"
@@ -99,7 +99,7 @@ def test_a_version_whose_previous_one_was_dropped_is_counted_from_its_line_s_lat
     dropped by the time its next one is read (02.md's versions come in between); it is
     still counted from steps (the latest parsed version of 01.md's line), not whole, and the
     history is byte for byte what whole parses give."""
-    paragraphs = [f"Paragraph {n} of the *chapter*, seven words." for n in range(20)]
+    paragraphs = [f"> Paragraph {n} of the chapter, seven words." for n in range(20)]
 
     def chapter(changed: dict[int, str]) -> str:
         return "\n\n".join(changed.get(n, text) for n, text in enumerate(paragraphs)) + "\n"
@@ -119,9 +119,9 @@ def test_a_version_whose_previous_one_was_dropped_is_counted_from_its_line_s_lat
     # Seven parses in walk order (with room for one blob, an old version whose blocks a
     # diff needs is read again); each one that has a previous version of its chapter is
     # counted from steps. Without the line's latest only one is (the rest are FIRST).
-    # 02.md's versions (the second and the sixth) are plain paragraphs, read without the
-    # parser; the fourth is 01.md's first version read again.
-    assert ways == [FIRST, PLAIN, STEPS, FIRST, STEPS, PLAIN, STEPS]
+    # 02.md's versions (the second and the sixth) are paragraphs only, read without the
+    # block parse; the fourth is 01.md's first version read again.
+    assert ways == [FIRST, SIMPLE, STEPS, FIRST, STEPS, SIMPLE, STEPS]
 
     _count_whole(monkeypatch)
     assert full_run_text(git_repo.path) == by_steps
@@ -132,11 +132,11 @@ def test_a_version_no_other_is_counted_from_is_counted_whole(
 ) -> None:
     """A version with no previous version and no next one (a chapter written once, then
     deleted) is counted whole: its steps would serve nothing. The history is the same."""
-    chapter = "A *first* chapter of six words.\n"
+    chapter = "> A first chapter of six words.\n"
     git_repo.commit(
         "a",
         "2025-06-01T09:00:00+00:00",
-        files={"chapters/01.md": chapter, "chapters/02.md": "Gone *soon*, three.\n"},
+        files={"chapters/01.md": chapter, "chapters/02.md": "> Gone soon, three.\n"},
     )
     git_repo.commit(
         "b",
