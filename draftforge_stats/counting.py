@@ -774,7 +774,7 @@ def simple_blocks(src: str) -> list[SimpleBlock] | None:
     blocks: list[SimpleBlock] = []
     paragraph: list[str] = []
     start = 0
-    markup = _INLINE_MARKUP.search
+    markup = _INLINE_MARKUP.search if _INLINE_MARKUP.search(src) else _no_markup
     for number, line in enumerate(src.split("\n")):
         space = line.find(" ") if line.startswith("#") else -1
         if space > 0 and not line[:space].strip("#"):  # a heading (see _NOT_SIMPLE)
@@ -796,6 +796,11 @@ def simple_blocks(src: str) -> list[SimpleBlock] | None:
         text = "\n".join(paragraph)
         blocks.append((start, text, False, markup(text) is not None))
     return blocks
+
+
+def _no_markup(text: str) -> re.Match[str] | None:
+    """No block holds inline markup: the document holds none (see :data:`_INLINE_MARKUP`)."""
+    return None
 
 
 def _starts_html_block(line: str) -> bool:

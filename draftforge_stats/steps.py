@@ -79,8 +79,9 @@ FOOTNOTES = "footnotes"
 NESTING = "nesting"
 """Counted by :func:`.counting.count_with_blocks`: content nested past the parser's limit."""
 ALONE = "alone"
-"""Counted by :func:`.counting.count_with_blocks`: no previous version, and no next one to
-be counted from this one's steps."""
+"""Counted by :func:`.counting.count_with_blocks` (which needs no block parse for a document
+of paragraphs and headings only): no previous version, and no next one to be counted from
+this one's steps."""
 SIMPLE = "simple"
 """Paragraphs and headings only, read without the block parse (:func:`.counting.simple_blocks`)."""
 
@@ -215,12 +216,12 @@ def count_version(
         if isinstance(found, Parsed):
             return _counted(found, STEPS)
         how = found
+    if previous is None and not followed:
+        return _whole(text, count_code_blocks, ALONE)
     simple = simple_blocks(src)
     found_steps = _simple_steps(simple, inline) if simple is not None else None
     if found_steps is not None:
         return _counted(Parsed(lines, found_steps, {}, count_code_blocks), SIMPLE)
-    if previous is None and not followed:
-        return _whole(text, count_code_blocks, ALONE)
     with parser_debug_skipped():
         steps = _parse(src, 0, None, None, count_code_blocks, inline)
     if steps is None or isinstance(steps, str):  # (no previous: its references never differ)

@@ -303,3 +303,6 @@ def test_a_version_nothing_follows_is_counted_whole_without_steps() -> None:
     after = count_version(text, before.parsed, followed=False)
     assert after.how == STEPS
     assert (after.counts, after.blocks) == (alone.counts, alone.blocks)
+    # paragraphs only: counted whole too (without the block parse), no steps kept
+    simple = count_version("A *chapter* of\n\nfive words.\n", followed=False)
+    assert (simple.how, simple.parsed, simple.counts.words) == (ALONE, None, 5)
