@@ -775,26 +775,23 @@ def simple_blocks(src: str) -> list[SimpleBlock] | None:
     paragraph: list[str] = []
     start = 0
     markup = _INLINE_MARKUP.search if _INLINE_MARKUP.search(src) else _no_markup
-    for number, line in enumerate(src.split("\n")):
+    lines = src.split("\n")
+    lines.append("")  # a blank line after the last ends the last paragraph
+    for number, line in enumerate(lines):
         space = line.find(" ") if line.startswith("#") else -1
-        if space > 0 and not line[:space].strip("#"):  # a heading (see _NOT_SIMPLE)
-            if paragraph:
-                text = "\n".join(paragraph)
-                blocks.append((start, text, False, markup(text) is not None))
-                paragraph = []
-            text = line[space:]
-            blocks.append((number, text, True, markup(text) is not None))
-        elif line.strip(" "):
+        heading = space > 0 and not line[:space].strip("#")  # (see _NOT_SIMPLE)
+        if line.strip(" ") and not heading:
             if not paragraph:
                 start = number
             paragraph.append(line)
-        elif paragraph:
+            continue
+        if paragraph:  # a blank line or a heading ends it
             text = "\n".join(paragraph)
             blocks.append((start, text, False, markup(text) is not None))
             paragraph = []
-    if paragraph:
-        text = "\n".join(paragraph)
-        blocks.append((start, text, False, markup(text) is not None))
+        if heading:
+            text = line[space:]
+            blocks.append((number, text, True, markup(text) is not None))
     return blocks
 
 
