@@ -774,7 +774,9 @@ def simple_blocks(src: str) -> list[SimpleBlock] | None:
     blocks: list[SimpleBlock] = []
     paragraph: list[str] = []
     start = 0
-    markup = _INLINE_MARKUP.search if _INLINE_MARKUP.search(src) else _no_markup
+    markup: Callable[[str], re.Match[str] | None] = _no_markup
+    if _INLINE_MARKUP.search(src):
+        markup = _INLINE_MARKUP.search
     lines = src.split("\n")
     lines.append("")  # a blank line after the last ends the last paragraph
     for number, line in enumerate(lines):
