@@ -817,17 +817,29 @@ def block_texts(blocks: Sequence[SimpleBlock]) -> list[Inline] | None:
     parses the document). The blocks with inline markup go to the parser (see
     :func:`_marked_tokens`); the others are their own text, and need no parser."""
     marked = [(text, heading) for _, text, heading, markup in blocks if markup]
-    tokens = _marked_tokens(marked) if marked else []
-    if tokens is None:
-        return None
-    parsed = iter(tokens)
+    made: list[Inline] = []
+    for first in range(0, len(marked), MARKED_BATCH):  # (the tokens of one batch at a time)
+        batch = marked[first : first + MARKED_BATCH]
+        tokens = _marked_tokens(batch)
+        if tokens is None:
+            return None
+        made.extend(
+            inline_text(token, heading) for token, (_, heading) in zip(tokens, batch, strict=True)
+        )
+    parsed = iter(made)
     texts: list[Inline] = []
     for _, text, heading, markup in blocks:
         if markup:
-            texts.append(inline_text(next(parsed), heading))
+            texts.append(next(parsed))
         else:
             texts.append(([text], [], (" ".join(text.split()) or None) if heading else None))
     return texts
+
+
+MARKED_BATCH = 256
+"""Blocks with inline markup parsed together by :func:`block_texts`: their tokens are turned
+into counted text before the next batch is parsed, so a document of many such blocks never
+holds all its tokens at once."""
 
 
 def _marked_tokens(blocks: Sequence[tuple[str, bool]]) -> list[Token] | None:

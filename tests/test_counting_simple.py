@@ -271,3 +271,16 @@ def test_random_documents_simple_or_not() -> None:
         counted = count_version(after, count_version(text).parsed, count_code_blocks=code_blocks)
         assert (counted.counts, counted.blocks) == _by_parser(after, code_blocks), after
     assert simple >= 600  # about one in four is simple
+
+
+def test_many_marked_blocks_are_parsed_in_batches(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The blocks with markup are parsed a batch at a time: the boundaries change nothing."""
+    text = "".join(
+        f"# Part *{n}*\n\nPlain words here.\n\nSome _marked_ words {n}.\n\n" for n in range(40)
+    )
+    expected = _by_parser(text)
+    assert expected[0].words == 40 * (2 + 3 + 4)
+    for batch in (1, 3, 79, 80, 81, counting.MARKED_BATCH):
+        monkeypatch.setattr(counting, "MARKED_BATCH", batch)
+        assert count_with_blocks(text) == expected
+        _check(text)
